@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './random';
+export * from './queues';

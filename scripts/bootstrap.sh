@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs everything sigmap needs on a fresh machine; cheap when it is all there already.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source infra/env.sh
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+bash infra/temporal/install.sh
+if [ "${SIGMAP_SKIP_PYHF:-0}" != 1 ]; then bash infra/pyhf/install.sh; fi
