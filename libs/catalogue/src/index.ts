@@ -1,0 +1,2 @@
+export * from './archive/tar';
+export * from './archive/sbottom';
