@@ -23,7 +23,7 @@ export default defineConfig({
       test: {
         name,
         root,
-        include: ['src/**/*.test.ts', 'test/**/*.test.ts', '*.test.ts', '**/*.e2e.test.ts'],
+        include: ['**/*.test.ts'],
         exclude: ['**/node_modules/**'],
         testTimeout: 120_000,
         hookTimeout: 300_000,

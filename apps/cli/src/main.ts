@@ -14,7 +14,6 @@ function commandNames(): string[] {
 }
 
 async function loadCommand(name: string): Promise<CliCommand> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require(join(commandsDir, `${name}.ts`)) as { command: CliCommand }).command;
 }
 

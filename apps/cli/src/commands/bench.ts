@@ -21,7 +21,6 @@ export const command: CliCommand = {
     const available = names();
     if (!name) throw new InputError('bench', `name a benchmark: ${available.join(', ')}, all`);
     const run = async (n: string) => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { bench } = require(join(benchDir, `${n}.ts`)) as { bench: CliCommand };
       return bench.run(rest);
     };
