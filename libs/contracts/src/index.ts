@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './random';
 export * from './queues';
+export * from './scan';

@@ -1,0 +1,351 @@
+import { parse as parseYaml } from 'yaml';
+import { InputError } from './errors';
+
+/**
+ * A scan SPEC (YAML or JSON): which model family, over which parameter ranges, for which searches,
+ * at which fidelity, with which batch size / budget / stopping target / seed. `parseScanSpec` validates it
+ * and throws InputError('<field path>', '<problem>') on the first problem found.
+ */
+export type ParameterScale = 'linear' | 'log';
+export type Fidelity = 'full' | 'surrogate' | 'lookup';
+
+export interface ParameterRange {
+  min: number;
+  max: number;
+  scale: ParameterScale;
+  /** Fixed value: the parameter is held constant (e.g. m_chi1 = 60 GeV on the sbottom plane). */
+  fixed?: number;
+}
+
+export interface FidelityPolicy {
+  /** Fidelity used for new points. */
+  default: Fidelity;
+  /** Events per simulated point (full / surrogate). */
+  events: number;
+}
+
+export interface ScanSpec {
+  name: string;
+  family: string;
+  /** Ordered parameters; only the non-fixed ones are scanned. */
+  parameters: Record<string, ParameterRange>;
+  searches: string[];
+  fidelity: FidelityPolicy;
+  /** 'pool': candidates are the published grid points of the family (lookup); 'continuous': the box. */
+  mode: 'pool' | 'continuous';
+  batchSize: number;
+  /** Maximum number of evaluated model points. */
+  budget: number;
+  /** Stop when the estimated misclassified fraction of the scanned volume is below this. */
+  target: number;
+  /** Points evaluated before the GP takes over (space-filling, seeded). */
+  initialPoints: number;
+  /** Rounds per workflow run before continueAsNew. */
+  roundsPerRun: number;
+  seed: number;
+}
+
+const FIDELITIES: readonly Fidelity[] = ['full', 'surrogate', 'lookup'];
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+const at = (field: string, key: string) => (field === '' || field === 'spec' ? key : `${field}.${key}`);
+
+function num(obj: Record<string, unknown>, key: string, field: string, fallback?: number): number {
+  const v = obj[key];
+  if (v === undefined || v === null) {
+    if (fallback !== undefined) return fallback;
+    throw new InputError(at(field, key), 'is required');
+  }
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(at(field, key), `must be a finite number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function int(obj: Record<string, unknown>, key: string, field: string, fallback: number | undefined, min: number): number {
+  const v = num(obj, key, field, fallback);
+  if (!Number.isInteger(v) || v < min) throw new InputError(at(field, key), `must be an integer >= ${min}, got ${v}`);
+  return v;
+}
+
+function str(obj: Record<string, unknown>, key: string, field: string, fallback?: string): string {
+  const v = obj[key];
+  if (v === undefined || v === null) {
+    if (fallback !== undefined) return fallback;
+    throw new InputError(at(field, key), 'is required');
+  }
+  if (typeof v !== 'string' || v.trim() === '') throw new InputError(at(field, key), `must be a non-empty string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+const KNOWN_KEYS = ['name', 'family', 'parameters', 'searches', 'fidelity', 'mode', 'batchSize', 'batch_size', 'budget', 'target', 'stopping', 'initialPoints', 'initial_points', 'roundsPerRun', 'rounds_per_run', 'seed'];
+
+/** Validates a parsed spec object. Field paths in errors are relative to the document root. */
+export function validateScanSpec(raw: unknown): ScanSpec {
+  if (!isRecord(raw)) throw new InputError('spec', 'must be a mapping (YAML object)');
+  for (const k of Object.keys(raw)) if (!KNOWN_KEYS.includes(k)) throw new InputError(k === '' ? '(empty key)' : k, `unknown key (known: ${KNOWN_KEYS.filter((x) => !x.includes('_')).join(', ')})`);
+  const family = str(raw, 'family', '');
+  const name = str(raw, 'name', '', family);
+  const params = raw.parameters;
+  if (!isRecord(params) || Object.keys(params).length === 0) throw new InputError('parameters', 'must map each parameter name to {min, max, scale} or {fixed}');
+  const parameters: Record<string, ParameterRange> = {};
+  for (const [pname, pr] of Object.entries(params)) {
+    const field = `parameters.${pname}`;
+    if (typeof pr === 'number') {
+      parameters[pname] = { min: pr, max: pr, scale: 'linear', fixed: pr };
+      continue;
+    }
+    if (!isRecord(pr)) throw new InputError(field, 'must be {min, max, scale} or {fixed: value}');
+    for (const k of Object.keys(pr)) if (!['min', 'max', 'scale', 'fixed'].includes(k)) throw new InputError(`${field}.${k}`, 'unknown key (known: min, max, scale, fixed)');
+    if (pr.fixed !== undefined) {
+      const f = num(pr, 'fixed', field);
+      parameters[pname] = { min: f, max: f, scale: 'linear', fixed: f };
+      continue;
+    }
+    const min = num(pr, 'min', field);
+    const max = num(pr, 'max', field);
+    if (!(min < max)) throw new InputError(`${field}.min`, 'must be < max');
+    const scale = str(pr, 'scale', field, 'linear');
+    if (scale !== 'linear' && scale !== 'log') throw new InputError(`${field}.scale`, `must be 'linear' or 'log', got '${scale}'`);
+    if (scale === 'log' && min <= 0) throw new InputError(`${field}.min`, 'must be > 0 on a log scale');
+    parameters[pname] = { min, max, scale };
+  }
+  if (!Object.values(parameters).some((p) => p.fixed === undefined)) throw new InputError('parameters', 'at least one parameter must be scanned (not fixed)');
+  const searches = raw.searches;
+  if (!Array.isArray(searches) || searches.length === 0) throw new InputError('searches', 'must be a non-empty list of search ids');
+  searches.forEach((s, i) => {
+    if (typeof s !== 'string' || s.trim() === '') throw new InputError(`searches[${i}]`, `must be a search id string, got ${JSON.stringify(s)}`);
+  });
+  if (new Set(searches).size !== searches.length) throw new InputError('searches', 'lists a search twice');
+  let fidelity: FidelityPolicy = { default: 'lookup', events: 10000 };
+  if (typeof raw.fidelity === 'string') fidelity = { ...fidelity, default: raw.fidelity as Fidelity };
+  else if (isRecord(raw.fidelity)) {
+    for (const k of Object.keys(raw.fidelity)) if (!['default', 'events'].includes(k)) throw new InputError(`fidelity.${k}`, 'unknown key (known: default, events)');
+    fidelity = { default: str(raw.fidelity, 'default', 'fidelity', 'lookup') as Fidelity, events: int(raw.fidelity, 'events', 'fidelity', 10000, 1) };
+  } else if (raw.fidelity !== undefined) throw new InputError('fidelity', "must be 'lookup' | 'surrogate' | 'full' or {default, events}");
+  if (!FIDELITIES.includes(fidelity.default)) throw new InputError('fidelity.default', `must be one of ${FIDELITIES.join(', ')}, got '${fidelity.default}'`);
+  const mode = str(raw, 'mode', 'spec', fidelity.default === 'lookup' ? 'pool' : 'continuous');
+  if (mode !== 'pool' && mode !== 'continuous') throw new InputError('mode', `must be 'pool' or 'continuous', got '${mode}'`);
+  const pick = (a: string, b: string) => (raw[a] !== undefined ? a : b);
+  const batchSize = int(raw, pick('batchSize', 'batch_size'), 'spec', 5, 1);
+  const budget = int(raw, 'budget', 'spec', undefined, 1);
+  if (batchSize > budget) throw new InputError('batchSize', `must be <= budget (${budget})`);
+  let target = 0.02;
+  if (raw.target !== undefined) target = num(raw, 'target', 'spec');
+  else if (isRecord(raw.stopping)) target = num(raw.stopping, 'misclassified', 'stopping', 0.02);
+  if (!(target >= 0 && target < 1)) throw new InputError('target', `must be in [0, 1), got ${target}`);
+  const initialPoints = int(raw, pick('initialPoints', 'initial_points'), 'spec', Math.min(budget, Math.max(batchSize, 2 * Object.values(parameters).filter((p) => p.fixed === undefined).length + 1)), 1);
+  if (initialPoints > budget) throw new InputError('initialPoints', `must be <= budget (${budget})`);
+  const roundsPerRun = int(raw, pick('roundsPerRun', 'rounds_per_run'), 'spec', 10, 1);
+  const seed = int(raw, 'seed', 'spec', 1, 0);
+  return { name, family, parameters, searches: searches as string[], fidelity, mode, batchSize, budget, target, initialPoints, roundsPerRun, seed };
+}
+
+/** Parses YAML (or JSON) text and validates it; YAML syntax errors become InputError('<source>', ...). */
+export function parseScanSpec(text: string, source = 'spec'): ScanSpec {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new InputError(source, `not valid YAML (${(e as Error).message.split('\n')[0]})`);
+  }
+  return validateScanSpec(raw);
+}
+
+/** Names of the scanned (non-fixed) parameters, in spec order. */
+export function scannedParameters(spec: ScanSpec): string[] {
+  return Object.entries(spec.parameters)
+    .filter(([, p]) => p.fixed === undefined)
+    .map(([n]) => n);
+}
+
+/** A model point: values for every parameter of the spec, in spec order. */
+export type ModelPoint = Record<string, number>;
+
+/** Canonical key of a point: name=value pairs sorted by name (JSONB reorders keys), values to 6 significant digits. */
+export function pointKey(point: ModelPoint): string {
+  return Object.keys(point)
+    .sort()
+    .map((k) => `${k}=${Number(point[k].toPrecision(6))}`)
+    .join(',');
+}
+
+/** Deterministic per-point seed (FNV-1a of the point key, mixed with the scan seed). */
+export function pointSeed(scanSeed: number, key: string): number {
+  let h = 0x811c9dc5 ^ (scanSeed >>> 0);
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+// ---- Activity inputs and outputs (one object in, one object out) ----
+
+export interface ScanWorkflowInput {
+  scanId: string;
+  spec: ScanSpec;
+  /** Carried across continueAsNew; absent on the first run. */
+  carry?: ScanCarry;
+}
+
+/** Small state carried across continueAsNew (numbers live in the store). */
+export interface ScanCarry {
+  round: number;
+  evaluated: number;
+  budget: number;
+  paused: boolean;
+  gpDigest: string;
+  misclassified: number | null;
+  startedAtMs: number;
+}
+
+export interface StartScanInput {
+  scanId: string;
+  spec: ScanSpec;
+}
+
+export interface ProposeBatchInput {
+  scanId: string;
+  spec: ScanSpec;
+  q: number;
+  /** Points already proposed and not yet evaluated (their outcome is unknown). */
+  pending: ModelPoint[];
+  round: number;
+}
+
+export interface ContourLine {
+  /** Polyline in the scanned parameters' coordinates ([x, y] for 2D, [x] for 1D). */
+  points: number[][];
+}
+
+export interface ProposeBatchResult {
+  points: ModelPoint[];
+  /** Estimated misclassified fraction of the scanned volume, for the GP fitted on the data so far (null before any fit). */
+  misclassified: number | null;
+  /** Number of evaluations the GP was fitted on. */
+  trainingSize: number;
+  /** Digest of the GP training set (order-independent). */
+  gpDigest: string;
+  /** Candidates left (pool mode), or -1 (continuous). */
+  candidatesLeft: number;
+  /** Exclusion contour of the fitted GP (physical coordinates of the scanned parameters). */
+  contour: ContourLine[];
+}
+
+export interface SimulateInput {
+  scanId: string;
+  family: string;
+  point: ModelPoint;
+  searches: string[];
+  fidelity: Fidelity;
+  events: number;
+  seed: number;
+}
+
+export interface SimulateResult {
+  /** Store id of the stored yields (per search). */
+  yieldsKey: string;
+  events: number;
+}
+
+export interface LimitInput {
+  scanId: string;
+  family: string;
+  point: ModelPoint;
+  search: string;
+  fidelity: Fidelity;
+  seed: number;
+  yieldsKey?: string;
+}
+
+export interface LimitResult {
+  pointKey: string;
+  search: string;
+  clsObs: number;
+  clsExp: number[];
+  /** The sub-likelihood used (e.g. the best-expected signal region). */
+  region: string | null;
+  excluded: boolean;
+  /** True when the result came from the store (idempotent replay of an earlier evaluation). */
+  cached: boolean;
+}
+
+export interface RecordRoundInput {
+  scanId: string;
+  round: number;
+  evaluated: number;
+  budget: number;
+  misclassified: number | null;
+  status: ScanStatus;
+  gpDigest: string;
+}
+
+export type ScanStatus = 'running' | 'paused' | 'completed' | 'cancelled' | 'budget-spent' | 'converged' | 'exhausted' | 'failed';
+
+export interface FinalizeScanInput {
+  scanId: string;
+  spec: ScanSpec;
+  status: ScanStatus;
+}
+
+export interface EvaluatedPoint {
+  point: ModelPoint;
+  key: string;
+  search: string;
+  fidelity: Fidelity;
+  seed: number;
+  clsObs: number;
+  clsExp: number[];
+  region: string | null;
+  excluded: boolean;
+}
+
+export interface ScanReport {
+  scanId: string;
+  spec: ScanSpec;
+  status: ScanStatus;
+  parameters: string[];
+  evaluations: EvaluatedPoint[];
+  contour: ContourLine[];
+  misclassified: number | null;
+  rounds: number;
+}
+
+export interface ScanProgress {
+  scanId: string;
+  status: ScanStatus;
+  round: number;
+  evaluated: number;
+  budget: number;
+  inFlight: number;
+  misclassified: number | null;
+  target: number;
+  gpDigest: string;
+  startedAtMs: number;
+  updatedAtMs: number;
+}
+
+export interface CoverageWorkflowInput {
+  scanIds?: string[];
+}
+
+export interface CoverageSummary {
+  scans: number;
+  rows: { family: string; search: string; evaluated: number; excluded: number; fractionExcluded: number }[];
+}
+
+export interface SurrogateTrainingInput {
+  family: string;
+  searches: string[];
+  /** Train on the `full` evaluations of these scans. */
+  scanIds: string[];
+  seed: number;
+}
+
+export interface SurrogateTrainingResult {
+  modelKey: string | null;
+  trainedOn: number;
+  note: string;
+}
