@@ -1,0 +1,64 @@
+import { misclassOne } from './acquisition';
+import { LazyCandidatePosterior, type LevelSetObjective } from './batch';
+
+export interface MisclassificationEstimate {
+  /** Expected fraction of the reference set whose excluded/allowed label is wrong (any objective). */
+  fraction: number;
+  /** A bound on the part left out by pruning (points whose misclassification probability bound was < tol). */
+  prunedBound: number;
+  /** Per objective, expected misclassified fraction. */
+  perObjective: number[];
+  referenceSize: number;
+}
+
+/**
+ * Expected misclassified volume fraction over a reference set R (Bect et al. 2012, the SUR criterion's
+ * integrand): (1/|R|) sum_{r in R} P(label(r) wrong), with P = Phi(-|mu - t|/sigma) per objective and, for
+ * several objectives, 1 - prod_o (1 - p_o) (labels treated as independent). Points whose upper bound on p
+ * (from an upper bound on sigma) is below tol are not evaluated exactly; their bound is added to prunedBound
+ * (so fraction <= true value <= fraction + prunedBound).
+ */
+export function expectedMisclassifiedFraction(objectives: LevelSetObjective[], reference: Float64Array, tol = 1e-6): MisclassificationEstimate {
+  const d = objectives[0].model.dim;
+  const R = reference.length / d;
+  const lazy = objectives.map((o) => new LazyCandidatePosterior(o.model, reference));
+  let total = 0;
+  let pruned = 0;
+  const per = new Array<number>(objectives.length).fill(0);
+  for (let r = 0; r < R; r++) {
+    let keep = 1;
+    let bound = 0;
+    objectives.forEach((o, i) => {
+      const l = lazy[i];
+      const ub = misclassOne(l.mean[r], l.varUpper[r], o.threshold);
+      const p = ub < tol ? 0 : misclassOne(l.mean[r], l.variance(r), o.threshold);
+      if (ub < tol) bound += ub;
+      per[i] += p;
+      keep *= 1 - p;
+    });
+    total += 1 - keep;
+    pruned += bound;
+  }
+  return { fraction: total / Math.max(R, 1), prunedBound: pruned / Math.max(R, 1), perObjective: per.map((p) => p / Math.max(R, 1)), referenceSize: R };
+}
+
+export interface StoppingRule {
+  /** Stop when the expected misclassified fraction (+ its pruned bound) falls below this. */
+  targetFraction: number;
+  /** Stop when this many evaluations have been spent. */
+  budget?: number;
+}
+
+export interface StoppingDecision {
+  stop: boolean;
+  reason: 'accuracy' | 'budget' | 'continue';
+  estimate: number;
+  evaluations: number;
+}
+
+export function checkStopping(rule: StoppingRule, estimate: MisclassificationEstimate, evaluations: number): StoppingDecision {
+  const e = estimate.fraction + estimate.prunedBound;
+  if (e < rule.targetFraction) return { stop: true, reason: 'accuracy', estimate: e, evaluations };
+  if (rule.budget !== undefined && evaluations >= rule.budget) return { stop: true, reason: 'budget', estimate: e, evaluations };
+  return { stop: false, reason: 'continue', estimate: e, evaluations };
+}
