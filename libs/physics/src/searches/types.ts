@@ -1,0 +1,42 @@
+import type { RecoEvent } from '../detector/types';
+
+export interface Inspiration {
+  experiment: string;
+  analysis: string;
+  arXiv: string;
+  /** INSPIRE id of the HEPData record, only where verified. */
+  hepdata?: string;
+  note: string;
+}
+
+/**
+ * Background model: dN/dx = p0 (1 - x)^p1 x^-(p2 + p3 ln x), x = observable / sqrt(s) (the dijet function of CDF/CMS/
+ * ATLAS resonance searches), normalised to `events` between the first and last bin edge. Shape parameters are chosen
+ * to fall like the published background of the inspiring analysis; they are not fitted to data.
+ */
+export interface BackgroundModel {
+  description: string;
+  events: number;
+  p1: number;
+  p2: number;
+  p3: number;
+  /** Relative normalisation uncertainty (normsys) and per-bin shape uncertainty (shapesys, relative). */
+  normUncertainty: number;
+  shapeUncertainty: number;
+}
+
+export interface OwnSearch {
+  id: string;
+  title: string;
+  /** Coverage cells this search is sensitive to. */
+  signatures: string[];
+  luminosityFb: number;
+  channel: string;
+  selection: string;
+  observable: { name: string; unit: string };
+  binEdges: number[];
+  background: BackgroundModel;
+  inspiration: Inspiration;
+  /** Observable value of a selected event, or null when the event fails the selection. */
+  select(ev: RecoEvent): number | null;
+}
