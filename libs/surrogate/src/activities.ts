@@ -1,0 +1,107 @@
+/**
+ * Temporal activities of the `surrogate-gpu` queue (the worker registers them; this lib does not import
+ * @temporalio: the heartbeat comes in as a callback). `trainSurrogate` also accepts the worker hook's input
+ * ({ family, searches, evaluations, seed, heartbeat }): the points of the finished scans' `full` evaluations become
+ * the training points, full simulation is re-run there (deterministic in the seed; cached), and every object type is
+ * trained unless `objects` narrows it.
+ */
+import { InputError } from '@sigmap/contracts';
+import type { GeneratorKind, TrainBudget } from './model';
+import { OBJECT_TYPES, type ObjectType, isObjectType } from './objects';
+import { type ModelMeta, findModel, updateMeta } from './registry';
+import { revalidate, trainObjectSurrogate } from './train';
+import type { ValidationReport } from './validate';
+
+export interface SurrogateTrainInput {
+  family: string;
+  seed: number;
+  objects?: string[];
+  events?: number;
+  kinds?: GeneratorKind[];
+  members?: number;
+  budget?: Partial<TrainBudget>;
+  /** Evaluated points ({ point }) of finished scans (the worker hook passes the store's `full` evaluations). */
+  evaluations?: { point?: Record<string, number> }[];
+  searches?: string[];
+  createdAt?: string;
+  heartbeat?: (details: unknown) => void;
+  outDir?: string;
+}
+
+export interface SurrogateTrainOutput {
+  /** Comma-separated ids of the models chosen by validation (one per object type). */
+  modelKey: string;
+  backend: string;
+  /** Object types with too few reconstructed objects in this family's full simulation to train on. */
+  skipped: { object: ObjectType; reason: string }[];
+  models: { id: string; object: ObjectType; kind: GeneratorKind; selected: boolean; maxW1Ratio: number; auc: number; closureWithinEnsemble: number | null }[];
+}
+
+export async function trainSurrogate(input: SurrogateTrainInput): Promise<SurrogateTrainOutput> {
+  const objects = (input.objects ?? [...OBJECT_TYPES]).map((o) => {
+    if (!isObjectType(o)) throw new InputError('objects', `unknown object type '${o}' (${OBJECT_TYPES.join(', ')})`);
+    return o;
+  });
+  const seen = new Set<string>();
+  const points = (input.evaluations ?? [])
+    .map((e) => e.point)
+    .filter((p): p is Record<string, number> => !!p && !seen.has(JSON.stringify(p)) && !!seen.add(JSON.stringify(p)))
+    .slice(0, 8);
+  const models: SurrogateTrainOutput['models'] = [];
+  const selected: string[] = [];
+  let backend = '';
+  const skipped: SurrogateTrainOutput['skipped'] = [];
+  for (const object of objects) {
+    let out: Awaited<ReturnType<typeof trainObjectSurrogate>>;
+    try {
+      out = await trainObjectSurrogate({
+      family: input.family,
+      object,
+      events: input.events ?? 2400,
+      seed: input.seed,
+      kinds: input.kinds,
+      members: input.members,
+      budget: input.budget,
+      points: points.length ? points : undefined,
+      createdAt: input.createdAt ?? new Date().toISOString(),
+      heartbeat: (d) => input.heartbeat?.({ object, ...(d as object) }),
+      outDir: input.outDir,
+      });
+    } catch (e) {
+      if (!(e instanceof Error) || !/too few reconstructed/.test(e.message) || input.objects) throw e;
+      skipped.push({ object, reason: e.message });
+      continue;
+    }
+    backend = out.backend;
+    selected.push(out.selected);
+    for (const m of out.models) {
+      if (m.id === out.selected) updateMeta(m.path, { selected: true });
+      const r = m.meta.metrics;
+      models.push({ id: m.id, object, kind: m.meta.kind, selected: m.id === out.selected, maxW1Ratio: r?.maxRatio ?? NaN, auc: r?.auc ?? NaN, closureWithinEnsemble: r?.closure?.withinEnsemble ?? null });
+    }
+  }
+  if (selected.length === 0) throw new InputError('family', `${input.family}: no object type has enough reconstructed objects to train on`);
+  return { modelKey: selected.join(','), backend, skipped, models };
+}
+
+export interface SurrogateActivityDeps {
+  /** Activity heartbeat (Context.current().heartbeat in the worker). */
+  heartbeat: (details: unknown) => void;
+}
+
+/** The activity implementations for the `surrogate-gpu` task queue. */
+export function createSurrogateActivities(deps: SurrogateActivityDeps) {
+  return {
+    async trainSurrogate(input: Omit<SurrogateTrainInput, 'heartbeat'>): Promise<SurrogateTrainOutput> {
+      return trainSurrogate({ ...input, heartbeat: deps.heartbeat });
+    },
+    async validateSurrogate(input: { model: string }): Promise<{ model: string; metrics: ValidationReport | null; meta: ModelMeta }> {
+      deps.heartbeat({ stage: 'validate', model: input.model });
+      findModel(input.model);
+      const meta = await revalidate(input.model, (l) => deps.heartbeat({ stage: 'validate', log: l }));
+      return { model: input.model, metrics: meta.metrics, meta };
+    },
+  };
+}
+
+export type SurrogateActivities = ReturnType<typeof createSurrogateActivities>;

@@ -1,0 +1,2 @@
+export { selectBackend, type BackendName } from './select';
+export { TfShowerEngine } from './calorimeter';

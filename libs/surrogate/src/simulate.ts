@@ -1,0 +1,170 @@
+/**
+ * `surrogate` fidelity: the same chain as physics' simulatePoint (generate -> SM decays -> fragmentation -> detector ->
+ * search selection -> histogram scaled by sigma x L / N) with the detector replaced by each ensemble member of the
+ * trained surrogates in turn, on the same generated events. The yields reported are the ensemble mean; the per-bin
+ * epistemic uncertainty is the ensemble standard deviation, sigma_k = sqrt(sum_m (y_mk - ybar_k)^2 / (M - 1)).
+ */
+import { InputError, createRng } from '@sigmap/contracts';
+import { type EventRecord, type Point, type SimulateResult, binIndex, fragmentAll, getFamily, getOwnSearch } from '@sigmap/physics';
+import { truthEvent } from './data';
+import { type ObjectModels, SURROGATE_UNSUPPORTED_SEARCHES, type TruthEvent, surrogateDetector } from './detector';
+import type { ObjectModel } from './model';
+import { OBJECT_TYPES, type ObjectType } from './objects';
+import { defaultModelFor, findModel, loadMembers } from './registry';
+import { ensureBackend } from './tf';
+
+/** Per object type, the K ensemble members (all types must have the same K). */
+export type SurrogateSet = Partial<Record<ObjectType, ObjectModel[]>>;
+
+export interface SurrogateSimulateRequest {
+  family: string;
+  point: Partial<Point>;
+  search: string;
+  events: number;
+  seed: number;
+  /** Per-object ensembles; default: the selected (else newest) model of each type in the registry. */
+  models?: SurrogateSet;
+  /** tfjs backend in use (reported); default: ensureBackend(). */
+  backend?: string;
+  batchSize?: number;
+}
+
+export interface SurrogateSimulateResult extends Omit<SimulateResult, 'fidelity' | 'backend'> {
+  fidelity: 'surrogate';
+  backend: string;
+  /** Yields of each ensemble member. */
+  memberYields: number[][];
+  /** Ensemble standard deviation of the yields per bin (epistemic). */
+  epistemic: number[];
+  /** Model ids used, per object type. */
+  models: Record<string, string>;
+}
+
+export function memberCount(models: SurrogateSet): number {
+  const ks = Object.values(models).map((m) => m!.length);
+  if (ks.length === 0) throw new InputError('models', 'no surrogate models loaded (train them with `sigmap surrogate train`)');
+  return Math.min(...ks);
+}
+
+export function membersAt(models: SurrogateSet, k: number): ObjectModels {
+  const out: ObjectModels = {};
+  for (const [o, ms] of Object.entries(models)) out[o as ObjectType] = ms![k];
+  return out;
+}
+
+/** Ensemble mean and standard deviation per bin. */
+export function ensembleStats(memberYields: readonly number[][]): { mean: number[]; std: number[] } {
+  const M = memberYields.length;
+  const nb = memberYields[0]?.length ?? 0;
+  const mean = new Array<number>(nb).fill(0);
+  const std = new Array<number>(nb).fill(0);
+  for (let b = 0; b < nb; b++) {
+    for (const y of memberYields) mean[b] += y[b] / M;
+    if (M > 1) std[b] = Math.sqrt(memberYields.reduce((a, y) => a + (y[b] - mean[b]) ** 2, 0) / (M - 1));
+  }
+  return { mean, std };
+}
+
+let defaultSet: { set: SurrogateSet; ids: Record<string, string> } | null = null;
+
+/** The default surrogate set: per object type, the registry's selected (else newest) model. Loaded once. */
+export function loadDefaultSet(): { set: SurrogateSet; ids: Record<string, string> } {
+  if (defaultSet) return defaultSet;
+  const set: SurrogateSet = {};
+  const ids: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const o of OBJECT_TYPES) {
+    const d = defaultModelFor(o);
+    if (!d) {
+      missing.push(o);
+      continue;
+    }
+    set[o] = loadMembers(findModel(d.path).artefact);
+    ids[o] = d.meta.id;
+  }
+  if (missing.length) throw new InputError('fidelity', `surrogate fidelity needs a trained model for every object type; missing: ${missing.join(', ')} (sigmap surrogate train --object ...)`);
+  defaultSet = { set, ids };
+  return defaultSet;
+}
+
+/**
+ * Signal yields of a model point at `surrogate` fidelity (same fields as physics' simulatePoint, plus the ensemble's
+ * per-member yields and per-bin epistemic uncertainty).
+ */
+export async function simulateWithSurrogate(req: SurrogateSimulateRequest, modelIds: Record<string, string> = {}): Promise<SurrogateSimulateResult> {
+  const backend = req.backend ?? (await ensureBackend());
+  let models = req.models;
+  if (!models) {
+    const d = loadDefaultSet();
+    models = d.set;
+    modelIds = { ...d.ids, ...modelIds };
+  }
+  if (!Number.isInteger(req.events) || req.events < 1) throw new InputError('events', `must be an integer >= 1, got ${req.events}`);
+  if (!Number.isSafeInteger(req.seed)) throw new InputError('seed', `must be an integer, got ${req.seed}`);
+  if (SURROGATE_UNSUPPORTED_SEARCHES.includes(req.search)) throw new InputError('search', `${req.search} selects large-R jets, which the surrogate does not model: use --fidelity full`);
+  const family = getFamily(req.family);
+  const search = getOwnSearch(req.search);
+  const point = family.validate(req.point);
+  const xsec = family.crossSectionPb(point);
+  const ctx = family.prepare(point);
+  const K = memberCount(models);
+  const nb = search.binEdges.length - 1;
+  const sw = Array.from({ length: K }, () => new Float64Array(nb));
+  const sw2 = Array.from({ length: K }, () => new Float64Array(nb));
+  const counts = Array.from({ length: K }, () => new Array<number>(nb).fill(0));
+  const selW = new Float64Array(K);
+  const selW2 = new Float64Array(K);
+  const batchSize = req.batchSize ?? 512;
+  const master = createRng(req.seed);
+  for (let start = 0; start < req.events; start += batchSize) {
+    const n = Math.min(batchSize, req.events - start);
+    const rng = master.fork(start);
+    const truth: TruthEvent[] = [];
+    for (let i = 0; i < n; i++) {
+      const ev: EventRecord = family.generate(point, rng, ctx);
+      fragmentAll(ev, rng);
+      truth.push({ ...truthEvent(ev), weight: ev.weight });
+    }
+    for (let k = 0; k < K; k++) {
+      const reco = surrogateDetector(truth, membersAt(models, k), rng.nextUint32());
+      for (const r of reco) {
+        const x = search.select(r);
+        if (x === null) continue;
+        const b = binIndex(search.binEdges, x);
+        if (b < 0) continue;
+        sw[k][b] += r.weight;
+        sw2[k][b] += r.weight * r.weight;
+        counts[k][b]++;
+        selW[k] += r.weight;
+        selW2[k] += r.weight * r.weight;
+      }
+    }
+  }
+  const N = req.events;
+  const scale = (xsec * 1000 * search.luminosityFb) / N;
+  const memberYields = sw.map((s) => Array.from(s, (w) => w * scale));
+  const { mean, std } = ensembleStats(memberYields);
+  const effAcc = selW.reduce((a, b) => a + b, 0) / K / N;
+  const w2 = selW2.reduce((a, b) => a + b, 0) / K;
+  return {
+    family: family.id,
+    point,
+    search: search.id,
+    fidelity: 'surrogate',
+    events: N,
+    seed: req.seed,
+    crossSectionPb: xsec,
+    luminosityFb: search.luminosityFb,
+    observable: search.observable.name,
+    binEdges: [...search.binEdges],
+    yields: mean,
+    yieldErrors: Array.from({ length: nb }, (_, b) => (Math.sqrt(sw2.reduce((a, s) => a + s[b], 0) / K) * scale)),
+    counts: Array.from({ length: nb }, (_, b) => Math.round(counts.reduce((a, c) => a + c[b], 0) / K)),
+    effAcc,
+    effAccError: Math.sqrt(Math.max(w2 / N - effAcc * effAcc, 0) / N),
+    backend: `surrogate (${backend})`,
+    memberYields,
+    epistemic: std,
+    models: modelIds,
+  };
+}

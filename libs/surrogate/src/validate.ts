@@ -1,0 +1,306 @@
+/**
+ * Validation of a surrogate against held-out `full` simulation, three ways:
+ *  1. Per-feature Wasserstein-1 (metrics.ts) between the surrogate's reco objects and a held-out full sample A, with
+ *     the floor set by full simulation against itself: W1(full B, full A), B an independent full sample of the same
+ *     size and the same generated distribution; the surrogate is run on B's truth events, so both comparisons are
+ *     between independent event samples. Features: pT, eta, phi, m (jets), tag-flag rates and the per-event multiplicity
+ *     (which carries the efficiency).
+ *  2. Classifier two-sample test (Lopez-Paz & Oquab, arXiv:1610.06545; Friedman's proposal): an MLP is trained to tell
+ *     surrogate from full given the truth object and the reco response [c, found, found * cont, found * flags] on B's
+ *     truth objects; the AUC on a held-out half is reported (0.5 = indistinguishable). Its power is checked by the
+ *     same test against a deliberately broken surrogate (pT response spread doubled).
+ *  3. Closure of the signal yields per search bin: on the same generated events, full yields vs the ensemble mean,
+ *     within the ensemble standard deviation sigma_ens (strict), within sqrt(sigma_ens^2 + sigma_det^2) (adding the
+ *     full detector's own noise on these events, see ClosureBin.sigmaDet) and within sqrt(sigma_ens^2 + sigma_MC^2)
+ *     (adding the Poisson Monte Carlo error of the full yield).
+ */
+import { createRng } from '@sigmap/contracts';
+import { binIndex, getOwnSearch, mass } from '@sigmap/physics';
+import { Bernoulli } from './bernoulli';
+import type { SampledEvent } from './data';
+import { type ObjectModels, surrogateDetector, type TruthEvent } from './detector';
+import { rocAuc, wasserstein1 } from './metrics';
+import type { ObjectModel } from './model';
+import { OBJECT_SPECS, type ObjectType, condVector, contVector, flagVector, matchObjects, recoObjectsOf } from './objects';
+import type { RecoEvent } from '@sigmap/physics';
+import { type SurrogateSet, ensembleStats, memberCount, membersAt } from './simulate';
+
+/** Surrogate passes per member over the closure events. */
+export const CLOSURE_REPLICAS = 5;
+
+export interface W1Row {
+  feature: string;
+  w1: number;
+  floor: number;
+  ratio: number;
+}
+
+export interface ClosureBin {
+  point: number;
+  search: string;
+  bin: number;
+  full: number;
+  fullErr: number;
+  surrogate: number;
+  sigmaEns: number;
+  /**
+   * Detector-level noise of the full yield on these same generated events, sigma_det^2 = sum_i w_i^2 p_ib (1 - p_ib),
+   * p_ib = the fraction of the surrogate passes (members x replicas) in which event i lands in bin b.
+   */
+  sigmaDet: number;
+}
+
+export interface ValidationReport {
+  object: ObjectType;
+  backend: string;
+  eventsPerSample: number;
+  objectsFull: number;
+  objectsSurrogate: number;
+  w1: W1Row[];
+  maxRatio: number;
+  auc: number;
+  aucPowerCheck: number;
+  classifierRows: number;
+  closure: { search: string; bins: ClosureBin[]; withinEnsemble: number; withinDetector?: number; withinDetector2?: number; pullRms?: number; withinCombined: number } | null;
+  note: string;
+}
+
+const asTruth = (e: SampledEvent): TruthEvent => ({ truth: e.truth, metTruth: e.metTruth, unclustered: e.unclustered, weight: e.reco.weight });
+
+function features(object: ObjectType, events: readonly RecoEvent[]): Record<string, number[]> {
+  const f: Record<string, number[]> = { pt: [], eta: [], phi: [], multiplicity: [] };
+  if (object === 'jet') Object.assign(f, { m: [], btag: [], tautag: [] });
+  for (const ev of events) {
+    const objs = recoObjectsOf(ev, object);
+    f.multiplicity.push(objs.length);
+    for (const o of objs) {
+      f.pt.push(o.pt);
+      f.eta.push(o.eta);
+      f.phi.push(o.phi);
+      if (object === 'jet') {
+        const j = o as RecoEvent['jets'][number];
+        f.m.push(mass(o.p));
+        f.btag.push(j.btag ? 1 : 0);
+        f.tautag.push(j.tautag ? 1 : 0);
+      }
+    }
+  }
+  return f;
+}
+
+/** Surrogate reco events for `events`, the members taking turns (the ensemble's predictive mixture). */
+export function surrogateEvents(events: readonly SampledEvent[], set: SurrogateSet, seed: number, transform?: (m: ObjectModels) => ObjectModels): RecoEvent[] {
+  const only = Object.keys(set) as ObjectType[];
+  const K = memberCount(set);
+  const out: RecoEvent[] = new Array(events.length);
+  for (let k = 0; k < K; k++) {
+    const idx = events.map((_, i) => i).filter((i) => i % K === k);
+    const models = transform ? transform(membersAt(set, k)) : membersAt(set, k);
+    const reco = surrogateDetector(idx.map((i) => asTruth(events[i])), models, seed + k, only);
+    idx.forEach((i, j) => (out[i] = reco[j]));
+  }
+  return out;
+}
+
+/** Response variables of matched (truth, reco) pairs: reco/true pT, eta and phi residuals (and jet m/pT shift). */
+function responses(object: ObjectType, events: readonly SampledEvent[], recos: readonly RecoEvent[]): Record<string, number[]> {
+  const spec = OBJECT_SPECS[object];
+  const names = ['resp_pt_ratio', 'resp_d_eta', 'resp_d_phi', ...(object === 'jet' ? ['resp_d_m_over_pt'] : [])];
+  const out: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  events.forEach((e, i) => {
+    for (const p of matchObjects(e.truth[object], recoObjectsOf(recos[i], object), spec.matchDr).pairs) {
+      if (!p.reco) continue;
+      const c = contVector(object, p.truth, p.reco);
+      names.forEach((n, k) => out[n].push(k === 0 ? Math.exp(c[0]) : c[k]));
+    }
+  });
+  return out;
+}
+
+function classifierRows(object: ObjectType, events: readonly SampledEvent[], recos: readonly RecoEvent[]): number[][] {
+  const spec = OBJECT_SPECS[object];
+  const rows: number[][] = [];
+  events.forEach((e, i) => {
+    const { pairs } = matchObjects(e.truth[object], recoObjectsOf(recos[i], object), spec.matchDr);
+    for (const p of pairs) {
+      const c = condVector(p.truth);
+      if (p.reco) rows.push([...c, 1, ...contVector(object, p.truth, p.reco), ...flagVector(object, p.reco)]);
+      else rows.push([...c, 0, ...new Array(spec.cont.length + spec.flags.length).fill(0)]);
+    }
+  });
+  return rows;
+}
+
+/** AUC of a classifier trained on half the rows (full = 0, surrogate = 1), evaluated on the other half. */
+export async function classifierAuc(full: number[][], surr: number[][], seed: number, steps = 500): Promise<number> {
+  const rng = createRng(seed);
+  const all = [...full.map((r) => ({ r, y: 0 })), ...surr.map((r) => ({ r, y: 1 }))];
+  const train: typeof all = [];
+  const test: typeof all = [];
+  for (const x of all) (rng.uniform() < 0.5 ? train : test).push(x);
+  const clf = Bernoulli.create(train.map((x) => x.r), { seed, hidden: [64, 64] });
+  await clf.train(train.map((x) => x.r), train.map((x) => x.y), { steps, seed, learningRate: 3e-3 });
+  const p = clf.prob(test.map((x) => x.r));
+  clf.dispose();
+  return rocAuc(p, test.map((x) => x.y));
+}
+
+/** A surrogate whose pT response spread about its median is doubled (the classifier test's power check). */
+function broadened(m: ObjectModels, object: ObjectType): ObjectModels {
+  const base = m[object]!;
+  const proxy = Object.create(base) as ObjectModel;
+  proxy.sample = (cond, rng) => {
+    const r = base.sample(cond, rng);
+    const med = [...r.cont.map((c) => c[0])].sort((a, b) => a - b)[Math.floor(r.cont.length / 2)] ?? 0;
+    return { ...r, cont: r.cont.map((c) => [med + 2 * (c[0] - med), ...c.slice(1)]) };
+  };
+  return { ...m, [object]: proxy };
+}
+
+export interface ValidateRequest {
+  object: ObjectType;
+  /** Surrogate set: the model under test for `object`, plus the other types' models (needed for closure). */
+  set: SurrogateSet;
+  /** Two independent full samples of the same generated distribution. */
+  fullA: readonly SampledEvent[];
+  fullB: readonly SampledEvent[];
+  /** Searches for the closure test, applied to fullB (points as in the sample). */
+  searches?: string[];
+  seed: number;
+  backend: string;
+  classifierSteps?: number;
+}
+
+export async function validateSurrogate(req: ValidateRequest): Promise<ValidationReport> {
+  const { object, fullA, fullB } = req;
+  const n = Math.min(fullA.length, fullB.length);
+  const A = fullA.slice(0, n);
+  const B = fullB.slice(0, n);
+  const onlyObject: SurrogateSet = { [object]: req.set[object] };
+  const surrB = surrogateEvents(B, onlyObject, req.seed);
+  const fa = features(object, A.map((e) => e.reco));
+  const fb = features(object, B.map((e) => e.reco));
+  const fs = features(object, surrB);
+  const ra = responses(object, A, A.map((e) => e.reco));
+  const rb = responses(object, B, B.map((e) => e.reco));
+  const rs = responses(object, B, surrB);
+  Object.assign(fa, ra);
+  Object.assign(fb, rb);
+  Object.assign(fs, rs);
+  const w1: W1Row[] = Object.keys(fa).map((k) => {
+    const w = wasserstein1(fs[k], fa[k]);
+    const floor = wasserstein1(fb[k], fa[k]);
+    // A feature that full simulation reproduces exactly (floor 0) passes only when the surrogate does too (ratio 1).
+    return { feature: k, w1: w, floor, ratio: floor > 0 ? w / floor : w === 0 ? 1 : Infinity };
+  });
+  const fullRows = classifierRows(object, B, B.map((e) => e.reco));
+  const surrRows = classifierRows(object, B, surrB);
+  const auc = await classifierAuc(fullRows, surrRows, req.seed + 1, req.classifierSteps);
+  const broken = surrogateEvents(B, onlyObject, req.seed, (m) => broadened(m, object));
+  const aucPowerCheck = await classifierAuc(fullRows, classifierRows(object, B, broken), req.seed + 1, req.classifierSteps);
+  let closure: ValidationReport['closure'] = null;
+  let note = '';
+  if (req.searches?.length) closure = closureTest(B, object, req.set[object]!, req.searches, req.seed + 7);
+  else note = 'closure skipped: no surrogate-capable search for this family';
+  return {
+    object,
+    backend: req.backend,
+    eventsPerSample: n,
+    objectsFull: fa.pt.length,
+    objectsSurrogate: fs.pt.length,
+    w1,
+    maxRatio: Math.max(...w1.filter((r) => Number.isFinite(r.ratio)).map((r) => r.ratio)),
+    auc,
+    aucPowerCheck,
+    classifierRows: fullRows.length + surrRows.length,
+    closure,
+    note,
+  };
+}
+
+/**
+ * Per-bin closure on the same generated events: raw weighted counts of full vs each member (averaged over replicas) (searches' own bins,
+ * separately per generated point). The object type under test is replaced by the surrogate's in each full reco event
+ * (other object types stay as fully simulated, MET corrected by the momentum difference), so the test isolates this
+ * model. Bins where both are empty are dropped.
+ */
+export function closureTest(events: readonly SampledEvent[], object: ObjectType, members: readonly ObjectModel[], searches: string[], seed: number, replicas = CLOSURE_REPLICAS): NonNullable<ValidationReport['closure']> {
+  const K = members.length;
+  const truth = events.map(asTruth);
+  // Each member runs `replicas` times over the same events (weights / replicas), so its yield carries little sampling noise.
+  const memberEvents = members.map((m, k) => {
+    const out: RecoEvent[][] = [];
+    for (let r = 0; r < replicas; r++) {
+      const surr = surrogateDetector(truth, { [object]: m }, seed + 1000 * r + k, [object]);
+      out.push(events.map((e, i) => ({ ...hybrid(e.reco, surr[i], object), weight: e.reco.weight / replicas })));
+    }
+    return out;
+  });
+  const bins: ClosureBin[] = [];
+  for (const sid of searches) {
+    const s = getOwnSearch(sid);
+    const nb = s.binEdges.length - 1;
+    const points = [...new Set(events.map((e) => e.point))];
+    for (const pt of points) {
+      const full = new Float64Array(nb);
+      const full2 = new Float64Array(nb);
+      const mem = Array.from({ length: K }, () => new Float64Array(nb));
+      const det2 = new Float64Array(nb);
+      const hits = new Float64Array(nb);
+      events.forEach((e, i) => {
+        if (e.point !== pt) return;
+        hits.fill(0);
+        const x = s.select(e.reco);
+        const b = x === null ? -1 : binIndex(s.binEdges, x);
+        if (b >= 0) {
+          full[b] += e.reco.weight;
+          full2[b] += e.reco.weight ** 2;
+        }
+        for (let k = 0; k < K; k++) {
+          for (const rep of memberEvents[k]) {
+            const y = s.select(rep[i]);
+            const bk = y === null ? -1 : binIndex(s.binEdges, y);
+            if (bk >= 0) {
+              mem[k][bk] += rep[i].weight;
+              hits[bk] += 1 / (K * replicas);
+            }
+          }
+        }
+        for (let b = 0; b < nb; b++) det2[b] += e.reco.weight ** 2 * hits[b] * (1 - hits[b]);
+      });
+      const { mean, std } = ensembleStats(mem.map((m) => Array.from(m)));
+      for (let b = 0; b < nb; b++) {
+        if (full[b] === 0 && mean[b] === 0) continue;
+        bins.push({ point: pt, search: sid, bin: b, full: full[b], fullErr: Math.sqrt(full2[b]), surrogate: mean[b], sigmaEns: std[b], sigmaDet: Math.sqrt(det2[b]) });
+      }
+    }
+  }
+  const within = (f: (b: ClosureBin) => number) => (bins.length ? bins.filter((b) => Math.abs(b.surrogate - b.full) <= f(b)).length / bins.length : NaN);
+  return {
+    search: searches.join(','),
+    bins,
+    withinEnsemble: within((b) => b.sigmaEns),
+    withinDetector: within((b) => Math.hypot(b.sigmaEns, b.sigmaDet)),
+    withinDetector2: within((b) => 2 * Math.hypot(b.sigmaEns, b.sigmaDet)),
+    pullRms: Math.sqrt(bins.reduce((a, b) => a + ((b.surrogate - b.full) / Math.max(Math.hypot(b.sigmaEns, b.sigmaDet), 1e-12)) ** 2, 0) / Math.max(bins.length, 1)),
+    withinCombined: within((b) => Math.hypot(b.sigmaEns, b.fullErr)),
+  };
+}
+
+/** A full reco event with one object type's list replaced by the surrogate's; MET moved by the momentum difference. */
+export function hybrid(full: RecoEvent, surr: RecoEvent, object: ObjectType): RecoEvent {
+  const key = object === 'electron' ? 'electrons' : object === 'muon' ? 'muons' : object === 'photon' ? 'photons' : 'jets';
+  let dx = 0;
+  let dy = 0;
+  for (const o of full[key]) {
+    dx += o.p.px;
+    dy += o.p.py;
+  }
+  for (const o of surr[key]) {
+    dx -= o.p.px;
+    dy -= o.p.py;
+  }
+  const px = full.met.px + dx;
+  const py = full.met.py + dy;
+  return { ...full, [key]: surr[key], met: { px, py, pt: Math.hypot(px, py) } };
+}
