@@ -1,0 +1,72 @@
+/** SQL migrations, applied in order at open (one dialect: PGlite is PostgreSQL). Never edit a shipped one; append. */
+export const MIGRATIONS: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE IF NOT EXISTS scans (
+  scan_id TEXT PRIMARY KEY,
+  family TEXT NOT NULL,
+  spec JSONB NOT NULL,
+  status TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS evaluations (
+  id BIGSERIAL PRIMARY KEY,
+  scan_id TEXT NOT NULL REFERENCES scans(scan_id),
+  point_key TEXT NOT NULL,
+  search_id TEXT NOT NULL,
+  fidelity TEXT NOT NULL,
+  seed BIGINT NOT NULL,
+  point JSONB NOT NULL,
+  cls_obs DOUBLE PRECISION NOT NULL,
+  cls_exp JSONB NOT NULL,
+  region TEXT,
+  excluded BOOLEAN NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  UNIQUE (scan_id, point_key, search_id, fidelity, seed)
+);
+CREATE TABLE IF NOT EXISTS limits (
+  search_id TEXT NOT NULL,
+  point_key TEXT NOT NULL,
+  fidelity TEXT NOT NULL,
+  cls_obs DOUBLE PRECISION NOT NULL,
+  cls_exp JSONB NOT NULL,
+  region TEXT,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (search_id, point_key, fidelity)
+);
+CREATE TABLE IF NOT EXISTS yields (
+  yields_key TEXT PRIMARY KEY,
+  scan_id TEXT NOT NULL,
+  point_key TEXT NOT NULL,
+  fidelity TEXT NOT NULL,
+  seed BIGINT NOT NULL,
+  yields JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS gp_snapshots (
+  scan_id TEXT NOT NULL,
+  round INTEGER NOT NULL,
+  digest TEXT NOT NULL,
+  training_size INTEGER NOT NULL,
+  misclassified DOUBLE PRECISION,
+  state JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (scan_id, round)
+);
+CREATE TABLE IF NOT EXISTS scan_events (
+  id BIGSERIAL PRIMARY KEY,
+  scan_id TEXT NOT NULL,
+  round INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  payload JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS coverage_snapshots (
+  id BIGSERIAL PRIMARY KEY,
+  summary JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+)`,
+  },
+];
