@@ -1,0 +1,312 @@
+import { Context, ApplicationFailure } from '@temporalio/activity';
+import {
+  createRng,
+  isInputError,
+  pointKey,
+  scannedParameters,
+  type ContourLine,
+  type CoverageSummary,
+  type CoverageWorkflowInput,
+  type EvaluatedPoint,
+  type FinalizeScanInput,
+  type LimitInput,
+  type LimitResult,
+  type ModelPoint,
+  type ProposeBatchInput,
+  type ProposeBatchResult,
+  type ScanProgress,
+  type ScanReport,
+  type ScanSpec,
+  type SimulateInput,
+  type SimulateResult,
+  type StartScanInput,
+  type SurrogateTrainingInput,
+  type SurrogateTrainingResult,
+} from '@sigmap/contracts';
+import { createActiveLearner, type ActiveLearner, type LearnerConfig } from '@sigmap/gp';
+import type { Store } from '@sigmap/store';
+import { marchingSquares } from '@sigmap/workflows';
+import { FamilyRegistry, loadPhysicsLib, type FamilyAdapter } from './families';
+
+export interface ScanActivityDeps {
+  store: Store;
+  families: FamilyRegistry;
+  /** Optional log sink (the CLI keeps quiet; the worker logs). */
+  log?: (line: string) => void;
+}
+
+/** CLs below this excludes a point at 95% CL. */
+export const CLS_LIMIT = 0.05;
+/** CLs values are floored here before the GP's log transform (deep inside the excluded region CLs reaches 1e-20). */
+export const CLS_FLOOR = 1e-8;
+
+export function fromUnit(spec: ScanSpec, u: number[]): ModelPoint {
+  const scanned = scannedParameters(spec);
+  const out: ModelPoint = {};
+  for (const [n, p] of Object.entries(spec.parameters)) {
+    if (p.fixed !== undefined) {
+      out[n] = p.fixed;
+      continue;
+    }
+    const t = u[scanned.indexOf(n)];
+    const v = p.scale === 'log' ? Math.exp(Math.log(p.min) + t * (Math.log(p.max) - Math.log(p.min))) : p.min + t * (p.max - p.min);
+    out[n] = Number(v.toPrecision(6));
+  }
+  return out;
+}
+
+export interface TrainingRow {
+  key: string;
+  point: ModelPoint;
+  /** CLs_obs per search, in spec.searches order. */
+  cls: number[];
+}
+
+/** One row per point evaluated for every search, sorted by point key (fits do not depend on completion order). */
+export function trainingSet(spec: ScanSpec, evals: EvaluatedPoint[]): TrainingRow[] {
+  const byKey = new Map<string, { point: ModelPoint; cls: Map<string, number> }>();
+  for (const e of evals) {
+    const cur = byKey.get(e.key) ?? { point: e.point, cls: new Map<string, number>() };
+    cur.cls.set(e.search, e.clsObs);
+    byKey.set(e.key, cur);
+  }
+  return [...byKey.entries()]
+    .filter(([, v]) => spec.searches.every((s) => v.cls.has(s)))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, v]) => ({ key, point: v.point, cls: spec.searches.map((s) => v.cls.get(s)!) }));
+}
+
+/** Order-independent digest of a training set (FNV-1a over sorted "key=cls,..." lines). */
+export function trainingDigest(rows: TrainingRow[]): string {
+  const text = rows
+    .map((r) => `${r.key}=${r.cls.map((c) => c.toPrecision(12)).join(',')}`)
+    .sort()
+    .join(';');
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return `${rows.length}:${h.toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * The @sigmap/gp active learner for a scan, rebuilt from the stored evaluations: one objective per search
+ * (CLs_obs, threshold 0.05, log transform); a point is excluded when any search excludes it.
+ */
+export function buildLearner(spec: ScanSpec, rows: TrainingRow[], round: number): ActiveLearner {
+  const names = scannedParameters(spec);
+  const config: LearnerConfig = {
+    axes: names.map((n) => ({ name: n, lower: spec.parameters[n].min, upper: spec.parameters[n].max, scale: spec.parameters[n].scale })),
+    objectives: spec.searches.map((s) => ({ name: s, threshold: CLS_LIMIT, transform: 'log' as const })),
+    // a fresh learner per round (rebuilt from the store): the round enters its seed, so continuous-mode
+    // candidate draws differ between rounds yet are reproducible
+    seed: spec.seed * 100_003 + round,
+  };
+  const learner = createActiveLearner(config);
+  if (rows.length)
+    learner.observe(
+      rows.map((r) => names.map((n) => r.point[n])),
+      rows.map((r) => r.cls.map((c) => Math.max(c, CLS_FLOOR))),
+    );
+  return learner;
+}
+
+function nonRetryable(e: unknown): never {
+  if (isInputError(e)) throw ApplicationFailure.nonRetryable(e.message, 'InputError');
+  throw e;
+}
+
+/** The GP-side activities and the store-side activities of a scan, wired to real dependencies. */
+export function createScanActivities(deps: ScanActivityDeps) {
+  const { store, families } = deps;
+  const family = (id: string): FamilyAdapter => {
+    const f = families.get(id);
+    if (!f) throw ApplicationFailure.nonRetryable(`family: unknown model family '${id}' (known: ${families.ids().join(', ')})`, 'InputError');
+    return f;
+  };
+
+  async function learnerFor(scanId: string, spec: ScanSpec, round: number) {
+    const f = family(spec.family);
+    const pool = spec.mode === 'pool' ? f.pool(spec) : null;
+    const rows = trainingSet(spec, await store.listEvaluations(scanId));
+    const learner = rows.length >= 2 ? buildLearner(spec, rows, round) : null;
+    return { learner, rows, pool };
+  }
+
+  const scannedOf = (spec: ScanSpec, p: ModelPoint) => scannedParameters(spec).map((n) => p[n]);
+
+  /** Expected misclassified fraction over the pool (pool mode) or a seeded uniform sample of the box. */
+  function misclassified(learner: ActiveLearner | null, spec: ScanSpec, pool: ModelPoint[] | null): number | null {
+    if (!learner) return null;
+    return learner.estimateMisclassifiedFraction(pool ? pool.map((p) => scannedOf(spec, p)) : undefined).fraction;
+  }
+
+  /** Zero level of min_o (posterior mean_o - threshold_o) (excluded by any search) on a 41x41 grid, marching squares. */
+  function contourOf(spec: ScanSpec, learner: ActiveLearner | null): ContourLine[] {
+    if (!learner) return [];
+    const dim = scannedParameters(spec).length;
+    const m = dim === 2 ? 41 : 401;
+    const axis = Array.from({ length: m }, (_, i) => i / (m - 1));
+    const grid = dim === 2 ? axis.flatMap((x) => axis.map((y) => [x, y])) : axis.map((x) => [x]);
+    if (dim > 2) return [];
+    const phys = grid.map((u) => scannedOf(spec, fromUnit(spec, u)));
+    const preds = learner.predict(phys);
+    const level = phys.map((_, a) => Math.min(...preds.map((p) => p.mean[a] - p.threshold)));
+    if (dim === 2) {
+      const values = axis.map((_, i) => axis.map((__, j) => level[i * m + j]));
+      return marchingSquares(axis, axis, values, 0).map((line) => ({ points: line.map((u) => scannedOf(spec, fromUnit(spec, u))) }));
+    }
+    const pts: number[][] = [];
+    for (let i = 0; i + 1 < m; i++)
+      if (level[i] < 0 !== level[i + 1] < 0) pts.push(scannedOf(spec, fromUnit(spec, [axis[i] + (-level[i] / (level[i + 1] - level[i])) * (axis[i + 1] - axis[i])])));
+    return pts.map((p) => ({ points: [p] }));
+  }
+
+  return {
+    async startScan(input: StartScanInput): Promise<{ poolSize: number | null; family: string }> {
+      try {
+        const f = family(input.spec.family);
+        for (const s of input.spec.searches) if (!f.searches.includes(s)) throw ApplicationFailure.nonRetryable(`searches: ${f.id} has no search '${s}' (known: ${f.searches.join(', ')})`, 'InputError');
+        const pool = input.spec.mode === 'pool' ? f.pool(input.spec) : null;
+        if (pool && pool.length === 0) throw ApplicationFailure.nonRetryable('parameters: no published grid point of the family lies in the given ranges', 'InputError');
+        await store.createScan(input.scanId, input.spec);
+        return { poolSize: pool ? pool.length : null, family: f.describe() };
+      } catch (e) {
+        return nonRetryable(e);
+      }
+    },
+
+    async proposeBatch(input: ProposeBatchInput): Promise<ProposeBatchResult> {
+      const { spec } = input;
+      const { learner, rows, pool } = await learnerFor(input.scanId, spec, input.round);
+      const taken = new Set([...rows.map((r) => r.key), ...input.pending.map(pointKey)]);
+      const candidates = pool ? pool.filter((p) => !taken.has(pointKey(p))) : null;
+      const gpDigest = trainingDigest(rows);
+      let points: ModelPoint[];
+      if (!learner || rows.length + input.pending.length < spec.initialPoints) {
+        // Space-filling start, seeded: a random draw from the pool / uniform in the unit box.
+        const rng = createRng(spec.seed).fork(7919 + input.round);
+        const want = Math.min(input.q, Math.max(1, spec.initialPoints - rows.length - input.pending.length));
+        if (candidates) {
+          const idx = candidates.map((_, i) => i);
+          for (let i = idx.length - 1; i > 0; i--) {
+            const j = Math.floor(rng.uniform() * (i + 1));
+            [idx[i], idx[j]] = [idx[j], idx[i]];
+          }
+          points = idx.slice(0, want).map((i) => candidates[i]);
+        } else {
+          const dim = scannedParameters(spec).length;
+          points = Array.from({ length: want }, () => fromUnit(spec, Array.from({ length: dim }, () => rng.uniform())));
+        }
+      } else {
+        const pending = input.pending.map((p) => scannedOf(spec, p));
+        if (candidates) {
+          const r = learner.proposeBatch(input.q, pending, { candidates: candidates.map((p) => scannedOf(spec, p)) });
+          points = r.indices.map((i) => candidates[i]);
+        } else {
+          const r = learner.proposeBatch(input.q, pending);
+          const names = scannedParameters(spec);
+          points = r.points.map((x) => {
+            const pt: ModelPoint = {};
+            for (const [n, pr] of Object.entries(spec.parameters)) pt[n] = pr.fixed ?? Number(x[names.indexOf(n)].toPrecision(6));
+            return pt;
+          });
+        }
+      }
+      const mis = misclassified(learner, spec, pool);
+      await store.putGpSnapshot({ scanId: input.scanId, round: input.round, digest: gpDigest, trainingSize: rows.length, misclassified: mis, state: learner ? learner.toState() : null });
+      return { points, misclassified: mis, trainingSize: rows.length, gpDigest, candidatesLeft: candidates ? candidates.length - points.length : -1, contour: contourOf(spec, learner) };
+    },
+
+    async simulate(input: SimulateInput): Promise<SimulateResult> {
+      const physics = loadPhysicsLib();
+      if (!physics) throw ApplicationFailure.nonRetryable(`fidelity: '${input.fidelity}' simulation needs @sigmap/physics (getFamily, simulatePoint), which this build does not have yet`, 'NotAvailable');
+      const key = pointKey(input.point);
+      const fam = physics.getFamily(input.family);
+      const yields: Record<string, unknown> = {};
+      for (const search of input.searches) {
+        yields[search] = await physics.simulatePoint({ family: fam, point: input.point, search, events: input.events, fidelity: input.fidelity, seed: input.seed });
+        Context.current().heartbeat({ done: Object.keys(yields) });
+      }
+      return { yieldsKey: await store.putYields(input.scanId, key, input.fidelity, input.seed, yields), events: input.events };
+    },
+
+    async computeLimit(input: LimitInput): Promise<LimitResult> {
+      const key = pointKey(input.point);
+      const prior = await store.getEvaluation(input.scanId, key, input.search, input.fidelity, input.seed);
+      if (prior) return { pointKey: key, search: input.search, clsObs: prior.clsObs, clsExp: prior.clsExp, region: prior.region, excluded: prior.excluded, cached: true };
+      const f = family(input.family);
+      let limit: { clsObs: number; clsExp: number[]; region: string | null } | null = null;
+      if (input.fidelity === 'lookup') {
+        limit = await store.getLimit(input.search, key, 'lookup');
+        if (!limit) {
+          if (!f.lookupLimit) throw ApplicationFailure.nonRetryable(`fidelity: ${f.id} has no lookup limits`, 'InputError');
+          const ctx = Context.current();
+          // heartbeat on every finished sub-likelihood (resumable details) and every 2 s in between, so a long
+          // sub-step (a pyhf fit in a child process) does not look like a dead worker
+          let details: unknown = ctx.info.heartbeatDetails ?? { started: true };
+          ctx.heartbeat(details);
+          const ticker = setInterval(() => ctx.heartbeat(details), 2000);
+          try {
+            limit = await f.lookupLimit(input.point, input.search, {
+              progress: (d) => {
+                details = d;
+                ctx.heartbeat(d);
+              },
+              resumeFrom: ctx.info.heartbeatDetails ?? null,
+            });
+          } catch (e) {
+            return nonRetryable(e);
+          } finally {
+            clearInterval(ticker);
+          }
+          await store.putLimit(input.search, key, 'lookup', limit);
+        }
+      } else {
+        throw ApplicationFailure.nonRetryable(`fidelity: limits from simulated yields need @sigmap/stats + @sigmap/physics yields, not available yet`, 'NotAvailable');
+      }
+      const e: EvaluatedPoint = { point: input.point, key, search: input.search, fidelity: input.fidelity, seed: input.seed, clsObs: limit.clsObs, clsExp: limit.clsExp, region: limit.region, excluded: limit.clsObs < CLS_LIMIT };
+      await store.putEvaluation(input.scanId, e);
+      return { pointKey: key, search: input.search, clsObs: e.clsObs, clsExp: e.clsExp, region: e.region, excluded: e.excluded, cached: false };
+    },
+
+    async recordProgress(p: ScanProgress): Promise<void> {
+      await store.putProgress(p);
+    },
+
+    async finalizeScan(input: FinalizeScanInput): Promise<ScanReport> {
+      const { learner, pool } = await learnerFor(input.scanId, input.spec, 0);
+      await store.setScanStatus(input.scanId, input.status);
+      const evals = await store.listEvaluations(input.scanId);
+      const events = await store.listEvents(input.scanId);
+      return {
+        scanId: input.scanId,
+        spec: input.spec,
+        status: input.status,
+        parameters: scannedParameters(input.spec),
+        evaluations: evals.map((e) => ({ point: e.point, key: e.key, search: e.search, fidelity: e.fidelity, seed: e.seed, clsObs: e.clsObs, clsExp: e.clsExp, region: e.region, excluded: e.excluded })),
+        contour: contourOf(input.spec, learner),
+        misclassified: misclassified(learner, input.spec, pool),
+        rounds: events.filter((e) => e.kind === 'progress').reduce((m, e) => Math.max(m, e.round), 0),
+      };
+    },
+
+    async aggregateCoverage(input: CoverageWorkflowInput): Promise<CoverageSummary> {
+      return store.coverageSummary(input.scanIds);
+    },
+
+    async trainSurrogate(input: SurrogateTrainingInput): Promise<SurrogateTrainingResult> {
+      let lib: { trainSurrogate?: (o: unknown) => Promise<{ modelKey: string }> } = {};
+      try {
+         
+        lib = require('@sigmap/surrogate');
+      } catch {
+        lib = {};
+      }
+      const evals = (await Promise.all(input.scanIds.map((s) => store.listEvaluations(s)))).flat().filter((e) => e.fidelity === 'full');
+      if (typeof lib.trainSurrogate !== 'function') return { modelKey: null, trainedOn: evals.length, note: '@sigmap/surrogate exports no trainSurrogate yet: hook only' };
+      const r = await lib.trainSurrogate({ family: input.family, searches: input.searches, evaluations: evals, seed: input.seed, heartbeat: (d: unknown) => Context.current().heartbeat(d) });
+      return { modelKey: r.modelKey, trainedOn: evals.length, note: 'trained' };
+    },
+  };
+}
+
+export type ScanActivities = ReturnType<typeof createScanActivities>;

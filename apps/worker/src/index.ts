@@ -1,0 +1,7 @@
+export * from './activities';
+export * from './dev-server';
+export * from './families';
+export * from './run';
+export * from './worker';
+export * from './report';
+export * from './scan-runner';

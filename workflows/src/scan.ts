@@ -1,0 +1,214 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  TASK_QUEUES,
+  pointKey,
+  pointSeed,
+  type ContourLine,
+  type CoverageSummary,
+  type CoverageWorkflowInput,
+  type ModelPoint,
+  type ScanCarry,
+  type ScanProgress,
+  type ScanReport,
+  type ScanStatus,
+  type ScanWorkflowInput,
+  type SurrogateTrainingInput,
+  type SurrogateTrainingResult,
+} from '@sigmap/contracts';
+import type { ScanActivityContract } from './activities';
+import { cancelSignal, contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from './messages';
+
+const NON_RETRYABLE = ['InputError', 'NotAvailable'];
+
+/** Store-side bookkeeping: quick, on the orchestration queue. */
+const orchestration = proxyActivities<Pick<ScanActivityContract, 'startScan' | 'recordProgress' | 'aggregateCoverage'>>({
+  taskQueue: TASK_QUEUES.orchestration,
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** GP fit + batch proposal and the final report (CPU numerics). */
+const gp = proxyActivities<Pick<ScanActivityContract, 'proposeBatch' | 'finalizeScan'>>({
+  taskQueue: TASK_QUEUES.statsCpu,
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** One CLs computation per (point, search): heartbeats after each sub-likelihood, resumes from its details. */
+const limits = proxyActivities<Pick<ScanActivityContract, 'computeLimit'>>({
+  taskQueue: TASK_QUEUES.statsCpu,
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+const simulation = (taskQueue: string) =>
+  proxyActivities<Pick<ScanActivityContract, 'simulate'>>({
+    taskQueue,
+    startToCloseTimeout: '1 hour',
+    heartbeatTimeout: '2 minutes',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+  });
+
+const surrogate = proxyActivities<Pick<ScanActivityContract, 'trainSurrogate'>>({
+  taskQueue: TASK_QUEUES.surrogateGpu,
+  startToCloseTimeout: '6 hours',
+  heartbeatTimeout: '5 minutes',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/**
+ * One scan (DESIGN.md "Flow of one scan"): fit GP -> propose a batch -> fan out simulate/limit activities ->
+ * record -> stopping rule; continueAsNew every `spec.roundsPerRun` rounds carrying only counters and the GP
+ * training-set digest (the numbers live in the store). Rounds are synchronous, so a scan's evaluated points
+ * depend only on its spec and seed (not on timing), which makes runs reproducible across worker failures.
+ * Messages: signals pause / resume / cancel, update extendBudget, queries progress / contour.
+ */
+export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport> {
+  const { scanId, spec } = input;
+  const c: ScanCarry = input.carry ?? { round: 0, evaluated: 0, budget: spec.budget, paused: false, gpDigest: '', misclassified: null, startedAtMs: Date.now() };
+  let status: ScanStatus = c.paused ? 'paused' : 'running';
+  let cancelled = false;
+  let inFlight = 0;
+  let contour: ContourLine[] = [];
+
+  const progress = (): ScanProgress => ({
+    scanId,
+    status,
+    round: c.round,
+    evaluated: c.evaluated,
+    budget: c.budget,
+    inFlight,
+    misclassified: c.misclassified,
+    target: spec.target,
+    gpDigest: c.gpDigest,
+    startedAtMs: c.startedAtMs,
+    updatedAtMs: Date.now(),
+  });
+
+  setHandler(pauseSignal, () => {
+    c.paused = true;
+  });
+  setHandler(resumeSignal, () => {
+    c.paused = false;
+  });
+  setHandler(cancelSignal, () => {
+    cancelled = true;
+  });
+  setHandler(
+    extendBudgetUpdate,
+    (n: number) => {
+      c.budget += n;
+      return c.budget;
+    },
+    {
+      validator: (n: number) => {
+        if (!Number.isInteger(n) || n < 1) throw new Error(`extendBudget: expected an integer >= 1, got ${n}`);
+      },
+    },
+  );
+  setHandler(progressQuery, progress);
+  setHandler(contourQuery, () => contour);
+
+  const simulate = simulation(spec.fidelity.default === 'surrogate' ? TASK_QUEUES.surrogateGpu : TASK_QUEUES.simGpu).simulate;
+
+  async function evaluate(point: ModelPoint): Promise<void> {
+    const key = pointKey(point);
+    const seed = pointSeed(spec.seed, key);
+    let yieldsKey: string | undefined;
+    if (spec.fidelity.default !== 'lookup') {
+      const sim = await simulate({ scanId, family: spec.family, point, searches: spec.searches, fidelity: spec.fidelity.default, events: spec.fidelity.events, seed });
+      yieldsKey = sim.yieldsKey;
+    }
+    await Promise.all(spec.searches.map((search) => limits.computeLimit({ scanId, family: spec.family, point, search, fidelity: spec.fidelity.default, seed, yieldsKey })));
+  }
+
+  const converged = () => c.misclassified !== null && c.evaluated >= spec.initialPoints && c.misclassified <= spec.target;
+
+  try {
+    if (!input.carry) {
+      await orchestration.startScan({ scanId, spec });
+      await orchestration.recordProgress(progress());
+    }
+    let roundsThisRun = 0;
+    for (;;) {
+      if (cancelled) {
+        status = 'cancelled';
+        break;
+      }
+      if (c.paused) {
+        status = 'paused';
+        await orchestration.recordProgress(progress());
+        await condition(() => !c.paused || cancelled);
+        status = 'running';
+        continue;
+      }
+      if (c.evaluated >= c.budget) {
+        status = 'budget-spent';
+        break;
+      }
+      if (roundsThisRun >= spec.roundsPerRun || workflowInfo().continueAsNewSuggested) {
+        await continueAsNew<typeof ScanWorkflow>({ scanId, spec, carry: c });
+      }
+      const q = Math.min(spec.batchSize, c.budget - c.evaluated);
+      const proposal = await gp.proposeBatch({ scanId, spec, q, pending: [], round: c.round });
+      c.misclassified = proposal.misclassified;
+      c.gpDigest = proposal.gpDigest;
+      contour = proposal.contour;
+      if (converged()) {
+        status = 'converged';
+        break;
+      }
+      if (proposal.points.length === 0) {
+        status = 'exhausted';
+        break;
+      }
+      inFlight = proposal.points.length;
+      await Promise.all(
+        proposal.points.map(async (p) => {
+          await evaluate(p);
+          inFlight--;
+        }),
+      );
+      c.evaluated += proposal.points.length;
+      c.round++;
+      roundsThisRun++;
+      await orchestration.recordProgress(progress());
+    }
+  } catch (e) {
+    if (e instanceof ActivityFailure || e instanceof ApplicationFailure) {
+      status = 'failed';
+      await orchestration.recordProgress(progress());
+    }
+    throw e;
+  }
+
+  const report = await gp.finalizeScan({ scanId, spec, status });
+  c.misclassified = report.misclassified;
+  contour = report.contour;
+  await orchestration.recordProgress(progress());
+  await executeChild(CoverageWorkflow, { args: [{ scanIds: [scanId] }], workflowId: `${scanId}-coverage` });
+  return report;
+}
+
+/** Re-aggregates the coverage map from the stored limits (all scans, or the given ones). */
+export async function CoverageWorkflow(input: CoverageWorkflowInput): Promise<CoverageSummary> {
+  return orchestration.aggregateCoverage(input);
+}
+
+/**
+ * Hook for the generative-surrogate issue: trains a surrogate on the `full` evaluations of finished scans,
+ * on the surrogate-gpu queue (the activity heartbeats; it reports 'hook only' until @sigmap/surrogate trains).
+ */
+export async function SurrogateTrainingWorkflow(input: SurrogateTrainingInput): Promise<SurrogateTrainingResult> {
+  return surrogate.trainSurrogate(input);
+}
