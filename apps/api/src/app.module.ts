@@ -1,0 +1,82 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { Store } from '@sigmap/store';
+import { ApiKeyGuard } from './common/auth';
+import { ApiExceptionFilter } from './common/errors';
+import { KeyRing } from './common/keys';
+import { API_OPTIONS, KEY_RING, SCAN_TARGETS, STORE, type ScanTargets } from './common/tokens';
+import type { ApiOptions } from './config';
+import { AccessService } from './infra/access.service';
+import { TemporalService } from './infra/temporal.service';
+import { GroupThrottlerGuard } from './common/throttle';
+import { ScansController } from './scans/scans.controller';
+import { ScansService } from './scans/scans.service';
+import { ScanReadableGuard } from './scans/scan-access.guard';
+import { CatalogueController } from './catalogue/catalogue.controller';
+import { CatalogueService } from './catalogue/catalogue.service';
+import { CoverageController } from './coverage/coverage.controller';
+import { CoverageService } from './coverage/coverage.service';
+import { FamiliesController } from './families/families.controller';
+import { FamiliesService } from './families/families.service';
+import { DashboardController } from './dashboard/dashboard.controller';
+
+/** Shared infrastructure: options, the store (opened by the caller), API keys, the Temporal client, scan access. */
+@Global()
+@Module({})
+export class InfraModule {
+  static forRoot(options: ApiOptions, store: Store, keys: KeyRing, scanTargets: ScanTargets): DynamicModule {
+    return {
+      module: InfraModule,
+      providers: [
+        { provide: API_OPTIONS, useValue: options },
+        { provide: STORE, useValue: store },
+        { provide: KEY_RING, useValue: keys },
+        { provide: SCAN_TARGETS, useValue: scanTargets },
+        TemporalService,
+        AccessService,
+      ],
+      exports: [API_OPTIONS, STORE, KEY_RING, SCAN_TARGETS, TemporalService, AccessService],
+    };
+  }
+}
+
+@Module({ providers: [FamiliesService], controllers: [FamiliesController], exports: [FamiliesService] })
+export class FamiliesModule {}
+
+@Module({ providers: [CatalogueService], controllers: [CatalogueController], exports: [CatalogueService] })
+export class CatalogueModule {}
+
+@Module({ imports: [CatalogueModule, FamiliesModule], providers: [CoverageService], controllers: [CoverageController] })
+export class CoverageModule {}
+
+@Module({ providers: [ScansService, ScanReadableGuard], controllers: [ScansController] })
+export class ScansModule {}
+
+@Module({ controllers: [DashboardController] })
+export class DashboardModule {}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: ApiOptions, store: Store, keys: KeyRing, scanTargets: ScanTargets): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        InfraModule.forRoot(options, store, keys, scanTargets),
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: options.rateWindowMs, limit: options.rateLimit }] }),
+        FamiliesModule,
+        CatalogueModule,
+        CoverageModule,
+        ScansModule,
+        DashboardModule,
+      ],
+      providers: [
+        // order matters: the key guard sets req.group, which the throttler uses as its tracker
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: GroupThrottlerGuard },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
+    };
+  }
+}
+

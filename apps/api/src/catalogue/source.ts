@@ -1,0 +1,52 @@
+/**
+ * Adapters from the catalogue library's search records to the coverage map's input shape. The catalogue record
+ * ({sqrtsTeV, signatures: [{pair, class}], material: {kind}, provenance: {files: [{sha256}]}}) becomes
+ * {sqrtS, signatures: cell keys, material: full-likelihood | upper-limit-map | efficiency-map, version, sha}.
+ */
+import { createHash } from 'node:crypto';
+import { loadCatalogue } from '@sigmap/catalogue';
+import { cellOfSignature, type SearchRecord } from '@sigmap/coverage';
+
+export interface CatalogueRecordLike {
+  id: string;
+  experiment: string;
+  sqrtsTeV: number;
+  lumiFb: number;
+  title?: string;
+  signatures: { pair: [string, string] | string[]; class: string }[];
+  families: string[];
+  material: { kind: string; dataType?: string };
+  provenance?: { hepdata?: string; doi?: string; arxiv?: string; url?: string; origin?: string; files?: { path: string; sha256: string }[] };
+}
+
+export function materialKind(m: CatalogueRecordLike['material']): string {
+  if (m.kind === 'pyhf-archive' || m.kind === 'pyhf-patchset') return 'full-likelihood';
+  if (m.kind === 'smodels') return m.dataType === 'efficiencyMap' ? 'efficiency-map' : 'upper-limit-map';
+  return m.kind;
+}
+
+/** Version: the HEPData record (or DOI / arXiv / URL / origin); sha: sha256 over the material files' sha256s, in path order. */
+export function fromCatalogueRecord(r: CatalogueRecordLike): SearchRecord {
+  const p = r.provenance ?? {};
+  const files = [...(p.files ?? [])].sort((a, b) => a.path.localeCompare(b.path));
+  const sha = files.length ? createHash('sha256').update(files.map((f) => `${f.path}:${f.sha256}`).join('\n')).digest('hex') : undefined;
+  return {
+    id: r.id,
+    experiment: r.experiment,
+    sqrtS: r.sqrtsTeV,
+    lumiFb: r.lumiFb,
+    signatures: [...new Set(r.signatures.map((s, i) => cellOfSignature(s, r.families, `${r.id}.signatures[${i}]`).key))],
+    families: r.families,
+    material: materialKind(r.material),
+    version: p.hepdata ?? p.doi ?? p.arxiv ?? p.url ?? p.origin ?? 'unversioned',
+    ...(sha ? { sha } : {}),
+    ...(r.title ? { title: r.title } : {}),
+  };
+}
+
+/** The catalogue library's bundled records plus the user's registry (SIGMAP_HOME/catalogue.json), as coverage records. */
+export function loadShippedCatalogue(home: string): { searches: SearchRecord[]; source: string } {
+  const entries = loadCatalogue({ ...process.env, SIGMAP_HOME: home });
+  const bundled = entries.filter((e) => e.source === 'bundled').length;
+  return { searches: entries.map((e) => fromCatalogueRecord(e.record)), source: `@sigmap/catalogue: ${bundled} bundled, ${entries.length - bundled} from ${home}/catalogue.json` };
+}

@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+import { InputError } from '@sigmap/contracts';
+
+/** Everything the API needs to start; `apiOptions()` fills the embedded defaults from the environment. */
+export interface ApiOptions {
+  host: string;
+  port: number;
+  /** SIGMAP_HOME: the PGlite store and the API key file live here. */
+  home: string;
+  /** PostgreSQL URL; absent -> embedded PGlite under home. */
+  databaseUrl?: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  /** Largest accepted request body (express/body-parser syntax, e.g. '64kb'). */
+  bodyLimit: string;
+  /** Requests per window per API key (or per client address without a key). */
+  rateLimit: number;
+  rateWindowMs: number;
+  /** JSON file of { group, hash } entries (sha256 of each key). */
+  keysFile: string;
+  /** Seconds a coverage map is reused before the store is checked for new results. */
+  coverageTtlMs: number;
+  /** Log requests and lifecycle to stderr. */
+  log: boolean;
+}
+
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
+export function apiOptions(overrides: Partial<ApiOptions> = {}, env: NodeJS.ProcessEnv = process.env): ApiOptions {
+  const home = resolve(overrides.home ?? env.SIGMAP_HOME ?? '.sigmap');
+  const o: ApiOptions = {
+    host: env.SIGMAP_API_HOST ?? '127.0.0.1',
+    port: Number(env.SIGMAP_API_PORT ?? 8080),
+    home,
+    databaseUrl: env.DATABASE_URL || undefined,
+    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    bodyLimit: env.SIGMAP_API_BODY_LIMIT ?? '64kb',
+    rateLimit: Number(env.SIGMAP_API_RATE_LIMIT ?? 600),
+    rateWindowMs: Number(env.SIGMAP_API_RATE_WINDOW_MS ?? 60_000),
+    keysFile: env.SIGMAP_API_KEYS_FILE ?? resolve(home, 'api-keys.json'),
+    coverageTtlMs: Number(env.SIGMAP_API_COVERAGE_TTL_MS ?? 1000),
+    log: env.SIGMAP_API_LOG === '1',
+    ...overrides,
+  };
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new InputError('port', `expected an integer in [0, 65535], got ${o.port}`);
+  if (!Number.isInteger(o.rateLimit) || o.rateLimit < 1) throw new InputError('rate-limit', `expected an integer >= 1, got ${o.rateLimit}`);
+  if (!LOOPBACK.includes(o.host) && env.SIGMAP_API_ALLOW_REMOTE !== '1')
+    throw new InputError('host', `'${o.host}' is not a loopback address; set SIGMAP_API_ALLOW_REMOTE=1 to listen beyond this machine`);
+  return o;
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequestException, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { Observable } from 'rxjs';
+import { InputError, TASK_QUEUES, validateScanSpec, type ContourLine, type ScanProgress, type ScanSpec } from '@sigmap/contracts';
+import type { Store } from '@sigmap/store';
+import { cancelSignal, contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from '@sigmap/workflows';
+import { SCAN_TARGETS, STORE, type ScanTargets } from '../common/tokens';
+import { AccessService } from '../infra/access.service';
+import { TemporalService } from '../infra/temporal.service';
+import type { CreateScanDto } from './dto/create-scan.dto';
+
+export const TERMINAL = ['completed', 'cancelled', 'budget-spent', 'converged', 'exhausted', 'failed'];
+export type ScanSignal = 'pause' | 'resume' | 'cancel';
+
+@Injectable()
+export class ScansService {
+  private readonly logger = new Logger('scans');
+
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    private readonly access: AccessService,
+    private readonly temporal: TemporalService,
+    @Inject(SCAN_TARGETS) private readonly targets: ScanTargets,
+  ) {}
+
+  async submit(group: string, dto: CreateScanDto) {
+    const { visibility = 'private', ...raw } = dto;
+    const spec: ScanSpec = validateScanSpec(JSON.parse(JSON.stringify(raw)));
+    // what the workers can run decides: the family adapter, its parameters and its searches
+    const fam = this.targets.get(spec.family);
+    if (!fam) throw new InputError('family', `no worker adapter for family '${spec.family}' (scannable: ${this.targets.ids().join(', ')})`);
+    for (const name of Object.keys(spec.parameters))
+      if (!fam.parameters.includes(name)) throw new InputError(`parameters.${name}`, `not a parameter of family ${fam.id} (${fam.parameters.join(', ')})`);
+    for (const name of fam.parameters) if (!(name in spec.parameters)) throw new InputError(`parameters.${name}`, `family ${fam.id} needs a range or a fixed value for ${name}`);
+    spec.searches.forEach((s, i) => {
+      if (!fam.searches.includes(s)) throw new InputError(`searches[${i}]`, `family ${fam.id} has no material for search '${s}' (it has: ${fam.searches.join(', ')})`);
+    });
+    const slug = spec.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'scan';
+    const scanId = `${slug}-${randomUUID().slice(0, 8)}`;
+    const client = await this.temporal.get();
+    await this.store.createScan(scanId, spec);
+    await this.access.record(scanId, group, visibility);
+    try {
+      await client.workflow.start('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: scanId, args: [{ scanId, spec }] });
+    } catch (e) {
+      // the rows exist but no workflow runs: mark the scan so it does not look like it is running
+      await this.store.sql.query(`UPDATE scans SET status = 'failed', updated_at = now() WHERE scan_id = $1`, [scanId]);
+      throw new ServiceUnavailableException(`temporal: could not start the scan workflow (${(e as Error).message.split('\n')[0]})`);
+    }
+    this.logger.log(`group ${group} started scan ${scanId} (${spec.family}, ${visibility})`);
+    return { scanId, group, visibility, status: 'running', spec, links: this.links(scanId) };
+  }
+
+  private links(scanId: string) {
+    const base = `/api/scans/${encodeURIComponent(scanId)}`;
+    return { self: base, events: `${base}/events`, contour: `${base}/contour`, points: `${base}/points` };
+  }
+
+  async list(group: string | null) {
+    return { scans: (await this.access.visible(group)).map((s) => ({ ...s, links: this.links(s.scanId) })) };
+  }
+
+  private async latestProgress(scanId: string): Promise<ScanProgress | null> {
+    const r = await this.store.sql.query<{ payload: unknown }>(`SELECT payload FROM scan_events WHERE scan_id = $1 AND kind = 'progress' ORDER BY id DESC LIMIT 1`, [scanId]);
+    const p = r.rows[0]?.payload;
+    return p ? ((typeof p === 'string' ? JSON.parse(p) : p) as ScanProgress) : null;
+  }
+
+  async get(group: string | null, scanId: string) {
+    const a = await this.access.readable(scanId, group);
+    const row = await this.store.getScan(scanId);
+    const counts = await this.store.sql.query<{ n: number; points: number; excluded: number }>(
+      `SELECT COUNT(*)::int AS n, COUNT(DISTINCT point_key)::int AS points, COUNT(DISTINCT CASE WHEN excluded THEN point_key END)::int AS excluded FROM evaluations WHERE scan_id = $1`,
+      [scanId],
+    );
+    const c = counts.rows[0];
+    return {
+      scanId,
+      group: a.group,
+      visibility: a.visibility,
+      status: row?.status ?? 'unknown',
+      spec: row?.spec ?? null,
+      createdAt: row?.createdAt ?? null,
+      updatedAt: row?.updatedAt ?? null,
+      progress: await this.latestProgress(scanId),
+      evaluations: Number(c?.n ?? 0),
+      points: Number(c?.points ?? 0),
+      excludedPoints: Number(c?.excluded ?? 0),
+      links: this.links(scanId),
+    };
+  }
+
+  async points(group: string | null, scanId: string) {
+    await this.access.readable(scanId, group);
+    const rows = await this.store.listEvaluations(scanId);
+    return {
+      scanId,
+      evaluations: rows.map((r) => ({ point: r.point, key: r.key, search: r.search, fidelity: r.fidelity, clsObs: r.clsObs, clsExp: r.clsExp, region: r.region, excluded: r.excluded })),
+    };
+  }
+
+  /** The live contour from the workflow (contour query), falling back to the stored report when the workflow is gone. */
+  async contour(group: string | null, scanId: string): Promise<{ scanId: string; source: string; contour: ContourLine[] }> {
+    await this.access.readable(scanId, group);
+    const client = await this.temporal.get();
+    try {
+      const contour = await client.workflow.getHandle(scanId).query(contourQuery);
+      return { scanId, source: 'workflow contour query', contour };
+    } catch (e) {
+      if (!(e instanceof WorkflowNotFoundError)) this.logger.warn(`contour query for ${scanId}: ${(e as Error).message}`);
+      return { scanId, source: `unavailable (${(e as Error).message.split('\n')[0]})`, contour: [] };
+    }
+  }
+
+  async signal(group: string | null, scanId: string, which: ScanSignal) {
+    await this.access.writable(scanId, group);
+    const handle = (await this.temporal.get()).workflow.getHandle(scanId);
+    const sig = which === 'pause' ? pauseSignal : which === 'resume' ? resumeSignal : cancelSignal;
+    try {
+      await handle.signal(sig);
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) throw new BadRequestException({ statusCode: 400, message: `scanId: scan '${scanId}' is not running`, fields: [{ field: 'scanId', problem: 'not running' }] });
+      throw e;
+    }
+    return { scanId, signal: which, accepted: true };
+  }
+
+  async extend(group: string | null, scanId: string, points: number) {
+    await this.access.writable(scanId, group);
+    const handle = (await this.temporal.get()).workflow.getHandle(scanId);
+    try {
+      const budget = await handle.executeUpdate(extendBudgetUpdate, { args: [points] });
+      return { scanId, added: points, budget };
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) throw new BadRequestException({ statusCode: 400, message: `scanId: scan '${scanId}' is not running`, fields: [{ field: 'scanId', problem: 'not running' }] });
+      throw e;
+    }
+  }
+
+  async liveProgress(scanId: string): Promise<ScanProgress | null> {
+    try {
+      return await (await this.temporal.get()).workflow.getHandle(scanId).query(progressQuery);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Server-sent events: every progress record the workflow stores (kind 'progress'), then an 'end' event once the
+   * scan reaches a terminal status. The store is polled every `pollMs`; the stream also ends after `maxMs`.
+   */
+  events(scanId: string, pollMs = 300, maxMs = 30 * 60_000, finalGraceMs = 3000): Observable<{ type: string; data: unknown; id?: string }> {
+    return new Observable((sub) => {
+      let lastId = 0;
+      let stopped = false;
+      let lastStatus: string | null = null;
+      let terminalAt: number | null = null;
+      const started = process.hrtime.bigint();
+      const tick = async () => {
+        if (stopped) return;
+        try {
+          // status first, then events: the store writes a progress event before it updates the status, so a terminal
+          // status read here means its final progress event is already visible to the query below
+          const status = (await this.store.getScan(scanId))?.status;
+          const r = await this.store.sql.query<{ id: number; payload: unknown }>(
+            `SELECT id, payload FROM scan_events WHERE scan_id = $1 AND kind = 'progress' AND id > $2 ORDER BY id`,
+            [scanId, lastId],
+          );
+          for (const row of r.rows) {
+            lastId = Number(row.id);
+            const p = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as ScanProgress;
+            lastStatus = p.status;
+            sub.next({ type: 'progress', id: String(lastId), data: p });
+          }
+          const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+          // the final report sets the scan's status just before the workflow records its last progress:
+          // wait (up to finalGraceMs) for that progress event so the stream ends with it
+          if (status && TERMINAL.includes(status) && terminalAt === null) terminalAt = elapsedMs;
+          const finalSeen = lastStatus !== null && TERMINAL.includes(lastStatus);
+          if ((terminalAt !== null && (finalSeen || elapsedMs - terminalAt > finalGraceMs)) || elapsedMs > maxMs) {
+            sub.next({ type: 'end', data: { scanId, status: status ?? 'unknown' } });
+            sub.complete();
+            return;
+          }
+        } catch (e) {
+          sub.error(e);
+          return;
+        }
+        setTimeout(tick, pollMs);
+      };
+      void tick();
+      return () => {
+        stopped = true;
+      };
+    });
+  }
+}

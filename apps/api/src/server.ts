@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { Logger, ValidationPipe, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { Store } from '@sigmap/store';
+import { AppModule } from './app.module';
+import { validationException } from './common/errors';
+import { KeyRing } from './common/keys';
+import type { ApiOptions } from './config';
+import type { ScanTargets } from './common/tokens';
+
+export interface RunningApi {
+  app: NestExpressApplication;
+  url: string;
+  store: Store;
+  document: OpenAPIObject;
+  close(): Promise<void>;
+}
+
+/** Builds the Nest application on an open store (not listening yet). */
+export async function createApp(options: ApiOptions, store: Store, scanTargets: ScanTargets): Promise<{ app: NestExpressApplication; document: OpenAPIObject }> {
+  const keys = KeyRing.fromFile(options.keysFile);
+  const logger: LogLevel[] = options.log ? ['log', 'warn', 'error'] : ['warn', 'error'];
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options, store, keys, scanTargets), { bodyParser: false, logger });
+  app.useBodyParser('json', { limit: options.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: options.bodyLimit, extended: false });
+  app.set('trust proxy', false);
+  app.disable('x-powered-by');
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      forbidUnknownValues: true,
+      stopAtFirstError: false,
+      exceptionFactory: validationException,
+    }),
+  );
+  const config = new DocumentBuilder()
+    .setTitle('sigmap API')
+    .setDescription(
+      'Signature-coverage map of LHC searches: scans (Temporal workflows), the search catalogue, coverage matrix and next-best-search ranking, model families. ' +
+        'Group API keys go in the x-api-key header; coverage, catalogue and families are readable without a key.',
+    )
+    .setVersion('0.1.0')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
+  new Logger('api').log(`${keys.size} API key(s) from ${options.keysFile}; store ${store.kind} at ${store.location}; Temporal ${options.temporalAddress}`);
+  return { app, document };
+}
+
+/** Builds the app on an open store and listens on options.host:options.port (port 0: any free port). */
+export async function startServer(options: ApiOptions, store: Store, scanTargets: ScanTargets): Promise<RunningApi> {
+  const { app, document } = await createApp(options, store, scanTargets);
+  await app.listen(options.port, options.host);
+  const server = app.getHttpServer() as import('node:http').Server;
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    store,
+    document,
+    async close() {
+      await app.close();
+    },
+  };
+}
