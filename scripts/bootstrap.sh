@@ -9,3 +9,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 bash infra/temporal/install.sh
 if [ "${SIGMAP_SKIP_PYHF:-0}" != 1 ]; then bash infra/pyhf/install.sh; fi
+if [ "${SIGMAP_SKIP_BROWSER:-0}" != 1 ]; then bash infra/browser/install.sh >/dev/null; fi

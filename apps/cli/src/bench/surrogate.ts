@@ -1,0 +1,157 @@
+import { InputError, createRng } from '@sigmap/contracts';
+import { type EventRecord, JsShowerEngine, type ShowerEngine, fragmentAll, fullDetector, getFamily, simulatePoint } from '@sigmap/physics';
+import {
+  DEFAULT_POLICY,
+  TfShowerEngine,
+  clsFromYields,
+  ensureBackend,
+  loadDefaultSet,
+  multiFidelityPoint,
+  searchesFor,
+  simulateWithSurrogate,
+  surrogateDetector,
+  truthEvent,
+} from '@sigmap/surrogate';
+import { integerOption, parseCli } from '../args';
+import type { CliCommand } from '../command';
+import { formatTable, writeJsonFile } from '../output';
+
+const USAGE = `usage: sigmap bench surrogate [--family x0-e-e] [--search ID] [--events 400] [--engine tf|js] [--grid N] [--mass LO:HI] [--coupling LO:HI] [--json FILE]
+Throughput of the surrogate detector vs the \`full\` detector in one run on the same tfjs backend (events/s, seconds
+per model point, and the detector stage alone; full's showers on the tfjs engine by default, as in sigmap simulate), then, with --grid N (N x N points; 0 to skip; default 5), a
+multi-fidelity scan of the family's (mass, coupling) plane (log grid over --mass / --coupling, default the box) against an all-full scan: same excluded/allowed labels?
+how much simulation time? CLs by @sigmap/stats (asymptotic q~mu) from the search's pyhf workspace.`;
+
+interface Row {
+  stage: string;
+  full: number;
+  surrogate: number;
+  ratio: number;
+}
+
+/** (mass, second parameter) grid over the family's box; the coupling-like parameter log-spaced. */
+function gridPoints(familyId: string, n: number, massRange?: [number, number], couplingRange?: [number, number]): Record<string, number>[] {
+  const f = getFamily(familyId);
+  const mass = f.params.find((p) => p.name === 'mass');
+  const coupling = f.params.find((p) => ['kprod', 'g', 'br'].includes(p.name));
+  if (!mass || !coupling) return [];
+  const lg = (lo: number, hi: number, t: number) => Math.exp(Math.log(lo) + t * (Math.log(hi) - Math.log(lo)));
+  const [m0, m1] = massRange ?? [Math.max(mass.min, 500), Math.min(mass.max, 5000)];
+  const [c0, c1] = couplingRange ?? [coupling.min, coupling.max];
+  const pts: Record<string, number>[] = [];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) pts.push({ mass: Number(lg(m0, m1, i / Math.max(n - 1, 1)).toPrecision(4)), [coupling.name]: Number(lg(c0, c1, j / Math.max(n - 1, 1)).toPrecision(4)) });
+  return pts.filter((p) => {
+    try {
+      f.validate(p);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export const bench: CliCommand = {
+  summary: 'surrogate vs full simulation: events/s, cost per model point, multi-fidelity scan agreement and time',
+  usage: USAGE,
+  async run(argv) {
+    const { values } = parseCli(argv, { family: { type: 'string' }, search: { type: 'string' }, events: { type: 'string' }, engine: { type: 'string' }, grid: { type: 'string' }, mass: { type: 'string' }, coupling: { type: 'string' }, json: { type: 'string' } }, false);
+    const range = (name: string, raw: string | undefined): [number, number] | undefined => {
+      if (raw === undefined) return undefined;
+      const [a, b] = raw.split(':').map(Number);
+      if (!(a > 0) || !(b > a)) throw new InputError(`--${name}`, `expected LO:HI with 0 < LO < HI, got '${raw}'`);
+      return [a, b];
+    };
+    const massRange = range('mass', values.mass);
+    const couplingRange = range('coupling', values.coupling);
+    const family = values.family ?? 'x0-e-e';
+    const search = values.search ?? searchesFor(family)[0];
+    const events = integerOption('events', values.events, 400, 10);
+    const grid = integerOption('grid', values.grid, 5, 0);
+    const backend = await ensureBackend();
+    const engine: ShowerEngine = (values.engine ?? 'tf') === 'tf' ? new TfShowerEngine(backend) : new JsShowerEngine();
+    const { set, ids } = loadDefaultSet();
+    process.stdout.write(`tfjs backend: ${backend}; full detector shower engine: ${engine.name}; surrogate models: ${Object.values(ids).join(', ')}\n`);
+
+    // 1. End to end, one model point (default point), same events (same seed).
+    const fam = getFamily(family);
+    const point = fam.validate({});
+    let t0 = performance.now();
+    const full = await simulatePoint({ family, point, search, events, fidelity: 'full', seed: 11, showerEngine: engine });
+    const tFull = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const surr = await simulateWithSurrogate({ family, point, search, events, seed: 11, models: set, backend }, ids);
+    const tSurr = (performance.now() - t0) / 1000;
+    // 2. Detector stage alone on the same generated events (generation + fragmentation excluded, it is shared).
+    const ctx = fam.prepare(point);
+    const rng = createRng(5);
+    const evs: EventRecord[] = [];
+    t0 = performance.now();
+    for (let i = 0; i < events; i++) {
+      const ev = fam.generate(point, rng, ctx);
+      fragmentAll(ev, rng);
+      evs.push(ev);
+    }
+    const tGen = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    await fullDetector(evs, { engine, seed: 3 });
+    const tFullDet = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const truth = evs.map((ev) => ({ ...truthEvent(ev), weight: ev.weight }));
+    const tTruth = (performance.now() - t0) / 1000;
+    const one = Object.fromEntries(Object.entries(set).map(([o, ms]) => [o, ms![0]]));
+    t0 = performance.now();
+    surrogateDetector(truth, one, 3);
+    const tNn = (performance.now() - t0) / 1000;
+    const K = Math.min(...Object.values(set).map((m) => m!.length));
+    const rows: Row[] = [
+      { stage: `end to end (${K}-member ensemble), events/s`, full: events / tFull, surrogate: events / tSurr, ratio: tFull / tSurr },
+      { stage: 'end to end, seconds per model point', full: tFull, surrogate: tSurr, ratio: tFull / tSurr },
+      { stage: 'detector stage, one member, events/s (truth objects + NN vs showers + reco)', full: events / tFullDet, surrogate: events / (tTruth + tNn), ratio: tFullDet / (tTruth + tNn) },
+      { stage: 'detector stage, NN sampling only, events/s', full: events / tFullDet, surrogate: events / tNn, ratio: tFullDet / tNn },
+    ];
+    process.stdout.write(`\n${family} at ${JSON.stringify(point)}, ${search}, ${events} events (generation + fragmentation alone: ${(events / tGen).toFixed(0)} events/s)\n`);
+    process.stdout.write(formatTable(['stage', 'full', 'surrogate', 'full / surrogate time'], rows.map((r) => [r.stage, r.full, r.surrogate, r.ratio])));
+
+    // 3. Multi-fidelity scan vs all-full on a grid.
+    let scan: Record<string, unknown> | null = null;
+    if (grid > 0) {
+      const pts = gridPoints(family, grid, massRange, couplingRange);
+      const results: Record<string, unknown>[] = [];
+      let tAllFull = 0;
+      let tMulti = 0;
+      let agree = 0;
+      let sent = 0;
+      for (const [i, p] of pts.entries()) {
+        const s0 = performance.now();
+        const f = await simulatePoint({ family, point: p, search, events, fidelity: 'full', seed: 100 + i, showerEngine: engine });
+        const tf = (performance.now() - s0) / 1000;
+        // The multi-fidelity path: surrogate + policy; when it asks for full, the full run above (same seed, same
+        // result) is its answer and its time is charged to the multi-fidelity scan too.
+        const mf = await multiFidelityPoint({ family, point: p, search, events, seed: 100 + i, models: set, modelIds: ids, backend, full: async () => f });
+        const ts = mf.secondsSurrogate;
+        const clsFull = clsFromYields({ search, family, point: f.point, yields: f.yields, yieldErrors: f.yieldErrors }).clsObs;
+        const d = mf.decision;
+        const labelFull = clsFull < DEFAULT_POLICY.alpha;
+        const labelMulti = mf.excluded;
+        tAllFull += tf;
+        tMulti += ts + (mf.fidelity === 'full' ? tf : 0);
+        if (mf.fidelity === 'full') sent++;
+        if (labelFull === labelMulti) agree++;
+        results.push({ point: f.point, clsFull, clsSurrogate: d.cls, clsShifted: [d.clsDown, d.clsUp], fidelity: mf.fidelity, reason: d.reason, excludedFull: labelFull, excludedMulti: labelMulti, secondsFull: tf, secondsSurrogate: ts });
+      }
+      scan = { points: pts.length, agree, agreement: agree / pts.length, sentToFull: sent, secondsAllFull: tAllFull, secondsMultiFidelity: tMulti, timeRatio: tAllFull / tMulti, policy: DEFAULT_POLICY, results };
+      process.stdout.write(`\nmulti-fidelity scan, ${pts.length} points of ${family} (${events} events each):\n`);
+      process.stdout.write(
+        formatTable(
+          ['point', 'CLs full', 'CLs surrogate', 'CLs -/+ 1 sigma_ens', 'sent to', 'label full', 'label multi'],
+          results.map((r) => [JSON.stringify(r.point), r.clsFull as number, r.clsSurrogate as number, (r.clsShifted as number[]).map((x) => x.toPrecision(3)).join(' / '), r.fidelity as string, r.excludedFull ? 'excluded' : 'allowed', r.excludedMulti ? 'excluded' : 'allowed']),
+        ),
+      );
+      process.stdout.write(`labels agree on ${agree}/${pts.length} (${((100 * agree) / pts.length).toFixed(1)}%); ${sent} points sent to full; simulation time all-full ${tAllFull.toFixed(1)} s vs multi-fidelity ${tMulti.toFixed(1)} s (${(tAllFull / tMulti).toFixed(2)}x less)\n`);
+    }
+    const report = { bench: 'surrogate', backend, showerEngine: engine.name, family, search, events, point, models: ids, members: K, rows, endToEnd: { full: { seconds: tFull, yields: full.yields }, surrogate: { seconds: tSurr, yields: surr.yields, epistemic: surr.epistemic } }, generationEventsPerSecond: events / tGen, scan };
+    writeJsonFile(values.json ?? 'reports/bench/surrogate.json', report);
+    return 0;
+  },
+};

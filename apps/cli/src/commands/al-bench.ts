@@ -1,0 +1,440 @@
+import { readFileSync } from 'node:fs';
+import { createRng, InputError } from '@sigmap/contracts';
+import { checkStopping, createActiveLearner, type ActiveLearner, type LearnerConfig } from '@sigmap/gp';
+import { integerOption, numberOption, parseCli } from '../args';
+import type { CliCommand } from '../command';
+import { formatTable, writeJsonFile } from '../output';
+
+export interface Pool {
+  params: string[];
+  target: string;
+  /** Parameter columns dropped because they hold one value only. */
+  constant: string[];
+  /** Rows dropped because the target cell is empty (e.g. a point missing from one region). */
+  missing: number;
+  X: number[][];
+  values: number[];
+}
+
+/**
+ * Reads a pool CSV: a header row, then numeric rows. Parameter columns: --params when given; otherwise every
+ * column left of the leftmost value column, the value columns being --target and any named in --values.
+ * Parameter columns holding a single value are dropped (they carry no information and have no scale).
+ */
+export function readPool(text: string, target: string, params?: string[], values: string[] = [], source = 'pool', where: [string, number][] = []): Pool {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  if (lines.length < 2) throw new InputError(source, 'needs a header row and at least one data row');
+  const header = lines[0].split(',').map((h) => h.trim());
+  const col = (name: string, what: string) => {
+    const j = header.indexOf(name);
+    if (j < 0) throw new InputError(what, `column '${name}' not in ${source} (columns: ${header.join(', ')})`);
+    return j;
+  };
+  const tj = col(target, '--target');
+  const valueCols = [tj, ...values.map((v) => col(v, '--values'))];
+  const pj = params ? params.map((p) => col(p, '--params')) : header.map((_, j) => j).filter((j) => j < Math.min(...valueCols));
+  if (pj.length === 0) throw new InputError('--params', `no parameter columns left of '${header[Math.min(...valueCols)]}'`);
+  if (pj.includes(tj)) throw new InputError('--params', `the target '${target}' cannot be a parameter`);
+  const rows = lines.slice(1).map((l, i) => {
+    const cells = l.split(',');
+    if (cells.length !== header.length) throw new InputError(`${source}:${i + 2}`, `expected ${header.length} cells, got ${cells.length}`);
+    return cells.map((c, j) => {
+      const x = Number(c);
+      if (c.trim() === '' || !Number.isFinite(x)) {
+        if (pj.includes(j) || (j === tj && c.trim() !== '')) throw new InputError(`${source}:${i + 2}`, `column '${header[j]}' is not a finite number: '${c}'`);
+        return NaN;
+      }
+      return x;
+    });
+  });
+  for (const [name] of where) col(name, '--where');
+  const matching = rows.filter((r) => where.every(([name, v]) => r[header.indexOf(name)] === v));
+  const selected = matching.filter((r) => Number.isFinite(r[tj]));
+  const missing = matching.length - selected.length;
+  if (selected.length === 0) throw new InputError('--where', `no row of ${source} matches ${where.map(([n, v]) => `${n}=${v}`).join(',')}`);
+  rows.length = 0;
+  rows.push(...selected);
+  const keep = pj.filter((j) => new Set(rows.map((r) => r[j])).size > 1);
+  const constant = pj.filter((j) => !keep.includes(j)).map((j) => header[j]);
+  if (keep.length === 0) throw new InputError('--params', 'every parameter column is constant');
+  return { params: keep.map((j) => header[j]), target, constant, missing, X: rows.map((r) => keep.map((j) => r[j])), values: rows.map((r) => r[tj]) };
+}
+
+export interface AlBenchOptions {
+  threshold: number;
+  logTarget: boolean;
+  floor: number;
+  batch: number;
+  budget: number;
+  seeds: number;
+  strategies: string[];
+  initial: number;
+  levels: number[];
+  acquisition: LearnerConfig['acquisition'];
+  refitEvery: number;
+  /** Stop a run once every accuracy level has been reached. */
+  stopWhenReached: boolean;
+  /** Count evaluated points by their revealed label instead of the model's prediction. */
+  knownLabels: boolean;
+  /** Batches still running when the next batch is proposed (0 = synchronous rounds). */
+  inFlight: number;
+  /** al only: stop when the learner's expected misclassified fraction falls below this (the stopping rule). */
+  targetFraction?: number;
+}
+
+export interface StrategyResult {
+  evals_to_accuracy: Record<string, number | null>;
+  curve: [number, number][];
+  per_seed: { seed: number; evals_to_accuracy: Record<string, number | null>; final: [number, number]; stopped_by_rule?: { evals: number; estimate: number; accuracy: number } | null }[];
+  /** Expected misclassified fraction the al learner reported when it first reached each level (al only). */
+  estimate_at_levels?: Record<string, number | null>;
+}
+
+export interface AlBenchResult {
+  pool_size: number;
+  params: string[];
+  target: string;
+  threshold: number;
+  batch: number;
+  budget: number;
+  seeds: number;
+  initial: number;
+  in_flight: number;
+  labels: 'model' | 'known';
+  strategies: Record<string, StrategyResult>;
+}
+
+/** Greedy maximin ordering in the unit-scaled parameter space, from a start index (a refining "grid"). */
+export function farthestPointOrder(X: number[][], start: number): number[] {
+  const d = X[0].length;
+  const lo = Array.from({ length: d }, (_, j) => Math.min(...X.map((r) => r[j])));
+  const hi = Array.from({ length: d }, (_, j) => Math.max(...X.map((r) => r[j])));
+  const U = X.map((r) => r.map((v, j) => (v - lo[j]) / (hi[j] - lo[j] || 1)));
+  const dist = new Float64Array(X.length).fill(Infinity);
+  const order: number[] = [];
+  const used = new Uint8Array(X.length);
+  let cur = start;
+  for (let k = 0; k < X.length; k++) {
+    order.push(cur);
+    used[cur] = 1;
+    let best = -1;
+    let arg = -1;
+    for (let i = 0; i < X.length; i++) {
+      if (used[i]) continue;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (U[i][j] - U[cur][j]) ** 2;
+      if (s < dist[i]) dist[i] = s;
+      if (dist[i] > best) {
+        best = dist[i];
+        arg = i;
+      }
+    }
+    if (arg < 0) break;
+    cur = arg;
+  }
+  return order;
+}
+
+function learnerFor(pool: Pool, o: AlBenchOptions, seed: number): ActiveLearner {
+  return createActiveLearner({
+    axes: pool.params.map((p, j) => ({ name: p, lower: Math.min(...pool.X.map((r) => r[j])), upper: Math.max(...pool.X.map((r) => r[j])) })),
+    objectives: [{ name: pool.target, threshold: o.threshold, transform: o.logTarget ? 'log' : 'identity', floor: o.floor }],
+    seed,
+    acquisition: o.acquisition,
+    refitEvery: o.refitEvery,
+  });
+}
+
+/** One run of one strategy on one seed: the accuracy after the initial design and after every batch. */
+export function runStrategy(
+  pool: Pool,
+  o: AlBenchOptions,
+  strategy: string,
+  seed: number,
+): { curve: [number, number][]; estimates: number[]; stopped: { evals: number; estimate: number; accuracy: number } | null } {
+  const N = pool.X.length;
+  const rng = createRng(seed);
+  const truth = pool.values.map((v) => v < o.threshold);
+  const learner = learnerFor(pool, o, seed);
+  const revealed = new Set<number>();
+  const curve: [number, number][] = [];
+  const estimates: number[] = [];
+  let stopped: { evals: number; estimate: number; accuracy: number } | null = null;
+  let order: number[] = [];
+  if (strategy === 'random') {
+    order = Array.from({ length: N }, (_, i) => i);
+    for (let i = N - 1; i > 0; i--) {
+      const j = Math.floor(rng.uniform() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+  } else if (strategy === 'grid') {
+    // the refining grid does not depend on the seed: start at the pool point nearest the centre
+    const d = pool.params.length;
+    const c = Array.from({ length: d }, (_, j) => pool.X.reduce((s, r) => s + r[j], 0) / N);
+    let start = 0;
+    let bd = Infinity;
+    pool.X.forEach((r, i) => {
+      const s = r.reduce((t, v, j) => t + (v - c[j]) ** 2, 0);
+      if (s < bd) {
+        bd = s;
+        start = i;
+      }
+    });
+    order = farthestPointOrder(pool.X, start);
+  } else if (strategy === 'al') {
+    order = farthestPointOrder(pool.X, Math.floor(rng.uniform() * N)).slice(0, o.initial);
+  } else throw new InputError('--strategies', `unknown strategy '${strategy}' (known: al, random, grid)`);
+  const reveal = (idx: number[]) => {
+    for (const i of idx) revealed.add(i);
+    learner.observe(
+      idx.map((i) => pool.X[i]),
+      idx.map((i) => [pool.values[i]]),
+    );
+  };
+  const measure = () => {
+    const labels = learner.classify(pool.X);
+    let ok = 0;
+    for (let i = 0; i < N; i++) if ((o.knownLabels && revealed.has(i) ? truth[i] : labels[i][0]) === truth[i]) ok++;
+    const acc = ok / N;
+    curve.push([revealed.size, acc]);
+    return acc;
+  };
+  reveal(order.slice(0, Math.min(o.initial, N)));
+  let acc = measure();
+  const top = Math.max(...o.levels);
+  let cursor = o.initial;
+  // Asynchronous mode: `inFlight` batches are dispatched but not returned when the next one is proposed; al
+  // conditions on them as pending points (kriging believer), the baselines just keep their order.
+  const inFlight: number[][] = [];
+  let dispatched = revealed.size;
+  while (revealed.size < Math.min(o.budget, N)) {
+    if (o.stopWhenReached && acc >= top) break;
+    const q = Math.min(o.batch, o.budget - dispatched, N - dispatched);
+    let exhausted = q <= 0;
+    if (q > 0) {
+      let idx: number[];
+      if (strategy === 'al') {
+        const pending = inFlight.flat().map((i) => pool.X[i]);
+        idx = learner.proposeBatch(q, pending, { candidates: pool.X }).indices;
+      } else {
+        idx = order.slice(cursor, cursor + q);
+        cursor += q;
+      }
+      if (idx.length > 0) {
+        inFlight.push(idx);
+        dispatched += idx.length;
+      } else exhausted = true;
+    }
+    if (inFlight.length === 0) break;
+    if (!exhausted && inFlight.length <= o.inFlight && dispatched < Math.min(o.budget, N)) continue;
+    reveal(inFlight.shift()!);
+    acc = measure();
+    if (strategy === 'al') {
+      const est = learner.estimateMisclassifiedFraction(pool.X);
+      estimates.push(est.fraction);
+      if (o.targetFraction !== undefined) {
+        const d = checkStopping({ targetFraction: o.targetFraction, budget: o.budget }, est, revealed.size);
+        if (d.stop && d.reason === 'accuracy') {
+          stopped = { evals: revealed.size, estimate: d.estimate, accuracy: acc };
+          break;
+        }
+      }
+    }
+  }
+  return { curve, estimates, stopped };
+}
+
+function evalsTo(curve: [number, number][], level: number): number | null {
+  for (const [n, a] of curve) if (a >= level) return n;
+  return null;
+}
+
+/** Median with null as +infinity (null when the median run never reached the level). */
+export function medianOrNull(xs: (number | null)[]): number | null {
+  const v = xs.map((x) => (x === null ? Infinity : x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const mid = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  return Number.isFinite(mid) ? mid : null;
+}
+
+export function runAlBench(pool: Pool, o: AlBenchOptions, log?: (s: string) => void): AlBenchResult {
+  const strategies: Record<string, StrategyResult> = {};
+  for (const s of o.strategies) {
+    const runs = Array.from({ length: o.seeds }, (_, k) => ({ seed: k + 1, ...runStrategy(pool, o, s, k + 1) }));
+    const key = (l: number) => String(l);
+    const per_seed = runs.map((r) => ({ seed: r.seed, evals_to_accuracy: Object.fromEntries(o.levels.map((l) => [key(l), evalsTo(r.curve, l)])), final: r.curve[r.curve.length - 1], ...(s === 'al' && o.targetFraction !== undefined ? { stopped_by_rule: r.stopped } : {}) }));
+    const evals_to_accuracy = Object.fromEntries(o.levels.map((l) => [key(l), medianOrNull(per_seed.map((p) => p.evals_to_accuracy[key(l)]))]));
+    const allN = [...new Set(runs.flatMap((r) => r.curve.map((c) => c[0])))].sort((a, b) => a - b);
+    const curve: [number, number][] = [];
+    for (const n of allN) {
+      const accs = runs.map((r) => r.curve.find((c) => c[0] === n)?.[1]).filter((a): a is number => a !== undefined);
+      if (accs.length === runs.length) curve.push([n, medianOrNull(accs)!]);
+    }
+    const res: StrategyResult = { evals_to_accuracy, curve, per_seed };
+    if (s === 'al') {
+      res.estimate_at_levels = Object.fromEntries(
+        o.levels.map((l) => {
+          const at = runs.map((r) => {
+            const i = r.curve.findIndex((c) => c[1] >= l);
+            return i >= 1 ? r.estimates[i - 1] : null;
+          });
+          return [key(l), medianOrNull(at)];
+        }),
+      );
+    }
+    strategies[s] = res;
+    log?.(`${s}: ${o.levels.map((l) => `${l} -> ${evals_to_accuracy[key(l)] ?? 'not reached'}`).join(', ')}\n`);
+  }
+  return { pool_size: pool.X.length, params: pool.params, target: pool.target, threshold: o.threshold, batch: o.batch, budget: o.budget, seeds: o.seeds, initial: o.initial, in_flight: o.inFlight, labels: o.knownLabels ? 'known' : 'model', strategies };
+}
+
+const usage = `usage: sigmap al-bench --pool POOL.csv --target COLUMN --threshold T [options]
+Active learning of the level set {target < T} on a pool of points, against random and grid order.
+The values are hidden; a strategy reveals one only when it asks for that point. After the initial design and
+after every batch, the accuracy is the fraction of pool points whose label (value < T) the GP's posterior mean
+gets right. All strategies use the same GP (Matern 5/2, ARD); only the choice of points differs:
+  al      initial space-filling design, then batches by the level-set acquisition (kriging believer)
+  random  seeded random order
+  grid    a refining grid: greedy maximin order from the pool point nearest the centre (seed-independent)
+Rows whose target cell is empty are dropped (counted in the output).
+Columns: parameters are --params a,b when given, otherwise every column left of the leftmost value column
+(--target and any columns named in --values); constant parameter columns are dropped.
+options:
+  --pool FILE          CSV with a header row
+  --target COLUMN      the value column whose level set is learned
+  --threshold T        excluded when value < T (default 0.05)
+  --log-target         the GP models log(value) (for CLs, mu_up)
+  --floor F            with --log-target, values are floored at F before the log (default 1e-3)
+  --params a,b         parameter columns (default: see above)
+  --where c=v,...      keep only rows whose column c equals v (e.g. a 2D slice of a 3D grid)
+  --values c,d         other value columns (for the default parameter rule)
+  --batch Q            points per batch (default 5)
+  --budget N           evaluations per run (default: 50% of the pool, at least 2 batches)
+  --seeds S            runs per strategy; medians are reported (default 5)
+  --strategies LIST    default al,random,grid
+  --initial N0         initial design size (default 5 x number of parameters)
+  --acquisition A      straddle | misclassification | entropy | lookahead (default straddle)
+  --refit-every R      refit hyperparameters every R batches, extend the Cholesky factor in between (default 1)
+  --levels L           accuracy levels (default 0.95,0.99)
+  --known-labels       evaluated points count with their revealed label (default: every point is labelled by
+                       the model's posterior mean, evaluated or not)
+  --in-flight K        asynchronous: K batches are still running when the next one is proposed (al treats
+                       their points as pending: kriging believer); default 0 (synchronous rounds)
+  --target-fraction F  al stops when its expected misclassified fraction (stopping rule) is below F; the
+                       evaluations, the estimate and the true accuracy at that point are reported
+  --stop-when-reached  end a run once every level is reached (saves time; the curve then ends there)
+  --json FILE          write the result as JSON
+`;
+
+export const command: CliCommand = {
+  summary: 'active-learning benchmark on a pool: evaluations to 95%/99% label accuracy (al vs random vs grid)',
+  usage,
+  async run(argv) {
+    const { values: a } = parseCli(
+      argv,
+      {
+        pool: { type: 'string' },
+        target: { type: 'string' },
+        threshold: { type: 'string' },
+        'log-target': { type: 'boolean' },
+        params: { type: 'string' },
+        floor: { type: 'string' },
+        where: { type: 'string' },
+        values: { type: 'string' },
+        batch: { type: 'string' },
+        budget: { type: 'string' },
+        seeds: { type: 'string' },
+        strategies: { type: 'string' },
+        initial: { type: 'string' },
+        acquisition: { type: 'string' },
+        'refit-every': { type: 'string' },
+        levels: { type: 'string' },
+        'stop-when-reached': { type: 'boolean' },
+        'known-labels': { type: 'boolean' },
+        'in-flight': { type: 'string' },
+        'target-fraction': { type: 'string' },
+        json: { type: 'string' },
+      },
+      false,
+    );
+    if (!a.pool) throw new InputError('--pool', 'required (a CSV file)');
+    if (!a.target) throw new InputError('--target', 'required (a value column of the pool)');
+    let text: string;
+    try {
+      text = readFileSync(a.pool, 'utf8');
+    } catch (e) {
+      throw new InputError('--pool', `cannot read '${a.pool}': ${(e as Error).message}`);
+    }
+    const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+    const where = (list(a.where) ?? []).map((w): [string, number] => {
+      const m = /^([^=]+)=(.+)$/.exec(w);
+      const v = m ? Number(m[2]) : NaN;
+      if (!m || !Number.isFinite(v)) throw new InputError('--where', `expected column=number, got '${w}'`);
+      return [m[1], v];
+    });
+    const pool = readPool(text, a.target, list(a.params), list(a.values) ?? [], a.pool, where);
+    const threshold = numberOption('threshold', a.threshold, 0.05);
+    const logTarget = a['log-target'] ?? false;
+    if (logTarget && pool.values.some((v) => !(v > 0))) throw new InputError('--log-target', `'${pool.target}' has values <= 0`);
+    const batch = integerOption('batch', a.batch, 5);
+    const N = pool.X.length;
+    const initial = Math.min(N, integerOption('initial', a.initial, 5 * pool.params.length));
+    const budget = Math.min(N, integerOption('budget', a.budget, Math.max(Math.ceil(N / 2), initial + 2 * batch)));
+    const acq = a.acquisition ?? 'straddle';
+    if (!['straddle', 'misclassification', 'entropy', 'lookahead'].includes(acq)) throw new InputError('--acquisition', `unknown '${acq}'`);
+    const levels = (list(a.levels) ?? ['0.95', '0.99']).map((l) => numberOption('levels', l, 0, (x) => x > 0 && x <= 1, 'a level in (0, 1]'));
+    const o: AlBenchOptions = {
+      threshold,
+      logTarget,
+      floor: numberOption('floor', a.floor, 1e-3, (x) => x > 0, 'a positive number'),
+      batch,
+      budget,
+      seeds: integerOption('seeds', a.seeds, 5),
+      strategies: list(a.strategies) ?? ['al', 'random', 'grid'],
+      initial,
+      levels,
+      acquisition: acq as AlBenchOptions['acquisition'],
+      refitEvery: integerOption('refit-every', a['refit-every'], 1),
+      stopWhenReached: a['stop-when-reached'] ?? false,
+      knownLabels: a['known-labels'] ?? false,
+      inFlight: integerOption('in-flight', a['in-flight'], 0, 0),
+      targetFraction: a['target-fraction'] === undefined ? undefined : numberOption('target-fraction', a['target-fraction'], 0, (x) => x > 0 && x < 1, 'a fraction in (0, 1)'),
+    };
+    for (const s of o.strategies) if (!['al', 'random', 'grid'].includes(s)) throw new InputError('--strategies', `unknown strategy '${s}' (known: al, random, grid)`);
+    process.stdout.write(
+      `pool ${a.pool}: ${N} points, parameters ${pool.params.join(', ')}${pool.constant.length ? ` (constant, dropped: ${pool.constant.join(', ')})` : ''}${pool.missing ? `; ${pool.missing} rows without a ${pool.target} value dropped` : ''}; ` +
+        `target ${pool.target} < ${threshold}${logTarget ? ' (log)' : ''}; batch ${batch}, budget ${budget}, ${o.seeds} seeds, initial ${initial}\n`,
+    );
+    const result = runAlBench(pool, o, (s) => process.stdout.write(s));
+    const header = ['strategy', ...levels.flatMap((l) => [`evals to ${l}`, `% of pool`]), 'last evals', 'last accuracy', 'per-seed evals to ' + Math.max(...levels)];
+    const rows = o.strategies.map((s) => {
+      const r = result.strategies[s];
+      const fin = r.per_seed.map((p) => p.final);
+      return [
+        s,
+        ...levels.flatMap((l) => {
+          const v = r.evals_to_accuracy[String(l)];
+          return v === null ? ['-', '-'] : [v, `${((100 * v) / N).toFixed(1)}%`];
+        }),
+        medianOrNull(fin.map((f) => f[0])) ?? '-',
+        medianOrNull(fin.map((f) => f[1])) ?? '-',
+        r.per_seed.map((p) => p.evals_to_accuracy[String(Math.max(...levels))] ?? '-').join(' '),
+      ];
+    });
+    process.stdout.write(formatTable(header, rows));
+    const al = result.strategies.al;
+    if (al && o.targetFraction !== undefined) {
+      for (const p of al.per_seed) {
+        const st = p.stopped_by_rule;
+        process.stdout.write(
+          st
+            ? `al seed ${p.seed}: stopping rule (expected misclassified fraction ${st.estimate.toExponential(2)} < ${o.targetFraction}) at ${st.evals} evaluations; true accuracy ${st.accuracy.toFixed(4)}\n`
+            : `al seed ${p.seed}: stopping rule not triggered within the budget\n`,
+        );
+      }
+    }
+    process.stdout.write(`medians over ${o.seeds} seeds (a level never reached within the budget counts as infinite); 'last' = median of each run's final point\n`);
+    if (a.json) writeJsonFile(a.json, result);
+    return 0;
+  },
+};

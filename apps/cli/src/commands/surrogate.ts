@@ -1,0 +1,99 @@
+import { InputError } from '@sigmap/contracts';
+import { getFamily } from '@sigmap/physics';
+import { OBJECT_TYPES, findModel, isObjectType, listModels, revalidate, trainObjectSurrogate, updateModelMeta, type ValidationReport } from '@sigmap/surrogate';
+import { integerOption, parseCli, printJson } from '../args';
+import type { CliCommand } from '../command';
+import { formatNumber, formatTable } from '../output';
+
+export function validationTable(r: ValidationReport): string {
+  const lines: string[] = [];
+  lines.push(`object ${r.object}, backend ${r.backend}, ${r.eventsPerSample} events per full sample (${r.objectsFull} full / ${r.objectsSurrogate} surrogate reco objects)`);
+  lines.push(formatTable(['feature', 'W1(surrogate, full A)', 'floor W1(full B, full A)', 'ratio', '<= 3x floor'], r.w1.map((w) => [w.feature, w.w1, w.floor, w.ratio, w.ratio <= 3 ? 'yes' : 'NO'])).trimEnd());
+  lines.push(`classifier AUC (surrogate vs full, held-out half of ${r.classifierRows} rows): ${formatNumber(r.auc)} (< 0.60: ${r.auc < 0.6 ? 'yes' : 'NO'}); power check, pT response spread doubled: AUC ${formatNumber(r.aucPowerCheck)}`);
+  if (r.closure) {
+    const c = r.closure;
+    lines.push(`signal-yield closure (${c.search}, ${c.bins.length} bins with events): within sigma_ens ${formatNumber(100 * c.withinEnsemble)}%, within sqrt(sigma_ens^2 + sigma_det^2) ${c.withinDetector === undefined ? 'n/a' : formatNumber(100 * c.withinDetector) + '%'} (2x: ${c.withinDetector2 === undefined ? 'n/a' : formatNumber(100 * c.withinDetector2) + '%'}; RMS pull ${c.pullRms === undefined ? 'n/a' : formatNumber(c.pullRms)}), within sqrt(sigma_ens^2 + sigma_MC^2) ${formatNumber(100 * c.withinCombined)}%`);
+    lines.push(formatTable(['search', 'point', 'bin', 'full', '+-MC', '+-det', 'surrogate', '+-ens'], c.bins.map((b) => [b.search.replace(/^own-|-13tev$/g, ''), b.point, b.bin, b.full, b.fullErr, b.sigmaDet ?? NaN, b.surrogate, b.sigmaEns])).trimEnd());
+  } else if (r.note) lines.push(r.note);
+  return lines.join('\n') + '\n';
+}
+
+const USAGE = `usage: sigmap surrogate train --family F --object ${OBJECT_TYPES.join('|')} [--events N] [--seed S] [--kind iqn|flow|both] [--members K] [--steps N]
+       sigmap surrogate validate MODEL [--rerun] [--json]
+       sigmap surrogate list [--json]
+train: runs \`full\` simulation of F (cached under SIGMAP_HOME/samples), trains K-member ensembles of the autoregressive
+IQN and/or the conditional flow for one object type, validates them against held-out full simulation and writes
+versioned artefacts to SIGMAP_HOME/models (default .sigmap/models). validate: prints the stored validation of MODEL
+(W1 per feature with the full-vs-full floor, classifier AUC, per-bin signal-yield closure); --rerun recomputes it on\nthe model's held-out full samples first. The tfjs backend is reported.`;
+
+export const command: CliCommand = {
+  summary: 'generative detector surrogates: train, validate, list (tfjs; backend reported)',
+  usage: USAGE,
+  async run(argv) {
+    const [sub, ...rest] = argv;
+    if (sub === 'train') {
+      const { values } = parseCli(rest, { family: { type: 'string' }, object: { type: 'string' }, events: { type: 'string' }, seed: { type: 'string' }, kind: { type: 'string' }, members: { type: 'string' }, steps: { type: 'string' }, json: { type: 'boolean' } }, false);
+      if (!values.family) throw new InputError('--family', 'is required');
+      getFamily(values.family);
+      if (!values.object || !isObjectType(values.object)) throw new InputError('--object', `expected one of ${OBJECT_TYPES.join(', ')}, got '${values.object ?? ''}'`);
+      const kind = values.kind ?? 'both';
+      if (!['iqn', 'flow', 'both'].includes(kind)) throw new InputError('--kind', `expected iqn, flow or both, got '${kind}'`);
+      const steps = values.steps === undefined ? undefined : integerOption('steps', values.steps, 1500, 10);
+      const out = await trainObjectSurrogate({
+        family: values.family,
+        object: values.object,
+        events: integerOption('events', values.events, 2400, 20),
+        seed: integerOption('seed', values.seed, 1, 0),
+        kinds: kind === 'both' ? ['iqn', 'flow'] : [kind as 'iqn' | 'flow'],
+        members: integerOption('members', values.members, 3, 1),
+        budget: steps ? { generatorSteps: steps } : undefined,
+        createdAt: new Date().toISOString(),
+        log: (l) => process.stderr.write(l + '\n'),
+        heartbeat: (d) => {
+          const x = d as { stage?: string; step?: number; done?: number; total?: number };
+          if ((x.step ?? 0) % 500 === 0 || x.done === x.total) process.stderr.write(`  ${JSON.stringify(d)}\n`);
+        },
+      });
+      const sel = out.models.find((m) => m.id === out.selected);
+      if (sel) updateModelMeta(sel.path, { selected: true });
+      if (values.json) printJson(out);
+      else {
+        for (const m of out.models) {
+          process.stdout.write(`\n${m.id}  (${m.path})\n`);
+          if (m.meta.metrics) process.stdout.write(validationTable(m.meta.metrics));
+        }
+        process.stdout.write(`\nselected by validation: ${out.selected} (backend ${out.backend})\n`);
+      }
+      return 0;
+    }
+    if (sub === 'validate') {
+      const { values, positionals } = parseCli(rest, { json: { type: 'boolean' }, rerun: { type: 'boolean' } });
+      if (positionals.length !== 1) throw new InputError('MODEL', 'name one model id (sigmap surrogate list)');
+      if (values.rerun) await revalidate(positionals[0], (l) => process.stderr.write(l + '\n'));
+      const { artefact } = findModel(positionals[0]);
+      const r = artefact.meta.metrics;
+      if (!r) throw new InputError('MODEL', `${artefact.meta.id} has no stored validation`);
+      if (values.json) printJson(artefact.meta);
+      else {
+        const m = artefact.meta;
+        process.stdout.write(`${m.id}: ${m.kind}, ${m.members} members, trained on ${m.trainingEvents} full events of ${m.families.join(', ')} (${m.trainingObjects} truth objects, sha256 ${m.trainingDataDigest.slice(0, 16)}), seed ${m.seed}, backend ${m.backend}\n`);
+        process.stdout.write(validationTable(r));
+      }
+      return 0;
+    }
+    if (sub === 'list') {
+      const { values } = parseCli(rest, { json: { type: 'boolean' } }, false);
+      const ms = listModels();
+      if (values.json) printJson(ms);
+      else
+        process.stdout.write(
+          formatTable(
+            ['id', 'object', 'kind', 'K', 'max W1/floor', 'AUC', 'backend', 'created', 'path'],
+            ms.map(({ meta: m, path }) => [m.id + (m.selected ? ' *' : ''), m.object, m.kind, m.members, m.metrics?.maxRatio ?? NaN, m.metrics?.auc ?? NaN, m.backend, m.createdAt, path]),
+          ),
+        );
+      return 0;
+    }
+    throw new InputError('surrogate', `expected train, validate or list\n${USAGE}`);
+  },
+};
