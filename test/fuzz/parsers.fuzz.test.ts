@@ -10,9 +10,11 @@ import { parseGrid, parseInfoFile, readTar } from '@sigmap/catalogue';
 
 /**
  * Hostile input: every parser either returns or throws an InputError (which names a field) — never a TypeError,
- * a RangeError, a hang or a NaN. NUM_RUNS cases per parser (10^4 in CI; SIGMAP_FUZZ_RUNS overrides).
+ * a RangeError, a hang or a NaN. NUM_RUNS cases per parser (10^4 in CI; SIGMAP_FUZZ_RUNS overrides). The seed is
+ * fixed so CI is reproducible; SIGMAP_FUZZ_SEED explores other cases (a failure prints the seed and path to replay).
  */
 const NUM_RUNS = Number(process.env.SIGMAP_FUZZ_RUNS ?? 10_000);
+fc.configureGlobal({ seed: Number(process.env.SIGMAP_FUZZ_SEED ?? 20261129) });
 const data = join(__dirname, '..', '..', '..', 'shared', 'data');
 const readJson = (p: string) => JSON.parse(readFileSync(join(data, p), 'utf8')) as unknown;
 

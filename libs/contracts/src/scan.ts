@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { InputError } from './errors';
 
 /**
@@ -7,7 +7,12 @@ import { InputError } from './errors';
  * and throws InputError('<field path>', '<problem>') on the first problem found.
  */
 export type ParameterScale = 'linear' | 'log';
-export type Fidelity = 'full' | 'surrogate' | 'lookup';
+/**
+ * How a point's signal yields are obtained (DESIGN.md glossary): `full` event generation + detector simulation,
+ * `fast` the same generation with the parametric (fast) detector, `surrogate` the trained detector surrogate,
+ * `lookup` published patches or maps.
+ */
+export type Fidelity = 'full' | 'fast' | 'surrogate' | 'lookup';
 
 export interface ParameterRange {
   min: number;
@@ -20,7 +25,7 @@ export interface ParameterRange {
 export interface FidelityPolicy {
   /** Fidelity used for new points. */
   default: Fidelity;
-  /** Events per simulated point (full / surrogate). */
+  /** Events per simulated point (full / fast / surrogate). */
   events: number;
 }
 
@@ -45,7 +50,7 @@ export interface ScanSpec {
   seed: number;
 }
 
-const FIDELITIES: readonly Fidelity[] = ['full', 'surrogate', 'lookup'];
+export const FIDELITIES: readonly Fidelity[] = ['full', 'fast', 'surrogate', 'lookup'];
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -123,7 +128,7 @@ export function validateScanSpec(raw: unknown): ScanSpec {
   else if (isRecord(raw.fidelity)) {
     for (const k of Object.keys(raw.fidelity)) if (!['default', 'events'].includes(k)) throw new InputError(`fidelity.${k}`, 'unknown key (known: default, events)');
     fidelity = { default: str(raw.fidelity, 'default', 'fidelity', 'lookup') as Fidelity, events: int(raw.fidelity, 'events', 'fidelity', 10000, 1) };
-  } else if (raw.fidelity !== undefined) throw new InputError('fidelity', "must be 'lookup' | 'surrogate' | 'full' or {default, events}");
+  } else if (raw.fidelity !== undefined) throw new InputError('fidelity', "must be 'lookup' | 'surrogate' | 'fast' | 'full' or {default, events}");
   if (!FIDELITIES.includes(fidelity.default)) throw new InputError('fidelity.default', `must be one of ${FIDELITIES.join(', ')}, got '${fidelity.default}'`);
   const mode = str(raw, 'mode', 'spec', fidelity.default === 'lookup' ? 'pool' : 'continuous');
   if (mode !== 'pool' && mode !== 'continuous') throw new InputError('mode', `must be 'pool' or 'continuous', got '${mode}'`);
@@ -142,11 +147,18 @@ export function validateScanSpec(raw: unknown): ScanSpec {
   return { name, family, parameters, searches: searches as string[], fidelity, mode, batchSize, budget, target, initialPoints, roundsPerRun, seed };
 }
 
-/** Parses YAML (or JSON) text and validates it; YAML syntax errors become InputError('<source>', ...). */
+/**
+ * Parses YAML (or JSON) text and validates it. YAML errors and warnings (unknown directives, unresolved tags) both
+ * become InputError('<source>', ...): a spec that only half-parses is not run.
+ */
 export function parseScanSpec(text: string, source = 'spec'): ScanSpec {
+  const doc = parseDocument(text, { logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw new InputError(source, `not valid YAML (${problem.message.split('\n')[0]})`);
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    // maxAliasCount bounds alias expansion ("billion laughs")
+    raw = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     throw new InputError(source, `not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
@@ -248,6 +260,8 @@ export interface SimulateResult {
   /** Store id of the stored yields (per search). */
   yieldsKey: string;
   events: number;
+  /** What produced the yields: 'fast' (parametric detector), the shower engine, or 'surrogate (<tfjs backend>)'. */
+  backend?: string;
 }
 
 export interface LimitInput {
