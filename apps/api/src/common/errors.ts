@@ -1,4 +1,4 @@
-import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import type { Response } from 'express';
 import { isInputError } from '@sigmap/contracts';
@@ -32,8 +32,9 @@ export function validationException(errors: ValidationError[]): BadRequestExcept
 }
 
 /**
- * InputError (from the contracts' validators) -> 400 naming the field; body-parser errors (malformed JSON 400,
- * oversized body 413) keep their status with a clear message; other HttpExceptions pass through; the rest is a 500.
+ * InputError (from the contracts' validators) -> 400 naming the field; body-parser errors (malformed JSON, oversized
+ * body) -> 400 naming `body` (the API contract answers every rejected input with 400 and its field); other
+ * HttpExceptions pass through; the rest is a 500.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -59,7 +60,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     const bp = e as { type?: string; status?: number; limit?: number; length?: number; message?: string };
     if (bp?.type === 'entity.too.large') {
-      res.status(HttpStatus.PAYLOAD_TOO_LARGE).json({ statusCode: 413, error: 'Payload Too Large', message: `body: ${bp.length} bytes exceeds the limit of ${bp.limit} bytes`, fields: [{ field: 'body', problem: `larger than ${bp.limit} bytes` }] });
+      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `body: ${bp.length} bytes exceeds the limit of ${bp.limit} bytes`, fields: [{ field: 'body', problem: `larger than ${bp.limit} bytes` }] });
       return;
     }
     if (bp?.type === 'entity.parse.failed') {
