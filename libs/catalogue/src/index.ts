@@ -5,7 +5,6 @@ export * from './smodels/values';
 export * from './smodels/database';
 export * from './smodels/interpolation';
 export * from './smodels/simplifiedLikelihood';
-export * from './smodels/special';
 export * from './xsec/table';
 export * from './families/family';
 export * from './search/record';

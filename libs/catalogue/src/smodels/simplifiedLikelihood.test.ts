@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataRoot } from '../paths';
 import { clsFunction, clsFromNll, CountingLikelihood, upperLimitOnMu } from './simplifiedLikelihood';
-import { erfc, logGamma, normCdf } from './special';
+import { erfc, lgamma as logGamma, normalCdf as normCdf } from '@sigmap/stats';
 
 // Reference: shared/data/smodels_reference simplified_counting_likelihood (SModelS testStatistics.py::testOneMoreExample).
 const ref = JSON.parse(readFileSync(join(dataRoot(), 'smodels_reference', 'smodels_reference_numbers.json'), 'utf8')) as {

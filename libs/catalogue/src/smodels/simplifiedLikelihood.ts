@@ -1,6 +1,9 @@
 import { InputError } from '@sigmap/contracts';
 import { inverseSpd, logDetSpd, solveSpd } from './linalg';
-import { brentRoot, logGamma, normCdf } from './special';
+import { brentRoot as brentBracketed, lgamma as logGamma, normalCdf as normCdf } from '@sigmap/stats';
+
+/** Brent's method on [a, b] (the stats lib's scipy-brentq port, with the end-point values computed here). */
+const brentRoot = (f: (x: number) => number, a: number, b: number, xtol: number, rtol: number) => brentBracketed(f, a, b, f(a), f(b), xtol, rtol);
 
 /**
  * Simplified likelihoods for counting experiments, as SModelS's `smodels.statistics.simplifiedLikelihoods`
