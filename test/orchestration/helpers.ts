@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
-import { validateScanSpec, type ScanSpec } from '@sigmap/contracts';
-import { freePort, startDevServer, type DevServer } from '@sigmap/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { TASK_QUEUES, validateScanSpec, type ScanSpec } from '@sigmap/contracts';
+import { openStore, type Store } from '@sigmap/store';
+import { connect, createWorkers, FamilyRegistry, freePort, startDevServer, type DevServer, type ScanActivities } from '@sigmap/worker';
 
 export const REPO = resolve(__dirname, '..', '..');
 
@@ -16,6 +18,41 @@ export function tmp(prefix: string): string {
 /** A real `temporal server start-dev` on a random port with its own SQLite file. */
 export async function devServer(dbFile: string, port?: number): Promise<DevServer> {
   return startDevServer({ dbFile, port: port ?? (await freePort()), uiPort: 'headless' });
+}
+
+export interface InProcessWorkers {
+  server: DevServer;
+  store: Store;
+  workers: Worker[];
+  activities: ScanActivities;
+  /** Shuts the workers down, closes the store, stops the server. */
+  stop(): Promise<void>;
+}
+
+/** A dev server (SQLite in dir), a PGlite store (in dir) and in-process workers for every task queue. */
+export async function inProcessWorkers(dir: string, concurrency = 2): Promise<InProcessWorkers> {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // installed by an earlier file in this process
+  }
+  const server = await devServer(join(dir, 'temporal.sqlite'));
+  const store = await openStore({ dataDir: join(dir, 'store') });
+  const conn = await connect(server.address, { address: server.address, namespace: 'default', apiKey: undefined, tls: undefined });
+  const created = await createWorkers({ connection: conn, queues: Object.values(TASK_QUEUES), concurrency, store, families: new FamilyRegistry(concurrency) });
+  const running = Promise.all(created.workers.map((w) => w.run())).finally(() => conn.close());
+  return {
+    server,
+    store,
+    workers: created.workers,
+    activities: created.activities as ScanActivities,
+    async stop() {
+      created.workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
+      await running.catch(() => undefined);
+      await store.close();
+      await server.stop();
+    },
+  };
 }
 
 export async function client(address: string): Promise<{ client: Client; close: () => Promise<void> }> {

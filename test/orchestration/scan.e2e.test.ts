@@ -3,47 +3,30 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { TASK_QUEUES, pointKey, pointSeed, type LimitInput, type LimitResult, type ScanReport } from '@sigmap/contracts';
-import { openStore, type Store } from '@sigmap/store';
+import type { Store } from '@sigmap/store';
 import { contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from '@sigmap/workflows';
-import { connect, createWorkers, FamilyRegistry, freePort, type DevServer, type ScanActivities } from '@sigmap/worker';
-import { client, devServer, REPO, sbottomSpec, sleep, tmp } from './helpers';
+import { FamilyRegistry, freePort, type ScanActivities } from '@sigmap/worker';
+import { client, inProcessWorkers, REPO, sbottomSpec, sleep, tmp, type InProcessWorkers } from './helpers';
 
 // A scan end to end against the real Temporal dev server (no mocked client): in-process workers for all queues,
 // the sbottom lookup plane, signals / update / queries, the stored results and the idempotent limit activity.
 describe('ScanWorkflow end to end (real dev server)', () => {
-  let server: DevServer;
+  let env: InProcessWorkers;
   let store: Store;
-  let workers: Worker[] = [];
-  let running: Promise<unknown>;
   let activities: ScanActivities;
-  const dir = tmp('scan');
 
   beforeAll(async () => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('ERROR') });
-    } catch {
-      // installed by an earlier file in this process
-    }
-    server = await devServer(join(dir, 'temporal.sqlite'));
-    store = await openStore({ dataDir: join(dir, 'store') });
-    const conn = await connect(server.address, { address: server.address, namespace: 'default', apiKey: undefined, tls: undefined });
-    const created = await createWorkers({ connection: conn, queues: Object.values(TASK_QUEUES), concurrency: 2, store, families: new FamilyRegistry(2) });
-    workers = created.workers;
-    activities = created.activities as ScanActivities;
-    running = Promise.all(workers.map((w) => w.run())).finally(() => conn.close());
+    env = await inProcessWorkers(tmp('scan'));
+    ({ store, activities } = env);
   });
 
   afterAll(async () => {
-    workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
-    await running?.catch(() => undefined);
-    await store?.close();
-    await server?.stop();
+    await env?.stop();
   });
 
   it('runs a sbottom lookup scan; pause/resume/extendBudget/progress/contour work; results are stored once', async () => {
-    const { client: c, close } = await client(server.address);
+    const { client: c, close } = await client(env.server.address);
     try {
       const spec = sbottomSpec({ budget: 10, roundsPerRun: 2, seed: 5 });
       const scanId = 'e2e-sbottom';

@@ -26,7 +26,7 @@ import {
 import { createActiveLearner, type ActiveLearner, type LearnerConfig } from '@sigmap/gp';
 import type { Store } from '@sigmap/store';
 import { marchingSquares } from '@sigmap/workflows';
-import { FamilyRegistry, loadPhysicsLib, type FamilyAdapter } from './families';
+import { FamilyRegistry, type FamilyAdapter, type PointLimit, type SearchYields } from './families';
 
 export interface ScanActivityDeps {
   store: Store;
@@ -119,7 +119,11 @@ export function createScanActivities(deps: ScanActivityDeps) {
   const { store, families } = deps;
   const family = (id: string): FamilyAdapter => {
     const f = families.get(id);
-    if (!f) throw ApplicationFailure.nonRetryable(`family: unknown model family '${id}' (known: ${families.ids().join(', ')})`, 'InputError');
+    if (!f) {
+      const ids = families.ids();
+      const known = ids.length > 12 ? `${ids.slice(0, 12).join(', ')} and ${ids.length - 12} more (sigmap families lists them)` : ids.join(', ');
+      throw ApplicationFailure.nonRetryable(`family: unknown model family '${id}' (known: ${known})`, 'InputError');
+    }
     return f;
   };
 
@@ -160,10 +164,28 @@ export function createScanActivities(deps: ScanActivityDeps) {
     return pts.map((p) => ({ points: [p] }));
   }
 
+  /** CLs at mu = 1 of a simulated point from the yields `simulate` stored (key input.yieldsKey). */
+  async function limitFromStoredYields(f: FamilyAdapter, input: LimitInput): Promise<PointLimit> {
+    const fail = (field: string, problem: string) => ApplicationFailure.nonRetryable(`${field}: ${problem}`, 'InputError');
+    if (!f.limitFromYields) throw fail('fidelity', `${f.id} is not simulated (it supports ${f.fidelities.join(', ')}), not '${input.fidelity}'`);
+    if (!input.yieldsKey) throw fail('yieldsKey', `is required for fidelity '${input.fidelity}' (the key simulate returned)`);
+    const stored = (await store.getYields(input.yieldsKey)) as Record<string, SearchYields> | null;
+    if (!stored) throw fail('yieldsKey', `no stored yields under '${input.yieldsKey}'`);
+    const y = stored[input.search];
+    if (!y) throw fail('search', `the yields under '${input.yieldsKey}' have no search '${input.search}' (they have: ${Object.keys(stored).join(', ')})`);
+    Context.current().heartbeat({ search: input.search });
+    try {
+      return f.limitFromYields(input.point, y);
+    } catch (e) {
+      return nonRetryable(e);
+    }
+  }
+
   return {
     async startScan(input: StartScanInput): Promise<{ poolSize: number | null; family: string }> {
       try {
         const f = family(input.spec.family);
+        f.checkSpec(input.spec);
         for (const s of input.spec.searches) if (!f.searches.includes(s)) throw ApplicationFailure.nonRetryable(`searches: ${f.id} has no search '${s}' (known: ${f.searches.join(', ')})`, 'InputError');
         const pool = input.spec.mode === 'pool' ? f.pool(input.spec) : null;
         if (pool && pool.length === 0) throw ApplicationFailure.nonRetryable('parameters: no published grid point of the family lies in the given ranges', 'InputError');
@@ -216,17 +238,37 @@ export function createScanActivities(deps: ScanActivityDeps) {
       return { points, misclassified: mis, trainingSize: rows.length, gpDigest, candidatesLeft: candidates ? candidates.length - points.length : -1, contour: contourOf(spec, learner) };
     },
 
+    /**
+     * Signal yields of one point in every search of the scan (full / fast: physics simulatePoint; surrogate: the
+     * detector surrogate with its epistemic spread), stored once per (scan, point, fidelity, seed). Heartbeats carry
+     * the yields of the finished searches, so a retried attempt resumes after them.
+     */
     async simulate(input: SimulateInput): Promise<SimulateResult> {
-      const physics = loadPhysicsLib();
-      if (!physics) throw ApplicationFailure.nonRetryable(`fidelity: '${input.fidelity}' simulation needs @sigmap/physics (getFamily, simulatePoint), which this build does not have yet`, 'NotAvailable');
+      const f = family(input.family);
+      if (!f.simulate) throw ApplicationFailure.nonRetryable(`fidelity: ${f.id} is not simulated (it supports ${f.fidelities.join(', ')}), not '${input.fidelity}'`, 'InputError');
       const key = pointKey(input.point);
-      const fam = physics.getFamily(input.family);
-      const yields: Record<string, unknown> = {};
-      for (const search of input.searches) {
-        yields[search] = await physics.simulatePoint({ family: fam, point: input.point, search, events: input.events, fidelity: input.fidelity, seed: input.seed });
-        Context.current().heartbeat({ done: Object.keys(yields) });
+      const ctx = Context.current();
+      const yields: Record<string, SearchYields> = { ...((ctx.info.heartbeatDetails as { yields?: Record<string, SearchYields> } | undefined)?.yields ?? {}) };
+      const resumed = Object.keys(yields).length;
+      const details = { yields };
+      ctx.heartbeat(details);
+      // a full-fidelity search can take minutes: keep the heartbeat going between finished searches
+      const ticker = setInterval(() => ctx.heartbeat(details), 5000);
+      try {
+        for (const search of input.searches) {
+          if (yields[search]) continue;
+          yields[search] = await f.simulate(input.point, search, { fidelity: input.fidelity, events: input.events, seed: input.seed });
+          ctx.heartbeat(details);
+        }
+      } catch (e) {
+        return nonRetryable(e);
+      } finally {
+        clearInterval(ticker);
       }
-      return { yieldsKey: await store.putYields(input.scanId, key, input.fidelity, input.seed, yields), events: input.events };
+      const backend = [...new Set(input.searches.map((s) => yields[s].backend))].join(', ');
+      deps.log?.(`simulate ${f.id} ${key} (${input.fidelity}, ${input.events} events, backend ${backend}): ${input.searches.length} searches${resumed ? `, ${resumed} resumed from the last heartbeat` : ''}`);
+      const stored = Object.fromEntries(input.searches.map((s) => [s, yields[s]]));
+      return { yieldsKey: await store.putYields(input.scanId, key, input.fidelity, input.seed, stored), events: input.events, backend };
     },
 
     async computeLimit(input: LimitInput): Promise<LimitResult> {
@@ -234,7 +276,7 @@ export function createScanActivities(deps: ScanActivityDeps) {
       const prior = await store.getEvaluation(input.scanId, key, input.search, input.fidelity, input.seed);
       if (prior) return { pointKey: key, search: input.search, clsObs: prior.clsObs, clsExp: prior.clsExp, region: prior.region, excluded: prior.excluded, cached: true };
       const f = family(input.family);
-      let limit: { clsObs: number; clsExp: number[]; region: string | null } | null = null;
+      let limit: PointLimit | null = null;
       if (input.fidelity === 'lookup') {
         limit = await store.getLimit(input.search, key, 'lookup');
         if (!limit) {
@@ -261,7 +303,7 @@ export function createScanActivities(deps: ScanActivityDeps) {
           await store.putLimit(input.search, key, 'lookup', limit);
         }
       } else {
-        throw ApplicationFailure.nonRetryable(`fidelity: limits from simulated yields need @sigmap/stats + @sigmap/physics yields, not available yet`, 'NotAvailable');
+        limit = await limitFromStoredYields(f, input);
       }
       const e: EvaluatedPoint = { point: input.point, key, search: input.search, fidelity: input.fidelity, seed: input.seed, clsObs: limit.clsObs, clsExp: limit.clsExp, region: limit.region, excluded: limit.clsObs < CLS_LIMIT };
       await store.putEvaluation(input.scanId, e);

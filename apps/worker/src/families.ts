@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readPatchArchive, type ArchiveRegion } from '@sigmap/catalogue';
-import { InputError, type ModelPoint, type ScanSpec } from '@sigmap/contracts';
+import { InputError, type Fidelity, type ModelPoint, type ScanSpec } from '@sigmap/contracts';
+import { getOwnSearch, listFamilies, ownSearchesFor, simulatePoint, JsShowerEngine, type ModelFamily, type ShowerEngine, type SimulateResult } from '@sigmap/physics';
+import { clsFromYields, selectBackend, simulateWithSurrogate, TfShowerEngine, type SurrogateSimulateResult } from '@sigmap/surrogate';
 import { applyJsonPatch, buildModel, hypotest, observedData, parseWorkspace } from '@sigmap/stats';
 import { EnginePool, PyhfProcess, useStatsLib, type PatchHypotest } from './limits/engines';
 
@@ -19,15 +21,62 @@ export interface LimitContext {
   resumeFrom: unknown;
 }
 
+/**
+ * Signal yields of one model point in one own search, as the `simulate` activity stores them (store.putYields: one
+ * record per point, search id -> SearchYields) and `computeLimit` reads them back.
+ */
+export interface SearchYields {
+  search: string;
+  fidelity: Fidelity;
+  events: number;
+  seed: number;
+  crossSectionPb: number;
+  effAcc: number;
+  observable: string;
+  binEdges: number[];
+  /** Expected signal events per bin at the search's luminosity, and their Monte Carlo statistical errors. */
+  yields: number[];
+  yieldErrors: number[];
+  /** Per-bin epistemic spread of the surrogate ensemble (surrogate fidelity only). */
+  epistemic?: number[];
+  /** 'fast', the shower engine (e.g. 'tfjs-wasm') or 'surrogate (<tfjs backend>)'. */
+  backend: string;
+}
+
+export interface SimulateOptions {
+  fidelity: Fidelity;
+  events: number;
+  seed: number;
+}
+
 /** What the worker knows about a model family: candidates (pool mode), lookup limits, simulation. */
 export interface FamilyAdapter {
   id: string;
   searches: string[];
   parameters: string[];
+  /** The fidelities a scan of this family may use. */
+  fidelities: readonly Fidelity[];
   /** Published grid points matching the spec's fixed parameters (pool mode), or null. */
   pool(spec: ScanSpec): ModelPoint[] | null;
+  /** Throws InputError when a scan spec does not fit the family (parameters, ranges, fidelity). */
+  checkSpec(spec: ScanSpec): void;
   lookupLimit?(point: ModelPoint, search: string, ctx: LimitContext): Promise<PointLimit>;
+  /** Simulated families: the signal yields of a point in one of its searches. */
+  simulate?(point: ModelPoint, search: string, o: SimulateOptions): Promise<SearchYields>;
+  /** Simulated families: CLs at mu = 1 from stored yields. */
+  limitFromYields?(point: ModelPoint, y: SearchYields): PointLimit;
   describe(): string;
+}
+
+export function checkParameterNames(f: Pick<FamilyAdapter, 'id' | 'parameters'>, spec: ScanSpec): void {
+  for (const name of Object.keys(spec.parameters))
+    if (!f.parameters.includes(name)) throw new InputError(`parameters.${name}`, `unknown parameter of ${f.id} (known: ${f.parameters.join(', ')})`);
+}
+
+/** The checks every family makes of a spec: known parameter names and an allowed fidelity. */
+export function checkSpecBasics(f: Pick<FamilyAdapter, 'id' | 'parameters' | 'fidelities'>, spec: ScanSpec): void {
+  checkParameterNames(f, spec);
+  if (!f.fidelities.includes(spec.fidelity.default)) throw new InputError('fidelity.default', `${f.id} supports ${f.fidelities.join(', ')}, not '${spec.fidelity.default}'`);
 }
 
 export function dataRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -47,6 +96,7 @@ export class SbottomFamily implements FamilyAdapter {
   readonly id = 'atlas-sbottom';
   readonly searches = [SBOTTOM_SEARCH];
   readonly parameters = ['m_sbottom', 'm_chi2', 'm_chi1'];
+  readonly fidelities: readonly Fidelity[] = ['lookup'];
   private regions: ArchiveRegion[] | null = null;
   private engine: PatchHypotest | null = null;
 
@@ -76,10 +126,13 @@ export class SbottomFamily implements FamilyAdapter {
     return `${this.id}: ATLAS SUSY-2018-31 full likelihoods, limits by ${this.engineName()}`;
   }
 
+  checkSpec(spec: ScanSpec): void {
+    checkSpecBasics(this, spec);
+  }
+
   pool(spec: ScanSpec): ModelPoint[] {
     const fixed = Object.entries(spec.parameters).filter(([, p]) => p.fixed !== undefined);
-    for (const name of Object.keys(spec.parameters))
-      if (!this.parameters.includes(name)) throw new InputError(`parameters.${name}`, `unknown parameter of ${this.id} (known: ${this.parameters.join(', ')})`);
+    checkParameterNames(this, spec);
     const seen = new Map<string, ModelPoint>();
     for (const r of this.archive())
       for (const p of r.patches) {
@@ -148,6 +201,10 @@ export class ExcursionFamily implements FamilyAdapter {
   readonly id = 'excursion-fast2d';
   readonly searches = ['excursion-fast2d'];
   readonly parameters = ['x', 'y'];
+  readonly fidelities: readonly Fidelity[] = ['lookup'];
+  checkSpec(spec: ScanSpec): void {
+    checkSpecBasics(this, spec);
+  }
   describe() {
     return `${this.id}: analytic excursion-set test function (diana-hep/excursion fast_2D_truth)`;
   }
@@ -166,26 +223,115 @@ export class ExcursionFamily implements FamilyAdapter {
   }
 }
 
-interface PhysicsLib {
-  getFamily(id: string): unknown;
-  simulatePoint(o: { family: unknown; point: ModelPoint; search: string; events: number; fidelity: string; seed: number }): unknown;
-}
+/**
+ * The shower engine of `full` fidelity, one per process, made on first use: tfjs on the selected backend
+ * (tfjs-node-gpu, else wasm, else cpu); SIGMAP_SHOWER_ENGINE=js picks the pure-JS reference engine.
+ */
+export class SimulationBackends {
+  private engine: Promise<ShowerEngine> | null = null;
 
-/** '@sigmap/physics' when it exports getFamily/simulatePoint; null until then. */
-export function loadPhysicsLib(): PhysicsLib | null {
-  try {
-     
-    const m = require('@sigmap/physics') as Partial<PhysicsLib>;
-    return typeof m.getFamily === 'function' && typeof m.simulatePoint === 'function' ? (m as PhysicsLib) : null;
-  } catch {
-    return null;
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  shower(): Promise<ShowerEngine> {
+    this.engine ??= (async () => {
+      const choice = this.env.SIGMAP_SHOWER_ENGINE?.trim() || 'tf';
+      if (choice === 'js') return new JsShowerEngine();
+      if (choice !== 'tf') throw new InputError('SIGMAP_SHOWER_ENGINE', `expected 'tf' or 'js', got '${choice}'`);
+      return new TfShowerEngine(await selectBackend());
+    })();
+    return this.engine;
   }
 }
 
+export const SIMULATED_FIDELITIES: readonly Fidelity[] = ['full', 'fast', 'surrogate'];
+
+/**
+ * A model family of @sigmap/physics, simulated on demand (continuous mode: there is no published grid) into the own
+ * searches that share a signature cell with it (physics ownSearchesFor). `full` / `fast`: physics simulatePoint;
+ * `surrogate`: @sigmap/surrogate simulateWithSurrogate, whose ensemble spread travels with the yields. Limits: the
+ * search's pyhf workspace with the signal (physics toPyhfWorkspace via surrogate clsFromYields, the epistemic spread
+ * as a per-bin shapesys on the signal) and @sigmap/stats hypotest at mu = 1.
+ */
+export class PhysicsFamily implements FamilyAdapter {
+  readonly id: string;
+  readonly searches: string[];
+  readonly parameters: string[];
+  readonly fidelities = SIMULATED_FIDELITIES;
+
+  constructor(
+    readonly model: ModelFamily,
+    private readonly backends = new SimulationBackends(),
+  ) {
+    this.id = model.id;
+    this.searches = ownSearchesFor(model).map((s) => s.id);
+    this.parameters = model.params.map((p) => p.name);
+  }
+
+  describe(): string {
+    if (!this.model.allowed) return `${this.id}: not a valid model (${this.model.reason ?? 'forbidden'})`;
+    return `${this.id}: ${this.model.label}, simulated on demand (${this.fidelities.join(' | ')}) into ${this.searches.join(', ') || 'no own search'}`;
+  }
+
+  pool(): null {
+    return null;
+  }
+
+  checkSpec(spec: ScanSpec): void {
+    if (!this.model.allowed) throw new InputError('family', `${this.id} is not a valid model: ${this.model.reason ?? 'forbidden'}`);
+    checkSpecBasics(this, spec);
+    for (const [name, r] of Object.entries(spec.parameters)) {
+      const p = this.model.params.find((x) => x.name === name)!;
+      const [lo, hi] = r.fixed !== undefined ? [r.fixed, r.fixed] : [r.min, r.max];
+      if (lo < p.min || hi > p.max) throw new InputError(`parameters.${name}`, `[${lo}, ${hi}] leaves the range of ${this.id}: [${p.min}, ${p.max}] ${p.unit}`.trimEnd());
+    }
+  }
+
+  async simulate(point: ModelPoint, search: string, o: SimulateOptions): Promise<SearchYields> {
+    if (!this.searches.includes(search)) throw new InputError('searches', `${this.id} has no own search '${search}' (it has: ${this.searches.join(', ')})`);
+    // yield to the event loop between detector batches: the worker's other activities, its heartbeats and (in the
+    // embedded mode of `sigmap scan`) its workflow tasks share this thread
+    const req = { family: this.id, point, search, events: o.events, seed: o.seed, onBatch: () => new Promise<void>((r) => setImmediate(r)) };
+    if (o.fidelity === 'surrogate') {
+      const r = await simulateWithSurrogate(req);
+      return { ...searchYieldsOf(r, o), epistemic: r.epistemic };
+    }
+    if (o.fidelity !== 'full' && o.fidelity !== 'fast') throw new InputError('fidelity', `${this.id} is simulated: full, fast or surrogate, not '${o.fidelity}'`);
+    const showerEngine = o.fidelity === 'full' ? await this.backends.shower() : undefined;
+    return searchYieldsOf(await simulatePoint({ ...req, fidelity: o.fidelity, showerEngine }), o);
+  }
+
+  limitFromYields(point: ModelPoint, y: SearchYields): PointLimit {
+    const r = clsFromYields({ search: y.search, family: this.id, point, yields: y.yields, yieldErrors: y.yieldErrors, epistemic: y.epistemic });
+    return { clsObs: r.clsObs, clsExp: r.clsExp, region: getOwnSearch(y.search).channel };
+  }
+}
+
+function searchYieldsOf(r: SimulateResult | SurrogateSimulateResult, o: SimulateOptions): SearchYields {
+  return {
+    search: r.search,
+    fidelity: o.fidelity,
+    events: r.events,
+    seed: r.seed,
+    crossSectionPb: r.crossSectionPb,
+    effAcc: r.effAcc,
+    observable: r.observable,
+    binEdges: r.binEdges,
+    yields: r.yields,
+    yieldErrors: r.yieldErrors,
+    backend: r.backend,
+  };
+}
+
+/**
+ * The families a worker can scan: the sbottom lookup grid, the analytic excursion test case, and every
+ * @sigmap/physics family (simulated; the spin-forbidden generic resonances are registered too, so that a scan of one
+ * fails with the reason rather than 'unknown').
+ */
 export class FamilyRegistry {
   private readonly byId = new Map<string, FamilyAdapter>();
-  constructor(concurrency = 1) {
+  constructor(concurrency = 1, backends = new SimulationBackends()) {
     for (const f of [new SbottomFamily(undefined, concurrency), new ExcursionFamily()]) this.byId.set(f.id, f);
+    for (const m of listFamilies()) if (!this.byId.has(m.id)) this.byId.set(m.id, new PhysicsFamily(m, backends));
   }
   get(id: string): FamilyAdapter | null {
     return this.byId.get(id) ?? null;

@@ -18,7 +18,7 @@ export * from './detector/full/geometry';
 export * from './detector/full/shower';
 export { fullDetector, makeShowerBatch, CALIBRATION } from './detector/full/reco';
 export * from './searches/types';
-export { listOwnSearches, getOwnSearch, binIndex } from './searches/defs';
+export { listOwnSearches, getOwnSearch, ownSearchesFor, binIndex } from './searches/defs';
 export { toPyhfWorkspace, toBackgroundWorkspace, backgroundYields, workspaceDigest } from './searches/pyhf';
 export { sha256Hex, canonicalJson } from './searches/sha256';
 export * from './simulate';

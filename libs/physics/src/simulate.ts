@@ -27,6 +27,11 @@ export interface SimulateRequest {
   showerEngine?: ShowerEngine;
   /** Events per detector batch (default 256). */
   batchSize?: number;
+  /**
+   * Awaited after each batch with the events done so far: lets a caller yield to its event loop (a Temporal worker
+   * that heartbeats) or report progress. The result does not depend on it.
+   */
+  onBatch?: (done: number, total: number) => void | Promise<void>;
 }
 
 export interface SimulateResult {
@@ -95,6 +100,7 @@ export async function simulatePoint(req: SimulateRequest): Promise<SimulateResul
       selW += r.weight;
       selW2 += r.weight * r.weight;
     }
+    await req.onBatch?.(start + n, req.events);
   }
   const N = req.events;
   const scale = (xsec * 1000 * search.luminosityFb) / N;

@@ -27,6 +27,8 @@ export interface SurrogateSimulateRequest {
   /** tfjs backend in use (reported); default: ensureBackend(). */
   backend?: string;
   batchSize?: number;
+  /** Awaited after each batch with the events done so far (as physics' SimulateRequest.onBatch). */
+  onBatch?: (done: number, total: number) => void | Promise<void>;
 }
 
 export interface SurrogateSimulateResult extends Omit<SimulateResult, 'fidelity' | 'backend'> {
@@ -139,6 +141,7 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
         selW2[k] += r.weight * r.weight;
       }
     }
+    await req.onBatch?.(start + n, req.events);
   }
   const N = req.events;
   const scale = (xsec * 1000 * search.luminosityFb) / N;

@@ -4,7 +4,7 @@
  * (`sigmap surrogate train`) and by the Temporal activity (activities.ts) on the `surrogate-gpu` queue.
  */
 import { createHash } from 'node:crypto';
-import { getFamily, listOwnSearches } from '@sigmap/physics';
+import { getFamily, ownSearchesFor } from '@sigmap/physics';
 import { type FullSample, fullSample, objectTable, tableDigest } from './data';
 import { SURROGATE_UNSUPPORTED_SEARCHES } from './detector';
 import { DEFAULT_BUDGET, type GeneratorKind, type ObjectModel, type TrainBudget, trainEnsemble } from './model';
@@ -36,10 +36,8 @@ export async function cachedFullSample(spec: SampleSpec, progress?: (done: numbe
 
 /** Own searches sensitive to a family (shared signature keys at the family's default point), surrogate-capable. */
 export function searchesFor(familyId: string): string[] {
-  const f = getFamily(familyId);
-  const keys = new Set(f.signatures(f.validate({})).map((s) => s.key));
-  return listOwnSearches()
-    .filter((s) => s.signatures.some((k) => keys.has(k)) && !SURROGATE_UNSUPPORTED_SEARCHES.includes(s.id))
+  return ownSearchesFor(getFamily(familyId))
+    .filter((s) => !SURROGATE_UNSUPPORTED_SEARCHES.includes(s.id))
     .map((s) => s.id);
 }
 

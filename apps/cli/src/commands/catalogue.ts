@@ -1,5 +1,5 @@
 import { InputError } from '@sigmap/contracts';
-import { addToUserRegistry, buildRecord, dataRoot, loadCatalogue, parseSignatures, verifyProvenance, type AddOptions, type PyhfSettings } from '@sigmap/catalogue';
+import { addToUserRegistry, buildRecord, dataRoot, loadCatalogue, parseSignatures, verifyProvenance, type AddOptions, type PyhfSettings, type SearchRecord } from '@sigmap/catalogue';
 import { numberOption, parseCli, printJson } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable } from '../output';
@@ -103,6 +103,11 @@ async function add(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** The kind of a catalogue record's material: pyhf-archive, pyhf-patchset, smodels-ul or smodels-em. */
+export function materialKind(r: SearchRecord): string {
+  return r.material.kind === 'smodels' ? `smodels-${r.material.dataType === 'upperLimit' ? 'ul' : 'em'}` : r.material.kind;
+}
+
 export const command: CliCommand = {
   summary: 'list the registered searches (with provenance check), or register one: catalogue add DIR|FILE',
   usage: USAGE,
@@ -121,7 +126,7 @@ export const command: CliCommand = {
         experiment: r.experiment,
         sqrtsTeV: r.sqrtsTeV,
         lumiFb: r.lumiFb,
-        kind: r.material.kind === 'smodels' ? `smodels-${r.material.dataType === 'upperLimit' ? 'ul' : 'em'}` : r.material.kind,
+        kind: materialKind(r),
         families: r.families,
         signatures: r.signatures.map((s) => s.pair.join(':')),
         files: r.provenance.files.length,

@@ -1,5 +1,6 @@
 import { InputError } from '@sigmap/contracts';
-import { DEFAULT_EVENTS, type DetectorFidelity, JsShowerEngine, type ShowerEngine, simulatePoint } from '@sigmap/physics';
+import { DEFAULT_EVENTS, type DetectorFidelity, JsShowerEngine, type ShowerEngine, type SimulateResult, simulatePoint } from '@sigmap/physics';
+import type { SurrogateSimulateResult } from '@sigmap/surrogate';
 import { integerOption, parseCli, printJson } from '../args';
 import type { CliCommand } from '../command';
 import { formatNumber, formatTable } from '../output';
@@ -30,12 +31,14 @@ export async function showerEngineFor(engine: string): Promise<ShowerEngine> {
 
 export const command: CliCommand = {
   summary: 'simulate one model point into an own search: signal yields per bin, eff x acc, events/s, backend',
-  usage: `usage: sigmap simulate --family F --point k=v,... --search ID [--events N] [--fidelity full|fast] [--seed S] [--engine tf|js] [--json]
+  usage: `usage: sigmap simulate --family F --point k=v,... --search ID [--events N] [--fidelity full|fast|surrogate] [--seed S] [--engine tf|js] [--json]
   --family    a model family id (sigmap families)
   --point     parameter values, e.g. mass=3000,g=1 (missing parameters take their defaults)
   --search    an own search id (sigmap searches / listOwnSearches)
   --events    generated events (default ${DEFAULT_EVENTS})
-  --fidelity  full (calorimeter shower simulation + reconstruction) or fast (parametric), default full
+  --fidelity  full (calorimeter shower simulation + reconstruction), fast (parametric) or surrogate (the trained
+              detector surrogates of sigmap surrogate list; yields are the ensemble mean, with its per-bin spread),
+              default full
   --seed      random seed (default 1)
   --engine    shower engine for full: tf (tfjs on the selected backend, default) or js (pure JS reference)`,
   async run(argv) {
@@ -55,13 +58,21 @@ export const command: CliCommand = {
     );
     if (!values.family) throw new InputError('--family', 'is required (sigmap families lists them)');
     if (!values.search) throw new InputError('--search', 'is required');
-    const fidelity = (values.fidelity ?? 'full') as DetectorFidelity;
-    if (fidelity !== 'full' && fidelity !== 'fast') throw new InputError('--fidelity', `expected full or fast, got '${fidelity}'`);
+    const fidelity = (values.fidelity ?? 'full') as DetectorFidelity | 'surrogate';
+    if (fidelity !== 'full' && fidelity !== 'fast' && fidelity !== 'surrogate') throw new InputError('--fidelity', `expected full, fast or surrogate, got '${fidelity}'`);
     const events = integerOption('events', values.events, DEFAULT_EVENTS);
     const seed = integerOption('seed', values.seed, 1, 0);
-    const engine = fidelity === 'full' ? await showerEngineFor(values.engine ?? 'tf') : undefined;
+    const req = { family: values.family, point: parsePoint(values.point), search: values.search, events, seed };
+    let r: SimulateResult | SurrogateSimulateResult;
     const t0 = performance.now();
-    const r = await simulatePoint({ family: values.family, point: parsePoint(values.point), search: values.search, events, fidelity, seed, showerEngine: engine });
+    if (fidelity === 'surrogate') {
+      // tfjs and the surrogate models are loaded only here (about a second)
+      const { simulateWithSurrogate } = require('@sigmap/surrogate') as typeof import('@sigmap/surrogate');
+      r = await simulateWithSurrogate(req);
+    } else {
+      const engine = fidelity === 'full' ? await showerEngineFor(values.engine ?? 'tf') : undefined;
+      r = await simulatePoint({ ...req, fidelity, showerEngine: engine });
+    }
     const seconds = (performance.now() - t0) / 1000;
     const out = { ...r, seconds, eventsPerSecond: events / seconds };
     if (values.json) {
@@ -73,10 +84,12 @@ export const command: CliCommand = {
         `sigma = ${formatNumber(r.crossSectionPb)} pb, L = ${r.luminosityFb} fb^-1, eff x acc = ${formatNumber(r.effAcc)} +- ${formatNumber(r.effAccError)}, ` +
         `${events} events in ${seconds.toFixed(2)} s = ${formatNumber(events / seconds)} events/s\n`,
     );
+    const epistemic = 'epistemic' in r ? r.epistemic : null;
+    if ('models' in r) process.stdout.write(`surrogate models (${r.memberYields.length} ensemble members): ${Object.values(r.models).join(', ')}\n`);
     process.stdout.write(
       formatTable(
-        [`${r.observable} bin`, 'MC events', 'signal yield', 'stat. error'],
-        r.yields.map((y, i) => [`${r.binEdges[i]}-${r.binEdges[i + 1]}`, r.counts[i], y, r.yieldErrors[i]]),
+        [`${r.observable} bin`, 'MC events', 'signal yield', 'stat. error', ...(epistemic ? ['epistemic (ens. sd)'] : [])],
+        r.yields.map((y, i) => [`${r.binEdges[i]}-${r.binEdges[i + 1]}`, r.counts[i], y, r.yieldErrors[i], ...(epistemic ? [epistemic[i]] : [])]),
       ),
     );
     return 0;

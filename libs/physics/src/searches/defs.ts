@@ -5,6 +5,7 @@
 import { InputError } from '@sigmap/contracts';
 import type { RecoEvent, RecoObject } from '../detector/types';
 import { deltaPhi, mass, add } from '../generator/vec';
+import type { ModelFamily } from '../families/types';
 import type { OwnSearch } from './types';
 
 const pairMass = (a: RecoObject, b: RecoObject) => mass(add(a.p, b.p));
@@ -182,6 +183,16 @@ export function getOwnSearch(id: string): OwnSearch {
   const s = OWN.find((x) => x.id === id);
   if (!s) throw new InputError('search', `unknown own search '${id}' (known: ${OWN.map((x) => x.id).join(', ')})`);
   return s;
+}
+
+/**
+ * The own searches sensitive to a family: those sharing a coverage cell with the family's signatures at its default
+ * point (none for a family whose spin assignment is forbidden).
+ */
+export function ownSearchesFor(family: ModelFamily): OwnSearch[] {
+  if (!family.allowed) return [];
+  const keys = new Set(family.signatures(family.validate({})).map((s) => s.key));
+  return OWN.filter((s) => s.signatures.some((k) => keys.has(k)));
 }
 
 /** Index of the bin holding x (edges ascending, last bin closed), -1 outside. */

@@ -17,9 +17,9 @@ import {
 } from 'class-validator';
 
 export class FidelityDto {
-  @ApiProperty({ enum: ['full', 'surrogate', 'lookup'] })
-  @IsIn(['full', 'surrogate', 'lookup'])
-  default!: 'full' | 'surrogate' | 'lookup';
+  @ApiProperty({ enum: ['full', 'fast', 'surrogate', 'lookup'] })
+  @IsIn(['full', 'fast', 'surrogate', 'lookup'])
+  default!: 'full' | 'fast' | 'surrogate' | 'lookup';
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000_000, description: 'events per simulated point' })
   @IsOptional()
