@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { TASK_QUEUES, pointKey, pointSeed, type LimitInput, type LimitResult, type ScanReport } from '@sigmap/contracts';
+import { TASK_QUEUES, pointKey, pointSeed, validateScanSpec, type LimitInput, type LimitResult, type ScanReport } from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
 import { contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from '@sigmap/workflows';
 import { FamilyRegistry, freePort, type ScanActivities } from '@sigmap/worker';
@@ -85,6 +85,48 @@ describe('ScanWorkflow end to end (real dev server)', () => {
       expect(again.cached).toBe(true);
       expect(again.clsObs).toBe(e0.clsObs);
       expect((await store.listEvaluations(scanId)).length).toBe(stored.length);
+    } finally {
+      await close();
+    }
+  });
+
+  it('asynchronous batches (inFlightBatches 2): new batches are proposed with the in-flight points pending, none evaluated twice', async () => {
+    const { client: c, close } = await client(env.server.address);
+    try {
+      const spec = validateScanSpec({
+        family: 'excursion-fast2d',
+        parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } },
+        searches: ['excursion-fast2d'],
+        fidelity: 'lookup',
+        mode: 'continuous',
+        batchSize: 3,
+        budget: 18,
+        target: 0,
+        initialPoints: 6,
+        roundsPerRun: 4,
+        inFlightBatches: 2,
+        seed: 9,
+      });
+      const scanId = 'e2e-async';
+      const handle = await c.workflow.start('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: scanId, args: [{ scanId, spec }] });
+      const report = (await handle.result()) as ScanReport;
+      expect(report.status).toBe('budget-spent');
+      const keys = new Set(report.evaluations.map((e) => e.key));
+      expect(keys.size).toBe(18);
+      expect(report.evaluations).toHaveLength(18);
+      // the proposeBatch inputs recorded in the first run's history: the second proposal of the run is made while
+      // the first batch is in flight, so it carries that batch's points as pending
+      const history = await c.workflow.getHandle(scanId, handle.firstExecutionRunId).fetchHistory();
+      const proposals = (history.events ?? [])
+        .map((e) => e.activityTaskScheduledEventAttributes)
+        .filter((a) => a?.activityType?.name === 'proposeBatch')
+        .map((a) => JSON.parse(Buffer.from(a!.input!.payloads![0].data!).toString('utf8')) as { pending: unknown[]; round: number });
+      expect(proposals.length).toBeGreaterThanOrEqual(3);
+      expect(proposals[0].pending).toHaveLength(0);
+      expect(proposals[1].pending).toHaveLength(3);
+      expect(proposals.slice(2).every((p) => p.pending.length === 3)).toBe(true);
+      // every proposal has its own round number (its own seeded draw)
+      expect(new Set(proposals.map((p) => p.round)).size).toBe(proposals.length);
     } finally {
       await close();
     }

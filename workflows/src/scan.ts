@@ -69,8 +69,11 @@ const surrogate = proxyActivities<Pick<ScanActivityContract, 'trainSurrogate'>>(
 /**
  * One scan (DESIGN.md "Flow of one scan"): fit GP -> propose a batch -> fan out simulate/limit activities ->
  * record -> stopping rule; continueAsNew every `spec.roundsPerRun` rounds carrying only counters and the GP
- * training-set digest (the numbers live in the store). Rounds are synchronous, so a scan's evaluated points
- * depend only on its spec and seed (not on timing), which makes runs reproducible across worker failures.
+ * training-set digest (the numbers live in the store). By default rounds are synchronous (inFlightBatches = 1), so a
+ * scan's evaluated points depend only on its spec and seed (not on timing), which makes runs reproducible across
+ * worker failures. With inFlightBatches = k > 1, up to k batches run at once (GPU workers stay busy): each new batch
+ * is proposed with the points in flight as pending points (kriging believer / fantasised observations in @sigmap/gp),
+ * and the points chosen then depend on which batch returns first.
  * Messages: signals pause / resume / cancel, update extendBudget, queries progress / contour.
  */
 export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport> {
@@ -134,6 +137,13 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
 
   const converged = () => c.misclassified !== null && c.evaluated >= spec.initialPoints && c.misclassified <= spec.target;
 
+  /** Batches dispatched and not yet returned (at most spec.inFlightBatches; their points are the pending points). */
+  const running = new Map<number, { points: ModelPoint[]; done: Promise<number> }>();
+  const maxInFlight = spec.inFlightBatches ?? 1;
+  const pendingPoints = () => [...running.values()].flatMap((b) => b.points);
+  const pendingCount = () => pendingPoints().length;
+  let batchSerial = 0;
+
   try {
     if (!input.carry) {
       await orchestration.startScan({ scanId, spec });
@@ -141,45 +151,65 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
     }
     let roundsThisRun = 0;
     for (;;) {
-      if (cancelled) {
-        status = 'cancelled';
-        break;
+      // stops, pauses and continueAsNew only between batches: with batches in flight, wait for one to return
+      if (running.size === 0) {
+        if (cancelled) {
+          status = 'cancelled';
+          break;
+        }
+        if (c.paused) {
+          status = 'paused';
+          await orchestration.recordProgress(progress());
+          await condition(() => !c.paused || cancelled);
+          status = 'running';
+          continue;
+        }
+        if (c.evaluated >= c.budget) {
+          status = 'budget-spent';
+          break;
+        }
+        if (roundsThisRun >= spec.roundsPerRun || workflowInfo().continueAsNewSuggested) {
+          await continueAsNew<typeof ScanWorkflow>({ scanId, spec, carry: c });
+        }
       }
-      if (c.paused) {
-        status = 'paused';
-        await orchestration.recordProgress(progress());
-        await condition(() => !c.paused || cancelled);
-        status = 'running';
+      // fill the pipeline: each new batch is proposed with the points still in flight as pending points
+      let finished: ScanStatus | null = null;
+      while (!cancelled && !c.paused && running.size < maxInFlight && c.evaluated + pendingCount() < c.budget && roundsThisRun + running.size < spec.roundsPerRun) {
+        const q = Math.min(spec.batchSize, c.budget - c.evaluated - pendingCount());
+        const proposal = await gp.proposeBatch({ scanId, spec, q, pending: pendingPoints(), round: c.round + running.size });
+        c.misclassified = proposal.misclassified;
+        c.gpDigest = proposal.gpDigest;
+        contour = proposal.contour;
+        if (converged()) {
+          finished = 'converged';
+          break;
+        }
+        if (proposal.points.length === 0) {
+          finished = 'exhausted';
+          break;
+        }
+        const id = batchSerial++;
+        const points = proposal.points;
+        inFlight += points.length;
+        running.set(id, {
+          points,
+          done: Promise.all(
+            points.map(async (p) => {
+              await evaluate(p);
+              inFlight--;
+            }),
+          ).then(() => id),
+        });
+      }
+      if (running.size === 0) {
+        status = finished ?? status;
+        if (finished) break;
         continue;
       }
-      if (c.evaluated >= c.budget) {
-        status = 'budget-spent';
-        break;
-      }
-      if (roundsThisRun >= spec.roundsPerRun || workflowInfo().continueAsNewSuggested) {
-        await continueAsNew<typeof ScanWorkflow>({ scanId, spec, carry: c });
-      }
-      const q = Math.min(spec.batchSize, c.budget - c.evaluated);
-      const proposal = await gp.proposeBatch({ scanId, spec, q, pending: [], round: c.round });
-      c.misclassified = proposal.misclassified;
-      c.gpDigest = proposal.gpDigest;
-      contour = proposal.contour;
-      if (converged()) {
-        status = 'converged';
-        break;
-      }
-      if (proposal.points.length === 0) {
-        status = 'exhausted';
-        break;
-      }
-      inFlight = proposal.points.length;
-      await Promise.all(
-        proposal.points.map(async (p) => {
-          await evaluate(p);
-          inFlight--;
-        }),
-      );
-      c.evaluated += proposal.points.length;
+      // the first batch to return is recorded; the GP refits on it before the next proposal
+      const id = await Promise.race([...running.values()].map((b) => b.done));
+      c.evaluated += running.get(id)!.points.length;
+      running.delete(id);
       c.round++;
       roundsThisRun++;
       await orchestration.recordProgress(progress());

@@ -47,6 +47,11 @@ export interface ScanSpec {
   initialPoints: number;
   /** Rounds per workflow run before continueAsNew. */
   roundsPerRun: number;
+  /**
+   * Batches in flight at once (default 1: synchronous rounds, reproducible whatever the timing). With k > 1 a new
+   * batch is proposed while k - 1 others run, their points pending (asynchronous active learning).
+   */
+  inFlightBatches?: number;
   seed: number;
 }
 
@@ -84,7 +89,7 @@ function str(obj: Record<string, unknown>, key: string, field: string, fallback?
   return v;
 }
 
-const KNOWN_KEYS = ['name', 'family', 'parameters', 'searches', 'fidelity', 'mode', 'batchSize', 'batch_size', 'budget', 'target', 'stopping', 'initialPoints', 'initial_points', 'roundsPerRun', 'rounds_per_run', 'seed'];
+const KNOWN_KEYS = ['name', 'family', 'parameters', 'searches', 'fidelity', 'mode', 'batchSize', 'batch_size', 'budget', 'target', 'stopping', 'initialPoints', 'initial_points', 'roundsPerRun', 'rounds_per_run', 'inFlightBatches', 'in_flight_batches', 'seed'];
 
 /** Validates a parsed spec object. Field paths in errors are relative to the document root. */
 export function validateScanSpec(raw: unknown): ScanSpec {
@@ -143,8 +148,10 @@ export function validateScanSpec(raw: unknown): ScanSpec {
   const initialPoints = int(raw, pick('initialPoints', 'initial_points'), 'spec', Math.min(budget, Math.max(batchSize, 2 * Object.values(parameters).filter((p) => p.fixed === undefined).length + 1)), 1);
   if (initialPoints > budget) throw new InputError('initialPoints', `must be <= budget (${budget})`);
   const roundsPerRun = int(raw, pick('roundsPerRun', 'rounds_per_run'), 'spec', 10, 1);
+  const inFlightBatches = int(raw, pick('inFlightBatches', 'in_flight_batches'), 'spec', 1, 1);
+  if (inFlightBatches > 16) throw new InputError('inFlightBatches', `must be <= 16, got ${inFlightBatches}`);
   const seed = int(raw, 'seed', 'spec', 1, 0);
-  return { name, family, parameters, searches: searches as string[], fidelity, mode, batchSize, budget, target, initialPoints, roundsPerRun, seed };
+  return { name, family, parameters, searches: searches as string[], fidelity, mode, batchSize, budget, target, initialPoints, roundsPerRun, inFlightBatches, seed };
 }
 
 /**

@@ -108,6 +108,13 @@ export class CreateScanDto {
   @Max(1000)
   roundsPerRun?: number;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 16, description: 'batches in flight at once (1: synchronous rounds; k > 1: new batches proposed with the in-flight points pending)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  inFlightBatches?: number;
+
   @ApiPropertyOptional({ minimum: 0 })
   @IsOptional()
   @IsInt()
