@@ -3,7 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { TASK_QUEUES, pointKey, pointSeed, validateScanSpec, type LimitInput, type LimitResult, type ScanReport, type SimulateInput, type SimulateResult } from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
 import { progressQuery } from '@sigmap/workflows';
-import type { ScanActivities, SearchYields } from '@sigmap/worker';
+import { trainingSet, type ScanActivities, type SearchYields } from '@sigmap/worker';
 import { client, inProcessWorkers, tmp, type InProcessWorkers } from './helpers';
 
 const SEARCH = 'own-dilepton-resonance-13tev';
@@ -118,4 +118,33 @@ describe("ScanWorkflow of the Z' family at fast fidelity (real dev server)", () 
     expect(cls[1]).toBeGreaterThan(cls[0]);
     expect(cls[0]).toBeLessThan(0.05);
   });
+
+  it('multi-fidelity: surrogate points whose label depends on the ensemble spread are re-simulated (fast), and the GP learns those', async () => {
+    const scanId = 'e2e-zprime-multifidelity';
+    const BAND = 0.3;
+    const mf = validateScanSpec({ ...spec, name: 'zprime-mf', fidelity: { default: 'surrogate', escalate: 'fast', band: BAND, events: EVENTS }, budget: 8, initialPoints: 8, seed: 12 });
+    const { client: c, close } = await client(env.server.address);
+    try {
+      const handle = await c.workflow.start('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: scanId, args: [{ scanId, spec: mf }] });
+      const report = (await handle.result()) as ScanReport;
+      expect(report.status).toBe('budget-spent');
+      const surrogate = report.evaluations.filter((e) => e.fidelity === 'surrogate');
+      const fast = new Map(report.evaluations.filter((e) => e.fidelity === 'fast').map((e) => [e.key, e]));
+      expect(new Set(surrogate.map((e) => e.key)).size).toBe(8);
+      expect(surrogate.length + fast.size).toBe(report.evaluations.length);
+      // the band rule alone forces escalation: every surrogate point with |CLs - 0.05| < band has a fast evaluation
+      for (const e of surrogate) if (Math.abs(e.clsObs - 0.05) < BAND) expect(fast.has(e.key), `${e.key} CLs ${e.clsObs}`).toBe(true);
+      expect(fast.size).toBeGreaterThan(0);
+      expect(fast.size).toBeLessThanOrEqual(8);
+      // the progress the workflow recorded counts the escalated points
+      expect((await handle.query(progressQuery)).escalated).toBe(fast.size);
+      // the training set takes the fast (more faithful) CLs where both exist
+      const rows = trainingSet(mf, await store.listEvaluations(scanId));
+      expect(rows).toHaveLength(8);
+      for (const r of rows) if (fast.has(r.key)) expect(r.cls[0]).toBe(fast.get(r.key)!.clsObs);
+      process.stdout.write(`zprime multi-fidelity: ${fast.size} of 8 surrogate points escalated to fast\n`);
+    } finally {
+      await close();
+    }
+  }, 600_000);
 });

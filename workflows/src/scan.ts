@@ -94,6 +94,7 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
     misclassified: c.misclassified,
     target: spec.target,
     gpDigest: c.gpDigest,
+    ...(spec.fidelity.escalate ? { escalated: c.escalated ?? 0 } : {}),
     startedAtMs: c.startedAtMs,
     updatedAtMs: Date.now(),
   });
@@ -124,6 +125,11 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
 
   const simulate = simulation(spec.fidelity.default === 'surrogate' ? TASK_QUEUES.surrogateGpu : TASK_QUEUES.simGpu).simulate;
 
+  /** Multi-fidelity scans re-simulate the points whose surrogate label is uncertain on the sim-gpu queue. */
+  const escalateTo = spec.fidelity.escalate;
+  const escalation = escalateTo ? { k: spec.fidelity.k ?? 1, band: spec.fidelity.band ?? 0.01 } : undefined;
+  const simulateEscalated = simulation(TASK_QUEUES.simGpu).simulate;
+
   async function evaluate(point: ModelPoint): Promise<void> {
     const key = pointKey(point);
     const seed = pointSeed(spec.seed, key);
@@ -132,7 +138,14 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
       const sim = await simulate({ scanId, family: spec.family, point, searches: spec.searches, fidelity: spec.fidelity.default, events: spec.fidelity.events, seed });
       yieldsKey = sim.yieldsKey;
     }
-    await Promise.all(spec.searches.map((search) => limits.computeLimit({ scanId, family: spec.family, point, search, fidelity: spec.fidelity.default, seed, yieldsKey })));
+    const results = await Promise.all(
+      spec.searches.map((search) => limits.computeLimit({ scanId, family: spec.family, point, search, fidelity: spec.fidelity.default, seed, yieldsKey, ...(escalation ? { escalation } : {}) })),
+    );
+    if (escalateTo && results.some((r) => r.escalate?.needed)) {
+      c.escalated = (c.escalated ?? 0) + 1;
+      const sim = await simulateEscalated({ scanId, family: spec.family, point, searches: spec.searches, fidelity: escalateTo, events: spec.fidelity.events, seed });
+      await Promise.all(spec.searches.map((search) => limits.computeLimit({ scanId, family: spec.family, point, search, fidelity: escalateTo, seed, yieldsKey: sim.yieldsKey })));
+    }
   }
 
   const converged = () => c.misclassified !== null && c.evaluated >= spec.initialPoints && c.misclassified <= spec.target;

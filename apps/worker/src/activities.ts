@@ -8,6 +8,7 @@ import {
   type CoverageSummary,
   type CoverageWorkflowInput,
   type EvaluatedPoint,
+  type Fidelity,
   type FinalizeScanInput,
   type LimitInput,
   type LimitResult,
@@ -25,6 +26,7 @@ import {
 } from '@sigmap/contracts';
 import { createActiveLearner, type ActiveLearner, type LearnerConfig } from '@sigmap/gp';
 import type { Store } from '@sigmap/store';
+import { decideFidelity } from '@sigmap/surrogate';
 import { marchingSquares } from '@sigmap/workflows';
 import { FamilyRegistry, type FamilyAdapter, type PointLimit, type SearchYields } from './families';
 
@@ -62,18 +64,26 @@ export interface TrainingRow {
   cls: number[];
 }
 
-/** One row per point evaluated for every search, sorted by point key (fits do not depend on completion order). */
+/** Which evaluation of a (point, search) the GP learns when a multi-fidelity scan has several: the most faithful. */
+export const FIDELITY_RANK: Record<Fidelity, number> = { lookup: 3, full: 3, fast: 2, surrogate: 1 };
+
+/**
+ * One row per point evaluated for every search, sorted by point key (fits do not depend on completion order). Where a
+ * point was evaluated at several fidelities (escalated surrogate points), the most faithful evaluation counts.
+ */
 export function trainingSet(spec: ScanSpec, evals: EvaluatedPoint[]): TrainingRow[] {
-  const byKey = new Map<string, { point: ModelPoint; cls: Map<string, number> }>();
+  const byKey = new Map<string, { point: ModelPoint; cls: Map<string, { cls: number; rank: number }> }>();
   for (const e of evals) {
-    const cur = byKey.get(e.key) ?? { point: e.point, cls: new Map<string, number>() };
-    cur.cls.set(e.search, e.clsObs);
+    const cur = byKey.get(e.key) ?? { point: e.point, cls: new Map<string, { cls: number; rank: number }>() };
+    const rank = FIDELITY_RANK[e.fidelity];
+    const had = cur.cls.get(e.search);
+    if (!had || rank > had.rank) cur.cls.set(e.search, { cls: e.clsObs, rank });
     byKey.set(e.key, cur);
   }
   return [...byKey.entries()]
     .filter(([, v]) => spec.searches.every((s) => v.cls.has(s)))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, v]) => ({ key, point: v.point, cls: spec.searches.map((s) => v.cls.get(s)!) }));
+    .map(([key, v]) => ({ key, point: v.point, cls: spec.searches.map((s) => v.cls.get(s)!.cls) }));
 }
 
 /** Order-independent digest of a training set (FNV-1a over sorted "key=cls,..." lines). */
@@ -181,6 +191,21 @@ export function createScanActivities(deps: ScanActivityDeps) {
     }
   }
 
+  /**
+   * Multi-fidelity decision for a surrogate point (@sigmap/surrogate decideFidelity): CLs again with the signal
+   * yields shifted by -k and +k ensemble spreads; escalate when the label flips or CLs is within `band` of 0.05.
+   */
+  async function escalationOf(f: FamilyAdapter, input: LimitInput): Promise<LimitResult['escalate']> {
+    if (!input.escalation) return undefined;
+    const fail = (field: string, problem: string) => ApplicationFailure.nonRetryable(`${field}: ${problem}`, 'InputError');
+    if (input.fidelity !== 'surrogate') throw fail('escalation', `applies to surrogate points, not '${input.fidelity}'`);
+    const y = ((await store.getYields(input.yieldsKey ?? '')) as Record<string, SearchYields> | null)?.[input.search];
+    if (!y || !f.limitFromYields) throw fail('yieldsKey', `no stored surrogate yields for '${input.search}'`);
+    if (!y.epistemic) throw fail('escalation', `the surrogate yields of '${input.search}' carry no ensemble spread`);
+    const d = decideFidelity(y.yields, y.epistemic, (yields) => f.limitFromYields!(input.point, { ...y, yields }).clsObs, { alpha: CLS_LIMIT, k: input.escalation.k, band: input.escalation.band });
+    return { needed: d.fidelity === 'full', reason: d.reason, clsDown: d.clsDown, clsUp: d.clsUp };
+  }
+
   return {
     async startScan(input: StartScanInput): Promise<{ poolSize: number | null; family: string }> {
       try {
@@ -274,7 +299,7 @@ export function createScanActivities(deps: ScanActivityDeps) {
     async computeLimit(input: LimitInput): Promise<LimitResult> {
       const key = pointKey(input.point);
       const prior = await store.getEvaluation(input.scanId, key, input.search, input.fidelity, input.seed);
-      if (prior) return { pointKey: key, search: input.search, clsObs: prior.clsObs, clsExp: prior.clsExp, region: prior.region, excluded: prior.excluded, cached: true };
+      if (prior) return { pointKey: key, search: input.search, clsObs: prior.clsObs, clsExp: prior.clsExp, region: prior.region, excluded: prior.excluded, cached: true, escalate: await escalationOf(family(input.family), input) };
       const f = family(input.family);
       let limit: PointLimit | null = null;
       if (input.fidelity === 'lookup') {
@@ -307,7 +332,7 @@ export function createScanActivities(deps: ScanActivityDeps) {
       }
       const e: EvaluatedPoint = { point: input.point, key, search: input.search, fidelity: input.fidelity, seed: input.seed, clsObs: limit.clsObs, clsExp: limit.clsExp, region: limit.region, excluded: limit.clsObs < CLS_LIMIT };
       await store.putEvaluation(input.scanId, e);
-      return { pointKey: key, search: input.search, clsObs: e.clsObs, clsExp: e.clsExp, region: e.region, excluded: e.excluded, cached: false };
+      return { pointKey: key, search: input.search, clsObs: e.clsObs, clsExp: e.clsExp, region: e.region, excluded: e.excluded, cached: false, escalate: await escalationOf(f, input) };
     },
 
     async recordProgress(p: ScanProgress): Promise<void> {

@@ -27,6 +27,16 @@ export interface FidelityPolicy {
   default: Fidelity;
   /** Events per simulated point (full / fast / surrogate). */
   events: number;
+  /**
+   * Multi-fidelity (default 'surrogate' only): a point whose surrogate label depends on the surrogate's epistemic
+   * uncertainty (the label flips with the yields shifted by +-k sigma_ens, or |CLs - 0.05| < band) is simulated
+   * again at this fidelity, and that result is the one the GP learns.
+   */
+  escalate?: 'full' | 'fast';
+  /** Shift of the surrogate yields in units of the ensemble spread (default 1). */
+  k?: number;
+  /** |CLs - 0.05| below which a surrogate point is always escalated (default 0.01). */
+  band?: number;
 }
 
 export interface ScanSpec {
@@ -131,8 +141,19 @@ export function validateScanSpec(raw: unknown): ScanSpec {
   let fidelity: FidelityPolicy = { default: 'lookup', events: 10000 };
   if (typeof raw.fidelity === 'string') fidelity = { ...fidelity, default: raw.fidelity as Fidelity };
   else if (isRecord(raw.fidelity)) {
-    for (const k of Object.keys(raw.fidelity)) if (!['default', 'events'].includes(k)) throw new InputError(`fidelity.${k}`, 'unknown key (known: default, events)');
-    fidelity = { default: str(raw.fidelity, 'default', 'fidelity', 'lookup') as Fidelity, events: int(raw.fidelity, 'events', 'fidelity', 10000, 1) };
+    const f = raw.fidelity;
+    for (const k of Object.keys(f)) if (!['default', 'events', 'escalate', 'k', 'band'].includes(k)) throw new InputError(`fidelity.${k}`, 'unknown key (known: default, events, escalate, k, band)');
+    fidelity = { default: str(f, 'default', 'fidelity', 'lookup') as Fidelity, events: int(f, 'events', 'fidelity', 10000, 1) };
+    if (f.escalate !== undefined) {
+      const escalate = str(f, 'escalate', 'fidelity');
+      if (escalate !== 'full' && escalate !== 'fast') throw new InputError('fidelity.escalate', `must be 'full' or 'fast', got '${escalate}'`);
+      if (fidelity.default !== 'surrogate') throw new InputError('fidelity.escalate', `applies to surrogate scans only (fidelity.default is '${fidelity.default}')`);
+      const k = num(f, 'k', 'fidelity', 1);
+      if (!(k > 0 && k <= 10)) throw new InputError('fidelity.k', `must be in (0, 10], got ${k}`);
+      const band = num(f, 'band', 'fidelity', 0.01);
+      if (!(band >= 0 && band < 1)) throw new InputError('fidelity.band', `must be in [0, 1), got ${band}`);
+      fidelity = { ...fidelity, escalate, k, band };
+    } else if (f.k !== undefined || f.band !== undefined) throw new InputError(f.k !== undefined ? 'fidelity.k' : 'fidelity.band', 'needs fidelity.escalate');
   } else if (raw.fidelity !== undefined) throw new InputError('fidelity', "must be 'lookup' | 'surrogate' | 'fast' | 'full' or {default, events}");
   if (!FIDELITIES.includes(fidelity.default)) throw new InputError('fidelity.default', `must be one of ${FIDELITIES.join(', ')}, got '${fidelity.default}'`);
   const mode = str(raw, 'mode', 'spec', fidelity.default === 'lookup' ? 'pool' : 'continuous');
@@ -218,6 +239,8 @@ export interface ScanCarry {
   gpDigest: string;
   misclassified: number | null;
   startedAtMs: number;
+  /** Multi-fidelity scans: points re-simulated at the escalation fidelity so far. */
+  escalated?: number;
 }
 
 export interface StartScanInput {
@@ -279,6 +302,8 @@ export interface LimitInput {
   fidelity: Fidelity;
   seed: number;
   yieldsKey?: string;
+  /** Surrogate points of a multi-fidelity scan: decide whether the label depends on the epistemic spread. */
+  escalation?: { k: number; band: number };
 }
 
 export interface LimitResult {
@@ -291,6 +316,8 @@ export interface LimitResult {
   excluded: boolean;
   /** True when the result came from the store (idempotent replay of an earlier evaluation). */
   cached: boolean;
+  /** With LimitInput.escalation: whether this point must be simulated again at the escalation fidelity, and why. */
+  escalate?: { needed: boolean; reason: string; clsDown: number; clsUp: number };
 }
 
 export interface RecordRoundInput {
@@ -344,6 +371,8 @@ export interface ScanProgress {
   misclassified: number | null;
   target: number;
   gpDigest: string;
+  /** Multi-fidelity scans: points re-simulated at the escalation fidelity so far. */
+  escalated?: number;
   startedAtMs: number;
   updatedAtMs: number;
 }

@@ -27,6 +27,21 @@ export class FidelityDto {
   @Min(1)
   @Max(10_000_000)
   events?: number;
+
+  @ApiPropertyOptional({ enum: ['full', 'fast'], description: 'surrogate scans: re-simulate points whose label depends on the surrogate uncertainty at this fidelity' })
+  @IsOptional()
+  @IsIn(['full', 'fast'])
+  escalate?: 'full' | 'fast';
+
+  @ApiPropertyOptional({ description: 'shift of the surrogate yields in ensemble spreads (default 1)' })
+  @IsOptional()
+  @IsNumber()
+  k?: number;
+
+  @ApiPropertyOptional({ description: '|CLs - 0.05| below which a surrogate point is always escalated (default 0.01)' })
+  @IsOptional()
+  @IsNumber()
+  band?: number;
 }
 
 /**
