@@ -26,14 +26,19 @@ export function freePort(): Promise<number> {
 export interface Served {
   url: string;
   home: string;
+  /** The `sigmap serve` child process (fault tests kill it). */
+  proc: ChildProcess;
   keys: Record<string, string>;
   log: () => string;
   stop(): Promise<void>;
 }
 
-/** Creates one API key per group with `sigmap serve --add-key`, then starts `sigmap serve --port 0`. */
-export async function serve(o: { groups?: string[]; args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Served> {
-  const home = mkdtempSync(join(tmpdir(), 'sigmap-api-'));
+/**
+ * Creates one API key per group with `sigmap serve --add-key`, then starts `sigmap serve --port 0`. With `home`, the
+ * server runs in that SIGMAP_HOME (a restart on an existing store and key file) and `stop()` leaves it in place.
+ */
+export async function serve(o: { groups?: string[]; args?: string[]; env?: Record<string, string>; timeoutMs?: number; home?: string } = {}): Promise<Served> {
+  const home = o.home ?? mkdtempSync(join(tmpdir(), 'sigmap-api-'));
   const env: NodeJS.ProcessEnv = { ...process.env, SIGMAP_HOME: home, SIGMAP_TEMPORAL_PORT: String(await freePort()), ...o.env };
   delete env.TEMPORAL_ADDRESS;
   delete env.DATABASE_URL;
@@ -48,7 +53,10 @@ export async function serve(o: { groups?: string[]; args?: string[]; env?: Recor
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`sigmap serve did not start in time:\n${out}`)), o.timeoutMs ?? 150_000);
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      rej(new Error(`sigmap serve did not start in time:\n${out}`));
+    }, o.timeoutMs ?? 150_000);
     const check = () => {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {
@@ -65,17 +73,18 @@ export async function serve(o: { groups?: string[]; args?: string[]; env?: Recor
   return {
     url,
     home,
+    proc: child,
     keys,
     log: () => out,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
         await exited;
         clearTimeout(t);
       }
-      rmSync(home, { recursive: true, force: true });
+      if (!o.home) rmSync(home, { recursive: true, force: true });
     },
   };
 }

@@ -5,7 +5,6 @@ import { InputError, type Fidelity, type ModelPoint, type ScanSpec } from '@sigm
 import { getOwnSearch, listFamilies, ownSearchesFor, simulatePoint, JsShowerEngine, type ModelFamily, type ShowerEngine, type SimulateResult } from '@sigmap/physics';
 import { clsFromYields, selectBackend, simulateWithSurrogate, TfShowerEngine, type SurrogateSimulateResult } from '@sigmap/surrogate';
 import { applyJsonPatch, buildModel, hypotest, observedData, parseWorkspace } from '@sigmap/stats';
-import { EnginePool, PyhfProcess, useStatsLib, type PatchHypotest } from './limits/engines';
 
 /** CLs at mu = 1 (observed and 5-point expected band) for one point and one search. */
 export interface PointLimit {
@@ -98,12 +97,8 @@ export class SbottomFamily implements FamilyAdapter {
   readonly parameters = ['m_sbottom', 'm_chi2', 'm_chi1'];
   readonly fidelities: readonly Fidelity[] = ['lookup'];
   private regions: ArchiveRegion[] | null = null;
-  private engine: PatchHypotest | null = null;
 
-  constructor(
-    private readonly archivePath = join(dataRoot(), SBOTTOM_ARCHIVE),
-    private readonly concurrency = 1,
-  ) {}
+  constructor(private readonly archivePath = join(dataRoot(), SBOTTOM_ARCHIVE)) {}
 
   private archive(): ArchiveRegion[] {
     if (!this.regions) {
@@ -118,12 +113,8 @@ export class SbottomFamily implements FamilyAdapter {
     return this.regions;
   }
 
-  engineName(): string {
-    return useStatsLib() ? '@sigmap/stats' : PyhfProcess.available() ? 'pyhf peer (python; SIGMAP_LIMIT_ENGINE=pyhf)' : 'none (SIGMAP_LIMIT_ENGINE=pyhf but the pyhf peer is not installed)';
-  }
-
   describe() {
-    return `${this.id}: ATLAS SUSY-2018-31 full likelihoods, limits by ${this.engineName()}`;
+    return `${this.id}: ATLAS SUSY-2018-31 full likelihoods, limits by @sigmap/stats`;
   }
 
   checkSpec(spec: ScanSpec): void {
@@ -151,23 +142,17 @@ export class SbottomFamily implements FamilyAdapter {
     return `sbottom_${point.m_sbottom}_${point.m_chi2}_${point.m_chi1}`;
   }
 
-  private hypotest(region: string, patch: string): Promise<{ clsObs: number; clsExp: number[] }> {
-    if (useStatsLib()) {
-      const r = this.archive().find((x) => x.region === region)!;
-      const p = r.patches.find((x) => x.name === patch)!;
-      const patched = applyJsonPatch(r.bkgOnly, p.patch) as { channels: { name: string }[]; observations: { name: string }[] };
-      // The published patches remove the validation-region channel but not its observation; pyhf ignores
-      // observations of channels the model does not have (Workspace.data reads only the model's channels), so do we.
-      const channels = new Set(patched.channels.map((c) => c.name));
-      const ws = parseWorkspace({ ...patched, observations: patched.observations.filter((o) => channels.has(o.name)) });
-      const model = buildModel(ws, { normsysInterp: 'code4', histosysInterp: 'code4p' });
-      return Promise.resolve(hypotest(model, observedData(ws, model), { testPoi: 1 }));
-    }
-    if (!this.engine) {
-      if (!PyhfProcess.available()) throw new Error('SIGMAP_LIMIT_ENGINE=pyhf but the pyhf peer is not installed (bash infra/pyhf/install.sh)');
-      this.engine = new EnginePool(Array.from({ length: Math.max(1, this.concurrency) }, () => new PyhfProcess()));
-    }
-    return this.engine.hypotest({ archive: this.archivePath, region, patch });
+  /** q~_mu hypotest at mu = 1 of one region's patch (normsys code4, histosys code4p, as the ATLAS likelihoods specify). */
+  private hypotest(region: string, patch: string): { clsObs: number; clsExp: number[] } {
+    const r = this.archive().find((x) => x.region === region)!;
+    const p = r.patches.find((x) => x.name === patch)!;
+    const patched = applyJsonPatch(r.bkgOnly, p.patch) as { channels: { name: string }[]; observations: { name: string }[] };
+    // The published patches remove the validation-region channel but not its observation; pyhf ignores
+    // observations of channels the model does not have (Workspace.data reads only the model's channels), so do we.
+    const channels = new Set(patched.channels.map((c) => c.name));
+    const ws = parseWorkspace({ ...patched, observations: patched.observations.filter((o) => channels.has(o.name)) });
+    const model = buildModel(ws, { normsysInterp: 'code4', histosysInterp: 'code4p' });
+    return hypotest(model, observedData(ws, model), { testPoi: 1 });
   }
 
   async lookupLimit(point: ModelPoint, search: string, ctx: LimitContext): Promise<PointLimit> {
@@ -178,17 +163,15 @@ export class SbottomFamily implements FamilyAdapter {
     const done: Record<string, { clsObs: number; clsExp: number[] }> = { ...((ctx.resumeFrom as { regions?: Record<string, { clsObs: number; clsExp: number[] }> } | null)?.regions ?? {}) };
     for (const region of regions) {
       if (done[region]) continue;
-      done[region] = await this.hypotest(region, patch);
+      done[region] = this.hypotest(region, patch);
       ctx.progress({ patch, regions: done });
+      // one fit per region: let heartbeats and other activities in between
+      await new Promise((r) => setImmediate(r));
     }
     const best = regions.reduce((a, b) => (done[b].clsExp[2] < done[a].clsExp[2] ? b : a));
     return { clsObs: done[best].clsObs, clsExp: done[best].clsExp, region: best };
   }
 
-  async close() {
-    await this.engine?.close();
-    this.engine = null;
-  }
 }
 
 /**
@@ -329,8 +312,8 @@ function searchYieldsOf(r: SimulateResult | SurrogateSimulateResult, o: Simulate
  */
 export class FamilyRegistry {
   private readonly byId = new Map<string, FamilyAdapter>();
-  constructor(concurrency = 1, backends = new SimulationBackends()) {
-    for (const f of [new SbottomFamily(undefined, concurrency), new ExcursionFamily()]) this.byId.set(f.id, f);
+  constructor(backends = new SimulationBackends()) {
+    for (const f of [new SbottomFamily(), new ExcursionFamily()]) this.byId.set(f.id, f);
     for (const m of listFamilies()) if (!this.byId.has(m.id)) this.byId.set(m.id, new PhysicsFamily(m, backends));
   }
   get(id: string): FamilyAdapter | null {

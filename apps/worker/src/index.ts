@@ -5,3 +5,4 @@ export * from './run';
 export * from './worker';
 export * from './report';
 export * from './scan-runner';
+export * from './fault-injection';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { Runtime } from '@temporalio/worker';
 import { InputError } from '@sigmap/contracts';
 import { openStore } from '@sigmap/store';
-import { FamilyRegistry, SbottomFamily } from './families';
+import { FamilyRegistry } from './families';
 import { connect, createWorkers, parseQueues, temporalEnv, tfjsBackend } from './worker';
 
 export const WORKER_USAGE = `usage: sigmap worker [--queues sim-gpu,stats-cpu,...|all] [--concurrency N] [--address HOST:PORT] [--store-dir DIR]
@@ -28,14 +28,13 @@ export async function runWorker(argv: string[], log: (s: string) => void = (s) =
   Runtime.install({ logger: new (await import('@temporalio/worker')).DefaultLogger('WARN') });
   const store = await openStore({ url: process.env.DATABASE_URL, dataDir: values['store-dir'] });
   const connection = await connect(address, env);
-  const families = new FamilyRegistry(concurrency);
+  const families = new FamilyRegistry();
   const { workers } = await createWorkers({ connection, namespace: env.namespace, queues, concurrency, store, families, identity: values.identity ?? `sigmap-worker@${process.pid}` });
   const backend = await tfjsBackend();
-  const engine = (families.get('atlas-sbottom') as SbottomFamily).engineName();
   const stop = () => workers.forEach((w) => w.shutdown());
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  log(`sigmap worker ready pid=${process.pid} address=${address} namespace=${env.namespace} queues=${queues.join(',')} concurrency=${concurrency} tfjs-backend=${backend} limit-engine=${engine} store=${store.kind}:${store.location}`);
+  log(`sigmap worker ready pid=${process.pid} address=${address} namespace=${env.namespace} queues=${queues.join(',')} concurrency=${concurrency} tfjs-backend=${backend} limit-engine=@sigmap/stats store=${store.kind}:${store.location}`);
   try {
     await Promise.all(workers.map((w) => w.run()));
   } finally {

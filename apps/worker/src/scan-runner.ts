@@ -88,7 +88,7 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
   }
   let server: DevServer | null = null;
   const store = await openStore({ url: process.env.DATABASE_URL, dataDir: o.storeDir ?? join(sigmapHome(), 'store') });
-  const families = new FamilyRegistry(o.concurrency ?? 2);
+  const families = new FamilyRegistry();
   let workers: Worker[] = [];
   let running: Promise<unknown> | null = null;
   try {

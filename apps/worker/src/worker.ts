@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { NativeConnection, Worker, bundleWorkflowCode, type NativeConnectionOptions, type WorkflowBundle } from '@temporalio/worker';
 import { ALL_TASK_QUEUES, InputError, TASK_QUEUES, type TaskQueue } from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
+import { ensureBackend } from '@sigmap/surrogate';
 import { WORKFLOWS_PATH, type ScanActivityContract } from '@sigmap/workflows';
 import { createScanActivities } from './activities';
+import { faultInterceptors } from './fault-injection';
 import { FamilyRegistry } from './families';
 
 /**
@@ -54,8 +56,11 @@ export interface WorkerOptions {
 /** One Temporal Worker per task queue; workflows run on the orchestration queue, activities on all. */
 export async function createWorkers(o: WorkerOptions): Promise<{ workers: Worker[]; activities: ScanActivityContract; families: FamilyRegistry }> {
   const concurrency = o.concurrency ?? 2;
-  const families = o.families ?? new FamilyRegistry(concurrency);
+  const families = o.families ?? new FamilyRegistry();
   const activities: ScanActivityContract = createScanActivities({ store: o.store, families });
+  // test-only fault injection (SIGMAP_FAULT_*; fault-injection.ts): no interceptor unless its variables are set
+  const faults = faultInterceptors();
+  if (faults.length) process.stderr.write('sigmap worker: fault injection active (SIGMAP_FAULT_* set; test use only)\n');
   const workers: Worker[] = [];
   for (const q of o.queues) {
     workers.push(
@@ -66,6 +71,7 @@ export async function createWorkers(o: WorkerOptions): Promise<{ workers: Worker
         ...(o.identity ? { identity: `${o.identity}/${q}` } : {}),
         activities,
         maxConcurrentActivityTaskExecutions: concurrency,
+        ...(faults.length ? { interceptors: { activity: faults } } : {}),
         ...(q === TASK_QUEUES.orchestration ? { workflowBundle: await workflowBundle() } : {}),
         shutdownGraceTime: '5 seconds',
       }),
@@ -74,14 +80,10 @@ export async function createWorkers(o: WorkerOptions): Promise<{ workers: Worker
   return { workers, activities, families };
 }
 
-/** The tfjs backend in use: selectBackend() of '@sigmap/surrogate' when it exists, else 'none loaded'. */
+/** The tfjs backend in use (selected once per process by @sigmap/surrogate: tfjs-node-gpu, else wasm, else cpu). */
 export async function tfjsBackend(): Promise<string> {
   try {
-     
-    const m = require('@sigmap/surrogate') as { selectBackend?: () => unknown };
-    if (typeof m.selectBackend !== 'function') return 'none loaded (@sigmap/surrogate has no selectBackend yet)';
-    const r = (await m.selectBackend()) as string | { name?: string; backend?: string };
-    return typeof r === 'string' ? r : (r?.name ?? r?.backend ?? JSON.stringify(r));
+    return await ensureBackend();
   } catch (e) {
     return `none loaded (${(e as Error).message.split('\n')[0]})`;
   }
