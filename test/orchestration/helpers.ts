@@ -39,7 +39,7 @@ export async function inProcessWorkers(dir: string, concurrency = 2): Promise<In
   const server = await devServer(join(dir, 'temporal.sqlite'));
   const store = await openStore({ dataDir: join(dir, 'store') });
   const conn = await connect(server.address, { address: server.address, namespace: 'default', apiKey: undefined, tls: undefined });
-  const created = await createWorkers({ connection: conn, queues: Object.values(TASK_QUEUES), concurrency, store, families: new FamilyRegistry(concurrency) });
+  const created = await createWorkers({ connection: conn, queues: Object.values(TASK_QUEUES), concurrency, store, families: new FamilyRegistry() });
   const running = Promise.all(created.workers.map((w) => w.run())).finally(() => conn.close());
   return {
     server,

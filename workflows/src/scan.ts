@@ -55,7 +55,8 @@ const simulation = (taskQueue: string) =>
   proxyActivities<Pick<ScanActivityContract, 'simulate'>>({
     taskQueue,
     startToCloseTimeout: '1 hour',
-    heartbeatTimeout: '2 minutes',
+    // simulate heartbeats every 5 s and yields to the event loop between event batches
+    heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
   });
 

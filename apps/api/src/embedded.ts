@@ -32,7 +32,7 @@ export async function startEmbedded(home: string, store: Store, opts: { port?: n
   const server = await ensureDevServer({ dbFile: join(home, 'temporal', 'dev.sqlite'), port });
   const env = temporalEnv();
   const connection = await connect(server.address, { ...env, tls: undefined, apiKey: undefined });
-  const families = new FamilyRegistry(opts.concurrency ?? 2);
+  const families = new FamilyRegistry();
   const { workers } = await createWorkers({ connection, namespace: env.namespace, queues: [...ALL_TASK_QUEUES], concurrency: opts.concurrency ?? 2, store, families, identity: `sigmap-serve@${process.pid}` });
   const running = Promise.all(workers.map((w: Worker) => w.run()));
   running.catch((e) => process.stderr.write(`embedded worker stopped: ${(e as Error).message}\n`));

@@ -37,7 +37,7 @@ export async function startApi(options: ApiOptions, o: StartApiOptions = {}): Pr
       stopEmbedded = e.stop;
       families = e.families;
       temporalAddress = e.address;
-    } else families = new FamilyRegistry(1);
+    } else families = new FamilyRegistry();
     const api = await server.startServer({ ...options, temporalAddress }, store, families);
     return {
       ...api,

@@ -75,7 +75,7 @@ Writes reports/bench/orchestration.json (or --json FILE).`,
     const dir = mkdtempSync(join(tmpdir(), 'sigmap-bench-orch-'));
     const server = await startDevServer({ dbFile: join(dir, 'temporal.sqlite'), port: await freePort(), uiPort: 'headless' });
     const store = await openStore({ dataDir: join(dir, 'store') });
-    const families = new FamilyRegistry(1);
+    const families = new FamilyRegistry();
     const rows: Row[] = [];
     const conn = await connect(server.address, { address: server.address, namespace: 'default', apiKey: undefined, tls: undefined });
     const cconn = await Connection.connect({ address: server.address });

@@ -79,7 +79,7 @@ and in MiB per 1000 evaluations. Writes reports/bench/soak.json (or --json FILE)
     const dir = mkdtempSync(join(tmpdir(), 'sigmap-bench-soak-'));
     const server = await startDevServer({ dbFile: join(dir, 'temporal.sqlite'), port: await freePort(), uiPort: 'headless' });
     const store = await openStore({ dataDir: join(dir, 'store') });
-    const families = new FamilyRegistry(2);
+    const families = new FamilyRegistry();
     const workers: Worker[] = [];
     const conns: Awaited<ReturnType<typeof connect>>[] = [];
     const rows: Wave[] = [];
