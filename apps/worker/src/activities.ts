@@ -26,7 +26,7 @@ import {
 } from '@sigmap/contracts';
 import { createActiveLearner, type ActiveLearner, type LearnerConfig } from '@sigmap/gp';
 import type { Store } from '@sigmap/store';
-import { decideFidelity } from '@sigmap/surrogate';
+import { decideFidelity, trainSurrogate as trainSurrogateModels } from '@sigmap/surrogate';
 import { marchingSquares } from '@sigmap/workflows';
 import { FamilyRegistry, type FamilyAdapter, type PointLimit, type SearchYields } from './families';
 
@@ -360,18 +360,28 @@ export function createScanActivities(deps: ScanActivityDeps) {
       return store.coverageSummary(input.scanIds);
     },
 
+    /** SurrogateTrainingWorkflow's activity (surrogate-gpu queue): @sigmap/surrogate training, validation, versioning. */
     async trainSurrogate(input: SurrogateTrainingInput): Promise<SurrogateTrainingResult> {
-      let lib: { trainSurrogate?: (o: unknown) => Promise<{ modelKey: string }> } = {};
-      try {
-         
-        lib = require('@sigmap/surrogate');
-      } catch {
-        lib = {};
-      }
       const evals = (await Promise.all(input.scanIds.map((s) => store.listEvaluations(s)))).flat().filter((e) => e.fidelity === 'full');
-      if (typeof lib.trainSurrogate !== 'function') return { modelKey: null, trainedOn: evals.length, note: '@sigmap/surrogate exports no trainSurrogate yet: hook only' };
-      const r = await lib.trainSurrogate({ family: input.family, searches: input.searches, evaluations: evals, seed: input.seed, heartbeat: (d: unknown) => Context.current().heartbeat(d) });
-      return { modelKey: r.modelKey, trainedOn: evals.length, note: 'trained' };
+      const ctx = Context.current();
+      try {
+        const r = await trainSurrogateModels({
+          family: input.family,
+          searches: input.searches,
+          evaluations: evals,
+          seed: input.seed,
+          objects: input.objects,
+          events: input.events,
+          members: input.members,
+          kinds: input.kinds,
+          budget: input.budget,
+          heartbeat: (d) => ctx.heartbeat(d),
+        });
+        const skipped = r.skipped.length ? `; skipped ${r.skipped.map((x) => x.object).join(', ')} (too few objects)` : '';
+        return { modelKey: r.modelKey, trainedOn: evals.length, note: `trained on the ${r.backend} backend; selected ${r.modelKey}${skipped}` };
+      } catch (e) {
+        return nonRetryable(e);
+      }
     },
   };
 }

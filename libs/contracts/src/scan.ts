@@ -389,9 +389,19 @@ export interface CoverageSummary {
 export interface SurrogateTrainingInput {
   family: string;
   searches: string[];
-  /** Train on the `full` evaluations of these scans. */
+  /** Train on the `full` evaluations of these scans (their model points; none: points drawn in the family's box). */
   scanIds: string[];
   seed: number;
+  /** Object types to train (default all: electron, muon, photon, jet). */
+  objects?: string[];
+  /** Full-simulation training events (default 2400). */
+  events?: number;
+  /** Ensemble members (default 3). */
+  members?: number;
+  /** Generator kinds to train and choose between by validation (default both: iqn, flow). */
+  kinds?: ('iqn' | 'flow')[];
+  /** Optimiser steps and network size (defaults in @sigmap/surrogate DEFAULT_BUDGET). */
+  budget?: { generatorSteps?: number; headSteps?: number; hidden?: number[]; flowLayers?: number };
 }
 
 export interface SurrogateTrainingResult {

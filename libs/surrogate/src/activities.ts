@@ -68,7 +68,9 @@ export async function trainSurrogate(input: SurrogateTrainInput): Promise<Surrog
       outDir: input.outDir,
       });
     } catch (e) {
-      if (!(e instanceof Error) || !/too few reconstructed/.test(e.message) || input.objects) throw e;
+      if (!(e instanceof Error) || !/too few reconstructed/.test(e.message)) throw e;
+      // an object asked for by name that the sample cannot train: the request is at fault (not worth a retry)
+      if (input.objects) throw new InputError('events', `${input.family}: ${e.message} in ${input.events ?? 2400} full-simulation events; raise events or choose another object`);
       skipped.push({ object, reason: e.message });
       continue;
     }
