@@ -42,7 +42,7 @@ const diphoton: OwnSearch = {
   observable: { name: 'm_yy', unit: 'GeV' },
   binEdges: [160, 250, 350, 500, 700, 1000, 1400, 2000, 2800, 4000, 6000],
   background: { description: 'prompt diphoton + gamma-jet fakes, smooth falling function', events: 60000, p1: 10, p2: 3.8, p3: 0.15, normUncertainty: 0.1, shapeUncertainty: 0.05 },
-  inspiration: { experiment: 'ATLAS', analysis: 'HIGG-2018-27 / EXOT diphoton resonances with 139 fb-1', arXiv: '2102.13405', note: 'spin-0 (scalar) selection only; no HEPData INSPIRE id verified, so the PatchSet carries no references' },
+  inspiration: { experiment: 'ATLAS', analysis: 'HIGG-2018-27 / EXOT diphoton resonances with 139 fb-1', arXiv: '2102.13405', hepdata: 'ins1849059', note: 'spin-0 (scalar) selection only' },
   select(ev) {
     const g = ev.photons.filter((p) => Math.abs(p.eta) < 2.37);
     if (g.length < 2) return null;
@@ -79,7 +79,7 @@ const leptonMet: OwnSearch = {
   observable: { name: 'm_T', unit: 'GeV' },
   binEdges: [130, 200, 300, 450, 650, 900, 1250, 1700, 2300, 3100, 4200, 7000],
   background: { description: 'W -> l nu tail + top + diboson, smooth falling function', events: 1.2e6, p1: 12, p2: 4.5, p3: 0.2, normUncertainty: 0.1, shapeUncertainty: 0.05 },
-  inspiration: { experiment: 'ATLAS', analysis: "EXOT-2018-30, W' -> l nu with 139 fb-1", arXiv: '1906.05609', note: 'e and mu combined; no HEPData INSPIRE id verified' },
+  inspiration: { experiment: 'ATLAS', analysis: "EXOT-2018-30, W' -> l nu with 139 fb-1", arXiv: '1906.05609', hepdata: 'ins1739784', note: 'e and mu combined' },
   select(ev) {
     const ls = leptons(ev).filter((l) => l.pt > 25);
     if (ls.length !== 1) return null;
@@ -100,7 +100,7 @@ const photonJet: OwnSearch = {
   observable: { name: 'm_yj', unit: 'GeV' },
   binEdges: [1000, 1250, 1500, 1800, 2200, 2700, 3300, 4000, 5000, 6500, 8000],
   background: { description: 'prompt photon + jet, smooth falling function', events: 40000, p1: 10, p2: 4.5, p3: 0.2, normUncertainty: 0.1, shapeUncertainty: 0.05 },
-  inspiration: { experiment: 'ATLAS', analysis: 'EXOT-2016-31, photon + jet resonances (37 fb-1), scaled to 139 fb-1', arXiv: '1709.10440', note: 'no b-tag category; no HEPData INSPIRE id verified' },
+  inspiration: { experiment: 'ATLAS', analysis: 'EXOT-2016-31, photon + jet resonances (37 fb-1), scaled to 139 fb-1', arXiv: '1709.10440', hepdata: 'ins1627878', note: 'no b-tag category' },
   select(ev) {
     const g = ev.photons.find((p) => Math.abs(p.eta) < 1.37 && p.pt > 250);
     if (!g) return null;
