@@ -166,6 +166,21 @@ describe('API e2e (real store, real Temporal dev server)', () => {
     // a private scan never feeds the public coverage map
     const map = await call(api.url, 'GET', '/api/coverage');
     for (const f of map.body.families) expect(f.excluded?.provenance.scanIds ?? []).not.toContain(id);
+
+    // every GET endpoint of the OpenAPI document, as the other group and anonymously, with the private scan's id in
+    // every path parameter and in query parameters: refused, or an answer that does not carry the scan
+    const doc = (await call(api.url, 'GET', '/api/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
+    const gets = Object.entries(doc.paths).filter(([path, ops]) => ops.get && !path.endsWith('/events'));
+    expect(gets.length).toBeGreaterThanOrEqual(9);
+    for (const [path] of gets) {
+      const url = path.replace(/\{[^}]+\}/g, encodeURIComponent(id));
+      for (const key of [api.keys.beta, undefined])
+        for (const query of ['', `?scanId=${id}`, `?scanIds=${id}&group=alpha&visibility=private`]) {
+          const r = await call(api.url, 'GET', url + query, { key });
+          const refused = [400, 401, 403, 404].includes(r.status);
+          expect(refused || !JSON.stringify(r.body).includes(id), `${key ? 'beta' : 'anonymous'} GET ${url}${query}: ${r.status}`).toBe(true);
+        }
+    }
   });
 
   it("lets another group read a public scan but not signal it (403)", async () => {
