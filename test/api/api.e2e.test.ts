@@ -268,3 +268,37 @@ describe('API rate limiting', () => {
     expect((await call(limited.url, 'POST', '/api/scans', { key: limited.keys.alpha, body: excursion() })).status).toBe(503);
   });
 });
+
+describe('API active-scan limit per group', () => {
+  let small: Served;
+  beforeAll(async () => {
+    small = await serve({ groups: ['alpha', 'beta'], env: { SIGMAP_API_MAX_ACTIVE_SCANS: '2' } });
+  }, 300_000);
+  afterAll(async () => {
+    await small?.stop();
+  });
+
+  it("refuses a group's submission beyond its active scans (429 naming the group); other groups and ended scans do not count", async () => {
+    const long = (seed: number) => excursion({ name: `active-${seed}`, budget: 400, batchSize: 2, initialPoints: 4, target: 0.00001, seed });
+    const ids: string[] = [];
+    for (const seed of [1, 2]) {
+      const r = await call(small.url, 'POST', '/api/scans', { key: small.keys.alpha, body: long(seed) });
+      expect(r.status).toBe(201);
+      ids.push(r.body.scanId as string);
+      // paused scans stay active (they count) without using the CPU
+      expect((await call(small.url, 'POST', `/api/scans/${r.body.scanId}/pause`, { key: small.keys.alpha })).status).toBe(202);
+    }
+    const third = await call(small.url, 'POST', '/api/scans', { key: small.keys.alpha, body: long(3) });
+    expect(third.status).toBe(429);
+    expect(third.body.fields).toEqual([{ field: 'group', problem: 'at most 2 active scans' }]);
+    // another group has its own allowance
+    const beta = await call(small.url, 'POST', '/api/scans', { key: small.keys.beta, body: excursion({ name: 'beta-1', budget: 10, batchSize: 5, initialPoints: 5 }) });
+    expect(beta.status).toBe(201);
+    // once one of alpha's scans has ended, alpha may submit again
+    expect((await call(small.url, 'POST', `/api/scans/${ids[0]}/cancel`, { key: small.keys.alpha })).status).toBe(202);
+    await waitFor(() => call(small.url, 'GET', `/api/scans/${ids[0]}`, { key: small.keys.alpha }), (r) => r.body.status === 'cancelled', 60_000);
+    const again = await call(small.url, 'POST', '/api/scans', { key: small.keys.alpha, body: excursion({ name: 'alpha-again', budget: 10, batchSize: 5, initialPoints: 5 }) });
+    expect(again.status).toBe(201);
+    expect((await call(small.url, 'POST', `/api/scans/${ids[1]}/cancel`, { key: small.keys.alpha })).status).toBe(202);
+  }, 180_000);
+});

@@ -20,6 +20,8 @@ export interface ApiOptions {
   keysFile: string;
   /** Seconds a coverage map is reused before the store is checked for new results. */
   coverageTtlMs: number;
+  /** Scans a group may have running or paused at once (a new submission beyond it is refused). */
+  maxActiveScans: number;
   /** Log requests and lifecycle to stderr. */
   log: boolean;
 }
@@ -40,10 +42,12 @@ export function apiOptions(overrides: Partial<ApiOptions> = {}, env: NodeJS.Proc
     rateWindowMs: Number(env.SIGMAP_API_RATE_WINDOW_MS ?? 60_000),
     keysFile: env.SIGMAP_API_KEYS_FILE ?? resolve(home, 'api-keys.json'),
     coverageTtlMs: Number(env.SIGMAP_API_COVERAGE_TTL_MS ?? 1000),
+    maxActiveScans: Number(env.SIGMAP_API_MAX_ACTIVE_SCANS ?? 8),
     log: env.SIGMAP_API_LOG === '1',
     ...overrides,
   };
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new InputError('port', `expected an integer in [0, 65535], got ${o.port}`);
+  if (!Number.isInteger(o.maxActiveScans) || o.maxActiveScans < 1) throw new InputError('max-active-scans', `expected an integer >= 1, got ${o.maxActiveScans}`);
   if (!Number.isInteger(o.rateLimit) || o.rateLimit < 1) throw new InputError('rate-limit', `expected an integer >= 1, got ${o.rateLimit}`);
   if (!LOOPBACK.includes(o.host) && env.SIGMAP_API_ALLOW_REMOTE !== '1')
     throw new InputError('host', `'${o.host}' is not a loopback address; set SIGMAP_API_ALLOW_REMOTE=1 to listen beyond this machine`);

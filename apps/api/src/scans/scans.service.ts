@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Observable } from 'rxjs';
 import { InputError, TASK_QUEUES, validateScanSpec, type ContourLine, type ScanProgress, type ScanSpec } from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
 import { cancelSignal, contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from '@sigmap/workflows';
-import { SCAN_TARGETS, STORE, type ScanTargets } from '../common/tokens';
+import { API_OPTIONS, SCAN_TARGETS, STORE, type ScanTargets } from '../common/tokens';
+import type { ApiOptions } from '../config';
 import { AccessService } from '../infra/access.service';
 import { TemporalService } from '../infra/temporal.service';
 import type { CreateScanDto } from './dto/create-scan.dto';
@@ -22,7 +23,22 @@ export class ScansService {
     private readonly access: AccessService,
     private readonly temporal: TemporalService,
     @Inject(SCAN_TARGETS) private readonly targets: ScanTargets,
+    @Inject(API_OPTIONS) private readonly options: ApiOptions,
   ) {}
+
+  /** Refuses a submission when the group already has options.maxActiveScans scans running or paused. */
+  private async checkActiveScans(group: string) {
+    const r = await this.store.sql.query<{ n: number }>(
+      `SELECT COUNT(*)::int AS n FROM api_scan_access a JOIN scans s ON s.scan_id = a.scan_id WHERE a.group_id = $1 AND s.status <> ALL($2::text[])`,
+      [group, TERMINAL],
+    );
+    const active = r.rows[0]?.n ?? 0;
+    if (active >= this.options.maxActiveScans)
+      throw new HttpException(
+        { statusCode: 429, error: 'Too Many Requests', message: `group: '${group}' has ${active} active scans (limit ${this.options.maxActiveScans}); wait for one to end or cancel one`, fields: [{ field: 'group', problem: `at most ${this.options.maxActiveScans} active scans` }] },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+  }
 
   async submit(group: string, dto: CreateScanDto) {
     const { visibility = 'private', ...raw } = dto;
@@ -36,6 +52,7 @@ export class ScansService {
     spec.searches.forEach((s, i) => {
       if (!fam.searches.includes(s)) throw new InputError(`searches[${i}]`, `family ${fam.id} has no material for search '${s}' (it has: ${fam.searches.join(', ')})`);
     });
+    await this.checkActiveScans(group);
     const slug = spec.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'scan';
     const scanId = `${slug}-${randomUUID().slice(0, 8)}`;
     const client = await this.temporal.get();
