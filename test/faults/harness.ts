@@ -3,7 +3,7 @@
  * stored results are compared with an undisturbed run of that spec: same (point, search, fidelity, seed) keys, no
  * duplicate rows, no gaps, bit-identical CLs, scan status 'budget-spent'. The undisturbed run is made once per
  * source state and cached (os tmpdir, keyed by the spec and a digest of the code that decides the numbers), so the
- * fault files share it. Each fault writes its entry into reports/faults/report.{json,md}.
+ * fault files share it. Each fault writes its entry into reports/tmp/faults/report.{json,md} (a copy of a full run is committed in reports/faults).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,8 @@ import { client, devServer, REPO, sbottomSpec, sleep, spawnWorker, stopWorker, t
 /** The disturbed scan: sbottom plane, 3 rounds of 5 points, one round per workflow run (continueAsNew each round). */
 export const FAULT_SPEC: ScanSpec = sbottomSpec({ name: 'fault-suite', budget: 15, batchSize: 5, initialPoints: 5, roundsPerRun: 1, seed: 41 });
 
-export const REPORT_DIR = join(REPO, 'reports', 'faults');
+// each run writes reports/tmp/faults (untracked); reports/faults holds the committed copy of a full run
+export const REPORT_DIR = process.env.SIGMAP_FAULT_REPORT_DIR ?? join(REPO, 'reports', 'tmp', 'faults');
 
 // ---------------------------------------------------------------- stored results
 
@@ -443,7 +444,7 @@ function markdown(r: FaultReport): string {
   return lines.join('\n') + '\n';
 }
 
-/** Adds (or replaces, by fault name) this fault's entry in reports/faults/report.json and rewrites report.md. */
+/** Adds (or replaces, by fault name) this fault's entry in reports/tmp/faults/report.json and rewrites report.md. */
 export async function recordFault(entry: Omit<FaultEntry, 'at'>): Promise<void> {
   mkdirSync(REPORT_DIR, { recursive: true });
   await withLock(join(REPORT_DIR, '.lock'), 60_000, async () => {
