@@ -21,10 +21,11 @@ describe('sigmap coverage', () => {
     expect(m.cells.filter((c: { empty: boolean }) => !c.empty)).toHaveLength(m.summary.covered);
     expect(m.summary.covered + m.summary.empty).toBe(m.summary.cells);
     expect(m.summary.scans).toBe(0);
-    // `sigmap catalogue` lists the same searches the map counts
-    const cat = run(['catalogue', 'list', '--json', '--no-verify']);
+    // `sigmap searches` (the catalogue's searches and the own ones) lists the same searches the map counts
+    const cat = run(['searches', '--json']);
     expect(cat.status).toBe(0);
     const ids = (JSON.parse(cat.stdout) as { id: string }[]).map((x) => x.id).sort();
+    expect(ids.filter((id) => id.startsWith('own-')).length).toBe(8);
     expect(m.cells.flatMap((c: { searches: { id: string }[] }) => c.searches.map((x) => x.id)).filter((x: string, i: number, a: string[]) => a.indexOf(x) === i).sort()).toEqual(ids);
     expect(m.summary.searches).toBe(ids.length);
     expect(m.recommendations.length).toBeGreaterThanOrEqual(3);

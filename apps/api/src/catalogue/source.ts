@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { loadCatalogue } from '@sigmap/catalogue';
-import { cellOfSignature, type SearchRecord } from '@sigmap/coverage';
+import { cellOfSignature, parseCell, type SearchRecord } from '@sigmap/coverage';
+import { listFamilies, listOwnSearches, ownSearchesFor } from '@sigmap/physics';
 
 export interface CatalogueRecordLike {
   id: string;
@@ -44,9 +45,37 @@ export function fromCatalogueRecord(r: CatalogueRecordLike): SearchRecord {
   };
 }
 
-/** The catalogue library's bundled records plus the user's registry (SIGMAP_HOME/catalogue.json), as coverage records. */
+/**
+ * sigmap's own searches (libs/physics): each mimics one published analysis (selection, binning, luminosity) with a
+ * generated pyhf workspace, and stands for it in the map: the cell is covered because that analysis exists.
+ * Version: the inspiring analysis' HEPData record, else its arXiv number.
+ */
+export function ownSearchRecords(): SearchRecord[] {
+  const families = listFamilies({ includeForbidden: false }).map((f) => ({ id: f.id, searches: new Set(ownSearchesFor(f).map((s) => s.id)) }));
+  return listOwnSearches().map((s) => ({
+    id: s.id,
+    experiment: s.inspiration.experiment,
+    sqrtS: 13,
+    lumiFb: s.luminosityFb,
+    // canonical cell keys ('b-j' is the map's 'j-b')
+    signatures: [...new Set(s.signatures.map((sig, i) => parseCell(sig, `${s.id}.signatures[${i}]`).key))],
+    families: families.filter((f) => f.searches.has(s.id)).map((f) => f.id),
+    material: 'full-likelihood',
+    version: s.inspiration.hepdata ?? `arXiv:${s.inspiration.arXiv}`,
+    title: `${s.title} (sigmap own search after ${s.inspiration.experiment} ${s.inspiration.analysis})`,
+  }));
+}
+
+/**
+ * The searches of the map: the catalogue library's bundled records, the user's registry (SIGMAP_HOME/catalogue.json)
+ * and sigmap's own searches, as coverage records.
+ */
 export function loadShippedCatalogue(home: string): { searches: SearchRecord[]; source: string } {
   const entries = loadCatalogue({ ...process.env, SIGMAP_HOME: home });
   const bundled = entries.filter((e) => e.source === 'bundled').length;
-  return { searches: entries.map((e) => fromCatalogueRecord(e.record)), source: `@sigmap/catalogue: ${bundled} bundled, ${entries.length - bundled} from ${home}/catalogue.json` };
+  const own = ownSearchRecords();
+  return {
+    searches: [...entries.map((e) => fromCatalogueRecord(e.record)), ...own],
+    source: `@sigmap/catalogue: ${bundled} bundled, ${entries.length - bundled} from ${home}/catalogue.json; @sigmap/physics: ${own.length} own searches`,
+  };
 }

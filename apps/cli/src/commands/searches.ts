@@ -1,5 +1,5 @@
 import { loadCatalogue } from '@sigmap/catalogue';
-import { cellOfSignature } from '@sigmap/coverage';
+import { cellOfSignature, parseCell } from '@sigmap/coverage';
 import { listFamilies, listOwnSearches, ownSearchesFor } from '@sigmap/physics';
 import { parseCli, printJson } from '../args';
 import type { CliCommand } from '../command';
@@ -26,7 +26,7 @@ export function searchRows(): SearchRow[] {
     id: s.id,
     origin: 'own',
     experiment: s.inspiration.experiment,
-    signatures: [...s.signatures],
+    signatures: [...new Set(s.signatures.map((sig) => parseCell(sig).key))],
     families: families.filter((f) => f.searches.includes(s.id)).map((f) => f.id),
     material: 'own: simulated signal + generated pyhf workspace',
     title: `${s.title} (after ${s.inspiration.experiment} ${s.inspiration.analysis}, arXiv:${s.inspiration.arXiv})`,
