@@ -2,11 +2,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
 import { InputError } from '@sigmap/contracts';
 import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
+import { freePort } from '@sigmap/worker';
 
 interface AutocannonResult {
   requests: { average: number; mean: number; stddev: number; total: number };
@@ -22,16 +22,6 @@ type Autocannon = (o: { url: string; connections: number; duration: number; pipe
 
 const BIN = resolve(__dirname, '..', '..', 'bin', 'sigmap.js');
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
-}
 
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
   const r = await fetch(url, init);
