@@ -18,6 +18,18 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+/** The global DTO validation: unknown fields refused, values transformed, every offending field named in a 400. */
+export function globalValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    forbidUnknownValues: true,
+    stopAtFirstError: false,
+    exceptionFactory: validationException,
+  });
+}
+
 /** Builds the Nest application on an open store (not listening yet). */
 export async function createApp(options: ApiOptions, store: Store, scanTargets: ScanTargets): Promise<{ app: NestExpressApplication; document: OpenAPIObject }> {
   const keys = KeyRing.fromFile(options.keysFile);
@@ -27,16 +39,7 @@ export async function createApp(options: ApiOptions, store: Store, scanTargets: 
   app.useBodyParser('urlencoded', { limit: options.bodyLimit, extended: false });
   app.set('trust proxy', false);
   app.disable('x-powered-by');
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      forbidUnknownValues: true,
-      stopAtFirstError: false,
-      exceptionFactory: validationException,
-    }),
-  );
+  app.useGlobalPipes(globalValidationPipe());
   const config = new DocumentBuilder()
     .setTitle('sigmap API')
     .setDescription(
