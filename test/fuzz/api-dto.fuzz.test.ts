@@ -2,8 +2,14 @@ import 'reflect-metadata';
 import { BadRequestException, type ArgumentMetadata } from '@nestjs/common';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the API's own DTOs and pipe are what is under test
-import { CreateScanDto, ExtendScanDto, globalValidationPipe, RecommendationsQueryDto, RegisterSearchDto } from '@sigmap/api';
+// The API's own DTOs and pipe are what is under test. They are imported from their files: the package entry does not
+// export the DTOs, because `sigmap serve` loads it before its decorator-metadata compiler hook is installed.
+/* eslint-disable @nx/enforce-module-boundaries */
+import { RegisterSearchDto } from '@sigmap/api/src/catalogue/dto/register-search.dto';
+import { globalValidationPipe } from '@sigmap/api/src/common/validation';
+import { RecommendationsQueryDto } from '@sigmap/api/src/coverage/dto/coverage-query.dto';
+import { CreateScanDto, ExtendScanDto } from '@sigmap/api/src/scans/dto/create-scan.dto';
+/* eslint-enable @nx/enforce-module-boundaries */
 import { isInputError, validateScanSpec } from '@sigmap/contracts';
 
 /**

@@ -56,7 +56,3 @@ export async function startApi(options: ApiOptions, o: StartApiOptions = {}): Pr
     throw e;
   }
 }
-export { globalValidationPipe } from './server';
-export { CreateScanDto, ExtendScanDto } from './scans/dto/create-scan.dto';
-export { RegisterSearchDto } from './catalogue/dto/register-search.dto';
-export { RecommendationsQueryDto } from './coverage/dto/coverage-query.dto';

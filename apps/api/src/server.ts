@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { Logger, ValidationPipe, type LogLevel } from '@nestjs/common';
+import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Store } from '@sigmap/store';
 import { AppModule } from './app.module';
-import { validationException } from './common/errors';
+import { globalValidationPipe } from './common/validation';
 import { KeyRing } from './common/keys';
 import type { ApiOptions } from './config';
 import type { ScanTargets } from './common/tokens';
@@ -16,18 +16,6 @@ export interface RunningApi {
   store: Store;
   document: OpenAPIObject;
   close(): Promise<void>;
-}
-
-/** The global DTO validation: unknown fields refused, values transformed, every offending field named in a 400. */
-export function globalValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    forbidUnknownValues: true,
-    stopAtFirstError: false,
-    exceptionFactory: validationException,
-  });
 }
 
 /** Builds the Nest application on an open store (not listening yet). */
