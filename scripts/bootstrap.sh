@@ -10,3 +10,4 @@ fi
 bash infra/temporal/install.sh
 if [ "${SIGMAP_SKIP_PYHF:-0}" != 1 ]; then bash infra/pyhf/install.sh; fi
 if [ "${SIGMAP_SKIP_BROWSER:-0}" != 1 ]; then bash infra/browser/install.sh >/dev/null; fi
+if [ "${SIGMAP_SKIP_POSTGRES:-0}" != 1 ]; then bash infra/postgres/install.sh; fi
