@@ -224,14 +224,18 @@ export function createScanActivities(deps: ScanActivityDeps) {
     async proposeBatch(input: ProposeBatchInput): Promise<ProposeBatchResult> {
       const { spec } = input;
       const { learner, rows, pool } = await learnerFor(input.scanId, spec, input.round);
-      const taken = new Set([...rows.map((r) => r.key), ...input.pending.map(pointKey)]);
+      // a batch still counted as in flight may have part of its points evaluated already: those are observations,
+      // not pending points (counting them twice would shrink the initial design and fantasise known values)
+      const observed = new Set(rows.map((r) => r.key));
+      const inFlight = input.pending.filter((p) => !observed.has(pointKey(p)));
+      const taken = new Set([...observed, ...inFlight.map(pointKey)]);
       const candidates = pool ? pool.filter((p) => !taken.has(pointKey(p))) : null;
       const gpDigest = trainingDigest(rows);
       let points: ModelPoint[];
-      if (!learner || rows.length + input.pending.length < spec.initialPoints) {
+      if (!learner || rows.length + inFlight.length < spec.initialPoints) {
         // Space-filling start, seeded: a random draw from the pool / uniform in the unit box.
         const rng = createRng(spec.seed).fork(7919 + input.round);
-        const want = Math.min(input.q, Math.max(1, spec.initialPoints - rows.length - input.pending.length));
+        const want = Math.min(input.q, Math.max(1, spec.initialPoints - rows.length - inFlight.length));
         if (candidates) {
           const idx = candidates.map((_, i) => i);
           for (let i = idx.length - 1; i > 0; i--) {
@@ -244,7 +248,7 @@ export function createScanActivities(deps: ScanActivityDeps) {
           points = Array.from({ length: want }, () => fromUnit(spec, Array.from({ length: dim }, () => rng.uniform())));
         }
       } else {
-        const pending = input.pending.map((p) => scannedOf(spec, p));
+        const pending = inFlight.map((p) => scannedOf(spec, p));
         if (candidates) {
           const r = learner.proposeBatch(input.q, pending, { candidates: candidates.map((p) => scannedOf(spec, p)) });
           points = r.indices.map((i) => candidates[i]);
