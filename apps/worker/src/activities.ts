@@ -174,34 +174,27 @@ export function createScanActivities(deps: ScanActivityDeps) {
     return pts.map((p) => ({ points: [p] }));
   }
 
-  /** CLs at mu = 1 of a simulated point from the yields `simulate` stored (key input.yieldsKey). */
-  async function limitFromStoredYields(f: FamilyAdapter, input: LimitInput): Promise<PointLimit> {
-    const fail = (field: string, problem: string) => ApplicationFailure.nonRetryable(`${field}: ${problem}`, 'InputError');
-    if (!f.limitFromYields) throw fail('fidelity', `${f.id} is not simulated (it supports ${f.fidelities.join(', ')}), not '${input.fidelity}'`);
-    if (!input.yieldsKey) throw fail('yieldsKey', `is required for fidelity '${input.fidelity}' (the key simulate returned)`);
+  const inputError = (field: string, problem: string) => ApplicationFailure.nonRetryable(`${field}: ${problem}`, 'InputError');
+
+  /** The yields `simulate` stored for one search of a simulated point (key input.yieldsKey). */
+  async function storedYieldsOf(f: FamilyAdapter, input: LimitInput): Promise<SearchYields> {
+    if (!f.limitFromYields) throw inputError('fidelity', `${f.id} is not simulated (it supports ${f.fidelities.join(', ')}), not '${input.fidelity}'`);
+    if (!input.yieldsKey) throw inputError('yieldsKey', `is required for fidelity '${input.fidelity}' (the key simulate returned)`);
     const stored = (await store.getYields(input.yieldsKey)) as Record<string, SearchYields> | null;
-    if (!stored) throw fail('yieldsKey', `no stored yields under '${input.yieldsKey}'`);
+    if (!stored) throw inputError('yieldsKey', `no stored yields under '${input.yieldsKey}'`);
     const y = stored[input.search];
-    if (!y) throw fail('search', `the yields under '${input.yieldsKey}' have no search '${input.search}' (they have: ${Object.keys(stored).join(', ')})`);
-    Context.current().heartbeat({ search: input.search });
-    try {
-      return f.limitFromYields(input.point, y);
-    } catch (e) {
-      return nonRetryable(e);
-    }
+    if (!y) throw inputError('search', `the yields under '${input.yieldsKey}' have no search '${input.search}' (they have: ${Object.keys(stored).join(', ')})`);
+    return y;
   }
 
   /**
    * Multi-fidelity decision for a surrogate point (@sigmap/surrogate decideFidelity): CLs again with the signal
    * yields shifted by -k and +k ensemble spreads; escalate when the label flips or CLs is within `band` of 0.05.
    */
-  async function escalationOf(f: FamilyAdapter, input: LimitInput): Promise<LimitResult['escalate']> {
+  function escalationOf(f: FamilyAdapter, input: LimitInput, y: SearchYields): LimitResult['escalate'] {
     if (!input.escalation) return undefined;
-    const fail = (field: string, problem: string) => ApplicationFailure.nonRetryable(`${field}: ${problem}`, 'InputError');
-    if (input.fidelity !== 'surrogate') throw fail('escalation', `applies to surrogate points, not '${input.fidelity}'`);
-    const y = ((await store.getYields(input.yieldsKey ?? '')) as Record<string, SearchYields> | null)?.[input.search];
-    if (!y || !f.limitFromYields) throw fail('yieldsKey', `no stored surrogate yields for '${input.search}'`);
-    if (!y.epistemic) throw fail('escalation', `the surrogate yields of '${input.search}' carry no ensemble spread`);
+    if (input.fidelity !== 'surrogate') throw inputError('escalation', `applies to surrogate points, not '${input.fidelity}'`);
+    if (!y.epistemic) throw inputError('escalation', `the surrogate yields of '${input.search}' carry no ensemble spread`);
     const d = decideFidelity(y.yields, y.epistemic, (yields) => f.limitFromYields!(input.point, { ...y, yields }).clsObs, { alpha: CLS_LIMIT, k: input.escalation.k, band: input.escalation.band });
     return { needed: d.fidelity === 'full', reason: d.reason, clsDown: d.clsDown, clsUp: d.clsUp };
   }
@@ -303,9 +296,14 @@ export function createScanActivities(deps: ScanActivityDeps) {
     async computeLimit(input: LimitInput): Promise<LimitResult> {
       const key = pointKey(input.point);
       const prior = await store.getEvaluation(input.scanId, key, input.search, input.fidelity, input.seed);
-      if (prior) return { pointKey: key, search: input.search, clsObs: prior.clsObs, clsExp: prior.clsExp, region: prior.region, excluded: prior.excluded, cached: true, escalate: await escalationOf(family(input.family), input) };
+      if (prior) {
+        const f = family(input.family);
+        const escalate = input.escalation ? escalationOf(f, input, await storedYieldsOf(f, input)) : undefined;
+        return { pointKey: key, search: input.search, clsObs: prior.clsObs, clsExp: prior.clsExp, region: prior.region, excluded: prior.excluded, cached: true, escalate };
+      }
       const f = family(input.family);
       let limit: PointLimit | null = null;
+      let escalate: LimitResult['escalate'];
       if (input.fidelity === 'lookup') {
         limit = await store.getLimit(input.search, key, 'lookup');
         if (!limit) {
@@ -332,11 +330,18 @@ export function createScanActivities(deps: ScanActivityDeps) {
           await store.putLimit(input.search, key, 'lookup', limit);
         }
       } else {
-        limit = await limitFromStoredYields(f, input);
+        const y = await storedYieldsOf(f, input);
+        Context.current().heartbeat({ search: input.search });
+        try {
+          limit = f.limitFromYields!(input.point, y);
+        } catch (e) {
+          return nonRetryable(e);
+        }
+        escalate = escalationOf(f, input, y);
       }
       const e: EvaluatedPoint = { point: input.point, key, search: input.search, fidelity: input.fidelity, seed: input.seed, clsObs: limit.clsObs, clsExp: limit.clsExp, region: limit.region, excluded: limit.clsObs < CLS_LIMIT };
       await store.putEvaluation(input.scanId, e);
-      return { pointKey: key, search: input.search, clsObs: e.clsObs, clsExp: e.clsExp, region: e.region, excluded: e.excluded, cached: false, escalate: await escalationOf(f, input) };
+      return { pointKey: key, search: input.search, clsObs: e.clsObs, clsExp: e.clsExp, region: e.region, excluded: e.excluded, cached: false, escalate };
     },
 
     async recordProgress(p: ScanProgress): Promise<void> {
