@@ -146,11 +146,9 @@ export class SbottomFamily implements FamilyAdapter {
   private hypotest(region: string, patch: string): { clsObs: number; clsExp: number[] } {
     const r = this.archive().find((x) => x.region === region)!;
     const p = r.patches.find((x) => x.name === patch)!;
-    const patched = applyJsonPatch(r.bkgOnly, p.patch) as { channels: { name: string }[]; observations: { name: string }[] };
-    // The published patches remove the validation-region channel but not its observation; pyhf ignores
-    // observations of channels the model does not have (Workspace.data reads only the model's channels), so do we.
-    const channels = new Set(patched.channels.map((c) => c.name));
-    const ws = parseWorkspace({ ...patched, observations: patched.observations.filter((o) => channels.has(o.name)) });
+    // the published patches remove the validation-region channel but not its observation: parseWorkspace accepts such
+    // observations and observedData reads only the model's channels, as pyhf does
+    const ws = parseWorkspace(applyJsonPatch(r.bkgOnly, p.patch));
     const model = buildModel(ws, { normsysInterp: 'code4', histosysInterp: 'code4p' });
     return hypotest(model, observedData(ws, model), { testPoi: 1 });
   }
