@@ -5,22 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { call, readSse, REPO, serve, waitFor, type Served } from './harness';
+import { call, excursion, readSse, REPO, serve, waitFor, type Served } from './harness';
 
-const excursion = (over: Record<string, unknown> = {}) => ({
-  name: 'exc',
-  family: 'excursion-fast2d',
-  parameters: { x: { min: 0, max: 1.5, scale: 'linear' }, y: { min: 0, max: 1.5, scale: 'linear' } },
-  searches: ['excursion-fast2d'],
-  fidelity: { default: 'lookup' },
-  mode: 'continuous',
-  batchSize: 5,
-  budget: 40,
-  initialPoints: 10,
-  target: 0.01,
-  seed: 3,
-  ...over,
-});
 
 /**
  * diana-hep/excursion fast_2D_truth, the analytic CLs of the worker's excursion-fast2d family: a point is excluded

@@ -155,3 +155,19 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (x: T) => boolean, ti
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** A small valid scan body of the analytic excursion family (API tests and the DTO fuzz suite start from it). */
+export const excursion = (over: Record<string, unknown> = {}) => ({
+  name: 'exc',
+  family: 'excursion-fast2d',
+  parameters: { x: { min: 0, max: 1.5, scale: 'linear' }, y: { min: 0, max: 1.5, scale: 'linear' } },
+  searches: ['excursion-fast2d'],
+  fidelity: { default: 'lookup' },
+  mode: 'continuous',
+  batchSize: 5,
+  budget: 40,
+  initialPoints: 10,
+  target: 0.01,
+  seed: 3,
+  ...over,
+});

@@ -11,6 +11,7 @@ import { RecommendationsQueryDto } from '@sigmap/api/src/coverage/dto/coverage-q
 import { CreateScanDto, ExtendScanDto } from '@sigmap/api/src/scans/dto/create-scan.dto';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { isInputError, validateScanSpec } from '@sigmap/contracts';
+import { excursion } from '../api/harness';
 
 /**
  * Hostile input for the API's DTOs, through the very ValidationPipe the app installs globally: every body either
@@ -35,20 +36,7 @@ async function validates(value: unknown, metatype: ArgumentMetadata['metatype'],
   }
 }
 
-const validScan = {
-  name: 'fuzz',
-  family: 'excursion-fast2d',
-  parameters: { x: { min: 0, max: 1.5, scale: 'linear' }, y: { min: 0, max: 1.5 } },
-  searches: ['excursion-fast2d'],
-  fidelity: { default: 'lookup' },
-  mode: 'continuous',
-  batchSize: 5,
-  budget: 40,
-  initialPoints: 10,
-  target: 0.01,
-  seed: 3,
-  visibility: 'public',
-};
+const validScan = excursion({ name: 'fuzz', visibility: 'public' });
 const validSearch = { id: 'CMS-EXO-19-019', experiment: 'CMS', sqrtS: 13, lumiFb: 137, signatures: ['j-j'], families: ['zprime-ssm'], material: 'full-likelihood', version: 'ins1764471' };
 
 /** A valid document with one field replaced by an arbitrary value or removed, or an extra field added. */
