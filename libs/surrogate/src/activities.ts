@@ -34,7 +34,7 @@ export interface SurrogateTrainOutput {
   backend: string;
   /** Object types with too few reconstructed objects in this family's full simulation to train on. */
   skipped: { object: ObjectType; reason: string }[];
-  models: { id: string; object: ObjectType; kind: GeneratorKind; selected: boolean; maxW1Ratio: number; auc: number; closureWithinEnsemble: number | null }[];
+  models: { id: string; object: ObjectType; kind: GeneratorKind; selected: boolean; maxW1Ratio: number; auc: number; closureWithinEnsemble: number | null; closureWithinCalibrated: number | null; epistemicScale: number | null }[];
 }
 
 export async function trainSurrogate(input: SurrogateTrainInput): Promise<SurrogateTrainOutput> {
@@ -79,7 +79,7 @@ export async function trainSurrogate(input: SurrogateTrainInput): Promise<Surrog
     for (const m of out.models) {
       if (m.id === out.selected) updateMeta(m.path, { selected: true });
       const r = m.meta.metrics;
-      models.push({ id: m.id, object, kind: m.meta.kind, selected: m.id === out.selected, maxW1Ratio: r?.maxRatio ?? NaN, auc: r?.auc ?? NaN, closureWithinEnsemble: r?.closure?.withinEnsemble ?? null });
+      models.push({ id: m.id, object, kind: m.meta.kind, selected: m.id === out.selected, maxW1Ratio: r?.maxRatio ?? NaN, auc: r?.auc ?? NaN, closureWithinEnsemble: r?.closure?.withinEnsemble ?? null, closureWithinCalibrated: r?.closure?.withinCalibrated ?? null, epistemicScale: r?.closure?.calibration?.scale ?? null });
     }
   }
   if (selected.length === 0) throw new InputError('family', `${input.family}: no object type has enough reconstructed objects to train on`);

@@ -1,8 +1,8 @@
 /**
  * The multi-fidelity policy (pure): a point simulated by the surrogate keeps its surrogate limit unless that limit
  * depends on the surrogate's epistemic uncertainty. CLs is recomputed with the signal yields shifted by
- * -k sigma_ens and +k sigma_ens in every bin (the extremes of a coherent mis-modelling); the point goes to `full`
- * simulation when
+ * -k sigma_ens and +k sigma_ens in every bin (sigma_ens: the calibrated spread of simulate.ts; the extremes of a
+ * coherent mis-modelling); the point goes to `full` simulation when
  *   - the excluded / allowed label (CLs < alpha) differs between the shifted and nominal yields, or
  *   - |CLs_nominal - alpha| < band (the point sits on the boundary, where any residual bias matters).
  * Points far from the boundary keep the cheap surrogate answer.

@@ -2,7 +2,9 @@
  * `surrogate` fidelity: the same chain as physics' simulatePoint (generate -> SM decays -> fragmentation -> detector ->
  * search selection -> histogram scaled by sigma x L / N) with the detector replaced by each ensemble member of the
  * trained surrogates in turn, on the same generated events. The yields reported are the ensemble mean; the per-bin
- * epistemic uncertainty is the ensemble standard deviation, sigma_k = sqrt(sum_m (y_mk - ybar_k)^2 / (M - 1)).
+ * epistemic uncertainty is the ensemble standard deviation, sigma_k = sqrt(sum_m (y_mk - ybar_k)^2 / (M - 1)), times
+ * the models' split-conformal calibration scale (validate.ts, 4.; the largest over the object types in use), so that
+ * it covers the surrogate's real yield error at the calibrated level.
  */
 import { InputError, createRng } from '@sigmap/contracts';
 import { type EventRecord, type Point, type SimulateResult, binIndex, fragmentAll, getFamily, getOwnSearch } from '@sigmap/physics';
@@ -27,6 +29,8 @@ export interface SurrogateSimulateRequest {
   /** tfjs backend in use (reported); default: ensureBackend(). */
   backend?: string;
   batchSize?: number;
+  /** Factor on the ensemble spread; default: the calibration scale of the default set, or 1 with explicit models. */
+  epistemicScale?: number;
   /** Awaited after each batch with the events done so far (as physics' SimulateRequest.onBatch). */
   onBatch?: (done: number, total: number) => void | Promise<void>;
 }
@@ -36,8 +40,10 @@ export interface SurrogateSimulateResult extends Omit<SimulateResult, 'fidelity'
   backend: string;
   /** Yields of each ensemble member. */
   memberYields: number[][];
-  /** Ensemble standard deviation of the yields per bin (epistemic). */
+  /** Ensemble standard deviation of the yields per bin times epistemicScale (the epistemic uncertainty). */
   epistemic: number[];
+  /** The calibration factor applied to the ensemble spread. */
+  epistemicScale: number;
   /** Model ids used, per object type. */
   models: Record<string, string>;
 }
@@ -67,13 +73,21 @@ export function ensembleStats(memberYields: readonly number[][]): { mean: number
   return { mean, std };
 }
 
-let defaultSet: { set: SurrogateSet; ids: Record<string, string> } | null = null;
+export interface DefaultSet {
+  set: SurrogateSet;
+  ids: Record<string, string>;
+  /** Largest split-conformal scale among the set's models (1 when none is calibrated). */
+  epistemicScale: number;
+}
+
+let defaultSet: DefaultSet | null = null;
 
 /** The default surrogate set: per object type, the registry's selected (else newest) model. Loaded once. */
-export function loadDefaultSet(): { set: SurrogateSet; ids: Record<string, string> } {
+export function loadDefaultSet(): DefaultSet {
   if (defaultSet) return defaultSet;
   const set: SurrogateSet = {};
   const ids: Record<string, string> = {};
+  let epistemicScale = 1;
   const missing: string[] = [];
   for (const o of OBJECT_TYPES) {
     const d = defaultModelFor(o);
@@ -81,11 +95,13 @@ export function loadDefaultSet(): { set: SurrogateSet; ids: Record<string, strin
       missing.push(o);
       continue;
     }
-    set[o] = loadMembers(findModel(d.path).artefact);
+    const { artefact } = findModel(d.path);
+    set[o] = loadMembers(artefact);
     ids[o] = d.meta.id;
+    epistemicScale = Math.max(epistemicScale, artefact.meta.calibration?.scale ?? 1);
   }
   if (missing.length) throw new InputError('fidelity', `surrogate fidelity needs a trained model for every object type; missing: ${missing.join(', ')} (sigmap surrogate train --object ...)`);
-  defaultSet = { set, ids };
+  defaultSet = { set, ids, epistemicScale };
   return defaultSet;
 }
 
@@ -96,11 +112,14 @@ export function loadDefaultSet(): { set: SurrogateSet; ids: Record<string, strin
 export async function simulateWithSurrogate(req: SurrogateSimulateRequest, modelIds: Record<string, string> = {}): Promise<SurrogateSimulateResult> {
   const backend = req.backend ?? (await ensureBackend());
   let models = req.models;
+  let epistemicScale = req.epistemicScale ?? 1;
   if (!models) {
     const d = loadDefaultSet();
     models = d.set;
     modelIds = { ...d.ids, ...modelIds };
+    epistemicScale = req.epistemicScale ?? d.epistemicScale;
   }
+  if (!(epistemicScale >= 1 && Number.isFinite(epistemicScale))) throw new InputError('epistemicScale', `must be a finite number >= 1, got ${epistemicScale}`);
   if (!Number.isInteger(req.events) || req.events < 1) throw new InputError('events', `must be an integer >= 1, got ${req.events}`);
   if (!Number.isSafeInteger(req.seed)) throw new InputError('seed', `must be an integer, got ${req.seed}`);
   if (SURROGATE_UNSUPPORTED_SEARCHES.includes(req.search)) throw new InputError('search', `${req.search} selects large-R jets, which the surrogate does not model: use --fidelity full`);
@@ -167,7 +186,8 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
     effAccError: Math.sqrt(Math.max(w2 / N - effAcc * effAcc, 0) / N),
     backend: `surrogate (${backend})`,
     memberYields,
-    epistemic: std,
+    epistemic: std.map((x) => x * epistemicScale),
+    epistemicScale,
     models: modelIds,
   };
 }

@@ -12,7 +12,7 @@ import type { ObjectType } from './objects';
 import { type ModelArtefact, type ModelMeta, findModel, loadMembers, loadSample, modelId, saveModel, saveSample, updateMeta } from './registry';
 import type { SurrogateSet } from './simulate';
 import { ensureBackend } from './tf';
-import { type ValidationReport, validateSurrogate } from './validate';
+import { type ValidationReport, chooseByValidation, validateSurrogate } from './validate';
 
 export interface SampleSpec {
   family: string;
@@ -62,8 +62,14 @@ export interface TrainRequest {
 export interface TrainOutcome {
   backend: string;
   models: { id: string; path: string; meta: ModelMeta }[];
-  /** The id chosen by validation (lowest max W1 ratio, then lowest AUC). */
+  /** The id chosen by validation (validate.ts chooseByValidation). */
   selected: string;
+}
+
+/** The full-simulation sample a model is trained on (8 random points of the family unless points are given). */
+export function trainingSampleSpec(req: Pick<TrainRequest, 'family' | 'events' | 'seed' | 'points'>): SampleSpec {
+  const nPoints = req.points?.length ?? 8;
+  return { family: req.family, nPoints, points: req.points, eventsPerPoint: Math.max(10, Math.round(req.events / nPoints)), seed: req.seed };
 }
 
 export function validationSamples(family: string, events: number, seed: number): [SampleSpec, SampleSpec] {
@@ -75,18 +81,32 @@ export function validationSamples(family: string, events: number, seed: number):
   ];
 }
 
+/**
+ * Closure samples: full events at 16 calibration points and at 12 test points, drawn at random over the family's box
+ * with their own seeds (disjoint from the training and validation points), as many events per point as validation.
+ */
+export function closureSamples(family: string, events: number, seed: number): [SampleSpec, SampleSpec] {
+  const per = Math.max(50, Math.round(events / 2 / 3));
+  return [
+    { family, nPoints: 16, eventsPerPoint: per, seed: seed + 303 },
+    { family, nPoints: 12, eventsPerPoint: per, seed: seed + 404 },
+  ];
+}
+
 export async function trainObjectSurrogate(req: TrainRequest): Promise<TrainOutcome> {
   const backend = await ensureBackend();
   const log = req.log ?? (() => undefined);
   const beat = req.heartbeat ?? (() => undefined);
   const budget = { ...DEFAULT_BUDGET, ...req.budget };
-  const nPoints = req.points?.length ?? 8;
-  const train = await cachedFullSample({ family: req.family, nPoints, points: req.points, eventsPerPoint: Math.max(10, Math.round(req.events / nPoints)), seed: req.seed }, (d, t) => beat({ stage: 'full-sim train', done: d, total: t }));
+  const train = await cachedFullSample(trainingSampleSpec(req), (d, t) => beat({ stage: 'full-sim train', done: d, total: t }));
   log(`full simulation: ${train.events.length} training events of ${req.family} (${train.engine})`);
   const [va, vb] = validationSamples(req.family, req.events, req.seed);
   const A = await cachedFullSample(va, (d, t) => beat({ stage: 'full-sim validation A', done: d, total: t }));
   // B: the same points as A, independent events (another event seed).
   const Bind = await independentTwin(A, vb.seed, (d, t) => beat({ stage: 'full-sim validation B', done: d, total: t }));
+  const [ca, ct] = closureSamples(req.family, req.events, req.seed);
+  const cal = await cachedFullSample(ca, (d, t) => beat({ stage: 'full-sim calibration', done: d, total: t }));
+  const closure = await cachedFullSample(ct, (d, t) => beat({ stage: 'full-sim closure', done: d, total: t }));
   const table = objectTable(train.events, req.object);
   const digest = tableDigest(table);
   log(`${req.object}: ${table.cond.length} truth objects, ${table.condM.length} reconstructed, ${table.fakes} unmatched reco (fakes); digest ${digest.slice(0, 12)}`);
@@ -99,7 +119,7 @@ export async function trainObjectSurrogate(req: TrainRequest): Promise<TrainOutc
     log(`${kind}: ${members.length} members trained in ${trainSeconds.toFixed(1)} s`);
     const K = members.length;
     const set: SurrogateSet = { [req.object]: members };
-    const report = await validateSurrogate({ object: req.object, set, fullA: A.events, fullB: Bind.events, searches: searchesFor(req.family), seed: req.seed + 17, backend });
+    const report = await validateSurrogate({ object: req.object, set, fullA: A.events, fullB: Bind.events, searches: searchesFor(req.family), calibrationEvents: cal.events, closureEvents: closure.events, seed: req.seed + 17, backend });
     const id = modelId(req.object, kind, digest, req.seed);
     const meta: ModelMeta = {
       id,
@@ -117,6 +137,7 @@ export async function trainObjectSurrogate(req: TrainRequest): Promise<TrainOutc
       trainSeconds,
       createdAt: req.createdAt,
       metrics: report,
+      calibration: report.closure?.calibration ?? null,
     };
     const artefact: ModelArtefact = { meta, members: members.map((m) => m.state()) };
     const path = saveModel(artefact, req.outDir);
@@ -124,7 +145,7 @@ export async function trainObjectSurrogate(req: TrainRequest): Promise<TrainOutc
     reports.push({ id, report });
     for (const m of members) m.dispose();
   }
-  const best = [...reports].sort((a, b) => a.report.maxRatio - b.report.maxRatio || a.report.auc - b.report.auc)[0];
+  const best = chooseByValidation(reports);
   return { backend, models: outcomes, selected: best.id };
 }
 
@@ -148,9 +169,12 @@ export async function revalidate(ref: string, log: (l: string) => void = () => u
   const [va, vb] = validationSamples(family, m.requestedEvents, m.seed);
   const A = await cachedFullSample(va);
   const B = await independentTwin(A, vb.seed);
-  log(`validation samples: ${A.events.length} + ${B.events.length} full events of ${family}`);
+  const [ca, ct] = closureSamples(family, m.requestedEvents, m.seed);
+  const cal = await cachedFullSample(ca);
+  const closure = await cachedFullSample(ct);
+  log(`validation samples: ${A.events.length} + ${B.events.length} full events of ${family}; closure: ${cal.events.length} calibration + ${closure.events.length} test events`);
   const members = loadMembers(artefact);
-  const report = await validateSurrogate({ object: m.object, set: { [m.object]: members }, fullA: A.events, fullB: B.events, searches: searchesFor(family), seed: m.seed + 17, backend });
+  const report = await validateSurrogate({ object: m.object, set: { [m.object]: members }, fullA: A.events, fullB: B.events, searches: searchesFor(family), calibrationEvents: cal.events, closureEvents: closure.events, seed: m.seed + 17, backend });
   for (const x of members) x.dispose();
-  return updateMeta(path, { metrics: report });
+  return updateMeta(path, { metrics: report, calibration: report.closure?.calibration ?? null });
 }

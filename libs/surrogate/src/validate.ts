@@ -1,9 +1,12 @@
 /**
  * Validation of a surrogate against held-out `full` simulation, three ways:
  *  1. Per-feature Wasserstein-1 (metrics.ts) between the surrogate's reco objects and a held-out full sample A, with
- *     the floor set by full simulation against itself: W1(full B, full A), B an independent full sample of the same
- *     size and the same generated distribution; the surrogate is run on B's truth events, so both comparisons are
- *     between independent event samples. Features: pT, eta, phi, m (jets), tag-flag rates and the per-event multiplicity
+ *     the floor set by full simulation against itself: the expected W1 between two independent full samples of the
+ *     same size and generated distribution, estimated as the mean over FLOOR_SPLITS random event-level splits of
+ *     A + B (B an independent full sample at the same points) into two halves of A's size (a permutation estimate:
+ *     a single W1(B, A) is itself a random draw, and for a rare flag such as a tau tag it can lie far below its
+ *     expectation). W1(B, A) is reported beside it. The surrogate is run on B's truth events, so the surrogate and
+ *     A are independent event samples too. Features: pT, eta, phi, m (jets), tag-flag rates and the per-event multiplicity
  *     (which carries the efficiency).
  *  2. Classifier two-sample test (Lopez-Paz & Oquab, arXiv:1610.06545; Friedman's proposal): an MLP is trained to tell
  *     surrogate from full given the truth object and the reco response [c, found, found * cont, found * flags] on B's
@@ -13,6 +16,12 @@
  *     within the ensemble standard deviation sigma_ens (strict), within sqrt(sigma_ens^2 + sigma_det^2) (adding the
  *     full detector's own noise on these events, see ClosureBin.sigmaDet) and within sqrt(sigma_ens^2 + sigma_MC^2)
  *     (adding the Poisson Monte Carlo error of the full yield).
+ *  4. Calibration of the ensemble uncertainty (split conformal prediction: Vovk et al. 2005; Angelopoulos & Bates,
+ *     arXiv:2107.07511, section 1): the predictive spread u_b = sqrt(sigma_ens^2 + sigma_det^2) is what the spread of
+ *     single-pass members estimates in production (simulate.ts). On calibration points, disjoint from the test points,
+ *     the scores t_b = |full_b - surrogate_b| / u_b give the scale s = the ceil((n+1)(1-alpha))-th smallest score,
+ *     floored at 1; for test bins exchangeable with the calibration bins, |full - surrogate| <= s u_b then holds with
+ *     probability >= 1 - alpha. The closure reported for acceptance is on the test points, within s u_b.
  */
 import { createRng } from '@sigmap/contracts';
 import { binIndex, getOwnSearch, mass } from '@sigmap/physics';
@@ -28,12 +37,68 @@ import { type SurrogateSet, ensembleStats, memberCount, membersAt } from './simu
 /** Surrogate passes per member over the closure events. */
 export const CLOSURE_REPLICAS = 5;
 
+/**
+ * Coverage the ensemble spread is calibrated to. Conformal coverage is exact only on average (between the level and
+ * level + 1/(n+1)); 95 % leaves room for the scatter of a closure count on ~25 test bins against the acceptance target
+ * of 90 %, and errs on the side of a wider signal uncertainty, never a narrower one.
+ */
+export const CALIBRATION_LEVEL = 0.95;
+
+/** Closure target on the test points: the share of bins within the calibrated spread. */
+export const CLOSURE_TARGET = 0.9;
+
+/** Acceptance of a validated model: every W1 within this multiple of its floor ... */
+export const W1_RATIO_MAX = 3;
+/** ... and a classifier AUC below this. */
+export const AUC_MAX = 0.6;
+
+/** True when a report meets every acceptance check: W1 ratios, AUC and (where measured) calibrated closure. */
+export function passesValidation(r: ValidationReport): boolean {
+  const closureOk = !r.closure || (r.closure.withinCalibrated !== undefined && r.closure.withinCalibrated >= CLOSURE_TARGET);
+  return r.w1.every((w) => w.ratio <= W1_RATIO_MAX) && r.auc < AUC_MAX && closureOk;
+}
+
+/** Validation's pick among candidates for one object type: passing models first, then lowest max W1 ratio, then AUC. */
+export function chooseByValidation<T extends { report: ValidationReport }>(candidates: readonly T[]): T {
+  if (candidates.length === 0) throw new RangeError('no validated model to choose from');
+  const key = (c: T) => [passesValidation(c.report) ? 0 : 1, c.report.maxRatio, c.report.auc];
+  return [...candidates].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  })[0];
+}
+
+/** Conformal score of a closure bin: |full - surrogate| in units of the predictive spread. */
+export function closureScore(b: Pick<ClosureBin, 'full' | 'surrogate' | 'sigmaPred'>): number {
+  const d = Math.abs(b.full - b.surrogate);
+  return b.sigmaPred > 0 ? d / b.sigmaPred : d === 0 ? 0 : Infinity;
+}
+
+/**
+ * Split-conformal calibration (header, 4.): s = the ceil((n+1) level)-th smallest score of the calibration bins,
+ * floored at 1 (calibration never shrinks the spread). Null when n is too small for the level (n < level/(1-level)).
+ */
+export function calibrateSpread(bins: readonly ClosureBin[], level: number, search = ''): SpreadCalibration | null {
+  if (!(level > 0 && level < 1)) throw new RangeError(`calibration level must be in (0, 1), got ${level}`);
+  const scores = bins.map(closureScore).sort((a, b) => a - b);
+  const k = Math.ceil((scores.length + 1) * level);
+  if (k > scores.length || !Number.isFinite(scores[k - 1])) return null;
+  const q = scores[k - 1];
+  return { method: 'split-conformal', level, scale: Math.max(1, q), quantile: q, bins: bins.length, points: new Set(bins.map((b) => b.point)).size, search };
+}
+
 export interface W1Row {
   feature: string;
   w1: number;
+  /** Expected full-vs-full W1 (mean over FLOOR_SPLITS splits of A + B). */
   floor: number;
+  /** The single full-vs-full draw W1(B, A). */
+  floorAB?: number;
   ratio: number;
 }
+
+/** Random event-level splits of A + B that estimate the full-vs-full W1 floor. */
+export const FLOOR_SPLITS = 20;
 
 export interface ClosureBin {
   point: number;
@@ -48,6 +113,22 @@ export interface ClosureBin {
    * p_ib = the fraction of the surrogate passes (members x replicas) in which event i lands in bin b.
    */
   sigmaDet: number;
+  /** The ensemble's predictive spread of this yield, u_b = sqrt(sigmaEns^2 + sigmaDet^2) (see the header, 4.). */
+  sigmaPred: number;
+}
+
+/** Split-conformal scale of the ensemble's predictive spread (header, 4.). */
+export interface SpreadCalibration {
+  method: 'split-conformal';
+  /** Target coverage 1 - alpha. */
+  level: number;
+  /** s: the yield uncertainty entering the likelihood is s x the ensemble spread. */
+  scale: number;
+  /** The uncalibrated quantile (s before the floor at 1). */
+  quantile: number;
+  bins: number;
+  points: number;
+  search: string;
 }
 
 export interface ValidationReport {
@@ -61,7 +142,18 @@ export interface ValidationReport {
   auc: number;
   aucPowerCheck: number;
   classifierRows: number;
-  closure: { search: string; bins: ClosureBin[]; withinEnsemble: number; withinDetector?: number; withinDetector2?: number; pullRms?: number; withinCombined: number } | null;
+  closure: {
+    search: string;
+    bins: ClosureBin[];
+    withinEnsemble: number;
+    withinDetector?: number;
+    withinDetector2?: number;
+    pullRms?: number;
+    withinCombined: number;
+    /** Share of bins within the calibrated spread s u_b (acceptance: >= the calibration level). */
+    withinCalibrated?: number;
+    calibration?: SpreadCalibration | null;
+  } | null;
   note: string;
 }
 
@@ -86,6 +178,32 @@ function features(object: ObjectType, events: readonly RecoEvent[]): Record<stri
     }
   }
   return f;
+}
+
+/** Features and response variables of full events (their own reco). */
+function fullFeatures(object: ObjectType, events: readonly SampledEvent[]): Record<string, number[]> {
+  const recos = events.map((e) => e.reco);
+  return { ...features(object, recos), ...responses(object, events, recos) };
+}
+
+/**
+ * Mean W1 per feature between the two halves of random event-level splits of `pool` (first half of size n): the
+ * expected W1 of two independent full samples of size n (header, 1.).
+ */
+export function permutationFloors(object: ObjectType, pool: readonly SampledEvent[], n: number, seed: number, splits = FLOOR_SPLITS): Record<string, number> {
+  const rng = createRng(seed);
+  const idx = pool.map((_, i) => i);
+  const sum: Record<string, number> = {};
+  for (let s = 0; s < splits; s++) {
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.uniform() * (i + 1));
+      [idx[i], idx[j]] = [idx[j], idx[i]];
+    }
+    const x = fullFeatures(object, idx.slice(0, n).map((i) => pool[i]));
+    const y = fullFeatures(object, idx.slice(n).map((i) => pool[i]));
+    for (const k of Object.keys(x)) sum[k] = (sum[k] ?? 0) + wasserstein1(x[k], y[k]) / splits;
+  }
+  return sum;
 }
 
 /** Surrogate reco events for `events`, the members taking turns (the ensemble's predictive mixture). */
@@ -164,8 +282,14 @@ export interface ValidateRequest {
   /** Two independent full samples of the same generated distribution. */
   fullA: readonly SampledEvent[];
   fullB: readonly SampledEvent[];
-  /** Searches for the closure test, applied to fullB (points as in the sample). */
+  /** Searches for the closure test, applied to fullB (points as in the sample) unless closureEvents are given. */
   searches?: string[];
+  /** Full events at calibration points (disjoint from the closure points): calibrate the ensemble spread. */
+  calibrationEvents?: readonly SampledEvent[];
+  /** Full events at the closure test points (default fullB). */
+  closureEvents?: readonly SampledEvent[];
+  /** Target coverage of the calibrated spread (default CALIBRATION_LEVEL). */
+  calibrationLevel?: number;
   seed: number;
   backend: string;
   classifierSteps?: number;
@@ -187,11 +311,12 @@ export async function validateSurrogate(req: ValidateRequest): Promise<Validatio
   Object.assign(fa, ra);
   Object.assign(fb, rb);
   Object.assign(fs, rs);
+  const floors = permutationFloors(object, [...A, ...B], n, req.seed + 3);
   const w1: W1Row[] = Object.keys(fa).map((k) => {
     const w = wasserstein1(fs[k], fa[k]);
-    const floor = wasserstein1(fb[k], fa[k]);
+    const floor = floors[k];
     // A feature that full simulation reproduces exactly (floor 0) passes only when the surrogate does too (ratio 1).
-    return { feature: k, w1: w, floor, ratio: floor > 0 ? w / floor : w === 0 ? 1 : Infinity };
+    return { feature: k, w1: w, floor, floorAB: wasserstein1(fb[k], fa[k]), ratio: floor > 0 ? w / floor : w === 0 ? 1 : Infinity };
   });
   const fullRows = classifierRows(object, B, B.map((e) => e.reco));
   const surrRows = classifierRows(object, B, surrB);
@@ -200,8 +325,15 @@ export async function validateSurrogate(req: ValidateRequest): Promise<Validatio
   const aucPowerCheck = await classifierAuc(fullRows, classifierRows(object, B, broken), req.seed + 1, req.classifierSteps);
   let closure: ValidationReport['closure'] = null;
   let note = '';
-  if (req.searches?.length) closure = closureTest(B, object, req.set[object]!, req.searches, req.seed + 7);
-  else note = 'closure skipped: no surrogate-capable search for this family';
+  if (req.searches?.length) {
+    const members = req.set[object]!;
+    let calibration: SpreadCalibration | null = null;
+    if (req.calibrationEvents?.length) {
+      const cal = closureTest(req.calibrationEvents, object, members, req.searches, req.seed + 11);
+      calibration = calibrateSpread(cal.bins, req.calibrationLevel ?? CALIBRATION_LEVEL, cal.search);
+    }
+    closure = closureTest(req.closureEvents ?? B, object, members, req.searches, req.seed + 7, CLOSURE_REPLICAS, calibration);
+  } else note = 'closure skipped: no surrogate-capable search for this family';
   return {
     object,
     backend: req.backend,
@@ -224,7 +356,15 @@ export async function validateSurrogate(req: ValidateRequest): Promise<Validatio
  * (other object types stay as fully simulated, MET corrected by the momentum difference), so the test isolates this
  * model. Bins where both are empty are dropped.
  */
-export function closureTest(events: readonly SampledEvent[], object: ObjectType, members: readonly ObjectModel[], searches: string[], seed: number, replicas = CLOSURE_REPLICAS): NonNullable<ValidationReport['closure']> {
+export function closureTest(
+  events: readonly SampledEvent[],
+  object: ObjectType,
+  members: readonly ObjectModel[],
+  searches: string[],
+  seed: number,
+  replicas = CLOSURE_REPLICAS,
+  calibration: SpreadCalibration | null = null,
+): NonNullable<ValidationReport['closure']> {
   const K = members.length;
   const truth = events.map(asTruth);
   // Each member runs `replicas` times over the same events (weights / replicas), so its yield carries little sampling noise.
@@ -271,7 +411,7 @@ export function closureTest(events: readonly SampledEvent[], object: ObjectType,
       const { mean, std } = ensembleStats(mem.map((m) => Array.from(m)));
       for (let b = 0; b < nb; b++) {
         if (full[b] === 0 && mean[b] === 0) continue;
-        bins.push({ point: pt, search: sid, bin: b, full: full[b], fullErr: Math.sqrt(full2[b]), surrogate: mean[b], sigmaEns: std[b], sigmaDet: Math.sqrt(det2[b]) });
+        bins.push({ point: pt, search: sid, bin: b, full: full[b], fullErr: Math.sqrt(full2[b]), surrogate: mean[b], sigmaEns: std[b], sigmaDet: Math.sqrt(det2[b]), sigmaPred: Math.hypot(std[b], Math.sqrt(det2[b])) });
       }
     }
   }
@@ -280,10 +420,11 @@ export function closureTest(events: readonly SampledEvent[], object: ObjectType,
     search: searches.join(','),
     bins,
     withinEnsemble: within((b) => b.sigmaEns),
-    withinDetector: within((b) => Math.hypot(b.sigmaEns, b.sigmaDet)),
-    withinDetector2: within((b) => 2 * Math.hypot(b.sigmaEns, b.sigmaDet)),
-    pullRms: Math.sqrt(bins.reduce((a, b) => a + ((b.surrogate - b.full) / Math.max(Math.hypot(b.sigmaEns, b.sigmaDet), 1e-12)) ** 2, 0) / Math.max(bins.length, 1)),
+    withinDetector: within((b) => b.sigmaPred),
+    withinDetector2: within((b) => 2 * b.sigmaPred),
+    pullRms: Math.sqrt(bins.reduce((a, b) => a + ((b.surrogate - b.full) / Math.max(b.sigmaPred, 1e-12)) ** 2, 0) / Math.max(bins.length, 1)),
     withinCombined: within((b) => Math.hypot(b.sigmaEns, b.fullErr)),
+    ...(calibration ? { withinCalibrated: within((b) => calibration.scale * b.sigmaPred), calibration } : { calibration: null }),
   };
 }
 

@@ -11,7 +11,7 @@ import { contVector, matchObjects } from '../src/objects';
 import { findModel, listModels, loadMembers, saveModel } from '../src/registry';
 import { ensembleStats, simulateWithSurrogate } from '../src/simulate';
 import { ensureBackend } from '../src/tf';
-import { closureTest, validateSurrogate } from '../src/validate';
+import { closureTest, permutationFloors, validateSurrogate } from '../src/validate';
 
 const TINY = { generatorSteps: 150, headSteps: 100, hidden: [16, 16], flowLayers: 2 };
 
@@ -100,8 +100,12 @@ describe('surrogate pipeline on real full simulation (x0-e-e, small)', () => {
     const members = await trainEnsemble(objectTable(train.events, 'electron'), 'iqn', 2, 5, TINY);
     const r = await validateSurrogate({ object: 'electron', set: { electron: members }, fullA: valA.events, fullB: valB.events, searches: ['own-dilepton-resonance-13tev'], seed: 3, backend, classifierSteps: 150 });
     expect(r.w1.map((w) => w.feature)).toEqual(['pt', 'eta', 'phi', 'multiplicity', 'resp_pt_ratio', 'resp_d_eta', 'resp_d_phi']);
+    // the floor is the permutation estimate of E[W1(full, full)] (seeded: reproducible), the single draw W1(B, A) beside it
+    const floors = permutationFloors('electron', [...valA.events, ...valB.events], valA.events.length, 3 + 3);
     for (const w of r.w1) {
-      expect(w.floor).toBeGreaterThanOrEqual(0);
+      expect(w.floor).toBeGreaterThan(0);
+      expect(w.floor).toBe(floors[w.feature]);
+      expect(w.floorAB).toBeGreaterThanOrEqual(0);
       expect(w.ratio).toBeCloseTo(w.w1 / w.floor, 10);
     }
     expect(r.auc).toBeGreaterThan(0.3);

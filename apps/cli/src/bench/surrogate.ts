@@ -109,6 +109,8 @@ export const bench: CliCommand = {
       { stage: 'end to end, seconds per model point', full: tFull, surrogate: tSurr, ratio: tFull / tSurr },
       { stage: 'detector stage, one member, events/s (truth objects + NN vs showers + reco)', full: events / tFullDet, surrogate: events / (tTruth + tNn), ratio: tFullDet / (tTruth + tNn) },
       { stage: 'detector stage, NN sampling only, events/s', full: events / tFullDet, surrogate: events / tNn, ratio: tFullDet / tNn },
+      // What no network can remove: generation, fragmentation and the truth objects (truth-jet clustering) it reads.
+      { stage: 'end-to-end ceiling, network free: full / (generation + truth objects)', full: events / tFull, surrogate: events / (tGen + tTruth), ratio: tFull / (tGen + tTruth) },
     ];
     process.stdout.write(`\n${family} at ${JSON.stringify(point)}, ${search}, ${events} events (generation + fragmentation alone: ${(events / tGen).toFixed(0)} events/s)\n`);
     process.stdout.write(formatTable(['stage', 'full', 'surrogate', 'full / surrogate time'], rows.map((r) => [r.stage, r.full, r.surrogate, r.ratio])));
@@ -144,7 +146,7 @@ export const bench: CliCommand = {
       process.stdout.write(`\nmulti-fidelity scan, ${pts.length} points of ${family} (${events} events each):\n`);
       process.stdout.write(
         formatTable(
-          ['point', 'CLs full', 'CLs surrogate', 'CLs -/+ 1 sigma_ens', 'sent to', 'label full', 'label multi'],
+          ['point', 'CLs full', 'CLs surrogate', 'CLs at -/+ k x calibrated spread', 'sent to', 'label full', 'label multi'],
           results.map((r) => [JSON.stringify(r.point), r.clsFull as number, r.clsSurrogate as number, (r.clsShifted as number[]).map((x) => x.toPrecision(3)).join(' / '), r.fidelity as string, r.excludedFull ? 'excluded' : 'allowed', r.excludedMulti ? 'excluded' : 'allowed']),
         ),
       );

@@ -1,6 +1,6 @@
 import { InputError } from '@sigmap/contracts';
 import { getFamily } from '@sigmap/physics';
-import { OBJECT_TYPES, findModel, isObjectType, listModels, revalidate, trainObjectSurrogate, updateModelMeta, type ValidationReport } from '@sigmap/surrogate';
+import { CLOSURE_TARGET, FLOOR_SPLITS, OBJECT_TYPES, chooseByValidation, findModel, passesValidation, isObjectType, listModels, revalidate, trainObjectSurrogate, updateModelMeta, type ValidationReport } from '@sigmap/surrogate';
 import { integerOption, parseCli, printJson } from '../args';
 import type { CliCommand } from '../command';
 import { formatNumber, formatTable } from '../output';
@@ -8,11 +8,28 @@ import { formatNumber, formatTable } from '../output';
 export function validationTable(r: ValidationReport): string {
   const lines: string[] = [];
   lines.push(`object ${r.object}, backend ${r.backend}, ${r.eventsPerSample} events per full sample (${r.objectsFull} full / ${r.objectsSurrogate} surrogate reco objects)`);
-  lines.push(formatTable(['feature', 'W1(surrogate, full A)', 'floor W1(full B, full A)', 'ratio', '<= 3x floor'], r.w1.map((w) => [w.feature, w.w1, w.floor, w.ratio, w.ratio <= 3 ? 'yes' : 'NO'])).trimEnd());
+  lines.push(
+    formatTable(
+      ['feature', 'W1(surrogate, full A)', 'floor: E[W1(full, full)]', 'W1(full B, full A)', 'ratio', '<= 3x floor'],
+      r.w1.map((w) => [w.feature, w.w1, w.floor, w.floorAB ?? NaN, w.ratio, w.ratio <= 3 ? 'yes' : 'NO']),
+    ).trimEnd(),
+  );
+  lines.push(`floor: mean W1 between the halves of ${FLOOR_SPLITS} random event-level splits of full A + full B (independent full samples of the same size)`);
   lines.push(`classifier AUC (surrogate vs full, held-out half of ${r.classifierRows} rows): ${formatNumber(r.auc)} (< 0.60: ${r.auc < 0.6 ? 'yes' : 'NO'}); power check, pT response spread doubled: AUC ${formatNumber(r.aucPowerCheck)}`);
   if (r.closure) {
     const c = r.closure;
-    lines.push(`signal-yield closure (${c.search}, ${c.bins.length} bins with events): within sigma_ens ${formatNumber(100 * c.withinEnsemble)}%, within sqrt(sigma_ens^2 + sigma_det^2) ${c.withinDetector === undefined ? 'n/a' : formatNumber(100 * c.withinDetector) + '%'} (2x: ${c.withinDetector2 === undefined ? 'n/a' : formatNumber(100 * c.withinDetector2) + '%'}; RMS pull ${c.pullRms === undefined ? 'n/a' : formatNumber(c.pullRms)}), within sqrt(sigma_ens^2 + sigma_MC^2) ${formatNumber(100 * c.withinCombined)}%`);
+    const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${formatNumber(100 * x)}%`);
+    const cal = c.calibration;
+    lines.push(
+      cal
+        ? `ensemble-spread calibration (split conformal, ${cal.bins} bins at ${cal.points} calibration points): scale s = ${formatNumber(cal.scale)} (the ${formatNumber(100 * cal.level)}% quantile of |full - surrogate| / u is ${formatNumber(cal.quantile)})`
+        : 'ensemble-spread calibration: none (uncalibrated, s = 1)',
+    );
+    lines.push(
+      `signal-yield closure (${c.search}, ${c.bins.length} bins with events${cal ? ', test points disjoint from the calibration points' : ''}): ` +
+        `within s u = s sqrt(sigma_ens^2 + sigma_det^2) ${pct(c.withinCalibrated)}${cal ? ` (>= ${formatNumber(100 * CLOSURE_TARGET)}%: ${c.withinCalibrated! >= CLOSURE_TARGET ? 'yes' : 'NO'})` : ''}; ` +
+        `uncalibrated: within sigma_ens ${pct(c.withinEnsemble)}, within u ${pct(c.withinDetector)} (2u: ${pct(c.withinDetector2)}; RMS pull ${c.pullRms === undefined ? 'n/a' : formatNumber(c.pullRms)}), within sqrt(sigma_ens^2 + sigma_MC^2) ${pct(c.withinCombined)}`,
+    );
     lines.push(formatTable(['search', 'point', 'bin', 'full', '+-MC', '+-det', 'surrogate', '+-ens'], c.bins.map((b) => [b.search.replace(/^own-|-13tev$/g, ''), b.point, b.bin, b.full, b.fullErr, b.sigmaDet ?? NaN, b.surrogate, b.sigmaEns])).trimEnd());
   } else if (r.note) lines.push(r.note);
   return lines.join('\n') + '\n';
@@ -20,11 +37,14 @@ export function validationTable(r: ValidationReport): string {
 
 const USAGE = `usage: sigmap surrogate train --family F --object ${OBJECT_TYPES.join('|')} [--events N] [--seed S] [--kind iqn|flow|both] [--members K] [--steps N]
        sigmap surrogate validate MODEL [--rerun] [--json]
+       sigmap surrogate select --object O
        sigmap surrogate list [--json]
 train: runs \`full\` simulation of F (cached under SIGMAP_HOME/samples), trains K-member ensembles of the autoregressive
 IQN and/or the conditional flow for one object type, validates them against held-out full simulation and writes
 versioned artefacts to SIGMAP_HOME/models (default .sigmap/models). validate: prints the stored validation of MODEL
-(W1 per feature with the full-vs-full floor, classifier AUC, per-bin signal-yield closure); --rerun recomputes it on\nthe model's held-out full samples first. The tfjs backend is reported.`;
+(W1 per feature with the full-vs-full floor, classifier AUC, the split-conformal calibration of the ensemble spread
+and the per-bin signal-yield closure at test points); --rerun recomputes it on\nthe model's held-out full samples first. select: marks validation's choice among the registered models of one object
+type (passing every check first, then the lowest max W1 ratio, then the lowest AUC). The tfjs backend is reported.`;
 
 export const command: CliCommand = {
   summary: 'generative detector surrogates: train, validate, list (tfjs; backend reported)',
@@ -94,6 +114,18 @@ export const command: CliCommand = {
         );
       return 0;
     }
-    throw new InputError('surrogate', `expected train, validate or list\n${USAGE}`);
+    if (sub === 'select') {
+      const { values } = parseCli(rest, { object: { type: 'string' } }, false);
+      if (!values.object || !isObjectType(values.object)) throw new InputError('--object', `expected one of ${OBJECT_TYPES.join(', ')}, got '${values.object ?? ''}'`);
+      const candidates = listModels()
+        .filter((m) => m.meta.object === values.object && m.meta.metrics)
+        .map((m) => ({ ...m, report: m.meta.metrics! }));
+      if (candidates.length === 0) throw new InputError('--object', `no validated ${values.object} model (sigmap surrogate train)`);
+      const best = chooseByValidation(candidates);
+      for (const c of candidates) if (c === best || c.meta.selected) updateModelMeta(c.path, { selected: c === best });
+      process.stdout.write(`selected ${best.meta.id}${passesValidation(best.report) ? '' : ' (no candidate passes every check)'} among ${candidates.map((c) => c.meta.id).join(', ')}\n`);
+      return 0;
+    }
+    throw new InputError('surrogate', `expected train, validate, select or list\n${USAGE}`);
   },
 };
