@@ -31,9 +31,20 @@ export async function startEmbedded(home: string, store: Store, opts: { port?: n
   const port = opts.port ?? Number(process.env.SIGMAP_TEMPORAL_PORT ?? 7233);
   const server = await ensureDevServer({ dbFile: join(home, 'temporal', 'dev.sqlite'), port });
   const env = temporalEnv();
-  const connection = await connect(server.address, { ...env, tls: undefined, apiKey: undefined });
+  let connection: Awaited<ReturnType<typeof connect>> | null = null;
   const families = new FamilyRegistry();
-  const { workers } = await createWorkers({ connection, namespace: env.namespace, queues: [...ALL_TASK_QUEUES], concurrency: opts.concurrency ?? 2, store, families, identity: `sigmap-serve@${process.pid}` });
+  let workers: Worker[];
+  try {
+    connection = await connect(server.address, { ...env, tls: undefined, apiKey: undefined });
+    ({ workers } = await createWorkers({ connection, namespace: env.namespace, queues: [...ALL_TASK_QUEUES], concurrency: opts.concurrency ?? 2, store, families, identity: `sigmap-serve@${process.pid}` }));
+  } catch (e) {
+    // a failed start must not leave the dev server it launched (or reused: stop() is then a no-op) running
+    await connection?.close().catch(() => undefined);
+    await families.close().catch(() => undefined);
+    await server.stop();
+    throw e;
+  }
+  const conn = connection;
   const running = Promise.all(workers.map((w: Worker) => w.run()));
   running.catch((e) => process.stderr.write(`embedded worker stopped: ${(e as Error).message}\n`));
   return {
@@ -43,7 +54,7 @@ export async function startEmbedded(home: string, store: Store, opts: { port?: n
     async stop() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await running.catch(() => undefined);
-      await connection.close();
+      await conn.close();
       await families.close();
       await server.stop();
     },

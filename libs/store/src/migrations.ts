@@ -69,4 +69,12 @@ CREATE TABLE IF NOT EXISTS coverage_snapshots (
   created_at TIMESTAMPTZ NOT NULL DEFAULT now()
 )`,
   },
+  {
+    // recordProgress is at-least-once: a retried call carries the same payload; its key makes the insert idempotent
+    // (NULL keys of older rows never conflict).
+    version: 2,
+    sql: `
+ALTER TABLE scan_events ADD COLUMN IF NOT EXISTS event_key TEXT;
+CREATE UNIQUE INDEX IF NOT EXISTS scan_events_scan_event_key ON scan_events (scan_id, event_key)`,
+  },
 ];

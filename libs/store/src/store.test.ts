@@ -90,7 +90,13 @@ describe.each(backends)('store on %s', (kind, open) => {
     expect(await store.latestGpSnapshot('scan-a')).toMatchObject({ round: 2, digest: '3:abc', trainingSize: 3, misclassified: 0.04 });
     const progress = { scanId: 'scan-a', status: 'running' as const, round: 1, evaluated: 3, budget: 10, inFlight: 0, misclassified: 0.04, target: 0.02, gpDigest: '3:abc', startedAtMs: 1, updatedAtMs: 2 };
     await store.putProgress(progress);
-    expect((await store.listEvents('scan-a')).filter((e) => e.kind === 'progress').map((e) => e.round)).toEqual([1]);
+    // a retried recordProgress (same payload) is not a second event; a new state is
+    await store.putProgress({ ...progress });
+    await store.putProgress({ ...progress, evaluated: 4, updatedAtMs: 3 });
+    expect((await store.listEvents('scan-a')).filter((e) => e.kind === 'progress').map((e) => [e.round, (e.payload as { evaluated: number }).evaluated])).toEqual([
+      [1, 3],
+      [1, 4],
+    ]);
   });
 
   it('aggregates coverage over scans', async () => {

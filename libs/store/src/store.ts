@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CoverageSummary, EvaluatedPoint, Fidelity, ModelPoint, ScanProgress, ScanSpec, ScanStatus } from '@sigmap/contracts';
@@ -233,9 +234,11 @@ export class Store {
 
   // ---- progress / events ----
   async putProgress(p: ScanProgress): Promise<void> {
+    const payload = JSON.stringify(p);
+    // idempotent: a retried activity call (same payload) adds no second event
     await this.sql.query(
-      `INSERT INTO scan_events (scan_id, round, kind, payload) VALUES ($1, $2, 'progress', $3)`,
-      [p.scanId, p.round, JSON.stringify(p)],
+      `INSERT INTO scan_events (scan_id, round, kind, payload, event_key) VALUES ($1, $2, 'progress', $3, $4) ON CONFLICT (scan_id, event_key) DO NOTHING`,
+      [p.scanId, p.round, payload, `progress:${createHash('sha256').update(payload).digest('hex')}`],
     );
     await this.sql.query('UPDATE scans SET status = $2, updated_at = now() WHERE scan_id = $1', [p.scanId, p.status]);
   }
