@@ -2,6 +2,7 @@
 export * from './messages';
 export type { ScanActivityContract } from './activities';
 export { marchingSquares } from './contour';
+export { GP_TIMEOUT, gpTimeoutMs } from './timeouts';
 export type { OrchestrationBenchInput } from './bench';
 /** The file the worker bundles (workflowsPath): every workflow function it serves. Sources run as TypeScript (tsx). */
 export const WORKFLOWS_PATH = `${__dirname}/workflows.ts`;

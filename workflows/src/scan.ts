@@ -25,6 +25,7 @@ import {
   type SurrogateTrainingResult,
 } from '@sigmap/contracts';
 import type { ScanActivityContract } from './activities';
+import { gpTimeoutMs } from './timeouts';
 import { cancelSignal, contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from './messages';
 
 const NON_RETRYABLE = ['InputError', 'NotAvailable'];
@@ -36,12 +37,13 @@ const orchestration = proxyActivities<Pick<ScanActivityContract, 'startScan' | '
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
-/** GP fit + batch proposal and the final report (CPU numerics). */
-const gp = proxyActivities<Pick<ScanActivityContract, 'proposeBatch' | 'finalizeScan'>>({
-  taskQueue: TASK_QUEUES.statsCpu,
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
-});
+/** GP fit + batch proposal and the final report (CPU numerics), timed out by gpTimeoutMs (./timeouts). */
+const gpActivities = (slowestMs: number | undefined) =>
+  proxyActivities<Pick<ScanActivityContract, 'proposeBatch' | 'finalizeScan'>>({
+    taskQueue: TASK_QUEUES.statsCpu,
+    startToCloseTimeout: gpTimeoutMs(slowestMs),
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+  });
 
 /** One CLs computation per (point, search): heartbeats after each sub-likelihood, resumes from its details. */
 const limits = proxyActivities<Pick<ScanActivityContract, 'computeLimit'>>({
@@ -84,6 +86,13 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
   let cancelled = false;
   let inFlight = 0;
   let contour: ContourLine[] = [];
+  // runs one GP activity and records how long it took (workflow time: deterministic on replay)
+  const timedGp = async <T>(call: (gp: ReturnType<typeof gpActivities>) => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    const r = await call(gpActivities(c.gpMs));
+    c.gpMs = Math.max(c.gpMs ?? 0, Date.now() - t0);
+    return r;
+  };
 
   const progress = (): ScanProgress => ({
     scanId,
@@ -190,7 +199,7 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
       let finished: ScanStatus | null = null;
       while (!cancelled && !c.paused && running.size < maxInFlight && c.evaluated + pendingCount() < c.budget && roundsThisRun + running.size < spec.roundsPerRun) {
         const q = Math.min(spec.batchSize, c.budget - c.evaluated - pendingCount());
-        const proposal = await gp.proposeBatch({ scanId, spec, q, pending: pendingPoints(), round: c.round + running.size });
+        const proposal = await timedGp((gp) => gp.proposeBatch({ scanId, spec, q, pending: pendingPoints(), round: c.round + running.size }));
         c.misclassified = proposal.misclassified;
         c.gpDigest = proposal.gpDigest;
         contour = proposal.contour;
@@ -236,7 +245,7 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
     throw e;
   }
 
-  const report = await gp.finalizeScan({ scanId, spec, status });
+  const report = await timedGp((gp) => gp.finalizeScan({ scanId, spec, status }));
   c.misclassified = report.misclassified;
   contour = report.contour;
   await orchestration.recordProgress(progress());

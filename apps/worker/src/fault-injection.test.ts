@@ -17,6 +17,8 @@ describe('fault injection interceptor', () => {
     expect(faultConfig({ SIGMAP_FAULT_TRACE: '1' })).toMatchObject({ trace: true, throwEvery: 0 });
     expect(() => faultConfig({ SIGMAP_FAULT_THROW_EVERY: '1' })).toThrow(/SIGMAP_FAULT_THROW_EVERY/);
     expect(() => faultConfig({ SIGMAP_FAULT_THROW_EVERY: 'x' })).toThrow(/integer >= 2/);
+    expect(faultConfig({ SIGMAP_FAULT_DELAY_MS: 'proposeBatch:3000, computeLimit:5' })!.delays).toEqual(new Map([['proposeBatch', 3000], ['computeLimit', 5]]));
+    expect(() => faultConfig({ SIGMAP_FAULT_DELAY_MS: 'proposeBatch=3' })).toThrow(/SIGMAP_FAULT_DELAY_MS.*activityType:milliseconds/);
   });
 
   it('traces start, heartbeat and end without changing the result', async () => {

@@ -14,6 +14,9 @@ import { InputError } from '@sigmap/contracts';
  *                                       alternate between "before" (the activity does not run) and "after" (it ran,
  *                                       its store writes are done, its result is dropped), so retries must be idempotent
  *   SIGMAP_FAULT_THROW_ACTIVITIES=a,b   restrict the injected failures to these activity types (default: all)
+ *   SIGMAP_FAULT_DELAY_MS=type:ms,...   the first attempt of every call of these activity types waits ms before it
+ *                                       runs (traced as started), so a test can kill the worker inside an activity that
+ *                                       would otherwise end within milliseconds (e.g. proposeBatch on a small scan)
  *
  * Nothing here changes an activity's result: a traced or non-injected call returns exactly what the activity returns.
  */
@@ -40,6 +43,8 @@ export interface FaultConfig {
   trace: boolean;
   throwEvery: number;
   throwActivities: Set<string> | null;
+  /** Activity type -> delay (ms) before its first attempt runs. */
+  delays: Map<string, number>;
 }
 
 export function faultConfig(env: NodeJS.ProcessEnv = process.env): FaultConfig | null {
@@ -51,8 +56,14 @@ export function faultConfig(env: NodeJS.ProcessEnv = process.env): FaultConfig |
     if (!Number.isInteger(throwEvery) || throwEvery < 2) throw new InputError('SIGMAP_FAULT_THROW_EVERY', `expected an integer >= 2, got '${raw}'`);
   }
   const only = env.SIGMAP_FAULT_THROW_ACTIVITIES?.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!trace && throwEvery === 0) return null;
-  return { trace, throwEvery, throwActivities: only?.length ? new Set(only) : null };
+  const delays = new Map<string, number>();
+  for (const item of env.SIGMAP_FAULT_DELAY_MS?.split(',').map((s) => s.trim()).filter(Boolean) ?? []) {
+    const m = /^([A-Za-z]+):(\d+)$/.exec(item);
+    if (!m) throw new InputError('SIGMAP_FAULT_DELAY_MS', `expected activityType:milliseconds[,...], got '${item}'`);
+    delays.set(m[1], Number(m[2]));
+  }
+  if (!trace && throwEvery === 0 && delays.size === 0) return null;
+  return { trace, throwEvery, throwActivities: only?.length ? new Set(only) : null, delays };
 }
 
 /** Per-process call counters (one worker process serves several task queues, each a Temporal Worker). */
@@ -89,6 +100,8 @@ export function faultInterceptors(env: NodeJS.ProcessEnv = process.env, out: (li
           });
         }
         try {
+          const delay = info.attempt === 1 ? cfg.delays.get(type) : undefined;
+          if (delay) await new Promise((r) => setTimeout(r, delay));
           if (when === 'before') throw fault();
           const result = await next(input);
           if (when === 'after') throw fault();

@@ -241,6 +241,8 @@ export interface ScanCarry {
   startedAtMs: number;
   /** Multi-fidelity scans: points re-simulated at the escalation fidelity so far. */
   escalated?: number;
+  /** Slowest proposeBatch / finalizeScan so far (workflow time, ms): sizes their start-to-close timeout. */
+  gpMs?: number;
 }
 
 export interface StartScanInput {
