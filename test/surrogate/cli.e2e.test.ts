@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CALIBRATION_LEVEL, CLOSURE_TARGET, OBJECT_TYPES, ensembleStats, type ModelMeta, fullSample, objectTable, simulateWithSurrogate, tableDigest, trainingSampleSpec } from '@sigmap/surrogate';
+import { CALIBRATION_LEVEL, CLOSURE_TARGET, OBJECT_TYPES, productionSpread, type ModelMeta, fullSample, objectTable, simulateWithSurrogate, tableDigest, trainingSampleSpec } from '@sigmap/surrogate';
 
 const REPO = resolve(__dirname, '..', '..');
 const home = mkdtempSync(join(tmpdir(), 'sigmap-surrogate-cli-'));
@@ -98,8 +98,8 @@ describe('sigmap surrogate', () => {
       // the spread entering the likelihood is the ensemble's, scaled by the largest calibration of the models in use
       const scales = listed().filter((m) => m.meta.selected).map((m) => m.meta.calibration?.scale ?? 1);
       expect(s.epistemicScale).toBe(Math.max(1, ...scales));
-      const std = ensembleStats(s.memberYields).std;
-      s.epistemic.forEach((e, b) => expect(e).toBeCloseTo(std[b] * s.epistemicScale, 12));
+      const spread = productionSpread(s.memberYields, s.memberCounts, s.occupancyVariance).spread;
+      s.epistemic.forEach((e, b) => expect(e).toBeCloseTo(spread[b] * s.epistemicScale, 12));
     } finally {
       if (saved === undefined) delete process.env.SIGMAP_HOME;
       else process.env.SIGMAP_HOME = saved;

@@ -19,7 +19,7 @@ export type { FullSample, SampledEvent, ObjectTable } from './data';
 export { ObjectModel, trainEnsemble, DEFAULT_BUDGET } from './model';
 export type { GeneratorKind, TrainBudget } from './model';
 export { surrogateDetector, SURROGATE_UNSUPPORTED_SEARCHES } from './detector';
-export { simulateWithSurrogate, loadDefaultSet, ensembleStats } from './simulate';
+export { simulateWithSurrogate, loadDefaultSet, ensembleStats, productionSpread, occupancyVariance } from './simulate';
 export type { DefaultSet, SurrogateSet, SurrogateSimulateRequest, SurrogateSimulateResult } from './simulate';
 export { validateSurrogate, closureTest, classifierAuc, calibrateSpread, closureScore, CALIBRATION_LEVEL, CLOSURE_TARGET, FLOOR_SPLITS, permutationFloors, passesValidation, chooseByValidation, W1_RATIO_MAX, AUC_MAX } from './validate';
 export type { ValidationReport, W1Row, ClosureBin, SpreadCalibration } from './validate';

@@ -19,6 +19,8 @@ export interface MultiFidelityRequest {
   full: () => Promise<SimulateResult>;
   models?: SurrogateSet;
   modelIds?: Record<string, string>;
+  /** Calibration factor of the ensemble spread (with explicit models; see SurrogateSimulateRequest). */
+  epistemicScale?: number;
   backend?: string;
   policy?: FidelityPolicy;
 }
@@ -38,7 +40,7 @@ export interface MultiFidelityResult {
 export async function multiFidelityPoint(req: MultiFidelityRequest): Promise<MultiFidelityResult> {
   const policy = req.policy ?? DEFAULT_POLICY;
   let t0 = performance.now();
-  const s = await simulateWithSurrogate({ family: req.family, point: req.point, search: req.search, events: req.events, seed: req.seed, models: req.models, backend: req.backend }, req.modelIds);
+  const s = await simulateWithSurrogate({ family: req.family, point: req.point, search: req.search, events: req.events, seed: req.seed, models: req.models, backend: req.backend, epistemicScale: req.epistemicScale }, req.modelIds);
   const base = { search: req.search, family: req.family, point: s.point };
   const decision = decideFidelity(s.yields, s.epistemic, (y) => clsFromYields({ ...base, yields: y, yieldErrors: s.yieldErrors, epistemic: s.epistemic }).clsObs, policy);
   const secondsSurrogate = (performance.now() - t0) / 1000;

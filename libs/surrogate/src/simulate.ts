@@ -2,8 +2,10 @@
  * `surrogate` fidelity: the same chain as physics' simulatePoint (generate -> SM decays -> fragmentation -> detector ->
  * search selection -> histogram scaled by sigma x L / N) with the detector replaced by each ensemble member of the
  * trained surrogates in turn, on the same generated events. The yields reported are the ensemble mean; the per-bin
- * epistemic uncertainty is the ensemble standard deviation, sigma_k = sqrt(sum_m (y_mk - ybar_k)^2 / (M - 1)), times
- * the models' split-conformal calibration scale (validate.ts, 4.; the largest over the object types in use), so that
+ * epistemic uncertainty is the ensemble spread of productionSpread (the standard deviation sigma_k = sqrt(sum_m (y_mk -
+ * ybar_k)^2 / (M - 1)) combined with the detector-level variance of the members' event placements, floored at one
+ * event's yield where the mean is positive), times the models' split-conformal calibration
+ * scale (validate.ts, 4.; the largest over the object types in use), so that
  * it covers the surrogate's real yield error at the calibrated level.
  */
 import { InputError, createRng } from '@sigmap/contracts';
@@ -40,6 +42,10 @@ export interface SurrogateSimulateResult extends Omit<SimulateResult, 'fidelity'
   backend: string;
   /** Yields of each ensemble member. */
   memberYields: number[][];
+  /** Selected events per bin of each ensemble member. */
+  memberCounts: number[][];
+  /** Detector-level variance of the yields per bin from the members' event placements (occupancyVariance). */
+  occupancyVariance: number[];
   /** Ensemble standard deviation of the yields per bin times epistemicScale (the epistemic uncertainty). */
   epistemic: number[];
   /** The calibration factor applied to the ensemble spread. */
@@ -78,6 +84,42 @@ export interface DefaultSet {
   ids: Record<string, string>;
   /** Largest split-conformal scale among the set's models (1 when none is calibrated). */
   epistemicScale: number;
+}
+
+/**
+ * Detector-level variance of the ensemble's yield per bin, from where the K members put each event:
+ * sum_i w_i^2 p_ib (1 - p_ib), p_ib = the share of members that select event i into bin b. `bins[k][i]` is member
+ * k's bin of event i (-1: not selected).
+ */
+export function occupancyVariance(bins: readonly (readonly number[] | Int32Array)[], weights: readonly number[], nb: number): number[] {
+  const K = bins.length;
+  const v = new Array<number>(nb).fill(0);
+  const hits = new Float64Array(nb);
+  weights.forEach((w, i) => {
+    hits.fill(0);
+    for (let k = 0; k < K; k++) if (bins[k][i] >= 0) hits[bins[k][i]] += 1 / K;
+    for (let b = 0; b < nb; b++) if (hits[b] > 0 && hits[b] < 1) v[b] += w * w * hits[b] * (1 - hits[b]);
+  });
+  return v;
+}
+
+/**
+ * The per-bin spread of an ensemble's yields as it enters the likelihood (before calibration), from one pass of each
+ * member: sqrt(std^2 + detVar), the members' standard deviation (model disagreement and sampling noise) with the
+ * detector-level variance of where they put each event (occupancyVariance: with 3 members the standard deviation
+ * alone is a 2-degree-of-freedom estimate, often far too small), floored where the ensemble mean is positive at the
+ * yield of one event in that bin (mean over the members with events there of yield / count).
+ */
+export function productionSpread(memberYields: readonly number[][], memberCounts: readonly number[][], detVar?: readonly number[]): { mean: number[]; spread: number[] } {
+  const { mean, std } = ensembleStats(memberYields);
+  const spread = std.map((sd, b) => {
+    const s = Math.sqrt(sd * sd + (detVar?.[b] ?? 0));
+    if (!(mean[b] > 0)) return s;
+    const per = memberYields.map((y, k) => (memberCounts[k][b] > 0 ? y[b] / memberCounts[k][b] : NaN)).filter((x) => Number.isFinite(x));
+    const oneEvent = per.length ? per.reduce((a, x) => a + x, 0) / per.length : 0;
+    return Math.max(s, oneEvent);
+  });
+  return { mean, spread };
 }
 
 let defaultSet: DefaultSet | null = null;
@@ -135,7 +177,9 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
   const counts = Array.from({ length: K }, () => new Array<number>(nb).fill(0));
   const selW = new Float64Array(K);
   const selW2 = new Float64Array(K);
-  const batchSize = req.batchSize ?? 512;
+  const detVar = new Array<number>(nb).fill(0);
+  // physics' simulatePoint batch size: the same seed then generates the same events at every fidelity (paired comparisons)
+  const batchSize = req.batchSize ?? 256;
   const master = createRng(req.seed);
   for (let start = 0; start < req.events; start += batchSize) {
     const n = Math.min(batchSize, req.events - start);
@@ -146,13 +190,17 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
       fragmentAll(ev, rng);
       truth.push({ ...truthEvent(ev), weight: ev.weight });
     }
+    const binsOf: Int32Array[] = [];
     for (let k = 0; k < K; k++) {
       const reco = surrogateDetector(truth, membersAt(models, k), rng.nextUint32());
-      for (const r of reco) {
+      const bk = new Int32Array(n).fill(-1);
+      binsOf.push(bk);
+      for (const [i, r] of reco.entries()) {
         const x = search.select(r);
         if (x === null) continue;
         const b = binIndex(search.binEdges, x);
         if (b < 0) continue;
+        bk[i] = b;
         sw[k][b] += r.weight;
         sw2[k][b] += r.weight * r.weight;
         counts[k][b]++;
@@ -160,12 +208,13 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
         selW2[k] += r.weight * r.weight;
       }
     }
+    occupancyVariance(binsOf, truth.map((t) => t.weight), nb).forEach((v, b) => (detVar[b] += v));
     await req.onBatch?.(start + n, req.events);
   }
   const N = req.events;
   const scale = (xsec * 1000 * search.luminosityFb) / N;
   const memberYields = sw.map((s) => Array.from(s, (w) => w * scale));
-  const { mean, std } = ensembleStats(memberYields);
+  const { mean, spread } = productionSpread(memberYields, counts, detVar.map((v) => v * scale * scale));
   const effAcc = selW.reduce((a, b) => a + b, 0) / K / N;
   const w2 = selW2.reduce((a, b) => a + b, 0) / K;
   return {
@@ -186,7 +235,9 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
     effAccError: Math.sqrt(Math.max(w2 / N - effAcc * effAcc, 0) / N),
     backend: `surrogate (${backend})`,
     memberYields,
-    epistemic: std.map((x) => x * epistemicScale),
+    memberCounts: counts,
+    occupancyVariance: detVar.map((v) => v * scale * scale),
+    epistemic: spread.map((x) => x * epistemicScale),
     epistemicScale,
     models: modelIds,
   };

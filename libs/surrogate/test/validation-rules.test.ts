@@ -1,8 +1,9 @@
 import { createRng, normal } from '@sigmap/contracts';
 import { describe, expect, it } from 'vitest';
+import { occupancyVariance, productionSpread } from '../src/simulate';
 import { type ClosureBin, type ValidationReport, calibrateSpread, chooseByValidation, closureScore, passesValidation } from '../src/validate';
 
-const bin = (point: number, full: number, surrogate: number, sigmaPred: number): ClosureBin => ({ point, search: 's', bin: 0, full, fullErr: 0, surrogate, sigmaEns: sigmaPred, sigmaDet: 0, sigmaPred });
+const bin = (point: number, full: number, surrogate: number, sigmaPred: number): ClosureBin => ({ point, search: 's', bin: 0, full, fullErr: 0, surrogate, sigmaEns: sigmaPred, sigmaDet: 0, sigmaPred, surrogateSingle: surrogate, sigmaSingle: sigmaPred });
 
 describe('closure score and split-conformal calibration of the ensemble spread', () => {
   it('scores |full - surrogate| in units of the predictive spread; a zero spread scores 0 or infinity', () => {
@@ -17,7 +18,7 @@ describe('closure score and split-conformal calibration of the ensemble spread',
     const c = calibrateSpread(bins, 0.9, 'dilepton')!;
     expect(c).toMatchObject({ method: 'split-conformal', level: 0.9, quantile: 9, scale: 9, bins: 19, points: 4, search: 'dilepton' });
     // an over-dispersed ensemble is not shrunk
-    const tight = calibrateSpread(bins.map((b) => ({ ...b, surrogate: b.surrogate / 100 })), 0.9)!;
+    const tight = calibrateSpread(bins.map((b) => ({ ...b, surrogateSingle: b.surrogateSingle / 100 })), 0.9)!;
     expect(tight.quantile).toBeCloseTo(0.09, 12);
     expect(tight.scale).toBe(1);
   });
@@ -43,12 +44,44 @@ describe('closure score and split-conformal calibration of the ensemble spread',
       const c = calibrateSpread(draw(40), 0.9)!;
       for (const b of draw(40)) {
         total++;
-        if (Math.abs(b.full - b.surrogate) <= c.scale * b.sigmaPred) covered++;
+        if (Math.abs(b.full - b.surrogateSingle) <= c.scale * b.sigmaSingle) covered++;
       }
     }
     // marginal coverage >= 0.9 (and below 1 - 1/(n+1) + 0.1 = 0.92 + slack): 8000 test bins, binomial sd 0.0034
     expect(covered / total).toBeGreaterThan(0.89);
     expect(covered / total).toBeLessThan(0.94);
+  });
+});
+
+describe('production spread of an ensemble', () => {
+  it('is the standard deviation of the member yields, floored at one event where the mean is positive', () => {
+    // bin 0: no events; bin 1: every member puts its one event (yield 5) there; bin 2: members disagree widely
+    const { mean, spread } = productionSpread(
+      [
+        [0, 5, 10],
+        [0, 5, 30],
+        [0, 5, 20],
+      ],
+      [
+        [0, 1, 2],
+        [0, 1, 6],
+        [0, 1, 4],
+      ],
+    );
+    expect(mean).toEqual([0, 5, 20]);
+    expect(spread[0]).toBe(0);
+    expect(spread[1]).toBe(5);
+    expect(spread[2]).toBeCloseTo(10, 12); // std 10 > one event (5)
+    // with the detector-level variance of the members' placements added in quadrature
+    expect(productionSpread([[0, 5, 10], [0, 5, 30], [0, 5, 20]], [[0, 1, 2], [0, 1, 6], [0, 1, 4]], [0, 0, 125]).spread[2]).toBeCloseTo(15, 12);
+  });
+
+  it('takes the detector-level variance from where the members put each event', () => {
+    // event 0 (w 2): bins 1, 1, 2 -> p = 2/3 and 1/3; event 1 (w 1): all in bin 0 (p = 1, no variance); event 2: unselected by one member
+    const v = occupancyVariance([[1, 0, 2], [1, 0, -1], [2, 0, 2]], [2, 1, 3], 3);
+    expect(v[0]).toBe(0);
+    expect(v[1]).toBeCloseTo(4 * (2 / 3) * (1 / 3), 12);
+    expect(v[2]).toBeCloseTo(4 * (1 / 3) * (2 / 3) + 9 * (2 / 3) * (1 / 3), 12);
   });
 });
 
