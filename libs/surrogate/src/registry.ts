@@ -10,7 +10,7 @@ import { InputError } from '@sigmap/contracts';
 import type { FullSample } from './data';
 import { type GeneratorKind, ObjectModel, type ObjectModelState, type TrainBudget } from './model';
 import type { ObjectType } from './objects';
-import type { SpreadCalibration, ValidationReport } from './validate';
+import type { ValidationReport } from './validate';
 
 export interface ModelMeta {
   id: string;
@@ -29,8 +29,6 @@ export interface ModelMeta {
   trainSeconds: number;
   createdAt: string;
   metrics: ValidationReport | null;
-  /** Split-conformal scale of the ensemble spread (validate.ts); absent or null: uncalibrated (scale 1). */
-  calibration?: SpreadCalibration | null;
   /** Shipped by default (chosen by validation). */
   selected?: boolean;
 }

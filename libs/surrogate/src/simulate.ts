@@ -4,9 +4,9 @@
  * trained surrogates in turn, on the same generated events. The yields reported are the ensemble mean; the per-bin
  * epistemic uncertainty is the ensemble spread of productionSpread (the standard deviation sigma_k = sqrt(sum_m (y_mk -
  * ybar_k)^2 / (M - 1)) combined with the detector-level variance of the members' event placements, floored at one
- * event's yield where the mean is positive), times the models' split-conformal calibration
- * scale (validate.ts, 4.; the largest over the object types in use), so that
- * it covers the surrogate's real yield error at the calibrated level.
+ * event's yield where the mean is positive), times the models' split-conformal calibration scale (validate.ts, 4.;
+ * the largest over the object types in use), so that it covers the surrogate's real yield error at the calibrated
+ * level.
  */
 import { InputError, createRng } from '@sigmap/contracts';
 import { type EventRecord, type Point, type SimulateResult, binIndex, fragmentAll, getFamily, getOwnSearch } from '@sigmap/physics';
@@ -46,7 +46,7 @@ export interface SurrogateSimulateResult extends Omit<SimulateResult, 'fidelity'
   memberCounts: number[][];
   /** Detector-level variance of the yields per bin from the members' event placements (occupancyVariance). */
   occupancyVariance: number[];
-  /** Ensemble standard deviation of the yields per bin times epistemicScale (the epistemic uncertainty). */
+  /** The epistemic uncertainty per bin: productionSpread's spread times epistemicScale. */
   epistemic: number[];
   /** The calibration factor applied to the ensemble spread. */
   epistemicScale: number;
@@ -140,7 +140,7 @@ export function loadDefaultSet(): DefaultSet {
     const { artefact } = findModel(d.path);
     set[o] = loadMembers(artefact);
     ids[o] = d.meta.id;
-    epistemicScale = Math.max(epistemicScale, artefact.meta.calibration?.scale ?? 1);
+    epistemicScale = Math.max(epistemicScale, artefact.meta.metrics?.closure?.calibration?.scale ?? 1);
   }
   if (missing.length) throw new InputError('fidelity', `surrogate fidelity needs a trained model for every object type; missing: ${missing.join(', ')} (sigmap surrogate train --object ...)`);
   defaultSet = { set, ids, epistemicScale };
@@ -214,7 +214,8 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
   const N = req.events;
   const scale = (xsec * 1000 * search.luminosityFb) / N;
   const memberYields = sw.map((s) => Array.from(s, (w) => w * scale));
-  const { mean, spread } = productionSpread(memberYields, counts, detVar.map((v) => v * scale * scale));
+  const occupancy = detVar.map((v) => v * scale * scale);
+  const { mean, spread } = productionSpread(memberYields, counts, occupancy);
   const effAcc = selW.reduce((a, b) => a + b, 0) / K / N;
   const w2 = selW2.reduce((a, b) => a + b, 0) / K;
   return {
@@ -236,7 +237,7 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
     backend: `surrogate (${backend})`,
     memberYields,
     memberCounts: counts,
-    occupancyVariance: detVar.map((v) => v * scale * scale),
+    occupancyVariance: occupancy,
     epistemic: spread.map((x) => x * epistemicScale),
     epistemicScale,
     models: modelIds,

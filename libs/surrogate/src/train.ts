@@ -12,7 +12,7 @@ import type { ObjectType } from './objects';
 import { type ModelArtefact, type ModelMeta, findModel, loadMembers, loadSample, modelId, saveModel, saveSample, updateMeta } from './registry';
 import type { SurrogateSet } from './simulate';
 import { ensureBackend } from './tf';
-import { type ValidationReport, chooseByValidation, validateSurrogate } from './validate';
+import { type ValidateRequest, type ValidationReport, chooseByValidation, validateSurrogate } from './validate';
 
 export interface SampleSpec {
   family: string;
@@ -72,8 +72,11 @@ export function trainingSampleSpec(req: Pick<TrainRequest, 'family' | 'events' |
   return { family: req.family, nPoints, points: req.points, eventsPerPoint: Math.max(10, Math.round(req.events / nPoints)), seed: req.seed };
 }
 
+/** Events per point of every held-out sample (validation and closure): half the training events over 3 points. */
+const heldOutPerPoint = (events: number) => Math.max(50, Math.round(events / 2 / 3));
+
 export function validationSamples(family: string, events: number, seed: number): [SampleSpec, SampleSpec] {
-  const per = Math.max(50, Math.round(events / 2 / 3));
+  const per = heldOutPerPoint(events);
   // Same 3 points (same point seed), independent events: the point draw uses `seed`, the events a forked stream.
   return [
     { family, nPoints: 3, eventsPerPoint: per, seed: seed + 101 },
@@ -86,11 +89,29 @@ export function validationSamples(family: string, events: number, seed: number):
  * with their own seeds (disjoint from the training and validation points), as many events per point as validation.
  */
 export function closureSamples(family: string, events: number, seed: number): [SampleSpec, SampleSpec] {
-  const per = Math.max(50, Math.round(events / 2 / 3));
+  const per = heldOutPerPoint(events);
   return [
     { family, nPoints: 16, eventsPerPoint: per, seed: seed + 303 },
     { family, nPoints: 12, eventsPerPoint: per, seed: seed + 404 },
   ];
+}
+
+/** The held-out full samples a validation reads (cached): A and its independent twin B, calibration and closure test events. */
+async function heldOutSamples(
+  family: string,
+  events: number,
+  seed: number,
+  beat: (details: unknown) => void = () => undefined,
+): Promise<Required<Pick<ValidateRequest, 'fullA' | 'fullB' | 'calibrationEvents' | 'closureEvents'>>> {
+  const progress = (stage: string) => (done: number, total: number) => beat({ stage, done, total });
+  const [va, vb] = validationSamples(family, events, seed);
+  const A = await cachedFullSample(va, progress('full-sim validation A'));
+  // B: the same points as A, independent events (another event seed).
+  const B = await independentTwin(A, vb.seed, progress('full-sim validation B'));
+  const [ca, ct] = closureSamples(family, events, seed);
+  const cal = await cachedFullSample(ca, progress('full-sim calibration'));
+  const closure = await cachedFullSample(ct, progress('full-sim closure'));
+  return { fullA: A.events, fullB: B.events, calibrationEvents: cal.events, closureEvents: closure.events };
 }
 
 export async function trainObjectSurrogate(req: TrainRequest): Promise<TrainOutcome> {
@@ -100,13 +121,7 @@ export async function trainObjectSurrogate(req: TrainRequest): Promise<TrainOutc
   const budget = { ...DEFAULT_BUDGET, ...req.budget };
   const train = await cachedFullSample(trainingSampleSpec(req), (d, t) => beat({ stage: 'full-sim train', done: d, total: t }));
   log(`full simulation: ${train.events.length} training events of ${req.family} (${train.engine})`);
-  const [va, vb] = validationSamples(req.family, req.events, req.seed);
-  const A = await cachedFullSample(va, (d, t) => beat({ stage: 'full-sim validation A', done: d, total: t }));
-  // B: the same points as A, independent events (another event seed).
-  const Bind = await independentTwin(A, vb.seed, (d, t) => beat({ stage: 'full-sim validation B', done: d, total: t }));
-  const [ca, ct] = closureSamples(req.family, req.events, req.seed);
-  const cal = await cachedFullSample(ca, (d, t) => beat({ stage: 'full-sim calibration', done: d, total: t }));
-  const closure = await cachedFullSample(ct, (d, t) => beat({ stage: 'full-sim closure', done: d, total: t }));
+  const heldOut = await heldOutSamples(req.family, req.events, req.seed, beat);
   const table = objectTable(train.events, req.object);
   const digest = tableDigest(table);
   log(`${req.object}: ${table.cond.length} truth objects, ${table.condM.length} reconstructed, ${table.fakes} unmatched reco (fakes); digest ${digest.slice(0, 12)}`);
@@ -119,7 +134,7 @@ export async function trainObjectSurrogate(req: TrainRequest): Promise<TrainOutc
     log(`${kind}: ${members.length} members trained in ${trainSeconds.toFixed(1)} s`);
     const K = members.length;
     const set: SurrogateSet = { [req.object]: members };
-    const report = await validateSurrogate({ object: req.object, set, fullA: A.events, fullB: Bind.events, searches: searchesFor(req.family), calibrationEvents: cal.events, closureEvents: closure.events, seed: req.seed + 17, backend });
+    const report = await validateSurrogate({ object: req.object, set, ...heldOut, searches: searchesFor(req.family), seed: req.seed + 17, backend });
     const id = modelId(req.object, kind, digest, req.seed);
     const meta: ModelMeta = {
       id,
@@ -137,7 +152,6 @@ export async function trainObjectSurrogate(req: TrainRequest): Promise<TrainOutc
       trainSeconds,
       createdAt: req.createdAt,
       metrics: report,
-      calibration: report.closure?.calibration ?? null,
     };
     const artefact: ModelArtefact = { meta, members: members.map((m) => m.state()) };
     const path = saveModel(artefact, req.outDir);
@@ -166,15 +180,10 @@ export async function revalidate(ref: string, log: (l: string) => void = () => u
   const { path, artefact } = findModel(ref);
   const m = artefact.meta;
   const family = m.families[0];
-  const [va, vb] = validationSamples(family, m.requestedEvents, m.seed);
-  const A = await cachedFullSample(va);
-  const B = await independentTwin(A, vb.seed);
-  const [ca, ct] = closureSamples(family, m.requestedEvents, m.seed);
-  const cal = await cachedFullSample(ca);
-  const closure = await cachedFullSample(ct);
-  log(`validation samples: ${A.events.length} + ${B.events.length} full events of ${family}; closure: ${cal.events.length} calibration + ${closure.events.length} test events`);
+  const heldOut = await heldOutSamples(family, m.requestedEvents, m.seed);
+  log(`validation samples: ${heldOut.fullA.length} + ${heldOut.fullB.length} full events of ${family}; closure: ${heldOut.calibrationEvents.length} calibration + ${heldOut.closureEvents.length} test events`);
   const members = loadMembers(artefact);
-  const report = await validateSurrogate({ object: m.object, set: { [m.object]: members }, fullA: A.events, fullB: B.events, searches: searchesFor(family), calibrationEvents: cal.events, closureEvents: closure.events, seed: m.seed + 17, backend });
+  const report = await validateSurrogate({ object: m.object, set: { [m.object]: members }, ...heldOut, searches: searchesFor(family), seed: m.seed + 17, backend });
   for (const x of members) x.dispose();
-  return updateMeta(path, { metrics: report, calibration: report.closure?.calibration ?? null });
+  return updateMeta(path, { metrics: report });
 }

@@ -19,11 +19,11 @@
  *  4. Calibration of the ensemble uncertainty (split conformal prediction: Vovk et al. 2005; Angelopoulos & Bates,
  *     arXiv:2107.07511, section 1) as production computes it: one pass of each member gives the yield y1_b (their
  *     mean) and the spread v_b (simulate.ts productionSpread: their standard deviation combined with the detector-level
- *     variance of where they put each event, floored at one event's yield). On calibration points, disjoint from the test points, the scores t_b = |full_b - y1_b| / v_b give the
- *     scale s = the ceil((n+1)(1-alpha))-th smallest score, floored at 1; for test bins exchangeable with the
- *     calibration bins, |full - y1| <= s v_b then holds with probability >= 1 - alpha. The closure reported for
- *     acceptance is that inequality on the test points. (u_b = sqrt(sigma_ens^2 + sigma_det^2), from all replicas, is
- *     reported beside it, uncalibrated.)
+ *     variance of where they put each event, floored at one event's yield). On calibration points, disjoint from the
+ *     test points, the scores t_b = |full_b - y1_b| / v_b give the scale s = the ceil((n+1)(1-alpha))-th smallest
+ *     score, floored at 1; for test bins exchangeable with the calibration bins, |full - y1| <= s v_b then holds with
+ *     probability >= 1 - alpha. The closure reported for acceptance is that inequality on the test points.
+ *     (u_b = sqrt(sigma_ens^2 + sigma_det^2), from all replicas, is reported beside it, uncalibrated.)
  */
 import { createRng } from '@sigmap/contracts';
 import { binIndex, getOwnSearch, mass } from '@sigmap/physics';
@@ -159,7 +159,7 @@ export interface ValidationReport {
     withinDetector2?: number;
     pullRms?: number;
     withinCombined: number;
-    /** Share of bins within the calibrated spread s u_b (acceptance: >= the calibration level). */
+    /** Share of bins whose production yield lies within the calibrated production spread s v_b (header, 4.). */
     withinCalibrated?: number;
     calibration?: SpreadCalibration | null;
   } | null;
@@ -376,12 +376,12 @@ export function closureTest(
 ): NonNullable<ValidationReport['closure']> {
   const K = members.length;
   const truth = events.map(asTruth);
-  // Each member runs `replicas` times over the same events (weights / replicas), so its yield carries little sampling noise.
+  // Each member runs `replicas` times over the same events, so its replica-averaged yield carries little sampling noise.
   const memberEvents = members.map((m, k) => {
     const out: RecoEvent[][] = [];
     for (let r = 0; r < replicas; r++) {
       const surr = surrogateDetector(truth, { [object]: m }, seed + 1000 * r + k, [object]);
-      out.push(events.map((e, i) => ({ ...hybrid(e.reco, surr[i], object), weight: e.reco.weight / replicas })));
+      out.push(events.map((e, i) => hybrid(e.reco, surr[i], object)));
     }
     return out;
   });
@@ -391,45 +391,44 @@ export function closureTest(
     const nb = s.binEdges.length - 1;
     const points = [...new Set(events.map((e) => e.point))];
     for (const pt of points) {
+      const idx = events.flatMap((e, i) => (e.point === pt ? [i] : []));
+      const weights = idx.map((i) => events[i].reco.weight);
+      const binOf = (r: RecoEvent) => {
+        const x = s.select(r);
+        return x === null ? -1 : binIndex(s.binEdges, x);
+      };
       const full = new Float64Array(nb);
       const full2 = new Float64Array(nb);
-      const mem = Array.from({ length: K }, () => new Float64Array(nb));
-      // one pass of each member (replica 0), as production runs them: yields and event counts per bin
-      const single = Array.from({ length: K }, () => new Array<number>(nb).fill(0));
-      const singleCount = Array.from({ length: K }, () => new Array<number>(nb).fill(0));
-      const singleBins: number[][] = Array.from({ length: K }, () => []);
-      const singleWeights: number[] = [];
-      const det2 = new Float64Array(nb);
-      const hits = new Float64Array(nb);
-      events.forEach((e, i) => {
-        if (e.point !== pt) return;
-        hits.fill(0);
-        const x = s.select(e.reco);
-        const b = x === null ? -1 : binIndex(s.binEdges, x);
+      idx.forEach((i, j) => {
+        const b = binOf(events[i].reco);
         if (b >= 0) {
-          full[b] += e.reco.weight;
-          full2[b] += e.reco.weight ** 2;
+          full[b] += weights[j];
+          full2[b] += weights[j] ** 2;
         }
-        singleWeights.push(e.reco.weight);
-        for (let k = 0; k < K; k++) {
-          memberEvents[k].forEach((rep, r) => {
-            const y = s.select(rep[i]);
-            const bk = y === null ? -1 : binIndex(s.binEdges, y);
-            if (r === 0) singleBins[k].push(bk);
-            if (bk >= 0) {
-              mem[k][bk] += rep[i].weight;
-              hits[bk] += 1 / (K * replicas);
-              if (r === 0) {
-                single[k][bk] += e.reco.weight;
-                singleCount[k][bk]++;
-              }
-            }
-          });
-        }
-        for (let b = 0; b < nb; b++) det2[b] += e.reco.weight ** 2 * hits[b] * (1 - hits[b]);
       });
-      const { mean, std } = ensembleStats(mem.map((m) => Array.from(m)));
-      const prod = productionSpread(single, singleCount, occupancyVariance(singleBins, singleWeights, nb));
+      // passBins[k][r][j]: the bin member k's replica r puts event idx[j] in (-1: not selected)
+      const passBins = memberEvents.map((reps) => reps.map((rep) => idx.map((i) => binOf(rep[i]))));
+      // replica-averaged member yields (each replica carries weight / replicas)
+      const mem = passBins.map((reps) => {
+        const y = new Array<number>(nb).fill(0);
+        idx.forEach((_, j) => reps.forEach((bins) => bins[j] >= 0 && (y[bins[j]] += weights[j] / replicas)));
+        return y;
+      });
+      // one pass of each member (replica 0), as production runs them: yields and event counts per bin
+      const single = passBins.map((reps) => {
+        const y = new Array<number>(nb).fill(0);
+        reps[0].forEach((b, j) => b >= 0 && (y[b] += weights[j]));
+        return y;
+      });
+      const singleCount = passBins.map((reps) => {
+        const c = new Array<number>(nb).fill(0);
+        reps[0].forEach((b) => b >= 0 && c[b]++);
+        return c;
+      });
+      // detector noise of the yield on these events, from where all member x replica passes put each event
+      const det2 = occupancyVariance(passBins.flat(), weights, nb);
+      const { mean, std } = ensembleStats(mem);
+      const prod = productionSpread(single, singleCount, occupancyVariance(passBins.map((reps) => reps[0]), weights, nb));
       for (let b = 0; b < nb; b++) {
         if (full[b] === 0 && mean[b] === 0 && prod.mean[b] === 0) continue;
         bins.push({

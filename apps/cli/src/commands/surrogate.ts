@@ -22,15 +22,20 @@ export function validationTable(r: ValidationReport): string {
     const cal = c.calibration;
     lines.push(
       cal
-        ? `ensemble-spread calibration (split conformal, ${cal.bins} bins at ${cal.points} calibration points): scale s = ${formatNumber(cal.scale)} (the ${formatNumber(100 * cal.level)}% quantile of |full - surrogate| / u is ${formatNumber(cal.quantile)})`
+        ? `ensemble-spread calibration (split conformal, ${cal.bins} bins at ${cal.points} calibration points): scale s = ${formatNumber(cal.scale)} (the ${formatNumber(100 * cal.level)}% quantile of |full - y1| / v is ${formatNumber(cal.quantile)}; y1, v: yield and spread of one pass per member, as production computes them)`
         : 'ensemble-spread calibration: none (uncalibrated, s = 1)',
     );
     lines.push(
       `signal-yield closure (${c.search}, ${c.bins.length} bins with events${cal ? ', test points disjoint from the calibration points' : ''}): ` +
-        `within s u = s sqrt(sigma_ens^2 + sigma_det^2) ${pct(c.withinCalibrated)}${cal ? ` (>= ${formatNumber(100 * CLOSURE_TARGET)}%: ${c.withinCalibrated! >= CLOSURE_TARGET ? 'yes' : 'NO'})` : ''}; ` +
-        `uncalibrated: within sigma_ens ${pct(c.withinEnsemble)}, within u ${pct(c.withinDetector)} (2u: ${pct(c.withinDetector2)}; RMS pull ${c.pullRms === undefined ? 'n/a' : formatNumber(c.pullRms)}), within sqrt(sigma_ens^2 + sigma_MC^2) ${pct(c.withinCombined)}`,
+        `y1 within s v ${pct(c.withinCalibrated)}${cal ? ` (>= ${formatNumber(100 * CLOSURE_TARGET)}%: ${c.withinCalibrated! >= CLOSURE_TARGET ? 'yes' : 'NO'})` : ''}; ` +
+        `uncalibrated, replica-averaged: within sigma_ens ${pct(c.withinEnsemble)}, within u = sqrt(sigma_ens^2 + sigma_det^2) ${pct(c.withinDetector)} (2u: ${pct(c.withinDetector2)}; RMS pull ${c.pullRms === undefined ? 'n/a' : formatNumber(c.pullRms)}), within sqrt(sigma_ens^2 + sigma_MC^2) ${pct(c.withinCombined)}`,
     );
-    lines.push(formatTable(['search', 'point', 'bin', 'full', '+-MC', '+-det', 'surrogate', '+-ens'], c.bins.map((b) => [b.search.replace(/^own-|-13tev$/g, ''), b.point, b.bin, b.full, b.fullErr, b.sigmaDet ?? NaN, b.surrogate, b.sigmaEns])).trimEnd());
+    lines.push(
+      formatTable(
+        ['search', 'point', 'bin', 'full', '+-MC', '+-det', 'surrogate', '+-ens', 'y1', '+-v'],
+        c.bins.map((b) => [b.search.replace(/^own-|-13tev$/g, ''), b.point, b.bin, b.full, b.fullErr, b.sigmaDet ?? NaN, b.surrogate, b.sigmaEns, b.surrogateSingle ?? NaN, b.sigmaSingle ?? NaN]),
+      ).trimEnd(),
+    );
   } else if (r.note) lines.push(r.note);
   return lines.join('\n') + '\n';
 }
