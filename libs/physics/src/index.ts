@@ -12,7 +12,8 @@ export { decayAll, fragmentAll, twoBodyDecay, threeBodyDecay, sampleBreitWigner,
 export * from './detector/types';
 export * from './detector/design';
 export { fastDetector } from './detector/fast';
-export { antiKt } from './detector/jets';
+export { antiKt, PLAIN_MAX_INPUTS, type AntiKtStrategy, type Jet } from './detector/jets';
+export { particleCloud } from './detector/synthetic';
 export { TAGGERS } from './detector/tagging';
 export * from './detector/full/geometry';
 export * from './detector/full/shower';

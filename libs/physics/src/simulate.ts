@@ -3,13 +3,13 @@
  * generate (family) -> SM decays -> fragmentation -> detector (fast or full) -> selection -> histogram, scaled by
  * sigma(point) x luminosity / N. Yield errors are the Monte Carlo statistical errors sqrt(sum w^2).
  */
-import { InputError, createRng } from '@sigmap/contracts';
+import { InputError, type Rng, createRng } from '@sigmap/contracts';
 import { fastDetector } from './detector/fast';
 import { fullDetector } from './detector/full/reco';
 import { JsShowerEngine, type ShowerEngine } from './detector/full/shower';
 import type { RecoEvent } from './detector/types';
 import { getFamily } from './families/registry';
-import type { Point } from './families/types';
+import type { GenerationContext, ModelFamily, Point } from './families/types';
 import { fragmentAll } from './generator/decay';
 import type { EventRecord } from './generator/event';
 import { binIndex, getOwnSearch } from './searches/defs';
@@ -59,6 +59,33 @@ export interface SimulateResult {
 
 export const DEFAULT_EVENTS = 2000;
 
+/**
+ * The generated, fragmented events of a point in batches: batch b of `batchSize` events comes from its own fork of the
+ * seed's generator, so the same (seed, batchSize) gives the same events at every fidelity (full, fast, surrogate:
+ * paired comparisons). `rng` is the batch's generator after its events, for the detector that follows.
+ */
+export function* generatedBatches(family: ModelFamily, point: Point, ctx: GenerationContext, events: number, seed: number, batchSize = 256): Generator<{ start: number; events: EventRecord[]; rng: Rng }> {
+  const master = createRng(seed);
+  for (let start = 0; start < events; start += batchSize) {
+    const n = Math.min(batchSize, events - start);
+    const rng = master.fork(start);
+    const evs: EventRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      const ev = family.generate(point, rng, ctx);
+      fragmentAll(ev, rng);
+      evs.push(ev);
+    }
+    yield { start, events: evs, rng };
+  }
+}
+
+/** `events` generated, fragmented events of a family's point (generatedBatches' events, in one list). */
+export function generateEvents(familyId: string, point: Partial<Point>, events: number, seed: number): EventRecord[] {
+  const family = getFamily(familyId);
+  const p = family.validate(point);
+  return [...generatedBatches(family, p, family.prepare(p), events, seed)].flatMap((b) => b.events);
+}
+
 export async function simulatePoint(req: SimulateRequest): Promise<SimulateResult> {
   if (!Number.isInteger(req.events) || req.events < 1) throw new InputError('events', `must be an integer >= 1, got ${req.events}`);
   if (req.fidelity !== 'full' && req.fidelity !== 'fast') throw new InputError('fidelity', `must be 'full' or 'fast', got '${String(req.fidelity)}'`);
@@ -76,16 +103,8 @@ export async function simulatePoint(req: SimulateRequest): Promise<SimulateResul
   const counts = new Array<number>(nb).fill(0);
   let selW = 0;
   let selW2 = 0;
-  const master = createRng(req.seed);
-  for (let start = 0; start < req.events; start += batchSize) {
-    const n = Math.min(batchSize, req.events - start);
-    const rng = master.fork(start);
-    const evs: EventRecord[] = [];
-    for (let i = 0; i < n; i++) {
-      const ev = family.generate(point, rng, ctx);
-      fragmentAll(ev, rng);
-      evs.push(ev);
-    }
+  for (const { start, events: evs, rng } of generatedBatches(family, point, ctx, req.events, req.seed, batchSize)) {
+    const n = evs.length;
     let reco: RecoEvent[];
     if (req.fidelity === 'fast') reco = evs.map((ev) => fastDetector(ev, rng));
     else reco = await fullDetector(evs, { engine, seed: rng.nextUint32() });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulatePoint } from '../src';
+import { generatedBatches, getFamily, simulatePoint } from '../src';
 
 const req = { family: 'zprime-ssm', point: { mass: 2000 }, search: 'own-dilepton-resonance-13tev' } as const;
 
@@ -46,5 +46,21 @@ describe('simulatePoint', () => {
     await expect(simulatePoint({ ...req, events: 0, fidelity: 'fast', seed: 1 })).rejects.toThrow(/events/);
     await expect(simulatePoint({ ...req, search: 'nope', events: 10, fidelity: 'fast', seed: 1 })).rejects.toThrow(/unknown own search/);
     await expect(simulatePoint({ ...req, family: 'nope', events: 10, fidelity: 'fast', seed: 1 })).rejects.toThrow(/unknown family/);
+  });
+});
+
+describe('generatedBatches', () => {
+  it('gives each batch its own fork of the seed: a longer run starts with the shorter run\'s events', () => {
+    const f = getFamily(req.family);
+    const p = f.validate(req.point);
+    const batches = (events: number) => [...generatedBatches(f, p, f.prepare(p), events, 9, 64)];
+    const short = batches(128);
+    const long = batches(150);
+    expect(short.map((b) => [b.start, b.events.length])).toEqual([[0, 64], [64, 64]]);
+    expect(long.map((b) => [b.start, b.events.length])).toEqual([[0, 64], [64, 64], [128, 22]]);
+    const momenta = (bs: typeof short) => bs.flatMap((b) => b.events.map((e) => e.particles.map((q) => [q.kind, q.p.px, q.p.py, q.p.pz, q.p.E])));
+    expect(momenta(long.slice(0, 2))).toEqual(momenta(short));
+    expect(momenta(batches(128))).toEqual(momenta(short));
+    expect(momenta([...generatedBatches(f, p, f.prepare(p), 128, 10, 64)])).not.toEqual(momenta(short));
   });
 });

@@ -7,7 +7,7 @@
 import { createRng, type Rng } from '@sigmap/contracts';
 import { Mlp, type MlpState, type Scaler, fitScaler, permutation } from './mlp';
 import { scaleTo } from './iqn';
-import { tf } from './tf';
+import { tf, tidyValues } from './tf';
 
 export interface BernoulliOptions {
   hidden: number[];
@@ -87,7 +87,7 @@ export class Bernoulli {
   prob(inputs: readonly number[][]): number[] {
     if (inputs.length === 0) return [];
     const xs = scaleTo(inputs, this.scaler);
-    return Array.from(tf.tidy(() => tf.sigmoid(this.net.apply(tf.tensor2d(xs, [inputs.length, this.d]))).dataSync() as Float32Array));
+    return Array.from(tidyValues(() => tf.sigmoid(this.net.apply(tf.tensor2d(xs, [inputs.length, this.d])))));
   }
 
   sample(inputs: readonly number[][], rng: Rng): number[] {

@@ -9,7 +9,7 @@
 import { createRng, normal, type Rng } from '@sigmap/contracts';
 import { Mlp, type MlpState, type Scaler, fitScaler, permutation } from './mlp';
 import { scaleTo } from './iqn';
-import { tf } from './tf';
+import { tf, tidyValues } from './tf';
 
 export interface FlowOptions {
   layers: number;
@@ -148,7 +148,7 @@ export class Flow {
     const n = cond.length;
     const z0 = new Float32Array(n * this.dx);
     for (let i = 0; i < z0.length; i++) z0[i] = normal(rng);
-    const xs = tf.tidy(() => {
+    const xs = tidyValues(() => {
       const c = tf.tensor2d(scaleTo(cond, this.cScaler), [n, this.dc]);
       let y = tf.tensor2d(z0, [n, this.dx]);
       for (let l = this.masks.length - 1; l >= 0; l--) {
@@ -157,7 +157,7 @@ export class Flow {
         const { s, t } = this.st(l, ym, c);
         y = tf.add(ym, tf.mul(tf.sub(1, m), tf.mul(tf.sub(y, t), tf.exp(tf.neg(s))))) as tf.Tensor2D;
       }
-      return y.dataSync() as Float32Array;
+      return y;
     });
     const out: number[][] = [];
     for (let i = 0; i < n; i++) {

@@ -14,7 +14,7 @@
  */
 import { createRng, type Rng } from '@sigmap/contracts';
 import { Mlp, type MlpState, type Scaler, fitScaler, permutation } from './mlp';
-import { tf } from './tf';
+import { tf, tidyValues } from './tf';
 
 export interface IqnOptions {
   hidden: number[];
@@ -137,7 +137,7 @@ export class Iqn {
     const n = cond.length;
     const inp = new Float32Array(n * this.inputSize);
     for (let i = 0; i < n; i++) this.fillRow(inp, i * this.inputSize, c, i * this.dc, xs, i * this.dx, k, tau[i]);
-    const out = tf.tidy(() => this.net.apply(tf.tensor2d(inp, [n, this.inputSize])).dataSync() as Float32Array);
+    const out = tidyValues(() => this.net.apply(tf.tensor2d(inp, [n, this.inputSize])));
     return Array.from(out, (v) => v * this.xScaler.std[k] + this.xScaler.mean[k]);
   }
 
@@ -151,7 +151,7 @@ export class Iqn {
     for (let k = 0; k < dx; k++) {
       const inp = new Float32Array(n * width);
       for (let i = 0; i < n; i++) this.fillRow(inp, i * width, c, i * dc, xs, i * dx, k, rng.uniform());
-      const q = tf.tidy(() => this.net.apply(tf.tensor2d(inp, [n, width])).dataSync() as Float32Array);
+      const q = tidyValues(() => this.net.apply(tf.tensor2d(inp, [n, width])));
       for (let i = 0; i < n; i++) xs[i * dx + k] = q[i];
     }
     const out: number[][] = [];

@@ -1,7 +1,7 @@
 /**
  * `surrogate` fidelity: the same chain as physics' simulatePoint (generate -> SM decays -> fragmentation -> detector ->
  * search selection -> histogram scaled by sigma x L / N) with the detector replaced by each ensemble member of the
- * trained surrogates in turn, on the same generated events. The yields reported are the ensemble mean; the per-bin
+ * trained surrogates in turn, on the same generated events (the same events as physics' for the same seed). The yields reported are the ensemble mean; the per-bin
  * epistemic uncertainty is the ensemble spread of productionSpread (the standard deviation sigma_k = sqrt(sum_m (y_mk -
  * ybar_k)^2 / (M - 1)) combined with the detector-level variance of the members' event placements, floored at one
  * event's yield where the mean is positive), times the models' split-conformal calibration scale (validate.ts, 4.;
@@ -9,7 +9,7 @@
  * level.
  */
 import { InputError, createRng } from '@sigmap/contracts';
-import { type EventRecord, type Point, type SimulateResult, binIndex, fragmentAll, getFamily, getOwnSearch } from '@sigmap/physics';
+import { type Point, type SimulateResult, binIndex, generatedBatches, getFamily, getOwnSearch } from '@sigmap/physics';
 import { truthEvent } from './data';
 import { type ObjectModels, SURROGATE_UNSUPPORTED_SEARCHES, type TruthEvent, surrogateDetector } from './detector';
 import type { ObjectModel } from './model';
@@ -30,10 +30,13 @@ export interface SurrogateSimulateRequest {
   models?: SurrogateSet;
   /** tfjs backend in use (reported); default: ensureBackend(). */
   backend?: string;
+  /** Events per generation batch (default 256, physics' simulatePoint batch: same seed, same events). */
   batchSize?: number;
+  /** Most events per network pass (default 2048; at least batchSize). */
+  detectorBatch?: number;
   /** Factor on the ensemble spread; default: the calibration scale of the default set, or 1 with explicit models. */
   epistemicScale?: number;
-  /** Awaited after each batch with the events done so far (as physics' SimulateRequest.onBatch). */
+  /** Awaited after each network pass with the events done so far (as physics' SimulateRequest.onBatch). */
   onBatch?: (done: number, total: number) => void | Promise<void>;
 }
 
@@ -164,6 +167,10 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
   if (!(epistemicScale >= 1 && Number.isFinite(epistemicScale))) throw new InputError('epistemicScale', `must be a finite number >= 1, got ${epistemicScale}`);
   if (!Number.isInteger(req.events) || req.events < 1) throw new InputError('events', `must be an integer >= 1, got ${req.events}`);
   if (!Number.isSafeInteger(req.seed)) throw new InputError('seed', `must be an integer, got ${req.seed}`);
+  for (const f of ['batchSize', 'detectorBatch'] as const) {
+    const v = req[f];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new InputError(f, `must be an integer >= 1, got ${v}`);
+  }
   if (SURROGATE_UNSUPPORTED_SEARCHES.includes(req.search)) throw new InputError('search', `${req.search} selects large-R jets, which the surrogate does not model: use --fidelity full`);
   const family = getFamily(req.family);
   const search = getOwnSearch(req.search);
@@ -178,21 +185,18 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
   const selW = new Float64Array(K);
   const selW2 = new Float64Array(K);
   const detVar = new Array<number>(nb).fill(0);
-  // physics' simulatePoint batch size: the same seed then generates the same events at every fidelity (paired comparisons)
+  // Events come in physics' generation batches (generatedBatches: the same seed gives the same events at every
+  // fidelity, for paired comparisons); the networks then run on up to detectorBatch events at once, since tfjs' cost
+  // per call, not per row, dominates at a few hundred rows.
   const batchSize = req.batchSize ?? 256;
-  const master = createRng(req.seed);
-  for (let start = 0; start < req.events; start += batchSize) {
-    const n = Math.min(batchSize, req.events - start);
-    const rng = master.fork(start);
-    const truth: TruthEvent[] = [];
-    for (let i = 0; i < n; i++) {
-      const ev: EventRecord = family.generate(point, rng, ctx);
-      fragmentAll(ev, rng);
-      truth.push({ ...truthEvent(ev), weight: ev.weight });
-    }
+  const detectorBatch = Math.max(batchSize, req.detectorBatch ?? 2048);
+  const detectorRng = createRng(req.seed).fork(-1);
+  let truth: TruthEvent[] = [];
+  const runDetector = () => {
+    const n = truth.length;
     const binsOf: Int32Array[] = [];
     for (let k = 0; k < K; k++) {
-      const reco = surrogateDetector(truth, membersAt(models, k), rng.nextUint32());
+      const reco = surrogateDetector(truth, membersAt(models, k), detectorRng.nextUint32());
       const bk = new Int32Array(n).fill(-1);
       binsOf.push(bk);
       for (const [i, r] of reco.entries()) {
@@ -209,7 +213,15 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
       }
     }
     occupancyVariance(binsOf, truth.map((t) => t.weight), nb).forEach((v, b) => (detVar[b] += v));
-    await req.onBatch?.(start + n, req.events);
+    truth = [];
+  };
+  for (const { start, events } of generatedBatches(family, point, ctx, req.events, req.seed, batchSize)) {
+    for (const ev of events) truth.push({ ...truthEvent(ev), weight: ev.weight });
+    const done = start + events.length;
+    if (truth.length + batchSize > detectorBatch || done === req.events) {
+      runDetector();
+      await req.onBatch?.(done, req.events);
+    }
   }
   const N = req.events;
   const scale = (xsec * 1000 * search.luminosityFb) / N;

@@ -374,7 +374,6 @@ export function closureTest(
   replicas = CLOSURE_REPLICAS,
   calibration: SpreadCalibration | null = null,
 ): NonNullable<ValidationReport['closure']> {
-  const K = members.length;
   const truth = events.map(asTruth);
   // Each member runs `replicas` times over the same events, so its replica-averaged yield carries little sampling noise.
   const memberEvents = members.map((m, k) => {

@@ -1,9 +1,15 @@
 /**
  * Anti-kT sequential recombination (Cacciari, Salam, Soyez, JHEP 0804:063): d_ij = min(kt_i^-2, kt_j^-2) dR_ij^2 / R^2,
- * d_iB = kt_i^-2, E-scheme recombination.
- * Nearest neighbours are searched on a rapidity-azimuth tiling of tile size >= R (the FastJet "tiled" strategy,
- * Cacciari & Salam, Phys. Lett. B641 (2006) 57): a pair with dR >= R always has d_ij >= min(d_iB, d_jB), so it can
- * never be merged before one of them becomes a jet, and only the 3 x 3 tiles around a particle need searching.
+ * d_iB = kt_i^-2, E-scheme recombination, dR in rapidity and azimuth (as FastJet).
+ * Two strategies give the same jets (the same merges in the same order, so bitwise the same sums; ties in distance,
+ * common for calorimeter towers on a grid, go to the lower input index in both):
+ *  - 'tiled': nearest neighbours searched on a rapidity-azimuth tiling of tile size >= R (the FastJet "tiled" strategy,
+ *    Cacciari & Salam, Phys. Lett. B641 (2006) 57): a pair with dR >= R always has d_ij >= min(d_iB, d_jB), so it can
+ *    never be merged before one of them becomes a jet, and only the 3 x 3 tiles around a particle need searching;
+ *  - 'plain': FastJet's N2Plain, every pair considered and the smallest distance found by a linear scan; without the
+ *    tiling's maps and heap it is faster for the few dozen inputs of a truth or parton-level event.
+ * 'auto' picks plain up to PLAIN_MAX_INPUTS inputs (the crossover measured by `sigmap bench jets`).
+ * Tested against FastJet 3.5 (libs/physics/test/jets.test.ts).
  */
 import type { Constituent } from './types';
 
@@ -15,23 +21,157 @@ export interface Jet extends Constituent {
   constituents: number[];
 }
 
-const Y_MAX = 6;
+export type AntiKtStrategy = 'auto' | 'plain' | 'tiled';
 
-export function antiKt(parts: readonly Constituent[], R: number, ptMin: number): Jet[] {
+const Y_MAX = 6;
+export const PLAIN_MAX_INPUTS = 64;
+
+/** Per-input kinematics shared by both strategies: E-scheme sums, 1/kt^2, rapidity, azimuth, constituents. */
+class Pseudojets {
+  readonly px: Float64Array;
+  readonly py: Float64Array;
+  readonly pz: Float64Array;
+  readonly E: Float64Array;
+  readonly y: Float64Array;
+  readonly ph: Float64Array;
+  readonly ikt2: Float64Array;
+  readonly members: number[][] = [];
+  private readonly R2: number;
+
+  constructor(parts: readonly Constituent[], R: number) {
+    const n = parts.length;
+    this.px = new Float64Array(n);
+    this.py = new Float64Array(n);
+    this.pz = new Float64Array(n);
+    this.E = new Float64Array(n);
+    this.y = new Float64Array(n);
+    this.ph = new Float64Array(n);
+    this.ikt2 = new Float64Array(n);
+    this.R2 = R * R;
+    for (let i = 0; i < n; i++) {
+      this.px[i] = parts[i].px;
+      this.py[i] = parts[i].py;
+      this.pz[i] = parts[i].pz;
+      this.E[i] = parts[i].E;
+      this.members.push([i]);
+      this.setKin(i);
+    }
+  }
+
+  setKin(i: number): void {
+    const { px, py, pz, E } = this;
+    const pt2 = px[i] * px[i] + py[i] * py[i];
+    this.ikt2[i] = pt2 > 0 ? 1 / pt2 : 1e300;
+    this.ph[i] = Math.atan2(py[i], px[i]);
+    const ee = Math.max(E[i], Math.abs(pz[i]) + 1e-12);
+    this.y[i] = pt2 > 0 ? 0.5 * Math.log((ee + pz[i]) / (ee - pz[i])) : pz[i] >= 0 ? Y_MAX : -Y_MAX;
+  }
+
+  /** d_ij, or Infinity when dR >= R (such a pair is never merged: d_ij >= min(d_iB, d_jB)). */
+  dist(i: number, j: number): number {
+    const { ph, y, ikt2, R2 } = this;
+    let dp = Math.abs(ph[i] - ph[j]);
+    if (dp > Math.PI) dp = 2 * Math.PI - dp;
+    const dy = y[i] - y[j];
+    const dr2 = dy * dy + dp * dp;
+    return dr2 >= R2 ? Infinity : (Math.min(ikt2[i], ikt2[j]) * dr2) / R2;
+  }
+
+  /** E-scheme recombination of j into i. */
+  merge(i: number, j: number): void {
+    this.px[i] += this.px[j];
+    this.py[i] += this.py[j];
+    this.pz[i] += this.pz[j];
+    this.E[i] += this.E[j];
+    this.members[i] = this.members[i].concat(this.members[j]);
+    this.setKin(i);
+  }
+
+  /** Pseudojet i as a final jet, or null below ptMin. */
+  jet(i: number, ptMin: number): Jet | null {
+    const { px, py, pz, E } = this;
+    const pt = Math.hypot(px[i], py[i]);
+    if (pt < ptMin) return null;
+    const m2 = E[i] * E[i] - px[i] * px[i] - py[i] * py[i] - pz[i] * pz[i];
+    return { px: px[i], py: py[i], pz: pz[i], E: E[i], pt, eta: Math.asinh(pz[i] / pt), phi: this.ph[i], mass: m2 > 0 ? Math.sqrt(m2) : 0, constituents: this.members[i] };
+  }
+}
+
+/** Inclusive anti-kT jets with pT >= ptMin, by decreasing pT. */
+export function antiKt(parts: readonly Constituent[], R: number, ptMin: number, strategy: AntiKtStrategy = 'auto'): Jet[] {
+  const plain = strategy === 'plain' || (strategy === 'auto' && parts.length <= PLAIN_MAX_INPUTS);
+  const jets = plain ? antiKtPlain(parts, R, ptMin) : antiKtTiled(parts, R, ptMin);
+  return jets.sort((a, b) => b.pt - a.pt);
+}
+
+function antiKtPlain(parts: readonly Constituent[], R: number, ptMin: number): Jet[] {
   const n = parts.length;
-  const px = new Float64Array(n);
-  const py = new Float64Array(n);
-  const pz = new Float64Array(n);
-  const E = new Float64Array(n);
-  const y = new Float64Array(n);
-  const ph = new Float64Array(n);
-  const ikt2 = new Float64Array(n);
-  const alive = new Uint8Array(n);
-  const tileOf = new Int32Array(n);
-  const members: number[][] = [];
+  const pj = new Pseudojets(parts, R);
+  const { ikt2 } = pj;
+  const alive = new Uint8Array(n).fill(1);
   const nn = new Int32Array(n);
   const nnDist = new Float64Array(n);
-  const R2 = R * R;
+  const findNN = (i: number) => {
+    let best = -1;
+    let bd = Infinity;
+    for (let j = 0; j < n; j++) {
+      if (j === i || !alive[j]) continue;
+      const d = pj.dist(i, j);
+      if (d < bd) {
+        bd = d;
+        best = j;
+      }
+    }
+    nn[i] = best;
+    nnDist[i] = bd;
+  };
+  for (let i = 0; i < n; i++) findNN(i);
+  const jets: Jet[] = [];
+  for (let left = n; left > 0; left--) {
+    let bi = -1;
+    let bv = Infinity;
+    for (let i = 0; i < n; i++) {
+      if (!alive[i]) continue;
+      const v = Math.min(ikt2[i], nnDist[i]);
+      if (bi < 0 || v < bv) {
+        bv = v;
+        bi = i;
+      }
+    }
+    if (!(nn[bi] >= 0 && nnDist[bi] < ikt2[bi])) {
+      alive[bi] = 0;
+      const jet = pj.jet(bi, ptMin);
+      if (jet) jets.push(jet);
+      for (let i = 0; i < n; i++) if (alive[i] && nn[i] === bi) findNN(i);
+      continue;
+    }
+    const j = nn[bi];
+    alive[j] = 0;
+    pj.merge(bi, j);
+    findNN(bi);
+    for (let i = 0; i < n; i++) {
+      if (!alive[i] || i === bi) continue;
+      if (nn[i] === j || nn[i] === bi) findNN(i);
+      else {
+        const d = pj.dist(i, bi);
+        if (d < nnDist[i] || (d === nnDist[i] && bi < nn[i])) {
+          nnDist[i] = d;
+          nn[i] = bi;
+        }
+      }
+    }
+  }
+  return jets;
+}
+
+function antiKtTiled(parts: readonly Constituent[], R: number, ptMin: number): Jet[] {
+  const n = parts.length;
+  const pj = new Pseudojets(parts, R);
+  const { y, ph, ikt2 } = pj;
+  const alive = new Uint8Array(n).fill(1);
+  const tileOf = new Int32Array(n);
+  const nn = new Int32Array(n);
+  const nnDist = new Float64Array(n);
   const nY = Math.max(1, Math.floor((2 * Y_MAX) / R));
   const dY = (2 * Y_MAX) / nY;
   const nP = Math.max(3, Math.floor((2 * Math.PI) / R));
@@ -69,28 +209,14 @@ export function antiKt(parts: readonly Constituent[], R: number, ptMin: number):
     neighbours.set(t, out);
     return out;
   };
-  const setKin = (i: number) => {
-    const pt2 = px[i] * px[i] + py[i] * py[i];
-    ikt2[i] = pt2 > 0 ? 1 / pt2 : 1e300;
-    ph[i] = Math.atan2(py[i], px[i]);
-    const ee = Math.max(E[i], Math.abs(pz[i]) + 1e-12);
-    y[i] = pt2 > 0 ? 0.5 * Math.log((ee + pz[i]) / (ee - pz[i])) : pz[i] >= 0 ? Y_MAX : -Y_MAX;
-  };
-  const dist = (i: number, j: number) => {
-    let dp = Math.abs(ph[i] - ph[j]);
-    if (dp > Math.PI) dp = 2 * Math.PI - dp;
-    const dy = y[i] - y[j];
-    const dr2 = dy * dy + dp * dp;
-    return dr2 >= R2 ? Infinity : (Math.min(ikt2[i], ikt2[j]) * dr2) / R2;
-  };
   const findNN = (i: number) => {
     let best = -1;
     let bd = Infinity;
     for (const t of neighbourTiles(tileOf[i])) {
       for (const j of tiles.get(t)) {
         if (j === i) continue;
-        const d = dist(i, j);
-        if (d < bd) {
+        const d = pj.dist(i, j);
+        if (d < bd || (d === bd && d < Infinity && j < best)) {
           bd = d;
           best = j;
         }
@@ -100,13 +226,6 @@ export function antiKt(parts: readonly Constituent[], R: number, ptMin: number):
     nnDist[i] = bd;
   };
   for (let i = 0; i < n; i++) {
-    px[i] = parts[i].px;
-    py[i] = parts[i].py;
-    pz[i] = parts[i].pz;
-    E[i] = parts[i].E;
-    alive[i] = 1;
-    members.push([i]);
-    setKin(i);
     tileOf[i] = tileIndex(i);
     tiles.add(tileOf[i], i);
   }
@@ -115,6 +234,8 @@ export function antiKt(parts: readonly Constituent[], R: number, ptMin: number):
   const hv: number[] = [];
   const hi: number[] = [];
   const hver: number[] = [];
+  // heap order: by value, then by index (the plain strategy's scan order), so ties resolve alike
+  const less = (a: number, b: number) => hv[a] < hv[b] || (hv[a] === hv[b] && hi[a] < hi[b]);
   const swap = (a: number, b: number) => {
     [hv[a], hv[b]] = [hv[b], hv[a]];
     [hi[a], hi[b]] = [hi[b], hi[a]];
@@ -128,7 +249,7 @@ export function antiKt(parts: readonly Constituent[], R: number, ptMin: number):
     let k = hv.length - 1;
     while (k > 0) {
       const p = (k - 1) >> 1;
-      if (hv[p] <= hv[k]) break;
+      if (!less(k, p)) break;
       swap(p, k);
       k = p;
     }
@@ -144,16 +265,15 @@ export function antiKt(parts: readonly Constituent[], R: number, ptMin: number):
       const l = 2 * k + 1;
       const r = l + 1;
       let m = k;
-      if (l < hv.length && hv[l] < hv[m]) m = l;
-      if (r < hv.length && hv[r] < hv[m]) m = r;
+      if (l < hv.length && less(l, m)) m = l;
+      if (r < hv.length && less(r, m)) m = r;
       if (m === k) break;
       swap(k, m);
       k = m;
     }
   };
-  const origFindNN = findNN;
   const findAndPush = (i: number) => {
-    origFindNN(i);
+    findNN(i);
     push(i);
   };
   for (let i = 0; i < n; i++) findAndPush(i);
@@ -168,25 +288,17 @@ export function antiKt(parts: readonly Constituent[], R: number, ptMin: number):
       alive[bi] = 0;
       tiles.delete(tileOf[bi], bi);
       left--;
-      const pt = Math.hypot(px[bi], py[bi]);
-      if (pt >= ptMin) {
-        const m2 = E[bi] * E[bi] - px[bi] * px[bi] - py[bi] * py[bi] - pz[bi] * pz[bi];
-        jets.push({ px: px[bi], py: py[bi], pz: pz[bi], E: E[bi], pt, eta: Math.asinh(pz[bi] / pt), phi: ph[bi], mass: m2 > 0 ? Math.sqrt(m2) : 0, constituents: members[bi] });
-      }
+      const jet = pj.jet(bi, ptMin);
+      if (jet) jets.push(jet);
       for (const t of neighbourTiles(tileOf[bi])) for (const i of tiles.get(t)) if (nn[i] === bi) findAndPush(i);
     } else {
       const j = nn[bi];
       const oldTiles = new Set([...neighbourTiles(tileOf[bi]), ...neighbourTiles(tileOf[j])]);
       tiles.delete(tileOf[bi], bi);
       tiles.delete(tileOf[j], j);
-      px[bi] += px[j];
-      py[bi] += py[j];
-      pz[bi] += pz[j];
-      E[bi] += E[j];
-      members[bi] = members[bi].concat(members[j]);
+      pj.merge(bi, j);
       alive[j] = 0;
       left--;
-      setKin(bi);
       tileOf[bi] = tileIndex(bi);
       tiles.add(tileOf[bi], bi);
       findAndPush(bi);
@@ -196,8 +308,8 @@ export function antiKt(parts: readonly Constituent[], R: number, ptMin: number):
           if (i === bi) continue;
           if (nn[i] === j || nn[i] === bi) findAndPush(i);
           else {
-            const d = dist(i, bi);
-            if (d < nnDist[i]) {
+            const d = pj.dist(i, bi);
+            if (d < nnDist[i] || (d === nnDist[i] && bi < nn[i])) {
               nnDist[i] = d;
               nn[i] = bi;
               push(i);
@@ -207,5 +319,5 @@ export function antiKt(parts: readonly Constituent[], R: number, ptMin: number):
       }
     }
   }
-  return jets.sort((a, b) => b.pt - a.pt);
+  return jets;
 }
