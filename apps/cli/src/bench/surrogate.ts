@@ -1,5 +1,5 @@
 import { InputError, createRng } from '@sigmap/contracts';
-import { type EventRecord, JsShowerEngine, type ShowerEngine, fragmentAll, fullDetector, getFamily, simulatePoint } from '@sigmap/physics';
+import { DEFAULT_EVENTS, type EventRecord, JsShowerEngine, type ShowerEngine, fragmentAll, fullDetector, getFamily, simulatePoint } from '@sigmap/physics';
 import {
   DEFAULT_POLICY,
   TfShowerEngine,
@@ -16,7 +16,7 @@ import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
 
-const USAGE = `usage: sigmap bench surrogate [--family x0-e-e] [--search ID] [--events 400] [--repeat 3] [--engine tf|js] [--grid N] [--mass LO:HI] [--coupling LO:HI] [--json FILE]
+const USAGE = `usage: sigmap bench surrogate [--family x0-e-e] [--search ID] [--events 2000, the default statistics of a point] [--repeat 3] [--engine tf|js] [--grid N] [--mass LO:HI] [--coupling LO:HI] [--json FILE]
 Throughput of the surrogate detector vs the \`full\` detector in one run on the same tfjs backend (events/s, seconds
 per model point, and the detector stage alone, each the median of --repeat timings after a warm-up; full's showers
 on the tfjs engine by default, as in sigmap simulate), then, with --grid N (N x N points; 0 to skip; default 5), a
@@ -67,7 +67,7 @@ export const bench: CliCommand = {
     const couplingRange = range('coupling', values.coupling);
     const family = values.family ?? 'x0-e-e';
     const search = values.search ?? searchesFor(family)[0];
-    const events = integerOption('events', values.events, 400, 10);
+    const events = integerOption('events', values.events, DEFAULT_EVENTS, 10);
     const repeat = integerOption('repeat', values.repeat, 3, 1);
     const grid = integerOption('grid', values.grid, 5, 0);
     const backend = await ensureBackend();
