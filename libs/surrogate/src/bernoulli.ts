@@ -5,7 +5,7 @@
  * two-sample classifier test (validate.ts).
  */
 import { createRng, type Rng } from '@sigmap/contracts';
-import { Mlp, type MlpState, type Scaler, fitScaler, permutation } from './mlp';
+import { Mlp, type MlpState, type Scaler, fitScaler, minimiseOverMinibatches } from './mlp';
 import { scaleTo } from './iqn';
 import { tf, tidyValues } from './tf';
 
@@ -56,31 +56,17 @@ export class Bernoulli {
     if (n === 0 || y.length !== n) throw new Error('Bernoulli training needs equal, non-empty inputs and labels');
     const d = this.d;
     const xs = scaleTo(inputs, this.scaler);
-    const rng = createRng(o.seed ^ 0x2b2b);
-    const opt = tf.train.adam(o.learningRate);
-    const B = Math.min(o.batch, n);
-    let order = permutation(n, rng);
-    let cursor = 0;
-    const recent: number[] = [];
-    for (let step = 0; step < o.steps; step++) {
+    this.loss = await minimiseOverMinibatches(n, o, createRng(o.seed ^ 0x2b2b), (B) => {
       const xb = new Float32Array(B * d);
       const yb = new Float32Array(B);
-      for (let b = 0; b < B; b++) {
-        if (cursor >= n) {
-          order = permutation(n, rng);
-          cursor = 0;
-        }
-        const i = order[cursor++];
-        xb.set(xs.subarray(i * d, (i + 1) * d), b * d);
-        yb[b] = y[i];
-      }
-      const lossT = opt.minimize(() => tf.losses.sigmoidCrossEntropy(tf.tensor2d(yb, [B, 1]), this.net.apply(tf.tensor2d(xb, [B, d]))) as tf.Scalar, true);
-      recent.push((await lossT!.data())[0]);
-      lossT!.dispose();
-      if (recent.length > 50) recent.shift();
-    }
-    opt.dispose();
-    this.loss = recent.reduce((a, b) => a + b, 0) / recent.length;
+      return {
+        pick: (b, i) => {
+          xb.set(xs.subarray(i * d, (i + 1) * d), b * d);
+          yb[b] = y[i];
+        },
+        loss: () => tf.losses.sigmoidCrossEntropy(tf.tensor2d(yb, [B, 1]), this.net.apply(tf.tensor2d(xb, [B, d]))) as tf.Scalar,
+      };
+    });
     return this.loss;
   }
 

@@ -7,7 +7,7 @@
  * Inputs are standardised; masks alternate so every coordinate is transformed by several layers.
  */
 import { createRng, normal, type Rng } from '@sigmap/contracts';
-import { Mlp, type MlpState, type Scaler, fitScaler, permutation } from './mlp';
+import { Mlp, type MlpState, type Scaler, fitScaler, minimiseOverMinibatches } from './mlp';
 import { scaleTo } from './iqn';
 import { tf, tidyValues } from './tf';
 
@@ -108,33 +108,23 @@ export class Flow {
     const { dc, dx } = this;
     const c = scaleTo(cond, this.cScaler);
     const xs = scaleTo(x, this.xScaler);
-    const rng = createRng(o.seed ^ 0x51f1);
-    const opt = tf.train.adam(o.learningRate);
-    const B = Math.min(o.batch, n);
-    let order = permutation(n, rng);
-    let cursor = 0;
-    const recent: number[] = [];
-    for (let step = 0; step < o.steps; step++) {
-      const cb = new Float32Array(B * dc);
-      const xb = new Float32Array(B * dx);
-      for (let b = 0; b < B; b++) {
-        if (cursor >= n) {
-          order = permutation(n, rng);
-          cursor = 0;
-        }
-        const i = order[cursor++];
-        cb.set(c.subarray(i * dc, (i + 1) * dc), b * dc);
-        xb.set(xs.subarray(i * dx, (i + 1) * dx), b * dx);
-      }
-      const lossT = opt.minimize(() => this.nll(tf.tensor2d(xb, [B, dx]), tf.tensor2d(cb, [B, dc])), true);
-      const lv = (await lossT!.data())[0];
-      lossT!.dispose();
-      recent.push(lv);
-      if (recent.length > 50) recent.shift();
-      if (progress && step % 100 === 99) progress(step + 1, lv);
-    }
-    opt.dispose();
-    this.loss = recent.reduce((a, b) => a + b, 0) / recent.length;
+    this.loss = await minimiseOverMinibatches(
+      n,
+      o,
+      createRng(o.seed ^ 0x51f1),
+      (B) => {
+        const cb = new Float32Array(B * dc);
+        const xb = new Float32Array(B * dx);
+        return {
+          pick: (b, i) => {
+            cb.set(c.subarray(i * dc, (i + 1) * dc), b * dc);
+            xb.set(xs.subarray(i * dx, (i + 1) * dx), b * dx);
+          },
+          loss: () => this.nll(tf.tensor2d(xb, [B, dx]), tf.tensor2d(cb, [B, dc])),
+        };
+      },
+      progress,
+    );
     return this.loss;
   }
 

@@ -13,7 +13,7 @@
  * Inputs and targets are standardised; the feature index k is one-hot; x_j for j >= k are masked to 0.
  */
 import { createRng, type Rng } from '@sigmap/contracts';
-import { Mlp, type MlpState, type Scaler, fitScaler, permutation } from './mlp';
+import { Mlp, type MlpState, type Scaler, fitScaler, minimiseOverMinibatches } from './mlp';
 import { tf, tidyValues } from './tf';
 
 export interface IqnOptions {
@@ -83,50 +83,41 @@ export class Iqn {
     const c = scaleTo(cond, this.cScaler);
     const xs = scaleTo(x, this.xScaler);
     const rng = createRng(o.seed ^ 0x9e37);
-    const opt = tf.train.adam(o.learningRate);
-    const B = Math.min(o.batch, n);
-    const rows = B * dx;
     const width = this.inputSize;
-    let order = permutation(n, rng);
-    let cursor = 0;
-    const recent: number[] = [];
-    for (let step = 0; step < o.steps; step++) {
-      const inp = new Float32Array(2 * rows * width);
-      const y = new Float32Array(rows);
-      const taus = new Float32Array(rows);
-      for (let b = 0; b < B; b++) {
-        if (cursor >= n) {
-          order = permutation(n, rng);
-          cursor = 0;
-        }
-        const i = order[cursor++];
-        for (let k = 0; k < dx; k++) {
-          const r = b * dx + k;
-          const tau = rng.uniform();
-          taus[r] = tau;
-          y[r] = xs[i * dx + k];
-          this.fillRow(inp, r * width, c, i * dc, xs, i * dx, k, tau);
-          this.fillRow(inp, (rows + r) * width, c, i * dc, xs, i * dx, k, Math.min(1, tau + MONO_DELTA));
-        }
-      }
-      const lossT = opt.minimize(() => {
-        const all = this.net.apply(tf.tensor2d(inp, [2 * rows, width]));
-        const q = all.slice([0, 0], [rows, 1]).reshape([rows]);
-        const q2 = all.slice([rows, 0], [rows, 1]).reshape([rows]);
-        const t = tf.tensor1d(taus);
-        const u = tf.sub(tf.tensor1d(y), q);
-        const pinball = tf.mean(tf.maximum(tf.mul(t, u), tf.mul(tf.sub(t, 1), u)));
-        const mono = tf.mean(tf.relu(tf.sub(q, q2)));
-        return tf.add(pinball, tf.mul(o.monotonicity, mono)) as tf.Scalar;
-      }, true);
-      const lv = (await lossT!.data())[0];
-      lossT!.dispose();
-      recent.push(lv);
-      if (recent.length > 50) recent.shift();
-      if (progress && step % 100 === 99) progress(step + 1, lv);
-    }
-    opt.dispose();
-    this.loss = recent.reduce((a, b) => a + b, 0) / recent.length;
+    this.loss = await minimiseOverMinibatches(
+      n,
+      o,
+      rng,
+      (B) => {
+        const rows = B * dx;
+        const inp = new Float32Array(2 * rows * width);
+        const y = new Float32Array(rows);
+        const taus = new Float32Array(rows);
+        return {
+          pick: (b, i) => {
+            for (let k = 0; k < dx; k++) {
+              const r = b * dx + k;
+              const tau = rng.uniform();
+              taus[r] = tau;
+              y[r] = xs[i * dx + k];
+              this.fillRow(inp, r * width, c, i * dc, xs, i * dx, k, tau);
+              this.fillRow(inp, (rows + r) * width, c, i * dc, xs, i * dx, k, Math.min(1, tau + MONO_DELTA));
+            }
+          },
+          loss: () => {
+            const all = this.net.apply(tf.tensor2d(inp, [2 * rows, width]));
+            const q = all.slice([0, 0], [rows, 1]).reshape([rows]);
+            const q2 = all.slice([rows, 0], [rows, 1]).reshape([rows]);
+            const t = tf.tensor1d(taus);
+            const u = tf.sub(tf.tensor1d(y), q);
+            const pinball = tf.mean(tf.maximum(tf.mul(t, u), tf.mul(tf.sub(t, 1), u)));
+            const mono = tf.mean(tf.relu(tf.sub(q, q2)));
+            return tf.add(pinball, tf.mul(o.monotonicity, mono)) as tf.Scalar;
+          },
+        };
+      },
+      progress,
+    );
     return this.loss;
   }
 

@@ -107,3 +107,50 @@ export function permutation(n: number, rng: Rng): Int32Array {
   }
   return p;
 }
+
+/** One optimiser step's minibatch: rows are picked into slots 0..B-1 in order, then its loss is minimised. */
+export interface Minibatch {
+  pick(slot: number, row: number): void;
+  loss(): tf.Scalar;
+}
+
+/**
+ * Adam over seeded minibatches of `rows` training rows, shared by every network here: each step makes a batch of
+ * B = min(batch, rows) slots (`batchOf(B)`), fills them from a random order of the rows (a new permutation drawn
+ * from `rng` whenever one is used up, mid-batch included, so callers may draw from `rng` in `pick` too), and
+ * minimises its loss. Returns the mean loss of the last 50 steps.
+ */
+export async function minimiseOverMinibatches(
+  rows: number,
+  o: { batch: number; steps: number; learningRate: number },
+  rng: Rng,
+  batchOf: (B: number) => Minibatch,
+  progress?: (step: number, loss: number) => void,
+): Promise<number> {
+  const opt = tf.train.adam(o.learningRate);
+  const B = Math.min(o.batch, rows);
+  let order = permutation(rows, rng);
+  let cursor = 0;
+  const recent: number[] = [];
+  try {
+    for (let step = 0; step < o.steps; step++) {
+      const batch = batchOf(B);
+      for (let b = 0; b < B; b++) {
+        if (cursor >= rows) {
+          order = permutation(rows, rng);
+          cursor = 0;
+        }
+        batch.pick(b, order[cursor++]);
+      }
+      const lossT = opt.minimize(() => batch.loss(), true)!;
+      const lv = (await lossT.data())[0];
+      lossT.dispose();
+      recent.push(lv);
+      if (recent.length > 50) recent.shift();
+      if (progress && step % 100 === 99) progress(step + 1, lv);
+    }
+  } finally {
+    opt.dispose();
+  }
+  return recent.reduce((a, b) => a + b, 0) / recent.length;
+}
