@@ -29,7 +29,7 @@ function fastjet(events: Constituent[][], R: number, ptMin: number): PeerJet[][]
 
 /** Visible final-state particles of generated, fragmented events (the inputs of truth jets). */
 const generatedInputs = (family: string, point: Record<string, number>, n: number, seed: number): Constituent[][] =>
-  generateEvents(family, point, n, seed).map((ev) => ev.particles.filter((q) => q.final && !['nu', 'lsp', '_system'].includes(q.kind)).map((q) => q.p));
+  generateEvents(family, point, n, seed).map((ev) => ev.visibleFinals().map((q) => q.p));
 
 const canonical = (j: ReturnType<typeof antiKt>[number]) => ({ ...j, constituents: [...j.constituents].sort((a, b) => a - b) });
 

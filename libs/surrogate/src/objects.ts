@@ -65,7 +65,7 @@ export function condVector(t: TruthObject): number[] {
 
 /** Truth objects of every type in one generated (fragmented) event. */
 export function truthObjects(ev: EventRecord): Record<ObjectType, TruthObject[]> {
-  const finals = ev.particles.filter((p) => p.final && p.kind !== 'nu' && p.kind !== 'lsp' && p.kind !== '_system');
+  const finals = ev.visibleFinals();
   const out: Record<ObjectType, TruthObject[]> = { electron: [], muon: [], photon: [], jet: [] };
   const mk = (object: ObjectType, p: Particle, label = ''): TruthObject => ({ object, pt: pt(p.p), eta: eta(p.p), phi: phi(p.p), m: 0, charge: p.charge, label, px: p.p.px, py: p.p.py });
   const jetInputs: Particle[] = [];

@@ -1,8 +1,8 @@
 /**
  * `surrogate` fidelity: the same chain as physics' simulatePoint (generate -> SM decays -> fragmentation -> detector ->
  * search selection -> histogram scaled by sigma x L / N) with the detector replaced by each ensemble member of the
- * trained surrogates in turn, on the same generated events (the same events as physics' for the same seed). The yields reported are the ensemble mean; the per-bin
- * epistemic uncertainty is the ensemble spread of productionSpread (the standard deviation sigma_k = sqrt(sum_m (y_mk -
+ * trained surrogates in turn, on the same generated events (the same events as physics' for the same seed). The yields
+ * reported are the ensemble mean; the per-bin epistemic uncertainty is the ensemble spread of productionSpread (the standard deviation sigma_k = sqrt(sum_m (y_mk -
  * ybar_k)^2 / (M - 1)) combined with the detector-level variance of the members' event placements, floored at one
  * event's yield where the mean is positive), times the models' split-conformal calibration scale (validate.ts, 4.;
  * the largest over the object types in use), so that it covers the surrogate's real yield error at the calibrated

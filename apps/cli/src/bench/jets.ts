@@ -45,7 +45,7 @@ function timeFastjet(python: string, events: Constituent[][], repeat: number): {
 }
 
 const generated = (family: string, point: Record<string, number>, n: number): Constituent[][] =>
-  generateEvents(family, point, n, 5).map((ev) => ev.particles.filter((q) => q.final && !['nu', 'lsp', '_system'].includes(q.kind)).map((q) => q.p));
+  generateEvents(family, point, n, 5).map((ev) => ev.visibleFinals().map((q) => q.p));
 
 export const bench: CliCommand = {
   summary: 'anti-kT clustering: plain vs tiled strategy vs FastJet 3.5 (Python bindings), microseconds per event',

@@ -1,5 +1,5 @@
-import { InputError, createRng } from '@sigmap/contracts';
-import { DEFAULT_EVENTS, type EventRecord, JsShowerEngine, type ShowerEngine, fragmentAll, fullDetector, getFamily, simulatePoint } from '@sigmap/physics';
+import { InputError } from '@sigmap/contracts';
+import { DEFAULT_EVENTS, JsShowerEngine, type ShowerEngine, fullDetector, generatedBatches, getFamily, simulatePoint } from '@sigmap/physics';
 import {
   DEFAULT_POLICY,
   TfShowerEngine,
@@ -95,16 +95,7 @@ export const bench: CliCommand = {
     const { seconds: tSurr, value: surr } = await timed(() => simulateWithSurrogate({ family, point, search, events, seed: 11, models: set, backend, epistemicScale }, ids));
     // 2. Detector stage alone on the same generated events (generation + fragmentation excluded, it is shared).
     const ctx = fam.prepare(point);
-    const { seconds: tGen, value: evs } = await timed(() => {
-      const rng = createRng(5);
-      const out: EventRecord[] = [];
-      for (let i = 0; i < events; i++) {
-        const ev = fam.generate(point, rng, ctx);
-        fragmentAll(ev, rng);
-        out.push(ev);
-      }
-      return out;
-    });
+    const { seconds: tGen, value: evs } = await timed(() => [...generatedBatches(fam, point, ctx, events, 5)].flatMap((b) => b.events));
     const { seconds: tFullDet } = await timed(() => fullDetector(evs, { engine, seed: 3 }));
     const { seconds: tTruth, value: truth } = await timed(() => evs.map((ev) => ({ ...truthEvent(ev), weight: ev.weight })));
     const one = Object.fromEntries(Object.entries(set).map(([o, ms]) => [o, ms![0]]));

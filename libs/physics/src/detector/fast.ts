@@ -5,7 +5,7 @@
  * reconstructed objects and the unclustered visible particles.
  */
 import { type Rng, normal } from '@sigmap/contracts';
-import { EventRecord, INVISIBLE } from '../generator/event';
+import { EventRecord } from '../generator/event';
 import { type P4, deltaR, eta, phi, pt } from '../generator/vec';
 import { DESIGN, relResolution } from './design';
 import { antiKt } from './jets';
@@ -20,7 +20,7 @@ const obj = (p: P4, charge: number): RecoObject => ({ p, pt: pt(p), eta: eta(p),
 const isPrompt = (label?: string) => label === undefined || label === 'fromTau' || label === 'fromTop';
 
 export function fastDetector(ev: EventRecord, rng: Rng): RecoEvent {
-  const finals = ev.finals().filter((p) => !INVISIBLE.has(p.kind) && p.kind !== '_system');
+  const finals = ev.visibleFinals();
   const truth = truthInfo(ev);
   const electrons: RecoObject[] = [];
   const photons: RecoObject[] = [];

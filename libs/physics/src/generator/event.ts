@@ -39,6 +39,11 @@ export class EventRecord {
     return this.particles.filter((p) => p.final);
   }
 
+  /** Final-state particles a detector can see: not neutrinos or LSPs, not the bookkeeping '_system' entry. */
+  visibleFinals(): Particle[] {
+    return this.particles.filter((p) => p.final && !INVISIBLE.has(p.kind) && p.kind !== '_system');
+  }
+
   daughters(i: number): number[] {
     const out: number[] = [];
     this.particles.forEach((p, j) => {

@@ -18,7 +18,7 @@
  *  - MET: minus the vector sum of all towers and muons.
  */
 import { createRng, normal, type Rng } from '@sigmap/contracts';
-import { type EventRecord, INVISIBLE, type Particle } from '../../generator/event';
+import type { EventRecord, Particle } from '../../generator/event';
 import { type P4, deltaR, eta, fromPtEtaPhiM, phi, pt } from '../../generator/vec';
 import { DESIGN } from '../design';
 import { antiKt } from '../jets';
@@ -127,7 +127,7 @@ export function showerInputs(finals: readonly Particle[]): { E: number; eta: num
 
 /** Simulates and reconstructs a batch of events; all their showers go to the engine in one call. */
 export async function fullDetector(events: readonly EventRecord[], opts: FullOptions): Promise<RecoEvent[]> {
-  const finalsPer = events.map((ev) => ev.finals().filter((p) => !INVISIBLE.has(p.kind) && p.kind !== '_system'));
+  const finalsPer = events.map((ev) => ev.visibleFinals());
   const items: { E: number; eta: number; phi: number; kind: ShowerKind }[] = [];
   const owner: number[] = [];
   finalsPer.forEach((fs, e) => {
