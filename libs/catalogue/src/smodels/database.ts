@@ -1,55 +1,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { InputError } from '@sigmap/contracts';
-import { isQuantity, massGeV, parseValue, xsecPb, type Value } from './values';
+import { parseInfoFile } from './infoFile';
+import { parseValue, xsecPb } from './values';
+export * from './infoFile';
+import { parseTxNameFile, type SmodelsTxName } from './txname';
+export * from './txname';
 
 /**
  * Reader for the SModelS text database (one experimental result = one folder with `globalInfo.txt` and one
  * folder per dataset holding `dataInfo.txt` and one `<TxName>.txt` per simplified model), as documented in
  * SModelS docs/manual/source/DatabaseStructure.rst. Numbers come out in GeV (masses), pb (cross sections) and fb^-1.
  */
-
-/** `key: value` fields of a database text file; continuation lines are joined, `#` lines are comments. */
-export function parseInfoFile(text: string, source: string): Map<string, string> {
-  const fields = new Map<string, string>();
-  let key: string | undefined;
-  const lines = text.split(/\r?\n/);
-  for (let ln = 0; ln < lines.length; ln++) {
-    const line = lines[ln];
-    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*:(.*)$/.exec(line);
-    if (m) {
-      key = m[1];
-      fields.set(key, m[2].trim());
-    } else if (key !== undefined) {
-      fields.set(key, `${fields.get(key)}\n${line}`);
-    } else {
-      throw new InputError(`${source}:${ln + 1}`, `expected 'key: value', got '${line.slice(0, 60)}'`);
-    }
-  }
-  return fields;
-}
-
-export interface SmodelsGrid {
-  /** Masses per branch of every point (e.g. [2, 2] for [[m1, m2], [m1, m2]]). */
-  shape: number[];
-  /** Flattened masses (GeV) of each grid point, in file order. */
-  points: number[][];
-  /** Upper limits in pb, or efficiencies (unitless). */
-  values: number[];
-}
-
-export interface SmodelsTxName {
-  txName: string;
-  file: string;
-  dataType: 'upperLimit' | 'efficiencyMap';
-  constraint?: string;
-  condition?: string;
-  axes?: string;
-  susyProcess?: string;
-  observed: SmodelsGrid;
-  expected?: SmodelsGrid;
-}
 
 export interface SmodelsDataset {
   dataId: string | null;
@@ -84,43 +46,6 @@ export interface SmodelsResult {
   files: string[];
 }
 
-/** Parse one txname grid (`upperLimits`, `expectedUpperLimits` or `efficiencyMap`). */
-export function parseGrid(text: string, kind: 'upperLimit' | 'efficiencyMap', field: string): SmodelsGrid {
-  const v = parseValue(text, field);
-  if (isQuantity(v)) throw new InputError(field, 'expected a list of [masses, value] points');
-  if (v.length === 0) throw new InputError(field, 'the grid has no points');
-  const points: number[][] = [];
-  const values: number[] = [];
-  let shape: number[] | undefined;
-  v.forEach((pt, k) => {
-    const where = `${field}[${k}]`;
-    if (isQuantity(pt) || pt.length !== 2 || isQuantity(pt[0])) throw new InputError(where, 'expected [[branch masses...], value]');
-    const branches = pt[0] as Value[];
-    const s = branches.map((b, j) => {
-      if (isQuantity(b)) throw new InputError(`${where}[0][${j}]`, 'a branch must be a list of masses');
-      for (const m of b) if (!isQuantity(m)) throw new InputError(`${where}[0][${j}]`, 'width tuples (mass, width) are not supported; masses only');
-      return b.length;
-    });
-    if (!shape) shape = s;
-    else if (s.length !== shape.length || s.some((x, j) => x !== shape![j]))
-      throw new InputError(where, `ragged grid: point has branch lengths [${s}] but the first point has [${shape}]`);
-    const flat = branches.flatMap((b, j) => (b as Value[]).map((m, i) => massGeV(m, `${where}[0][${j}][${i}]`)));
-    const y = pt[1];
-    let value: number;
-    if (kind === 'upperLimit') value = xsecPb(y, `${where}[1]`);
-    else {
-      if (!isQuantity(y)) throw new InputError(`${where}[1]`, 'expected an efficiency, got a list');
-      if (y.unit) throw new InputError(`${where}[1]`, `an efficiency is unitless, got '*${y.unit}'`);
-      value = y.value;
-    }
-    if (!Number.isFinite(value) || value < 0) throw new InputError(`${where}[1]`, `value must be finite and >= 0, got ${value}`);
-    if (flat.some((m) => !Number.isFinite(m))) throw new InputError(where, 'masses must be finite');
-    points.push(flat);
-    values.push(value);
-  });
-  return { shape: shape!, points, values };
-}
-
 function num(fields: Map<string, string>, key: string, source: string): number | undefined {
   const raw = fields.get(key);
   if (raw === undefined || raw === 'None') return undefined;
@@ -133,23 +58,6 @@ function xsecField(fields: Map<string, string>, key: string, source: string): nu
   const raw = fields.get(key);
   if (raw === undefined || raw === 'None') return undefined;
   return xsecPb(parseValue(raw, `${source}:${key}`), `${source}:${key}`);
-}
-
-export function parseTxNameFile(text: string, file: string): SmodelsTxName | undefined {
-  const f = parseInfoFile(text, file);
-  const txName = f.get('txName');
-  if (!txName) return undefined;
-  const ul = f.get('upperLimits');
-  const em = f.get('efficiencyMap');
-  if (ul !== undefined && em !== undefined) throw new InputError(file, 'has both upperLimits and efficiencyMap');
-  if (ul === undefined && em === undefined) throw new InputError(file, 'has neither upperLimits nor efficiencyMap');
-  const dataType = ul !== undefined ? 'upperLimit' : 'efficiencyMap';
-  const observed = parseGrid((ul ?? em)!, dataType, `${file}:${ul !== undefined ? 'upperLimits' : 'efficiencyMap'}`);
-  const expText = f.get('expectedUpperLimits');
-  const expected = expText !== undefined && expText !== 'None' ? parseGrid(expText, 'upperLimit', `${file}:expectedUpperLimits`) : undefined;
-  if (expected && expected.shape.join() !== observed.shape.join())
-    throw new InputError(`${file}:expectedUpperLimits`, `branch lengths [${expected.shape}] differ from the observed map's [${observed.shape}]`);
-  return { txName, file, dataType, constraint: f.get('constraint'), condition: f.get('condition'), axes: f.get('axes'), susyProcess: f.get('susyProcess'), observed, expected };
 }
 
 function parseSqrts(raw: string | undefined, source: string): number {
