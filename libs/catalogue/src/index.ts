@@ -12,3 +12,5 @@ export * from './search/registry';
 export * from './search/bundled';
 export * from './search/pyhf';
 export * from './search/evaluate';
+export * from './smodels/databaseIndex';
+export * from './smodels/signatures';

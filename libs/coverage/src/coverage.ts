@@ -14,6 +14,8 @@ export interface CoverageInput {
   scans: readonly ScanEvidence[];
   /** Grid nodes per volume estimate (default 4096). */
   gridTarget?: number;
+  /** One line on what the published catalogue holds, carried into the summary. */
+  catalogue?: string;
 }
 
 interface PointCounts {
@@ -85,7 +87,7 @@ export function buildCoverage(input: CoverageInput): CoverageMap {
   };
 
   const cells: CoverageCell[] = allCells(extraComplex).map((ref) => {
-    const searches: SearchInCell[] = input.searches
+    const inCell: SearchInCell[] = input.searches
       .filter((s) => searchCells.get(s.id)!.includes(ref.key))
       .map((s) => {
         const c = counts.get(s.id);
@@ -97,12 +99,17 @@ export function buildCoverage(input: CoverageInput): CoverageMap {
           material: s.material,
           version: s.version,
           ...(s.sha ? { sha: s.sha } : {}),
+          layer: s.layer ?? 'lhc',
+          ...(s.title ? { title: s.title } : {}),
+          ...(s.arXiv ? { arXiv: s.arXiv } : {}),
           evaluatedPoints: c?.evaluated ?? 0,
           excludedPoints: c?.excluded ?? 0,
           scanIds: c ? [...c.scanIds].sort() : [],
         };
       });
-    const ids = new Set(searches.map((s) => s.id));
+    const searches = inCell.filter((s) => s.layer === 'lhc');
+    const ownSearches = inCell.filter((s) => s.layer === 'own');
+    const ids = new Set(inCell.map((s) => s.id));
     const famIds = new Set<string>();
     const brOf = new Map<string, number>();
     for (const [fid, list] of familyCells)
@@ -133,6 +140,7 @@ export function buildCoverage(input: CoverageInput): CoverageMap {
       label: ref.label,
       ...(ref.row !== undefined ? { row: ref.row, col: ref.col } : {}),
       searches,
+      ownSearches,
       families: families.map((f) => (Number.isNaN(f.br) ? { ...f, br: 0 } : f)),
       maxExcludedFraction: fr.length ? Math.max(...fr) : null,
       excludedPoints: searches.reduce((a, s) => a + s.excludedPoints, 0),
@@ -156,7 +164,9 @@ export function buildCoverage(input: CoverageInput): CoverageMap {
       covered: cells.length - empty.length,
       empty: empty.length,
       emptyCells: empty,
-      searches: input.searches.length,
+      searches: input.searches.filter((s) => (s.layer ?? 'lhc') === 'lhc').length,
+      ownSearches: input.searches.filter((s) => s.layer === 'own').length,
+      ...(input.catalogue ? { catalogue: input.catalogue } : {}),
       scans: input.scans.length,
       evaluations: [...counts.values()].reduce((a, c) => a + c.evaluated, 0),
       prior: PRIOR_STATEMENT,

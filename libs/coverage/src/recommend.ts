@@ -144,7 +144,7 @@ export function recommend(input: RecommendationInput): Recommendation[] {
       const explanation =
         `${cell.label} at ${edges[b]}-${edges[b + 1]} GeV: ${fams}. ` +
         (existing.length === 0
-          ? 'No search probes this signature yet, so any sensitivity is new.'
+          ? `No published analysis in the catalogue probes this signature${input.map.summary.catalogue ? ` (${input.map.summary.catalogue})` : ''}, so any sensitivity is new to it${cell.ownSearches.length ? `; sigmap's own simulated ${cell.ownSearches.map((s) => s.id).join(', ')} do not count as LHC coverage` : ''}.`
           : `Already probed by ${existing.join(', ')}; they leave this volume unexcluded, so a new search must be more sensitive (weight 1/${1 + existing.length}).`);
       out.push({
         cell: cell.key,

@@ -18,6 +18,14 @@ export interface SearchRecord {
   version: string;
   sha?: string;
   title?: string;
+  /**
+   * 'lhc' (default): a published analysis (the SModelS database, HEPData likelihoods); 'own': one of sigmap's own
+   * simulated searches, shown in its own layer and never counted as LHC coverage.
+   */
+  layer?: 'lhc' | 'own';
+  arXiv?: string;
+  /** The analysis a result belongs to (several database results can share one). */
+  analysis?: string;
 }
 
 /** One declared parameter of a model family. */
@@ -116,6 +124,9 @@ export interface SearchInCell {
   material: MaterialKind;
   version: string;
   sha?: string;
+  layer: 'lhc' | 'own';
+  title?: string;
+  arXiv?: string;
   /** Evaluated model points (over public scans) and how many it excluded: the pragmatic "excluded points per search". */
   evaluatedPoints: number;
   excludedPoints: number;
@@ -137,11 +148,15 @@ export interface CoverageCell {
   label: string;
   row?: number;
   col?: number;
+  /** Published analyses probing the cell (the LHC layer): what "covered" means. */
   searches: SearchInCell[];
+  /** sigmap's own simulated searches in the cell: a separate layer that never counts as coverage. */
+  ownSearches: SearchInCell[];
   families: FamilyInCell[];
   /** Largest excluded fraction over the families feeding the cell (null: no scan results). */
   maxExcludedFraction: number | null;
   excludedPoints: number;
+  /** No published analysis probes the cell (own searches do not count). */
   empty: boolean;
 }
 
@@ -154,6 +169,10 @@ export interface CoverageMap {
     empty: number;
     emptyCells: string[];
     searches: number;
+    /** Own (simulated) searches, not counted in `searches` nor in `covered`. */
+    ownSearches: number;
+    /** What the LHC layer is made of (e.g. 'SModelS database 3.0.0: 133 analyses; 3 bundled HEPData records'). */
+    catalogue?: string;
     scans: number;
     /** Distinct (model point, search) evaluations over the scans. */
     evaluations: number;

@@ -69,6 +69,11 @@ export const COMPLEX_CLASSES = [
   { id: 'electroweakino', label: 'chargino/neutralino -> W/Z/H + LSP' },
   { id: 'leptoquark', label: 'LQ LQ -> (l q)(l q) / (l q)(nu q)' },
   { id: 'lepton-met', label: "W' -> l nu (lepton + missing pT)" },
+  { id: 'squark', label: 'light squark -> q + LSP (and cascades)' },
+  { id: 'slepton', label: 'slepton -> l + LSP' },
+  { id: 'dark-matter', label: 'mediator -> invisible + ISR (mono-X)' },
+  { id: 'rpv', label: 'R-parity-violating decays (no LSP)' },
+  { id: 'long-lived', label: 'long-lived: displaced vertices, disappearing tracks, heavy stable charged' },
 ] as const;
 
 export interface SpinVerdict {

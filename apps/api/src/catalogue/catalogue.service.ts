@@ -17,6 +17,8 @@ export class CatalogueService implements OnModuleInit {
   private shipped: SearchRecord[] = [];
   private registered: (SearchRecord & { registeredBy: string })[] = [];
   private source = '';
+  /** What the published layer holds, for the coverage map's summary. */
+  catalogueLine = '';
   /** Bumped on every change; part of the coverage cache key. */
   version = 0;
 
@@ -26,9 +28,10 @@ export class CatalogueService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const { searches, source } = loadShippedCatalogue(this.options.home);
+    const { searches, source, catalogue } = loadShippedCatalogue(this.options.home);
     this.shipped = searches;
     this.source = source;
+    this.catalogueLine = catalogue;
     await this.store.sql.exec(`CREATE TABLE IF NOT EXISTS api_catalogue (
       search_id TEXT PRIMARY KEY,
       group_id TEXT NOT NULL,

@@ -4,7 +4,7 @@
  * {sqrtS, signatures: cell keys, material: full-likelihood | upper-limit-map | efficiency-map, version, sha}.
  */
 import { createHash } from 'node:crypto';
-import { loadCatalogue } from '@sigmap/catalogue';
+import { currentResults, loadCatalogue, resultCells, smodelsDatabase, type IndexedResult, type SmodelsDatabase } from '@sigmap/catalogue';
 import { cellOfSignature, parseCell, type SearchRecord } from '@sigmap/coverage';
 import { listFamilies, listOwnSearches, ownSearchesFor } from '@sigmap/physics';
 
@@ -61,6 +61,7 @@ export function ownSearchRecords(): SearchRecord[] {
     signatures: [...new Set(s.signatures.map((sig, i) => parseCell(sig, `${s.id}.signatures[${i}]`).key))],
     families: families.filter((f) => f.searches.has(s.id)).map((f) => f.id),
     material: 'full-likelihood',
+    layer: 'own' as const,
     version: s.inspiration.hepdata ?? `arXiv:${s.inspiration.arXiv}`,
     title: `${s.title} (sigmap own search after ${s.inspiration.experiment} ${s.inspiration.analysis})`,
   }));
@@ -70,12 +71,54 @@ export function ownSearchRecords(): SearchRecord[] {
  * The searches of the map: the catalogue library's bundled records, the user's registry (SIGMAP_HOME/catalogue.json)
  * and sigmap's own searches, as coverage records.
  */
-export function loadShippedCatalogue(home: string): { searches: SearchRecord[]; source: string } {
+export function loadShippedCatalogue(home: string): { searches: SearchRecord[]; source: string; catalogue: string } {
   const entries = loadCatalogue({ ...process.env, SIGMAP_HOME: home });
   const bundled = entries.filter((e) => e.source === 'bundled').length;
   const own = ownSearchRecords();
+  const db = smodelsDatabase();
+  const registered = entries.map((e) => fromCatalogueRecord(e.record));
+  const analyses = databaseSearchRecords(db, new Set(registered.map((r) => r.id)));
   return {
-    searches: [...entries.map((e) => fromCatalogueRecord(e.record)), ...own],
-    source: `@sigmap/catalogue: ${bundled} bundled, ${entries.length - bundled} from ${home}/catalogue.json; @sigmap/physics: ${own.length} own searches`,
+    searches: [...registered, ...analyses, ...own],
+    source: `@sigmap/catalogue: ${bundled} bundled, ${entries.length - bundled} from ${home}/catalogue.json, ${analyses.length} analyses of the SModelS database ${db.version} (${db.root}); @sigmap/physics: ${own.length} own searches (own layer, not LHC coverage)`,
+    catalogue: `SModelS database ${db.version}: ${analyses.length} current analyses, mostly SUSY with some resonance, mono-X and long-lived searches; plus ${registered.length} registered records with published likelihoods or maps`,
   };
+}
+
+const material = (r: IndexedResult) => (r.datasets.some((d) => d.dataType === 'efficiencyMap') ? (r.jsonFiles ? 'full-likelihood' : 'efficiency-map') : 'upper-limit-map');
+
+/**
+ * Every current (not superseded) analysis of the SModelS database as one LHC-layer record: its results' txnames placed
+ * in the signature matrix (catalogue's resultCells), experiment, sqrt(s), luminosity, arXiv. Ids already registered
+ * (bundled HEPData records of the same analysis) are left to those records.
+ */
+export function databaseSearchRecords(db: SmodelsDatabase, registered: ReadonlySet<string> = new Set()): SearchRecord[] {
+  const byAnalysis = new Map<string, IndexedResult[]>();
+  for (const r of currentResults(db)) byAnalysis.set(r.id, [...(byAnalysis.get(r.id) ?? []), r]);
+  const out: SearchRecord[] = [];
+  for (const [id, results] of [...byAnalysis].sort(([a], [b]) => a.localeCompare(b))) {
+    if (registered.has(id)) continue;
+    const keys = new Set<string>();
+    for (const r of results)
+      for (const c of resultCells(r).cells) keys.add(c.kind === 'pair' ? parseCell([...c.pair], `${r.path}`).key : `complex:${c.id}`);
+    if (keys.size === 0) continue;
+    const first = results[0];
+    const arXiv = first.metadata?.arXiv ?? /(\d{4}\.\d{4,5})/.exec(first.arxiv ?? '')?.[1];
+    const materials = [...new Set(results.map(material))].sort();
+    out.push({
+      id,
+      analysis: id,
+      experiment: first.experiment,
+      sqrtS: first.sqrtsTeV,
+      lumiFb: Math.max(...results.map((r) => r.lumiFb)),
+      signatures: [...keys].sort(),
+      families: [],
+      material: materials.join('+'),
+      version: `SModelS database ${db.version}: ${results.map((r) => r.path).join(', ')}`,
+      layer: 'lhc',
+      ...(arXiv ? { arXiv } : {}),
+      ...(first.metadata?.prettyName || first.prettyName ? { title: first.metadata?.prettyName ?? first.prettyName } : {}),
+    });
+  }
+  return out;
 }

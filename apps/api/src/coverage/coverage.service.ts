@@ -52,7 +52,7 @@ export class CoverageService implements OnApplicationBootstrap {
 
   private async build(key: string): Promise<Built> {
     const t0 = process.hrtime.bigint();
-    const { map, recommendations, scans } = await coverageFromStore(this.store, this.catalogue.list(), this.families.list());
+    const { map, recommendations, scans } = await coverageFromStore(this.store, this.catalogue.list(), this.families.list(), 100, this.catalogue.catalogueLine);
     const buildMs = Number(process.hrtime.bigint() - t0) / 1e6;
     this.logger.log(`coverage map rebuilt: ${map.summary.covered} covered / ${map.summary.empty} empty cells, ${scans.length} public scans, ${buildMs.toFixed(0)} ms`);
     const builtAt = new Date().toISOString();

@@ -122,11 +122,11 @@ export interface CoverageReport {
 }
 
 /** Map + ranking from the store's public scans, a catalogue and the families. */
-export async function coverageFromStore(store: Store, searches: readonly SearchRecord[], families: readonly FamilyInfo[], limit = 100): Promise<CoverageReport> {
+export async function coverageFromStore(store: Store, searches: readonly SearchRecord[], families: readonly FamilyInfo[], limit = 100, catalogue?: string): Promise<CoverageReport> {
   await ensureAccessTable(store);
   const scans = await loadEvidence(store, await publicScanIds(store), searches);
   const notes = resolveFamilies(scans, searches, families);
-  const map = buildCoverage({ searches, families, scans });
+  const map = buildCoverage({ searches, families, scans, catalogue });
   map.warnings.unshift(...notes);
   return { map, recommendations: recommend({ map, searches, families, scans, limit }), scans };
 }

@@ -14,12 +14,15 @@ const USAGE = `usage: sigmap coverage [--json] [--svg FILE] [--top N] [--url URL
 Prints the signature-coverage map: the 10x10 matrix of SM-object pairs plus the complex rows (number of searches per
 cell, '.' = no search), each family's excluded fraction of its parameter volume (uniform prior in the declared
 scales, over its allowed region) and mass reach, and the top next-best-search recommendations.
-Sources: the catalogue (bundled + SIGMAP_HOME/catalogue.json), @sigmap/physics families, and the PUBLIC scans in
+Sources: the published catalogue (every current analysis of the SModelS database, SIGMAP_SMODELS_DB or the shipped
+v3.0.0; bundled HEPData records; SIGMAP_HOME/catalogue.json), sigmap's own simulated searches as a separate layer
+that never counts as coverage, @sigmap/physics families, and the PUBLIC scans in
 the store (PGlite under SIGMAP_HOME, or DATABASE_URL). With --url, reads a running API (sigmap serve) instead:
 use it while a server holds the embedded PGlite store (one process at a time).
   --json       the full map (cells, searches, families, provenance) and the recommendations as JSON
   --svg FILE   draw the heat map to FILE (SVG)
-  --top N      recommendations to show (default 5)`;
+  --top N      recommendations to show (default 5)
+  --cell KEY   list every analysis of one cell ('t-t', 'complex:stop') with experiment, sqrt(s), luminosity, arXiv`;
 
 function matrixText(map: CoverageMap): string {
   const w = 6;
@@ -59,7 +62,7 @@ export const command: CliCommand = {
   summary: 'print or draw the signature-coverage map and the next-best-search ranking',
   usage: USAGE,
   async run(argv) {
-    const { values } = parseCli(argv, { json: { type: 'boolean' }, svg: { type: 'string' }, top: { type: 'string' }, url: { type: 'string' } }, false);
+    const { values } = parseCli(argv, { json: { type: 'boolean' }, svg: { type: 'string' }, top: { type: 'string' }, url: { type: 'string' }, cell: { type: 'string' } }, false);
     const top = integerOption('top', values.top, 5);
     let map: CoverageMap;
     let recommendations: Recommendation[];
@@ -68,7 +71,8 @@ export const command: CliCommand = {
       const home = resolve(process.env.SIGMAP_HOME ?? '.sigmap');
       const store = await openStore({ url: process.env.DATABASE_URL || undefined, dataDir: `${home}/store` });
       try {
-        ({ map, recommendations } = await coverageFromStore(store, loadShippedCatalogue(home).searches, loadFamilies().families));
+        const shipped = loadShippedCatalogue(home);
+        ({ map, recommendations } = await coverageFromStore(store, shipped.searches, loadFamilies().families, 100, shipped.catalogue));
       } finally {
         await store.close();
       }
@@ -86,6 +90,17 @@ export const command: CliCommand = {
     const s = map.summary;
     process.stdout.write(`signature coverage: ${s.covered} covered / ${s.empty} empty of ${s.cells} cells; ${s.searches} searches; ${s.scans} public scans, ${s.evaluations} evaluations\nprior: ${s.prior}\n\n`);
     process.stdout.write(matrixText(map) + '\n');
+    const cite = (x: { id: string; experiment: string; sqrtS: number; lumiFb: number; arXiv?: string }) => `${x.id} (${x.experiment}, ${x.sqrtS} TeV, ${x.lumiFb}/fb${x.arXiv ? `, arXiv:${x.arXiv}` : ''})`;
+    const shown = values.cell ? map.cells.filter((c) => c.key === values.cell) : map.cells.filter((c) => !c.empty);
+    if (values.cell && shown.length === 0) throw new InputError('--cell', `unknown cell '${values.cell}' (keys like 't-t' or 'complex:stop')`);
+    process.stdout.write(values.cell ? '' : 'searched cells (published analyses; --cell KEY lists all of one cell):\n');
+    for (const c of shown) {
+      const list = values.cell ? c.searches : c.searches.slice(0, 3);
+      process.stdout.write(`  ${c.key} (${c.label}): ${c.searches.length} analyses${list.length ? `: ${list.map(cite).join('; ')}${c.searches.length > list.length ? '; ...' : ''}` : ''}\n`);
+      if (c.ownSearches.length) process.stdout.write(`    own simulated layer (not LHC coverage): ${c.ownSearches.map((x) => x.id).join(', ')}\n`);
+    }
+    if (s.catalogue) process.stdout.write(`catalogue: ${s.catalogue}\n`);
+    process.stdout.write('\n');
     const fams = map.families.filter((f) => f.excluded);
     if (fams.length)
       process.stdout.write(

@@ -59,15 +59,19 @@ describe('efficiency-map search (ATLAS-SUSY-2018-31-eff, T6bbHH)', () => {
     expect(r.status).toBe('ok');
     const ok = r.regions!.filter((x) => x.status === 'ok' && x.rExp !== undefined);
     const best = ok.reduce((a, b) => (b.rExp! > a.rExp! ? b : a));
-    expect(r.selected).toBe(best.name);
+    // the pyhf SR combination is the verdict; the best single SR stays beside it
+    expect(r.bestSignalRegion!.name).toBe(best.name);
+    expect(r.selected).toMatch(/^signal regions combined in BkgOnly[ABC]\.json$/);
     expect(r.regions!.some((x) => x.name === 'SRC_incl')).toBe(false); // excluded inclusive region
     const ds = res.datasets.find((d) => d.dataId === best.name)!;
     const nsig = xsec.sigma(1300) * best.efficiency! * 1000 * 139;
     expect(best.nsignal).toBeCloseTo(nsig, 9);
-    expect(r.rObs).toBeCloseTo((xsec.sigma(1300) * best.efficiency!) / ds.upperLimitPb!, 12);
+    expect(r.bestSignalRegion!.rObs).toBeCloseTo((xsec.sigma(1300) * best.efficiency!) / ds.upperLimitPb!, 12);
     const lh = new CountingLikelihood({ observed: [ds.observedN!], backgrounds: [ds.expectedBG!], covariance: [[ds.bgError! ** 2]], nsignal: [nsig] });
-    expect(r.muUpObs).toBeCloseTo(upperLimitOnMu(lh)!, 10);
+    expect(r.bestSignalRegion!.muUpObs).toBeCloseTo(upperLimitOnMu(lh)!, 10);
+    expect(r.bestSignalRegion!.clsObs).toBeCloseTo(countingLimits(lh).clsObs!, 10);
     expect(r.excluded).toBe(r.clsObs! < 0.05);
+    expect(r.clsObs).toBe(r.srCombination!.clsObs);
   });
 
   it('signal-region yields from the efficiency maps match the ATLAS patch, and their pyhf combination its CLs', () => {

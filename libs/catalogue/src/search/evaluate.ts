@@ -47,6 +47,8 @@ export interface SearchLimit {
   regions?: RegionLimit[];
   /** Counting likelihood of the selected signal region (for combinations). */
   counting?: CountingData;
+  /** The best single signal region, when a combination replaced it in the top-level numbers. */
+  bestSignalRegion?: { name: string; clsObs?: number; clsExp?: number[]; muUpObs?: number; rObs?: number; rExp?: number };
   /** Signal regions combined in a published background-only workspace (best expected workspace). */
   srCombination?: { workspace: string; clsObs: number; clsExp: number[]; muUpObs?: number; muUpExp?: number[]; selection: string; workspaces: { workspace: string; clsObs: number; clsExp: number[] }[] };
 }
@@ -143,6 +145,20 @@ export function evaluateSearch(record: SearchRecord, fam: Family, point: Point, 
   }
   const out = evaluateEfficiencyMap(record, res, datasets, tmpl.txName, masses, xsecPb, base);
   if (out.status === 'ok' && m.pyhfWorkspaces && res.jsonFiles) out.srCombination = pyhfSrCombination(res, m.pyhfWorkspaces, out.regions!, root, opts);
+  if (out.srCombination) {
+    // SModelS: a combined-SR likelihood, where the result has one, replaces the best single SR in the verdict and r.
+    const c = out.srCombination;
+    out.bestSignalRegion = { name: out.selected!, clsObs: out.clsObs, clsExp: out.clsExp, muUpObs: out.muUpObs, rObs: out.rObs, rExp: out.rExp };
+    out.clsObs = c.clsObs;
+    out.clsExp = c.clsExp;
+    out.muUpObs = c.muUpObs;
+    out.muUpExp = c.muUpExp;
+    out.rObs = c.muUpObs ? 1 / c.muUpObs : undefined;
+    out.rExp = c.muUpExp ? 1 / c.muUpExp[Math.floor(c.muUpExp.length / 2)] : undefined;
+    out.excluded = c.clsObs < 0.05;
+    out.selected = `signal regions combined in ${c.workspace}`;
+    out.selection = `pyhf combination of the signal regions (${c.selection}); the best single SR is in bestSignalRegion`;
+  }
   return out;
 }
 
@@ -155,7 +171,8 @@ export function evaluateSearch(record: SearchRecord, fam: Family, point: Point, 
  */
 function pyhfSrCombination(res: SmodelsResult, sources: Record<string, { path: string; region?: string }>, regions: RegionLimit[], root: string, opts: EvaluateOptions): SearchLimit['srCombination'] {
   const nsig = new Map(regions.map((r) => [r.name, r.status === 'ok' ? r.nsignal ?? 0 : 0]));
-  const results: { workspace: string; clsObs: number; clsExp: number[]; muUpObs?: number; muUpExp?: number[] }[] = [];
+  const results: { workspace: string; clsObs: number; clsExp: number[]; muUpObs?: number; muUpExp?: number[]; bkg: unknown; ops: unknown[] }[] = [];
+  const settings = { normsysInterp: 'code4', histosysInterp: 'code4p', testStat: 'qtilde', calctype: 'asymptotics' } as const;
   for (const [file, mapping] of Object.entries(res.jsonFiles!)) {
     const src = sources[file];
     if (!src) continue;
@@ -167,7 +184,7 @@ function pyhfSrCombination(res: SmodelsResult, sources: Record<string, { path: s
     } else bkg = JSON.parse(readFileSync(materialPath(src.path, root), 'utf8'));
     const channels = (bkg as { channels: { name: string; samples: { data: number[] }[] }[] }).channels;
     const ops: unknown[] = [];
-    const byChannel = new Map<string, { bin: number; sr: string }[]>();
+    const byChannel = new Map<string, { bin: number; sr: string | null }[]>();
     for (const e of mapping) {
       if (!e.pyhf) throw new InputError(`${res.folder}:jsonFiles.${file}`, `no pyhf channel for ${e.smodels}`);
       const m = /^(.*?)(?:\[(\d+)\])?$/.exec(e.pyhf)!;
@@ -181,15 +198,18 @@ function pyhfSrCombination(res: SmodelsResult, sources: Record<string, { path: s
       const nbins = channels[i].samples[0].data.length;
       if (bins.length !== nbins) throw new InputError(`${res.folder}:jsonFiles.${file}`, `channel ${ch} has ${nbins} bins, the mapping names ${bins.length}`);
       const data = new Array<number>(nbins).fill(0);
-      for (const b of bins) data[b.bin] = nsig.get(b.sr) ?? 0;
+      for (const b of bins) data[b.bin] = b.sr === null ? 0 : nsig.get(b.sr) ?? 0;
       ops.push({ op: 'add', path: `/channels/${i}/samples/0`, value: { name: 'bsm', data, modifiers: [{ name: 'mu_SIG', type: 'normfactor', data: null }, { name: 'lumi', type: 'lumi', data: null }] } });
     }
-    const r = evaluatePatch(bkg, ops, { normsysInterp: 'code4', histosysInterp: 'code4p', testStat: 'qtilde', calctype: 'asymptotics' }, opts.upperLimit ?? false, `${file} + signal`);
-    results.push({ workspace: file, ...r });
+    const r = evaluatePatch(bkg, ops, settings, false, `${file} + signal`);
+    results.push({ workspace: file, ...r, bkg, ops });
   }
   if (results.length === 0) return undefined;
   const best = results.reduce((a, b) => (b.clsExp[2] < a.clsExp[2] ? b : a));
-  return { ...best, selection: 'workspace with the smallest median expected CLs', workspaces: results.map(({ workspace, clsObs, clsExp }) => ({ workspace, clsObs, clsExp })) };
+  // The upper limit only for the reported workspace (SModelS likewise): one without signal has none to give.
+  const { bkg, ops, ...reported } = best;
+  if (opts.upperLimit) Object.assign(reported, evaluatePatch(bkg, ops, settings, true, `${best.workspace} + signal`));
+  return { ...reported, selection: 'workspace with the smallest median expected CLs', workspaces: results.map(({ workspace, clsObs, clsExp }) => ({ workspace, clsObs, clsExp })) };
 }
 
 function selectBestExpected(results: RegionLimit[], handling: 'best-expected' | 'combine'): Partial<SearchLimit> {

@@ -7,11 +7,17 @@
  *  - 'scan': hypotests on a grid and linear interpolation of mu at CLs = 1 - cl (pyhf linear_grid_scan, numpy.interp on
  *    the reversed arrays).
  * Only the asymptotic calculator with q~_mu is used, as pyhf's default.
+ *
+ * The POI's upper bound: the fits behind q~_mu (arXiv:1007.1727 eq. 16) must never clamp mu_hat, nor be asked for a
+ * fixed mu outside the bound. When the free fit ends on the POI's upper bound, or the bracket must reach above it, the
+ * bound is widened (doubled until mu_hat is interior and the bracket fits) and every hypotest is recomputed on the
+ * widened model; the bound used is reported. pyhf instead refuses a scan past par_bounds.
  */
 import { InputError } from '@sigmap/contracts';
 import type { HistFactoryModel } from '../model/model';
 import { AsymptoticCalculator } from './asymptotics';
 import { checkHypotestInputs } from './hypotest';
+import { fit } from './mle';
 
 export interface UpperLimitOptions {
   cl?: number;
@@ -25,8 +31,19 @@ export interface UpperLimitOptions {
 export interface UpperLimitResult {
   muUpObs: number;
   muUpExp: number[];
-  /** All hypotests computed: mu, CLs_obs, CLs_exp[5]. */
+  /** All hypotests computed (on the final model): mu, CLs_obs, CLs_exp[5]. */
   evaluations: { mu: number; clsObs: number; clsExp: number[] }[];
+  /** The POI bounds the fits used (wider than the model's suggested bounds when the limit lies above them). */
+  poiBounds: [number, number];
+}
+
+/** The model with the POI's upper bound moved to `hi` (nothing else changes). */
+export function withPoiUpperBound(model: HistFactoryModel, hi: number): HistFactoryModel {
+  const poi = model.config.poiIndex;
+  const bounds = model.config.suggestedBounds.map((b, i) => (i === poi ? ([b[0], hi] as [number, number]) : b));
+  const widened = Object.create(model) as HistFactoryModel & { config: HistFactoryModel['config'] };
+  Object.defineProperty(widened, 'config', { value: { ...model.config, suggestedBounds: bounds }, enumerable: true });
+  return widened;
 }
 
 /** numpy.interp(x, xp, fp) for increasing xp (ends clamp to fp[0], fp[-1]). */
@@ -97,9 +114,21 @@ export function upperLimit(model: HistFactoryModel, data: ArrayLike<number>, opt
   if (!(cl > 0 && cl < 1)) throw new InputError('cl', `must be in (0, 1), got ${cl}`);
   checkHypotestInputs(model, { testStat: opts.testStat });
   const level = 1 - cl;
-  const calc = new AsymptoticCalculator(model, data, opts.testStat ?? 'qtilde');
+  const testStat = opts.testStat ?? 'qtilde';
+  const poi = model.config.poiIndex;
+  const [poiLo, poiHi] = model.config.suggestedBounds[poi];
+  let bound = poiHi;
+  let current = model;
+  let calc = new AsymptoticCalculator(current, data, testStat);
   const cache = new Map<number, number[]>();
   const evaluations: UpperLimitResult['evaluations'] = [];
+  const widenTo = (hi: number) => {
+    bound = hi;
+    current = withPoiUpperBound(model, hi);
+    calc = new AsymptoticCalculator(current, data, testStat);
+    cache.clear();
+    evaluations.length = 0;
+  };
   const at = (mu: number): number[] => {
     let v = cache.get(mu);
     if (!v) {
@@ -113,13 +142,21 @@ export function upperLimit(model: HistFactoryModel, data: ArrayLike<number>, opt
   if ((opts.method ?? (opts.scan ? 'scan' : 'root')) === 'scan') {
     const scan = opts.scan;
     if (!scan || scan.length < 2) throw new InputError('scan', 'give at least two POI values to scan');
+    const top = Math.max(...scan);
+    if (top > bound) widenTo(top);
     const results = scan.map(at);
     const limits = [0, 1, 2, 3, 4, 5].map((k) => interp(level, results.map((r) => r[k]).reverse(), scan.slice().reverse()));
-    return { muUpObs: limits[0], muUpExp: limits.slice(1), evaluations };
+    return { muUpObs: limits[0], muUpExp: limits.slice(1), evaluations, poiBounds: [poiLo, bound] };
   }
-  const [poiLo, poiHi] = model.config.suggestedBounds[model.config.poiIndex];
+  // mu_hat on the upper bound: the likelihood wants a larger signal than the bound allows; widen until it is interior
+  for (let k = 0; ; k++) {
+    const free = fit(current, data);
+    if (!(free.pars[poi] >= bound * (1 - 1e-9) && bound > 0)) break;
+    if (k > 30) throw new InputError('upper-limit', `the best-fit POI stays on its upper bound up to ${bound}: no upper limit`);
+    widenTo(bound * 2);
+  }
   let lo = poiLo;
-  let hi = poiHi;
+  let hi = Math.min(poiHi, bound);
   for (let k = 0; at(lo).some((v) => v < level); k++) {
     if (k > 60 || lo === 0) throw new InputError('upper-limit', `CLs is below ${level} already at the POI lower bound ${lo}: no upper limit in range`);
     lo /= 2;
@@ -127,6 +164,11 @@ export function upperLimit(model: HistFactoryModel, data: ArrayLike<number>, opt
   for (let k = 0; at(hi).some((v) => v > level); k++) {
     if (k > 30) throw new InputError('upper-limit', `CLs stays above ${level} up to mu = ${hi}: no upper limit found`);
     hi *= 2;
+    if (hi > bound) {
+      // the bracket leaves the fits' POI range: recompute everything on a model whose bound covers it
+      widenTo(hi);
+      at(lo);
+    }
   }
   const xtol = opts.xtol ?? 2e-12;
   const rtol = opts.rtol ?? 1e-10;
@@ -147,5 +189,5 @@ export function upperLimit(model: HistFactoryModel, data: ArrayLike<number>, opt
   };
   const muUpObs = solve(0);
   const muUpExp = [1, 2, 3, 4, 5].map(solve);
-  return { muUpObs, muUpExp, evaluations };
+  return { muUpObs, muUpExp, evaluations, poiBounds: [poiLo, bound] };
 }
