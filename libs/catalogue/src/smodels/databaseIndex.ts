@@ -187,16 +187,18 @@ const loaded = new Map<string, SmodelsDatabase>();
  * The parsed database: from memory, else from the on-disk cache (`$SIGMAP_CACHE/smodels-index/<fingerprint>.v8`,
  * a V8 serialisation: a few seconds for the whole database), else parsed from the text files and cached.
  */
-export function smodelsDatabase(opts: { root?: string; env?: NodeJS.ProcessEnv; noCache?: boolean } = {}): SmodelsDatabase {
+export function smodelsDatabase(opts: { root?: string; env?: NodeJS.ProcessEnv; noCache?: boolean; revalidate?: boolean } = {}): SmodelsDatabase {
   const env = opts.env ?? process.env;
   const root = opts.root ? resolve(opts.root) : smodelsDatabaseRoot(env);
   const mem = loaded.get(root);
-  if (mem && !opts.noCache) return mem;
+  // the in-memory copy is trusted for the process's life unless asked to check the files again
+  if (mem && !opts.noCache && !opts.revalidate) return mem;
   const t0 = performance.now();
   const folders = resultFolders(root);
   if (folders.length === 0) throw new InputError(opts.root ? 'root' : 'SIGMAP_SMODELS_DB', `${root} holds no result folders (<sqrts>TeV/<experiment>/<analysis>/globalInfo.txt)`);
   const dir = join(sigmapCacheDir(env), 'smodels-index');
   const file = join(dir, `${fingerprint(root, folders)}.v8`);
+  if (mem && !opts.noCache && mem.cache.file === file) return mem;
   let db: SmodelsDatabase | undefined;
   if (!opts.noCache && existsSync(file)) {
     try {

@@ -28,7 +28,7 @@ const SBOTTOM = /^(T2bb|T6bbHH|T6ttWW|T6ttWWoff|T6ttoffWW)$/;
 /** The decay products of the resonance of a TRV / TRS constraint (`(Zprime(1) > b(2),b(3))`), as labels. */
 function resonanceProducts(constraint: string | undefined): string[] | undefined {
   if (!constraint) return undefined;
-  const m = /\(\s*[A-Za-z_+-]+\(1\)\s*>\s*([^)]*(?:\(\d+\)[^)]*)*)\)/.exec(constraint);
+  const m = /\(\s*[A-Za-z_][A-Za-z0-9_+-]*\(1\)\s*>\s*([^()]*(?:\(\d+\)[^()]*)*)\)/.exec(constraint);
   if (!m) return undefined;
   return m[1]
     .split(',')
