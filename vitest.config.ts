@@ -9,6 +9,7 @@ const projects = [
   ['coverage', 'libs/coverage'],
   ['catalogue', 'libs/catalogue'],
   ['surrogate', 'libs/surrogate'],
+  ['generators', 'libs/generators'],
   ['store', 'libs/store'],
   ['workflows', 'workflows'],
   ['cli', 'apps/cli'],

@@ -26,7 +26,9 @@ import {
 } from '@sigmap/contracts';
 import { createActiveLearner, type ActiveLearner, type LearnerConfig } from '@sigmap/gp';
 import type { Store } from '@sigmap/store';
-import { decideFidelity, trainSurrogate as trainSurrogateModels } from '@sigmap/surrogate';
+import { TfShowerEngine, decideFidelity, selectBackend, trainSurrogate as trainSurrogateModels } from '@sigmap/surrogate';
+import { type GeneratorProgress, simulateWithGenerator } from '@sigmap/generators';
+import type { ShowerEngine } from '@sigmap/physics';
 import { marchingSquares } from '@sigmap/workflows';
 import { FamilyRegistry, type FamilyAdapter, type PointLimit, type SearchYields } from './families';
 
@@ -174,6 +176,10 @@ export function createScanActivities(deps: ScanActivityDeps) {
     return pts.map((p) => ({ points: [p] }));
   }
 
+  let pythiaEngine: Promise<ShowerEngine> | null = null;
+  /** The tfjs shower engine for Pythia events at full fidelity, made on first use. */
+  const pythiaShower = () => (pythiaEngine ??= selectBackend().then((b) => new TfShowerEngine(b)));
+
   const inputError = (field: string, problem: string) => ApplicationFailure.nonRetryable(`${field}: ${problem}`, 'InputError');
 
   /** The yields `simulate` stored for one search of a simulated point (key input.yieldsKey). */
@@ -270,16 +276,41 @@ export function createScanActivities(deps: ScanActivityDeps) {
       if (!f.simulate) throw ApplicationFailure.nonRetryable(`fidelity: ${f.id} is not simulated (it supports ${f.fidelities.join(', ')}), not '${input.fidelity}'`, 'InputError');
       const key = pointKey(input.point);
       const ctx = Context.current();
-      const yields: Record<string, SearchYields> = { ...((ctx.info.heartbeatDetails as { yields?: Record<string, SearchYields> } | undefined)?.yields ?? {}) };
+      const beat = ctx.info.heartbeatDetails as { yields?: Record<string, SearchYields>; partial?: { search: string; progress: GeneratorProgress } } | undefined;
+      const yields: Record<string, SearchYields> = { ...(beat?.yields ?? {}) };
       const resumed = Object.keys(yields).length;
-      const details = { yields };
+      // the scan spec names the generator (workflows started before the field existed pass none)
+      const generator = input.generator ?? (await store.getScan(input.scanId))?.spec.generator ?? 'builtin';
+      const pythia = generator === 'pythia8' && (input.fidelity === 'full' || input.fidelity === 'fast');
+      const details: { yields: Record<string, SearchYields>; partial?: { search: string; progress: GeneratorProgress } } = { yields, partial: beat?.partial };
       ctx.heartbeat(details);
       // a full-fidelity search can take minutes: keep the heartbeat going between finished searches
       const ticker = setInterval(() => ctx.heartbeat(details), 5000);
       try {
         for (const search of input.searches) {
           if (yields[search]) continue;
-          yields[search] = await f.simulate(input.point, search, { fidelity: input.fidelity, events: input.events, seed: input.seed });
+          if (pythia) {
+            // Pythia batches heartbeat their progress: a retried attempt resumes at the next batch (same events)
+            const resume = details.partial?.search === search ? details.partial.progress : undefined;
+            const r = await simulateWithGenerator({
+              family: input.family,
+              point: input.point,
+              search,
+              events: input.events,
+              seed: input.seed,
+              fidelity: input.fidelity as 'full' | 'fast',
+              generator: 'pythia8',
+              showerEngine: input.fidelity === 'full' ? await pythiaShower() : undefined,
+              resume,
+              signal: ctx.cancellationSignal,
+              onBatch: (_d, _t, progress) => {
+                details.partial = { search, progress };
+                ctx.heartbeat(details);
+              },
+            });
+            yields[search] = { search, fidelity: input.fidelity, events: r.events, seed: r.seed, crossSectionPb: r.crossSectionPb, effAcc: r.effAcc, observable: r.observable, binEdges: r.binEdges, yields: r.yields, yieldErrors: r.yieldErrors, backend: `${r.backend}, ${r.generator}` };
+            details.partial = undefined;
+          } else yields[search] = await f.simulate(input.point, search, { fidelity: input.fidelity, events: input.events, seed: input.seed });
           ctx.heartbeat(details);
         }
       } catch (e) {
@@ -288,7 +319,7 @@ export function createScanActivities(deps: ScanActivityDeps) {
         clearInterval(ticker);
       }
       const backend = [...new Set(input.searches.map((s) => yields[s].backend))].join(', ');
-      deps.log?.(`simulate ${f.id} ${key} (${input.fidelity}, ${input.events} events, backend ${backend}): ${input.searches.length} searches${resumed ? `, ${resumed} resumed from the last heartbeat` : ''}`);
+      deps.log?.(`simulate ${f.id} ${key} (${input.fidelity}, ${generator}, ${input.events} events, backend ${backend}): ${input.searches.length} searches${resumed ? `, ${resumed} resumed from the last heartbeat` : ''}`);
       const stored = Object.fromEntries(input.searches.map((s) => [s, yields[s]]));
       return { yieldsKey: await store.putYields(input.scanId, key, input.fidelity, input.seed, stored), events: input.events, backend };
     },

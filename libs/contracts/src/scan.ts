@@ -63,7 +63,12 @@ export interface ScanSpec {
    */
   inFlightBatches?: number;
   seed: number;
+  /** Event generator of simulated fidelities (full, fast): 'builtin' (sigmap's two-body generator, default) or 'pythia8'. */
+  generator?: EventGenerator;
 }
+
+export type EventGenerator = 'builtin' | 'pythia8';
+export const EVENT_GENERATORS: readonly EventGenerator[] = ['builtin', 'pythia8'];
 
 export const FIDELITIES: readonly Fidelity[] = ['full', 'fast', 'surrogate', 'lookup'];
 
@@ -99,7 +104,7 @@ function str(obj: Record<string, unknown>, key: string, field: string, fallback?
   return v;
 }
 
-const KNOWN_KEYS = ['name', 'family', 'parameters', 'searches', 'fidelity', 'mode', 'batchSize', 'batch_size', 'budget', 'target', 'stopping', 'initialPoints', 'initial_points', 'roundsPerRun', 'rounds_per_run', 'inFlightBatches', 'in_flight_batches', 'seed'];
+const KNOWN_KEYS = ['name', 'family', 'parameters', 'searches', 'fidelity', 'mode', 'batchSize', 'batch_size', 'budget', 'target', 'stopping', 'initialPoints', 'initial_points', 'roundsPerRun', 'rounds_per_run', 'inFlightBatches', 'in_flight_batches', 'seed', 'generator'];
 
 /** Validates a parsed spec object. Field paths in errors are relative to the document root. */
 export function validateScanSpec(raw: unknown): ScanSpec {
@@ -172,7 +177,15 @@ export function validateScanSpec(raw: unknown): ScanSpec {
   const inFlightBatches = int(raw, pick('inFlightBatches', 'in_flight_batches'), 'spec', 1, 1);
   if (inFlightBatches > 16) throw new InputError('inFlightBatches', `must be <= 16, got ${inFlightBatches}`);
   const seed = int(raw, 'seed', 'spec', 1, 0);
-  return { name, family, parameters, searches: searches as string[], fidelity, mode, batchSize, budget, target, initialPoints, roundsPerRun, inFlightBatches, seed };
+  const out: ScanSpec = { name, family, parameters, searches: searches as string[], fidelity, mode, batchSize, budget, target, initialPoints, roundsPerRun, inFlightBatches, seed };
+  if (raw.generator !== undefined) {
+    const g = raw.generator as EventGenerator;
+    if (!EVENT_GENERATORS.includes(g)) throw new InputError('generator', `must be one of ${EVENT_GENERATORS.join(', ')}, got '${String(raw.generator)}'`);
+    const simulated = fidelity.default === 'full' || fidelity.default === 'fast' || fidelity.escalate !== undefined;
+    if (g === 'pythia8' && !simulated) throw new InputError('generator', `pythia8 generates for simulated fidelities (full, fast, or an escalation), not '${fidelity.default}'`);
+    out.generator = g;
+  }
+  return out;
 }
 
 /**
@@ -286,6 +299,8 @@ export interface SimulateInput {
   fidelity: Fidelity;
   events: number;
   seed: number;
+  /** The scan spec's generator (default builtin). */
+  generator?: EventGenerator;
 }
 
 export interface SimulateResult {

@@ -86,25 +86,59 @@ export function generateEvents(familyId: string, point: Partial<Point>, events: 
   return [...generatedBatches(family, p, family.prepare(p), events, seed)].flatMap((b) => b.events);
 }
 
-export async function simulatePoint(req: SimulateRequest): Promise<SimulateResult> {
-  if (!Number.isInteger(req.events) || req.events < 1) throw new InputError('events', `must be an integer >= 1, got ${req.events}`);
+/** Running sums of one search's selection over the events seen so far (resumable: plain numbers only). */
+export interface YieldTally {
+  /** Events (generated or read) accounted for so far. */
+  done: number;
+  sw: number[];
+  sw2: number[];
+  counts: number[];
+  selW: number;
+  selW2: number;
+}
+
+export const emptyTally = (bins: number): YieldTally => ({ done: 0, sw: new Array<number>(bins).fill(0), sw2: new Array<number>(bins).fill(0), counts: new Array<number>(bins).fill(0), selW: 0, selW2: 0 });
+
+/** A batch of events from any generator: `start` is its first event's index; `rng` drives the detector (else derived from the seed). */
+export interface EventBatch {
+  start: number;
+  events: EventRecord[];
+  rng?: Rng;
+}
+
+export interface SimulateEventsRequest {
+  search: string;
+  fidelity: DetectorFidelity;
+  seed: number;
+  /** Events the yields are normalised to (all batches of the run, including those in a resumed tally). */
+  events: number;
+  crossSectionPb: number;
+  /** Labels of the result: the family id (or the event source) and its point. */
+  family: string;
+  point: Point;
+  showerEngine?: ShowerEngine;
+  /** Sums of the batches already done (a resumed run); the batches given must be the ones after them. */
+  tally?: YieldTally;
+  /** Awaited after each batch with the events done so far and the tally (heartbeat details of a resumable run). */
+  onBatch?: (done: number, total: number, tally: YieldTally) => void | Promise<void>;
+}
+
+/**
+ * Detector + selection + histogram on events that come from anywhere (the built-in generator, Pythia, LHE or HepMC
+ * files): yields = sigma x L x sum(w) / N per bin. A batch without its own `rng` gets createRng(seed).fork(-1 - start)
+ * (a fresh parent each time: fork advances its parent), so its detector randomness depends only on (seed, start).
+ */
+export async function simulateEvents(batches: Iterable<EventBatch> | AsyncIterable<EventBatch>, req: SimulateEventsRequest): Promise<SimulateResult> {
   if (req.fidelity !== 'full' && req.fidelity !== 'fast') throw new InputError('fidelity', `must be 'full' or 'fast', got '${String(req.fidelity)}'`);
   if (!Number.isSafeInteger(req.seed)) throw new InputError('seed', `must be an integer, got ${req.seed}`);
-  const family = getFamily(req.family);
+  if (!(req.crossSectionPb >= 0 && Number.isFinite(req.crossSectionPb))) throw new InputError('crossSectionPb', `must be a finite number >= 0, got ${req.crossSectionPb}`);
   const search = getOwnSearch(req.search);
-  const point = family.validate(req.point);
-  const xsec = family.crossSectionPb(point);
-  const ctx = family.prepare(point);
   const engine = req.showerEngine ?? new JsShowerEngine();
-  const batchSize = req.batchSize ?? 256;
   const nb = search.binEdges.length - 1;
-  const sw = new Float64Array(nb);
-  const sw2 = new Float64Array(nb);
-  const counts = new Array<number>(nb).fill(0);
-  let selW = 0;
-  let selW2 = 0;
-  for (const { start, events: evs, rng } of generatedBatches(family, point, ctx, req.events, req.seed, batchSize)) {
-    const n = evs.length;
+  const t = req.tally ? structuredClone(req.tally) : emptyTally(nb);
+  if (t.sw.length !== nb) throw new InputError('tally', `has ${t.sw.length} bins, ${search.id} has ${nb}`);
+  for await (const { start, events: evs, rng: given } of batches) {
+    const rng = given ?? createRng(req.seed).fork(-1 - start);
     let reco: RecoEvent[];
     if (req.fidelity === 'fast') reco = evs.map((ev) => fastDetector(ev, rng));
     else reco = await fullDetector(evs, { engine, seed: rng.nextUint32() });
@@ -113,34 +147,58 @@ export async function simulatePoint(req: SimulateRequest): Promise<SimulateResul
       if (x === null) continue;
       const b = binIndex(search.binEdges, x);
       if (b < 0) continue;
-      sw[b] += r.weight;
-      sw2[b] += r.weight * r.weight;
-      counts[b]++;
-      selW += r.weight;
-      selW2 += r.weight * r.weight;
+      t.sw[b] += r.weight;
+      t.sw2[b] += r.weight * r.weight;
+      t.counts[b]++;
+      t.selW += r.weight;
+      t.selW2 += r.weight * r.weight;
     }
-    await req.onBatch?.(start + n, req.events);
+    t.done = start + evs.length;
+    await req.onBatch?.(t.done, req.events, t);
   }
   const N = req.events;
-  const scale = (xsec * 1000 * search.luminosityFb) / N;
-  const effAcc = selW / N;
+  const scale = (req.crossSectionPb * 1000 * search.luminosityFb) / N;
+  const effAcc = t.selW / N;
   return {
-    family: family.id,
-    point,
+    family: req.family,
+    point: req.point,
     search: search.id,
     fidelity: req.fidelity,
     events: N,
     seed: req.seed,
-    crossSectionPb: xsec,
+    crossSectionPb: req.crossSectionPb,
     luminosityFb: search.luminosityFb,
     observable: search.observable.name,
     binEdges: [...search.binEdges],
-    yields: Array.from(sw, (w) => w * scale),
-    yieldErrors: Array.from(sw2, (w2) => Math.sqrt(w2) * scale),
-    counts,
+    yields: t.sw.map((w) => w * scale),
+    yieldErrors: t.sw2.map((w2) => Math.sqrt(w2) * scale),
+    counts: t.counts,
     effAcc,
     // Binomial error for unit weights, sqrt(sum w^2)/N bounded by it otherwise.
-    effAccError: Math.sqrt(Math.max(selW2 / N - effAcc * effAcc, 0) / N),
+    effAccError: Math.sqrt(Math.max(t.selW2 / N - effAcc * effAcc, 0) / N),
     backend: req.fidelity === 'fast' ? 'fast' : engine.name,
   };
+}
+
+/** The built-in generator (family.generate + independent fragmentation) into simulateEvents. */
+export async function simulatePoint(req: SimulateRequest): Promise<SimulateResult> {
+  if (!Number.isInteger(req.events) || req.events < 1) throw new InputError('events', `must be an integer >= 1, got ${req.events}`);
+  if (req.fidelity !== 'full' && req.fidelity !== 'fast') throw new InputError('fidelity', `must be 'full' or 'fast', got '${String(req.fidelity)}'`);
+  if (!Number.isSafeInteger(req.seed)) throw new InputError('seed', `must be an integer, got ${req.seed}`);
+  const family = getFamily(req.family);
+  getOwnSearch(req.search);
+  const point = family.validate(req.point);
+  const batches = generatedBatches(family, point, family.prepare(point), req.events, req.seed, req.batchSize ?? 256);
+  const onBatch = req.onBatch;
+  return simulateEvents(batches, {
+    search: req.search,
+    fidelity: req.fidelity,
+    seed: req.seed,
+    events: req.events,
+    crossSectionPb: family.crossSectionPb(point),
+    family: family.id,
+    point,
+    showerEngine: req.showerEngine,
+    onBatch: onBatch ? (done, total) => onBatch(done, total) : undefined,
+  });
 }

@@ -1,12 +1,19 @@
 /**
  * sigmap's own searches: one per signature class with published LHC searches, each mimicking a real analysis
  * (selection, observable, binning) with a smooth background model. Cells the LHC has not searched get no search.
+ * Their backgrounds are not published numbers, so every one is a demonstration (see SearchProvenance); the searches on
+ * published signal-region counts are the recasts (../recasts).
  */
 import { InputError } from '@sigmap/contracts';
 import type { RecoEvent, RecoObject } from '../detector/types';
 import { deltaPhi, mass, add } from '../generator/vec';
 import type { ModelFamily } from '../families/types';
-import type { OwnSearch } from './types';
+import type { OwnSearch, SearchProvenance } from './types';
+
+const DEMONSTRATION: SearchProvenance = {
+  demonstration: true,
+  reason: 'background is a sigmap-made smooth function shaped after the inspiring analysis, not its published background; limits are not quotable',
+};
 
 const pairMass = (a: RecoObject, b: RecoObject) => mass(add(a.p, b.p));
 const rapidityOf = (o: RecoObject) => 0.5 * Math.log((o.p.E + o.p.pz) / Math.max(o.p.E - o.p.pz, 1e-9));
@@ -14,6 +21,7 @@ const leptons = (ev: RecoEvent) => [...ev.electrons, ...ev.muons].sort((a, b) =>
 
 const dilepton: OwnSearch = {
   id: 'own-dilepton-resonance-13tev',
+  provenance: DEMONSTRATION,
   title: 'High-mass dilepton (ee, mumu) resonance search',
   signatures: ['e-e', 'mu-mu'],
   luminosityFb: 139,
@@ -34,6 +42,7 @@ const dilepton: OwnSearch = {
 
 const diphoton: OwnSearch = {
   id: 'own-diphoton-resonance-13tev',
+  provenance: DEMONSTRATION,
   title: 'High-mass diphoton resonance search (spin-0 selection)',
   signatures: ['gamma-gamma'],
   luminosityFb: 139,
@@ -53,6 +62,7 @@ const diphoton: OwnSearch = {
 
 const dijet: OwnSearch = {
   id: 'own-dijet-resonance-13tev',
+  provenance: DEMONSTRATION,
   title: 'Dijet resonance search',
   signatures: ['j-j', 'b-j', 'b-b'],
   luminosityFb: 137,
@@ -71,6 +81,7 @@ const dijet: OwnSearch = {
 
 const leptonMet: OwnSearch = {
   id: 'own-lepton-met-13tev',
+  provenance: DEMONSTRATION,
   title: "Lepton + missing transverse momentum (W' -> l nu) search",
   signatures: ['complex:lepton-met'],
   luminosityFb: 139,
@@ -92,6 +103,7 @@ const leptonMet: OwnSearch = {
 
 const photonJet: OwnSearch = {
   id: 'own-photon-jet-resonance-13tev',
+  provenance: DEMONSTRATION,
   title: 'Photon + jet resonance (excited quark) search',
   signatures: ['gamma-j', 'b-gamma'],
   luminosityFb: 139,
@@ -112,6 +124,7 @@ const photonJet: OwnSearch = {
 
 const dibosonJJ: OwnSearch = {
   id: 'own-diboson-jj-resonance-13tev',
+  provenance: DEMONSTRATION,
   title: 'Diboson (WW/WZ/ZZ) resonance search in the fully hadronic channel',
   signatures: ['W-W', 'W-Z', 'Z-Z', 'j-W', 'j-Z'],
   luminosityFb: 139,
@@ -131,6 +144,7 @@ const dibosonJJ: OwnSearch = {
 
 const bjetsMet: OwnSearch = {
   id: 'own-bjets-met-13tev',
+  provenance: DEMONSTRATION,
   title: 'b-jets + missing transverse momentum (sbottom/stop/gluino) search',
   signatures: ['complex:sbottom', 'complex:stop', 'complex:gluino'],
   luminosityFb: 139,
@@ -152,6 +166,7 @@ const bjetsMet: OwnSearch = {
 
 const threeLepton: OwnSearch = {
   id: 'own-3l-met-13tev',
+  provenance: DEMONSTRATION,
   title: 'Three leptons + MET (chargino-neutralino via WZ) search',
   signatures: ['complex:electroweakino'],
   luminosityFb: 139,

@@ -25,8 +25,19 @@ export interface BackgroundModel {
   shapeUncertainty: number;
 }
 
+/**
+ * Where a search's background comes from. A `demonstration` search's background is a sigmap-made smooth function
+ * (not a published number): its limits show the machinery and never count as LHC coverage. Searches on published
+ * signal-region counts are the recasts (physics `recasts/`, counts read from the SModelS database).
+ */
+export interface SearchProvenance {
+  demonstration: true;
+  reason: string;
+}
+
 export interface OwnSearch {
   id: string;
+  provenance: SearchProvenance;
   title: string;
   /** Coverage cells this search is sensitive to. */
   signatures: string[];

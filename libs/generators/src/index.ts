@@ -1,0 +1,3 @@
+export * from './driver';
+export * from './pythiaFamilies';
+export * from './simulate';

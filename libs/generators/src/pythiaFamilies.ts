@@ -1,0 +1,108 @@
+/**
+ * Pythia 8 configurations of sigmap's families (Pythia 8.3 manual: "New Gauge Bosons", "Compositeness",
+ * "Leptoquark Processes", "SUSY Processes", "SUSY Les Houches Accord"). Each names the cross section its yields use:
+ * sigmap's family value when it is a published table (LHC SUSY WG), else Pythia's own sigmaGen (LO, with Pythia's
+ * PDFs and full line shape, better than sigmap's narrow-width PDFs-lite formula).
+ */
+import { InputError } from '@sigmap/contracts';
+import { type Point, getFamily } from '@sigmap/physics';
+
+export interface PythiaConfig {
+  settings: string[];
+  /** SLHA spectrum (MASS + DECAY) for the SUSY families. */
+  slha?: string;
+  crossSection: 'family-table' | 'pythia';
+}
+
+const BEAMS = ['Beams:idA = 2212', 'Beams:idB = 2212', 'Beams:eCM = 13000'];
+/** Pythia's default Z' and W' couplings are the SM Z's and W's (manual, "New Gauge Bosons"): the SSM; g scales them. */
+const ZP_COUPLINGS = { vd: -0.693, ad: -1, vu: 0.387, au: 1, ve: -0.08, ae: -1, vnue: 1, anue: 1 };
+const WP_COUPLINGS = { vq: 1, aq: 1, vl: 1, al: 1 };
+
+/** Mass window of a resonance's generated line shape: M/2 .. 3M/2 (the off-shell tail below carries no signal). */
+const window = (id: number, M: number) => [`${id}:m0 = ${M}`, `${id}:mMin = ${M / 2}`, `${id}:mMax = ${1.5 * M}`];
+
+const SUSY_IDS = [1000001, 1000002, 1000003, 1000004, 1000005, 1000006, 2000001, 2000002, 2000003, 2000004, 2000005, 2000006, 1000011, 1000012, 1000013, 1000014, 1000015, 1000016, 2000011, 2000013, 2000015, 1000021, 1000022, 1000023, 1000025, 1000035, 1000024, 1000037];
+const DECOUPLED = 1e5;
+
+/** A simplified-model SLHA file: the named masses and 100% decays, everything else at 100 TeV and stable. */
+export function simplifiedSlha(masses: Record<number, number>, decays: Record<number, number[]>): string {
+  const m = { ...Object.fromEntries(SUSY_IDS.map((id) => [id, DECOUPLED])), 25: 125, ...masses };
+  // MODSEL 1 0: a general MSSM spectrum (without it Pythia keeps SUSY off).
+  const lines = ['BLOCK MODSEL', ' 1 0', 'BLOCK MASS'];
+  for (const [id, v] of Object.entries(m)) lines.push(` ${id} ${Number(v).toExponential(6)}`);
+  // Mixing: chi1 bino, chi2 wino (with chi1+- wino), stops and sbottoms left-handed (the simplified-model choices).
+  lines.push('BLOCK NMIX', ' 1 1 1.0', ' 2 2 1.0', ' 3 3 0.70710678', ' 3 4 -0.70710678', ' 4 3 0.70710678', ' 4 4 0.70710678');
+  lines.push('BLOCK UMIX', ' 1 1 1.0', ' 2 2 1.0', 'BLOCK VMIX', ' 1 1 1.0', ' 2 2 1.0');
+  lines.push('BLOCK STOPMIX', ' 1 1 1.0', ' 2 2 1.0', 'BLOCK SBOTMIX', ' 1 1 1.0', ' 2 2 1.0', 'BLOCK STAUMIX', ' 1 1 1.0', ' 2 2 1.0');
+  lines.push('BLOCK ALPHA', ' -0.11', 'BLOCK HMIX Q= 1000.0', ' 1 2000.0', ' 2 10.0');
+  for (const id of SUSY_IDS) {
+    const d = decays[id];
+    if (!d) {
+      lines.push(`DECAY ${id} 0.0`);
+      continue;
+    }
+    // 1 GeV: narrow on the detector's scale, and a prompt decay.
+    lines.push(`DECAY ${id} 1.0`, `  1.0 ${d.length} ${d.join(' ')}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const susy = (processes: string[], idA: number, idB: number, slha: string): PythiaConfig => ({
+  settings: [...BEAMS, 'SUSY:all = off', ...processes.map((p) => `SUSY:${p} = on`), `SUSY:idA = ${idA}`, `SUSY:idB = ${idB}`],
+  slha,
+  crossSection: 'family-table',
+});
+
+/** Families Pythia generates here; the generic x0-/x2- resonances are the built-in generator's only. */
+export const PYTHIA_FAMILIES = ['zprime-ssm', 'wprime-ssm', 'excited-quark', 'lq1-pair', 'lq2-pair', 'T2tt', 'T2bb', 'T1', 'TChiWZ', 'sbottom-bh'] as const;
+
+export function pythiaConfig(familyId: string, raw: Partial<Point>): { config: PythiaConfig; point: Point } {
+  const family = getFamily(familyId);
+  const p = family.validate(raw);
+  const config = configOf(family.id, p);
+  if (!config) throw new InputError('family', `${family.id} has no Pythia 8 configuration (pythia8 generates ${PYTHIA_FAMILIES.join(', ')}; use --generator builtin)`);
+  return { config, point: p };
+}
+
+function configOf(id: string, p: Point): PythiaConfig | null {
+  switch (id) {
+    case 'zprime-ssm':
+      return {
+        settings: [...BEAMS, 'NewGaugeBoson:ffbar2gmZZprime = on', 'Zprime:gmZmode = 3', 'Zprime:coup2WW = 0', ...Object.entries(ZP_COUPLINGS).map(([k, v]) => `Zprime:${k} = ${v * p.g}`), ...window(32, p.mass)],
+        crossSection: 'pythia',
+      };
+    case 'wprime-ssm':
+      return {
+        settings: [...BEAMS, 'NewGaugeBoson:ffbar2Wprime = on', 'Wprime:coup2WZ = 0', ...Object.entries(WP_COUPLINGS).map(([k, v]) => `Wprime:${k} = ${v * p.g}`), ...window(34, p.mass)],
+        crossSection: 'pythia',
+      };
+    case 'excited-quark':
+      // Lambda = M and f = f' = f_s = 1, the family's choice (Baur, Spira, Zerwas 1990).
+      return {
+        settings: [...BEAMS, 'ExcitedFermion:dg2dStar = on', 'ExcitedFermion:ug2uStar = on', `ExcitedFermion:Lambda = ${p.mass}`, 'ExcitedFermion:coupF = 1', 'ExcitedFermion:coupFprime = 1', 'ExcitedFermion:coupFcol = 1', ...window(4000001, p.mass), ...window(4000002, p.mass)],
+        crossSection: 'pythia',
+      };
+    case 'lq1-pair':
+    case 'lq2-pair': {
+      // Pythia's LQ (id 42, charge -1/3): LQ -> l- u (BR beta) or nu d (1 - beta); widths forced so the BRs hold.
+      const [l, nu] = id === 'lq1-pair' ? [11, 12] : [13, 14];
+      const q = id === 'lq1-pair' ? [2, 1] : [4, 3];
+      const channels = [p.beta > 0 ? `42:addChannel = 1 ${p.beta} 0 ${q[0]} ${l}` : null, p.beta < 1 ? `42:addChannel = 1 ${1 - p.beta} 0 ${q[1]} ${nu}` : null].filter((s): s is string => s !== null);
+      return { settings: [...BEAMS, 'LeptoQuark:gg2LQLQbar = on', 'LeptoQuark:qqbar2LQLQbar = on', `42:m0 = ${p.mass}`, '42:mWidth = 1.0', '42:doForceWidth = on', '42:oneChannel = 1 0.0 0 2 11', ...channels], crossSection: 'family-table' };
+    }
+    case 'T2tt':
+      return susy(['gg2squarkantisquark', 'qqbar2squarkantisquark'], 1000006, 1000006, simplifiedSlha({ 1000006: p.m_stop, 1000022: p.m_lsp }, { 1000006: [6, 1000022] }));
+    case 'T2bb':
+      return susy(['gg2squarkantisquark', 'qqbar2squarkantisquark'], 1000005, 1000005, simplifiedSlha({ 1000005: p.m_sbottom, 1000022: p.m_lsp }, { 1000005: [5, 1000022] }));
+    case 'sbottom-bh':
+      return susy(['gg2squarkantisquark', 'qqbar2squarkantisquark'], 1000005, 1000005, simplifiedSlha({ 1000005: p.m_sbottom, 1000023: p.m_chi2, 1000022: p.m_chi1 }, { 1000005: [5, 1000023], 1000023: [25, 1000022] }));
+    case 'T1':
+      // g~ -> q qbar chi1 through heavy squarks, three-body phase space; d dbar stands for the family's light flavours.
+      return susy(['gg2gluinogluino', 'qqbar2gluinogluino'], 1000021, 1000021, simplifiedSlha({ 1000021: p.m_gluino, 1000022: p.m_lsp }, { 1000021: [1, -1, 1000022] }));
+    case 'TChiWZ':
+      return susy(['qqbar2chi+-chi0'], 1000024, 1000023, simplifiedSlha({ 1000024: p.m_chi, 1000023: p.m_chi, 1000022: p.m_lsp }, { 1000024: [24, 1000022], 1000023: [23, 1000022] }));
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * ATLAS-SUSY-2016-24 (arXiv:1803.02762, Eur. Phys. J. C 78 (2018) 995): electroweakinos and sleptons in final states
+ * with two or three leptons, 36.1 fb-1 at 13 TeV. Recast here: the six three-lepton WZ regions (SR3l-WZ-0Ja..1Jc of
+ * the paper's three-lepton signal-region table), the SModelS dataIds WZ-0Ja..WZ-1Jc, which target TChiWZ.
+ */
+import type { RecoEvent, RecoObject } from '../detector/types';
+import { add, mass } from '../generator/vec';
+import { byPt, metPhi, transverseMass } from './kinematics';
+import type { Recast, RecastRegion } from './types';
+
+const TABLE = 'arXiv:1803.02762, three-lepton WZ signal-region table (SR3l-WZ), as reimplemented in CheckMATE atlas_1803_02762; SModelS ATLAS-SUSY-2016-24-eff/<dataId>/dataInfo.txt';
+
+export const ATLAS_SUSY_2016_24_BASELINE = {
+  baselineLeptonPtMin: 10,
+  electronEtaMax: 2.47,
+  muonEtaMax: 2.4,
+  leptonPtMin: [25, 25, 20],
+  jetPtMin: 20,
+  jetEtaMax: 2.4,
+  mSfosMin: 81.2,
+  mSfosMax: 101.2,
+  source: 'arXiv:1803.02762 Sec. 4 (signal e |eta| < 2.47, mu |eta| < 2.4; jets pT > 20, |eta| < 2.4; b-jet veto) and the SR3l table (exactly 3 leptons pT > 25, 25, 20; SFOS pair chosen to minimise mT of the third lepton, 81.2 < m_SFOS < 101.2)',
+} as const;
+
+/** jets0: 1 for no jets, 0 for >= 1 jet; MET and mT windows; pt3lMax: pT of the 3-lepton system; ptj1Min; ptl3Min. */
+const region = (name: string, jets0: 0 | 1, metMin: number, metMax: number, mtMin: number, mtMax: number, pt3lMax = Infinity, ptj1Min = 0, ptl3Min = 0): RecastRegion => ({
+  name,
+  cuts: { jets0, metMin, metMax, mtMin, mtMax, pt3lMax, ptj1Min, ptl3Min },
+  source: TABLE,
+});
+
+const REGIONS: RecastRegion[] = [
+  region('WZ-0Ja', 1, 60, 120, 110, Infinity),
+  region('WZ-0Jb', 1, 120, 170, 110, Infinity),
+  region('WZ-0Jc', 1, 170, Infinity, 110, Infinity),
+  region('WZ-1Ja', 0, 120, 200, 110, Infinity, 120, 70),
+  region('WZ-1Jb', 0, 200, Infinity, 110, 160),
+  region('WZ-1Jc', 0, 200, Infinity, 160, Infinity, Infinity, 0, 35),
+];
+
+type Lepton = RecoObject & { flavour: 'e' | 'mu' };
+
+export function atlasSusy201624Variables(ev: RecoEvent): { ok: boolean; met: number; mt: number; njet: number; ptj1: number; pt3l: number; ptl3: number } {
+  const B = ATLAS_SUSY_2016_24_BASELINE;
+  const fail = { ok: false, met: 0, mt: 0, njet: 0, ptj1: 0, pt3l: 0, ptl3: 0 };
+  const baseline = ev.electrons.filter((e) => e.pt > B.baselineLeptonPtMin).length + ev.muons.filter((m) => m.pt > B.baselineLeptonPtMin).length;
+  const leps: Lepton[] = byPt([
+    ...ev.electrons.filter((e) => e.pt > B.baselineLeptonPtMin && Math.abs(e.eta) < B.electronEtaMax).map((e) => ({ ...e, flavour: 'e' as const })),
+    ...ev.muons.filter((m) => m.pt > B.baselineLeptonPtMin && Math.abs(m.eta) < B.muonEtaMax).map((m) => ({ ...m, flavour: 'mu' as const })),
+  ]);
+  if (baseline !== 3 || leps.length !== 3 || leps.some((l, i) => l.pt < B.leptonPtMin[i])) return fail;
+  const jets = byPt(ev.jets.filter((j) => j.pt > B.jetPtMin && Math.abs(j.eta) < B.jetEtaMax));
+  if (jets.some((j) => j.btag)) return fail;
+  const met = ev.met.pt;
+  const phi = metPhi(ev);
+  let mt = Infinity;
+  let mll = -1;
+  for (let a = 0; a < 3; a++)
+    for (let b = a + 1; b < 3; b++) {
+      if (leps[a].flavour !== leps[b].flavour || leps[a].charge * leps[b].charge >= 0) continue;
+      const t = transverseMass(leps[3 - a - b], met, phi);
+      if (t < mt) {
+        mt = t;
+        mll = mass(add(leps[a].p, leps[b].p));
+      }
+    }
+  if (mll < B.mSfosMin || mll > B.mSfosMax) return fail;
+  const sys = add(add(leps[0].p, leps[1].p), leps[2].p);
+  return { ok: true, met, mt, njet: jets.length, ptj1: jets[0]?.pt ?? 0, pt3l: Math.hypot(sys.px, sys.py), ptl3: leps[2].pt };
+}
+
+export const ATLAS_SUSY_2016_24: Recast = {
+  id: 'ATLAS-SUSY-2016-24',
+  experiment: 'ATLAS',
+  title: 'Electroweakinos in three-lepton WZ final states (36.1 fb-1; the SR3l-WZ regions)',
+  arXiv: '1803.02762',
+  databasePath: '13TeV/ATLAS/ATLAS-SUSY-2016-24-eff',
+  upperLimitPath: '13TeV/ATLAS/ATLAS-SUSY-2016-24',
+  txName: 'TChiWZ',
+  family: 'TChiWZ',
+  signatures: ['complex:electroweakino'],
+  pointFromMasses: (m) => ({ m_chi: m[0], m_lsp: m[1] }),
+  preselection: 'exactly 3 leptons (e |eta| < 2.47, mu |eta| < 2.4) pT > 25, 25, 20; b-jet veto (jets pT > 20, |eta| < 2.4); SFOS pair minimising mT of the third lepton with 81.2 < m_SFOS < 101.2',
+  selectionSource: `${ATLAS_SUSY_2016_24_BASELINE.source}; region cuts: ${TABLE}`,
+  limitations: 'no trigger emulation; lepton identification/isolation efficiencies are those of the sigmap detector, not the analysis working points; the two-lepton regions of the paper are not recast',
+  regions: REGIONS,
+  passes(ev) {
+    const v = atlasSusy201624Variables(ev);
+    return REGIONS.map(({ cuts: c }) => {
+      if (!v.ok || (c.jets0 === 1 ? v.njet !== 0 : v.njet === 0)) return false;
+      return v.met > c.metMin && v.met < c.metMax && v.mt > c.mtMin && v.mt < c.mtMax && v.pt3l < c.pt3lMax && v.ptj1 >= c.ptj1Min && v.ptl3 > c.ptl3Min;
+    });
+  },
+};

@@ -1,0 +1,71 @@
+/** Event variables shared by the recasts' selections. */
+import type { RecoEvent, RecoJet, RecoObject } from '../detector/types';
+import { deltaPhi } from '../generator/vec';
+
+export const byPt = <T extends { pt: number }>(xs: readonly T[]): T[] => [...xs].sort((a, b) => b.pt - a.pt);
+
+export const metPhi = (ev: RecoEvent): number => Math.atan2(ev.met.py, ev.met.px);
+
+/** Transverse mass of an object and a missing-momentum vector. */
+export function transverseMass(o: RecoObject, metPt: number, phiMet: number): number {
+  return Math.sqrt(Math.max(0, 2 * o.pt * metPt * (1 - Math.cos(deltaPhi(o.phi, phiMet)))));
+}
+
+/** Smallest |Delta phi| between the missing momentum (azimuth `phi`) and the given jets; Infinity for none. */
+export function minDeltaPhi(jets: readonly RecoObject[], phi: number): number {
+  let m = Infinity;
+  for (const j of jets) m = Math.min(m, Math.abs(deltaPhi(j.phi, phi)));
+  return m;
+}
+
+export const scalarSum = (xs: readonly { pt: number }[]): number => xs.reduce((s, x) => s + x.pt, 0);
+
+/**
+ * Aplanarity A = 3/2 lambda_3, lambda_3 the smallest eigenvalue of the momentum tensor
+ * S_ab = sum_i p_ia p_ib / sum_i |p_i|^2 over the jets (ATLAS 0-lepton searches, e.g. arXiv:1605.03814 Sec. 5).
+ */
+export function aplanarity(jets: readonly RecoJet[]): number {
+  const S = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  let norm = 0;
+  for (const j of jets) {
+    const p = [j.p.px, j.p.py, j.p.pz];
+    norm += p[0] * p[0] + p[1] * p[1] + p[2] * p[2];
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) S[a][b] += p[a] * p[b];
+  }
+  if (norm <= 0) return 0;
+  for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) S[a][b] /= norm;
+  return 1.5 * Math.min(...symmetricEigenvalues3(S));
+}
+
+/** Eigenvalues of a symmetric 3x3 matrix by cyclic Jacobi rotations (Golub & Van Loan, Matrix Computations 8.5). */
+export function symmetricEigenvalues3(M: number[][]): number[] {
+  const A = M.map((r) => [...r]);
+  for (let sweep = 0; sweep < 50; sweep++) {
+    const off = A[0][1] ** 2 + A[0][2] ** 2 + A[1][2] ** 2;
+    if (off < 1e-30) break;
+    for (const [p, q] of [[0, 1], [0, 2], [1, 2]] as const) {
+      if (Math.abs(A[p][q]) < 1e-300) continue;
+      const theta = (A[q][q] - A[p][p]) / (2 * A[p][q]);
+      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+      const c = 1 / Math.sqrt(t * t + 1);
+      const s = t * c;
+      for (let k = 0; k < 3; k++) {
+        const akp = A[k][p];
+        const akq = A[k][q];
+        A[k][p] = c * akp - s * akq;
+        A[k][q] = s * akp + c * akq;
+      }
+      for (let k = 0; k < 3; k++) {
+        const apk = A[p][k];
+        const aqk = A[q][k];
+        A[p][k] = c * apk - s * aqk;
+        A[q][k] = s * apk + c * aqk;
+      }
+    }
+  }
+  return [A[0][0], A[1][1], A[2][2]];
+}

@@ -1,0 +1,123 @@
+/**
+ * `validate-recast` without the I/O: simulate the mass points of a recast's published efficiency maps with the
+ * built-in generator and the fast detector, compare per region, and build the exclusion of each set of efficiencies.
+ */
+import { InputError, createRng } from '@sigmap/contracts';
+import type { EventRecord } from '../generator/event';
+import { fastDetector } from '../detector/fast';
+import { getFamily } from '../families/registry';
+import type { Point } from '../families/types';
+import { generatedBatches } from '../simulate';
+import { countRegions, emptyRegionCounts, regionEfficiencies } from './counts';
+import type { Recast } from './types';
+import { type AgreementRule, type ContourComparison, type PlanePoint, type RegionAgreement, type RegionCountsPublished, type ValidationPoint, agreementRule, bestRegionR, compareContours, regionAgreement } from './validation';
+
+export interface PublishedRegionInput extends RegionCountsPublished {
+  efficiencyMap: { points: number[][]; values: number[] };
+}
+
+export interface ValidationInput {
+  recast: Recast;
+  regions: PublishedRegionInput[];
+  /** The official observed upper limit (pb) at map masses, when there is an official UL map; null outside it. */
+  officialUpperLimitPb?: (masses: number[]) => number | null;
+}
+
+export interface ValidationOptions {
+  events: number;
+  /** Evenly spaced subset of the map's points (all when absent). */
+  points?: number;
+  seed: number;
+  onPoint?: (done: number, total: number, p: ValidationPoint) => void | Promise<void>;
+  /** Generated events of a point from an external generator (Pythia 8); the built-in generator when absent. */
+  eventSource?: { name: string; batches(family: string, point: Point, events: number, seed: number): AsyncIterable<{ events: EventRecord[] }> };
+}
+
+export interface ValidationReport {
+  analysis: string;
+  txName: string;
+  family: string;
+  generator: string;
+  detector: 'fast';
+  events: number;
+  seed: number;
+  mapPoints: number;
+  /** Map points the family cannot generate (off-shell decays, mass bounds), with the reason. */
+  skipped: { masses: number[]; reason: string }[];
+  points: (ValidationPoint & { point: Point; rRecast: number; rPublished: number; rOfficial: number | null })[];
+  rule: AgreementRule;
+  agreement: { perRegion: RegionAgreement[]; considered: number; within: number; withinOrStat: number };
+  officialContour: string;
+  contour: ContourComparison;
+  /** The recast's contour against the one the published efficiencies give (always available). */
+  contourVsPublishedEff: ContourComparison;
+}
+
+const key = (m: number[]) => m.map((x) => x.toFixed(3)).join(',');
+
+/** Evenly spaced (in file order sorted by masses) subset of k of the items. */
+export function evenSubset<T>(items: readonly T[], k: number | undefined): T[] {
+  if (k === undefined || k >= items.length) return [...items];
+  if (!Number.isInteger(k) || k < 1) throw new InputError('--points', `expected an integer >= 1, got ${k}`);
+  return Array.from({ length: k }, (_, i) => items[Math.floor(((i + 0.5) * items.length) / k)]);
+}
+
+export async function validateRecast(input: ValidationInput, opts: ValidationOptions): Promise<ValidationReport> {
+  const { recast, regions } = input;
+  if (!Number.isInteger(opts.events) || opts.events < 1) throw new InputError('--events', `expected an integer >= 1, got ${opts.events}`);
+  const family = getFamily(recast.family);
+  const maps = regions.map((r) => new Map(r.efficiencyMap.points.map((m, i) => [key(m), r.efficiencyMap.values[i]])));
+  const all = regions[0].efficiencyMap.points.slice().sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const skipped: ValidationReport['skipped'] = [];
+  const usable: { masses: number[]; point: Point }[] = [];
+  for (const masses of all) {
+    try {
+      usable.push({ masses, point: family.validate(recast.pointFromMasses(masses)) });
+    } catch (e) {
+      skipped.push({ masses, reason: (e as Error).message });
+    }
+  }
+  const chosen = evenSubset(usable, opts.points);
+  const points: ValidationReport['points'] = [];
+  for (const { masses, point } of chosen) {
+    const counts = emptyRegionCounts(recast);
+    if (opts.eventSource) {
+      // The detector's randomness: its own stream of the seed, forked per batch.
+      const det = createRng(opts.seed).fork(0x5eed);
+      let b = 0;
+      for await (const { events } of opts.eventSource.batches(recast.family, point, opts.events, opts.seed)) {
+        const rng = det.fork(b++);
+        countRegions(recast, events.map((ev) => fastDetector(ev, rng)), counts);
+      }
+    } else for (const { events, rng } of generatedBatches(family, point, family.prepare(point), opts.events, opts.seed)) countRegions(recast, events.map((ev) => fastDetector(ev, rng)), counts);
+    const { eff, err } = regionEfficiencies(counts, opts.events);
+    const xs = family.crossSectionPb(point);
+    const published = maps.map((m) => m.get(key(masses)) ?? NaN);
+    const ul = input.officialUpperLimitPb?.(masses) ?? null;
+    const vp = { masses, crossSectionPb: xs, published, simulated: eff, simulatedError: err };
+    points.push({ ...vp, point, rRecast: bestRegionR(xs, eff, regions).r, rPublished: bestRegionR(xs, published, regions).r, rOfficial: ul === null ? null : xs / ul });
+    await opts.onPoint?.(points.length, chosen.length, vp);
+  }
+  const rule = agreementRule(points);
+  const plane = (r: (p: (typeof points)[number]) => number | null) => points.filter((p) => r(p) !== null).map((p): PlanePoint => ({ x: p.masses[0], y: p.masses[1], excluded: r(p)! >= 1 }));
+  const recastPlane = plane((p) => p.rRecast);
+  const publishedPlane = plane((p) => p.rPublished);
+  const hasOfficial = !!input.officialUpperLimitPb;
+  return {
+    analysis: recast.id,
+    txName: recast.txName,
+    family: recast.family,
+    generator: opts.eventSource?.name ?? 'builtin',
+    detector: 'fast',
+    events: opts.events,
+    seed: opts.seed,
+    mapPoints: all.length,
+    skipped,
+    points,
+    rule,
+    agreement: regionAgreement(recast.regions.map((r) => r.name), points, rule),
+    officialContour: hasOfficial ? `the official observed UL map (${recast.upperLimitPath}/${recast.txName}): excluded where sigma > UL_obs` : 'no official UL map in the database: the exclusion the published efficiency maps give (best expected region, published per-region UL_obs)',
+    contour: compareContours(recastPlane, hasOfficial ? plane((p) => p.rOfficial) : publishedPlane),
+    contourVsPublishedEff: compareContours(recastPlane, publishedPlane),
+  };
+}

@@ -1,0 +1,44 @@
+import type { RecoEvent } from '../detector/types';
+import type { Point } from '../families/types';
+
+/** One signal region of a recast: its SModelS dataId and the cut values that define it. */
+export interface RecastRegion {
+  /** The dataId (= folder) of the signal region in the SModelS database result. */
+  name: string;
+  /** Cut values (GeV, radians or counts); each one traces to `source`. */
+  cuts: Record<string, number>;
+  /** Where the cut values are published. */
+  source: string;
+}
+
+/**
+ * A recast: a published analysis's signal regions reimplemented on sigmap's reconstructed events. The counts
+ * (observedN, expectedBG, bgError), luminosity and sqrt(s) are not held here: they are read from the SModelS
+ * database result `databasePath` at load time (catalogue `loadPublishedRecast`).
+ */
+export interface Recast {
+  /** The analysis id as the experiment and the SModelS database name it (e.g. 'CMS-SUS-16-033'). */
+  id: string;
+  experiment: 'ATLAS' | 'CMS';
+  title: string;
+  arXiv: string;
+  /** The efficiency-map result folder, relative to the database root (e.g. '13TeV/CMS/CMS-SUS-16-033-eff'). */
+  databasePath: string;
+  /** The upper-limit result folder holding the official map of `txName`, when the database has one. */
+  upperLimitPath?: string;
+  /** Simplified-model topology (SModelS txname) the validation uses, and the sigmap family that generates it. */
+  txName: string;
+  family: string;
+  /** Coverage cells the analysis is sensitive to. */
+  signatures: string[];
+  /** The family point of an efficiency-map mass point (flattened [[m_parent, m_lsp], [m_parent, m_lsp]]). */
+  pointFromMasses(masses: number[]): Point;
+  /** Object definitions and preselection shared by every region, and where they are published. */
+  preselection: string;
+  selectionSource: string;
+  /** What the reimplementation leaves out or approximates. */
+  limitations: string;
+  regions: RecastRegion[];
+  /** For each region (index-aligned with `regions`), whether the event passes it. Regions may overlap. */
+  passes(ev: RecoEvent): boolean[];
+}
