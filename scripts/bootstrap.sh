@@ -11,3 +11,6 @@ bash infra/temporal/install.sh
 if [ "${SIGMAP_SKIP_PYHF:-0}" != 1 ]; then bash infra/pyhf/install.sh; fi
 if [ "${SIGMAP_SKIP_BROWSER:-0}" != 1 ]; then bash infra/browser/install.sh >/dev/null; fi
 if [ "${SIGMAP_SKIP_POSTGRES:-0}" != 1 ]; then bash infra/postgres/install.sh; fi
+# The SModelS database: unpacked once into the cache and parsed once (its index is cached beside it), so that tests and
+# scans load it in seconds.
+npx sigmap database >&2

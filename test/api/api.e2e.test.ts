@@ -50,11 +50,15 @@ describe('API e2e (real store, real Temporal dev server)', () => {
     const cat = await call(api.url, 'GET', '/api/catalogue');
     expect(cat.status).toBe(200);
     expect(cat.body.searches.length).toBeGreaterThan(0);
-    const cellsWithSearches = new Set<string>(cat.body.searches.flatMap((s: { signatures: string[] }) => s.signatures));
+    // covered = probed by a published analysis; sigmap's own simulated searches are a layer of their own
+    const cellsWithSearches = new Set<string>(cat.body.searches.filter((s: { layer?: string }) => s.layer !== 'own').flatMap((s: { signatures: string[] }) => s.signatures));
+    expect(cat.body.searches.filter((s: { layer?: string }) => s.layer === 'own')).toHaveLength(8);
+    expect(cat.body.searches.length).toBeGreaterThan(130);
     const map = await call(api.url, 'GET', '/api/coverage');
     expect(map.status).toBe(200);
     expect(map.body.cells).toHaveLength(map.body.summary.cells);
-    expect(map.body.summary.cells).toBeGreaterThanOrEqual(61);
+    expect(map.body.summary.cells).toBeGreaterThanOrEqual(66);
+    expect(map.body.summary.catalogue).toMatch(/^SModelS database 3\.0\.0: \d+ current analyses/);
     expect(map.body.summary.covered).toBe(cellsWithSearches.size);
     expect(map.body.summary.empty).toBe(map.body.summary.cells - cellsWithSearches.size);
     for (const c of map.body.cells) expect(c.empty).toBe(!cellsWithSearches.has(c.key));

@@ -22,7 +22,8 @@
     const [svg, map] = await Promise.all([fetch('/api/coverage/svg').then((r) => r.text()), getJson('/api/coverage')]);
     $('matrix').innerHTML = svg;
     const s = map.summary;
-    $('summary').textContent = `${s.covered} covered / ${s.empty} empty of ${s.cells} cells · ${s.searches} searches · ${s.scans} public scans · ${s.evaluations} evaluations`;
+    $('summary').textContent = `${s.covered} covered / ${s.empty} empty of ${s.cells} cells · ${s.searches} published analyses · ${s.ownSearches ?? 0} own simulated searches (not counted) · ${s.scans} public scans · ${s.evaluations} evaluations`;
+    if (s.catalogue) $('catalogue-line').textContent = `Catalogue: ${s.catalogue}.`;
     document.body.dataset.covered = String(s.covered);
     document.body.dataset.empty = String(s.empty);
     for (const g of document.querySelectorAll('#matrix g.cell')) g.addEventListener('click', () => selectCell(g.getAttribute('data-cell')));
@@ -37,15 +38,18 @@
     box.textContent = 'loading…';
     try {
       const c = await getJson(`/api/coverage/cells/${encodeURIComponent(key)}`);
-      let html = `<div class="muted">${esc(c.label)} — ${c.searches.length} search(es), ${c.excludedPoints} excluded model points</div>`;
-      if (c.searches.length === 0) html += '<p id="cell-empty">No search probes this signature.</p>';
+      let html = `<div class="muted">${esc(c.label)} — ${c.searches.length} published analys${c.searches.length === 1 ? 'is' : 'es'}, ${c.excludedPoints} excluded model points</div>`;
+      const arxiv = (s) => (s.arXiv ? `<a href="https://arxiv.org/abs/${esc(s.arXiv)}" rel="noopener">${esc(s.arXiv)}</a>` : '—');
+      if (c.searches.length === 0) html += '<p id="cell-empty">No published analysis in the catalogue probes this signature.</p>';
       else
         html +=
-          '<table id="cell-searches"><thead><tr><th>search</th><th>exp.</th><th>√s [TeV]</th><th>L [fb⁻¹]</th><th>material</th><th>version</th><th>points (excl./eval.)</th></tr></thead><tbody>' +
+          '<table id="cell-searches"><thead><tr><th>analysis</th><th>exp.</th><th>√s [TeV]</th><th>L [fb⁻¹]</th><th>arXiv</th><th>title</th><th>material</th><th>points (excl./eval.)</th></tr></thead><tbody>' +
           c.searches
-            .map((s) => `<tr data-search="${esc(s.id)}"><td>${esc(s.id)}</td><td>${esc(s.experiment)}</td><td class="num">${fmt(s.sqrtS)}</td><td class="num">${fmt(s.lumiFb)}</td><td>${esc(s.material)}</td><td>${esc(s.version)}</td><td class="num">${s.excludedPoints}/${s.evaluatedPoints}</td></tr>`)
+            .map((s) => `<tr data-search="${esc(s.id)}"><td>${esc(s.id)}</td><td>${esc(s.experiment)}</td><td class="num">${fmt(s.sqrtS)}</td><td class="num">${fmt(s.lumiFb)}</td><td>${arxiv(s)}</td><td>${esc(s.title || '')}</td><td>${esc(s.material)}</td><td class="num">${s.excludedPoints}/${s.evaluatedPoints}</td></tr>`)
             .join('') +
           '</tbody></table>';
+      if (c.ownSearches && c.ownSearches.length)
+        html += `<p class="muted" id="cell-own">sigmap's own simulated searches here (demonstrations, not LHC coverage): ${c.ownSearches.map((s) => esc(s.id)).join(', ')}</p>`;
       if (c.families.length)
         html +=
           '<h3 style="font-size:13px">Families feeding this cell</h3><table id="cell-families"><thead><tr><th>family</th><th>BR</th><th>excluded fraction</th><th>mass reach</th><th>scans</th></tr></thead><tbody>' +

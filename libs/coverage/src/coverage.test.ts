@@ -30,8 +30,8 @@ describe('signature vocabulary', () => {
     expect(parseCell('H Z').key).toBe('Z-H');
     expect(parseCell('photon,jet').key).toBe('gamma-j');
     expect(parseCell('complex:sbottom')).toMatchObject({ kind: 'complex', key: 'complex:sbottom' });
-    expect(allCells()).toHaveLength(61);
-    expect(allCells(['sbottom', 'squark'])).toHaveLength(62);
+    expect(allCells()).toHaveLength(55 + 11); // 55 pairs + the complex rows of libs/physics COMPLEX_CLASSES
+    expect(allCells(['sbottom', 'mystery'])).toHaveLength(67);
     expect(cellOfSignature({ pair: ['H', 'b'], class: 'complex' }, ['sbottom_direct']).key).toBe('complex:sbottom');
     expect(cellOfSignature({ pair: ['H', 'b'], class: 'complex' }, ['mystery']).key).toBe('complex:b-H');
     expect(cellOfSignature({ pair: ['mu', 'e'], class: 'resonance-mixed' }).key).toBe('e-mu');
@@ -157,6 +157,20 @@ describe('coverage map', () => {
     scan1d('s2', 'F', [[10, true], [20, false]]),
   ];
 
+  it("keeps sigmap's own searches in a separate layer that never makes a cell covered", () => {
+    const own: SearchRecord = { id: 'own-x', experiment: 'ATLAS', sqrtS: 13, lumiFb: 139, signatures: ['e-mu', 'b-b'], families: ['Z'], material: 'full-likelihood', version: 'demo', layer: 'own' };
+    const map = buildCoverage({ searches: [...searches, own], families, scans, catalogue: 'test catalogue' });
+    expect(map.summary).toMatchObject({ covered: 3, searches: 2, ownSearches: 1, catalogue: 'test catalogue' });
+    const emu = map.cells.find((c) => c.key === 'e-mu')!;
+    expect(emu.empty).toBe(true);
+    expect(emu.searches).toEqual([]);
+    expect(emu.ownSearches.map((s) => s.id)).toEqual(['own-x']);
+    expect(map.cells.find((c) => c.key === 'b-b')!.searches.map((s) => s.id)).toEqual(['S1']);
+    const rec = recommend({ map, searches: [...searches, own], families, scans }).find((r) => r.cell === 'e-mu')!;
+    expect(rec.existingSearches).toEqual([]);
+    expect(rec.explanation).toMatch(/\(test catalogue\).*own-x do not count as LHC coverage/);
+  });
+
   it('counts excluded points per search, one per distinct point and scan', () => {
     const c = excludedPointsPerSearch([...scans, { ...scans[1], scanId: 's3', evaluations: [...scans[1].evaluations, scans[1].evaluations[0]] }]);
     expect(c.get('S1')).toMatchObject({ evaluated: 8, excluded: 4 });
@@ -164,7 +178,7 @@ describe('coverage map', () => {
 
   it('places searches in cells, finds the empty ones, and estimates per-family exclusion with provenance', () => {
     const map = buildCoverage({ searches, families, scans });
-    expect(map.summary).toMatchObject({ cells: 61, covered: 3, empty: 58, searches: 2, scans: 2, evaluations: 6 });
+    expect(map.summary).toMatchObject({ cells: 66, covered: 3, empty: 63, searches: 2, ownSearches: 0, scans: 2, evaluations: 6 });
     expect(map.summary.emptyCells).toContain('e-mu');
     const bb = map.cells.find((c) => c.key === 'b-b')!;
     expect(bb.searches.map((s) => s.id)).toEqual(['S1']);
@@ -205,7 +219,7 @@ describe('coverage map', () => {
     recs.forEach((r, i) => expect(Math.abs(r.score - expected[i][2])).toBeLessThan(1 / 4096));
     expect(recs.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     const emu = recs[2];
-    expect(emu.explanation).toMatch(/No search probes this signature/);
+    expect(emu.explanation).toMatch(/No published analysis in the catalogue probes this signature/);
     expect(emu.contributions[0]).toMatchObject({ family: 'Z', scanned: false, br: 0.5 });
     expect(recs[1].explanation).toMatch(/Already probed by S2/);
     expect(recs[0].provenance.scanIds).toEqual(['s1', 's2']);
@@ -216,9 +230,9 @@ describe('coverage map', () => {
   it('draws an SVG with one rect per cell, filled by coverage', () => {
     const map = buildCoverage({ searches, families, scans });
     const svg = renderCoverageSvg(map);
-    expect(svg.match(/data-cell="/g)).toHaveLength(61);
+    expect(svg.match(/data-cell="/g)).toHaveLength(66);
     expect(svg.match(/data-covered="1"/g)).toHaveLength(3);
-    expect(svg.split(`fill="${EMPTY_FILL}" stroke=`).length - 1).toBe(58);
+    expect(svg.split(`fill="${EMPTY_FILL}" stroke=`).length - 1).toBe(63);
     expect(svg).toContain(`fill="${UNQUANTIFIED_FILL}" stroke=`);
     expect(svg).toContain(`fill="${rampColor(0.4)}" stroke=`);
     expect(rampColor(0)).toBe('#fef0d9');

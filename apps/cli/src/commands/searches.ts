@@ -1,4 +1,4 @@
-import { loadCatalogue } from '@sigmap/catalogue';
+import { databaseSearchRecords, loadCatalogue, smodelsDatabase } from '@sigmap/catalogue';
 import { cellOfSignature, parseCell } from '@sigmap/coverage';
 import { listFamilies, listOwnSearches, ownSearchesFor } from '@sigmap/physics';
 import { parseCli, printJson } from '../args';
@@ -8,8 +8,11 @@ import { materialKind } from './catalogue';
 
 export interface SearchRow {
   id: string;
-  /** 'own' (libs/physics, simulated signal), 'bundled' or 'user' (the catalogue's registries). */
-  origin: 'own' | 'bundled' | 'user';
+  /**
+   * 'own' (libs/physics, simulated signal: a demonstration layer, not LHC coverage), 'bundled' or 'user' (the catalogue's
+   * registries), 'smodels-db' (an analysis of the SModelS database in use).
+   */
+  origin: 'own' | 'bundled' | 'user' | 'smodels-db';
   experiment: string;
   /** Coverage cells ('e-e', 'complex:sbottom'). */
   signatures: string[];
@@ -17,6 +20,12 @@ export interface SearchRow {
   /** 'own: simulated signal + generated pyhf workspace', or the catalogue material (pyhf-archive, smodels-ul, ...). */
   material: string;
   title: string;
+  sqrtS?: number;
+  lumiFb?: number;
+  arXiv?: string;
+  /** Where its material comes from: database version and result folders, or the registry's provenance. */
+  provenance?: string;
+  supersededBy?: string;
 }
 
 /** Own searches (with the physics families they constrain) and catalogue searches, in one list. */
@@ -40,7 +49,23 @@ export function searchRows(): SearchRow[] {
     material: materialKind(r),
     title: r.title ?? '',
   }));
-  return [...own, ...catalogue];
+  const db = smodelsDatabase();
+  const registered = new Set(catalogue.map((r) => r.id));
+  const analyses: SearchRow[] = databaseSearchRecords(db, registered, { includeSuperseded: true }).map((r) => ({
+    id: r.id,
+    origin: 'smodels-db',
+    experiment: r.experiment,
+    signatures: r.signatures.map((x) => (typeof x === 'string' ? x : x.join('-'))),
+    families: [],
+    material: r.material,
+    title: r.title ?? '',
+    sqrtS: r.sqrtS,
+    lumiFb: r.lumiFb,
+    ...(r.arXiv ? { arXiv: r.arXiv } : {}),
+    provenance: `SModelS database ${db.version} at ${db.root}: ${r.results.join(', ')}`,
+    ...(r.supersededBy ? { supersededBy: r.supersededBy } : {}),
+  }));
+  return [...own, ...catalogue, ...analyses];
 }
 
 const short = (xs: string[], n: number) => (xs.length > n ? `${xs.slice(0, n).join(',')} +${xs.length - n} more` : xs.join(','));
@@ -49,9 +74,11 @@ export const command: CliCommand = {
   summary: "list every search: sigmap's own (simulated) searches and the catalogue's published ones",
   usage: `usage: sigmap searches [--json]
 One table of the own searches of libs/physics (selection + binning after a real analysis; the signal is simulated
-and the pyhf workspace generated) and the catalogue's searches (bundled and user registries: published likelihoods,
-SModelS upper-limit or efficiency maps): id, origin, experiment, signature cells, model families, kind of material.
-  --json    the full list (families not shortened, titles included)`,
+and the background invented: demonstrations, never LHC coverage), the catalogue's registered searches (bundled and
+user registries: published likelihoods, SModelS upper-limit or efficiency maps) and every analysis of the SModelS
+database in use (SIGMAP_SMODELS_DB, else the shipped v3.0.0): id, origin, experiment, sqrt(s), luminosity, arXiv,
+signature cells, model families, kind of material.
+  --json    the full list (families and signatures not shortened, titles and provenance included)`,
   async run(argv) {
     const { values } = parseCli(argv, { json: { type: 'boolean' } }, false);
     const rows = searchRows();
@@ -61,11 +88,24 @@ SModelS upper-limit or efficiency maps): id, origin, experiment, signature cells
     }
     process.stdout.write(
       formatTable(
-        ['search', 'origin', 'expt', 'signatures', 'families', 'material'],
-        rows.map((r) => [r.id, r.origin, r.experiment, r.signatures.join(','), short(r.families, 4), r.material]),
+        ['search', 'origin', 'expt', 'sqrt(s)', 'lumi/fb', 'arXiv', 'signatures', 'families', 'material'],
+        rows.map((r) => [
+          r.supersededBy ? `${r.id} (superseded by ${r.supersededBy})` : r.id,
+          r.origin,
+          r.experiment,
+          r.sqrtS ?? '',
+          r.lumiFb ?? '',
+          r.arXiv ?? '',
+          short(r.signatures, 3),
+          short(r.families, 4),
+          r.material,
+        ]),
       ),
     );
-    process.stdout.write(`${rows.filter((r) => r.origin === 'own').length} own searches, ${rows.filter((r) => r.origin !== 'own').length} catalogue searches\n`);
+    const db = rows.filter((r) => r.origin === 'smodels-db');
+    process.stdout.write(
+      `${rows.filter((r) => r.origin === 'own').length} own searches (simulated demonstrations, not LHC coverage), ${rows.filter((r) => r.origin === 'bundled' || r.origin === 'user').length} registered catalogue searches, ${db.length} SModelS database analyses (${db.filter((r) => r.supersededBy).length} superseded)\n`,
+    );
     return 0;
   },
 };
