@@ -42,6 +42,7 @@ export function fromCatalogueRecord(r: CatalogueRecordLike): SearchRecord {
     version: p.hepdata ?? p.doi ?? p.arxiv ?? p.url ?? p.origin ?? 'unversioned',
     ...(sha ? { sha } : {}),
     ...(r.title ? { title: r.title } : {}),
+    ...(/(\d{4}\.\d{4,5})/.test(p.arxiv ?? '') ? { arXiv: /(\d{4}\.\d{4,5})/.exec(p.arxiv!)![1] } : {}),
   };
 }
 
@@ -81,7 +82,7 @@ export function loadShippedCatalogue(home: string): { searches: SearchRecord[]; 
   return {
     searches: [...registered, ...analyses, ...own],
     source: `@sigmap/catalogue: ${bundled} bundled, ${entries.length - bundled} from ${home}/catalogue.json, ${analyses.length} analyses of the SModelS database ${db.version} (${db.root}); @sigmap/physics: ${own.length} own searches (own layer, not LHC coverage)`,
-    catalogue: `SModelS database ${db.version}: ${analyses.length} current analyses, mostly SUSY with some resonance, mono-X and long-lived searches; plus ${registered.length} registered records with published likelihoods or maps`,
+    catalogue: `SModelS database ${db.version}, ${analyses.length} current analyses (mostly SUSY), + ${registered.length} registered records`,
   };
 }
 
