@@ -162,7 +162,7 @@ export class CountingLikelihood {
     if (evaluation === 'observed') return this;
     if (evaluation === 'apriori') return this.withObserved(this.data.backgrounds.slice());
     const th = this.thetaHat(0);
-    return this.withObserved(this.data.backgrounds.map((b, i) => b + th[i]));
+    return this.withObserved(this.data.backgrounds.map((b, i) => Math.max(0, b + th[i])));
   }
 }
 
@@ -196,7 +196,9 @@ export function clsFunction(lh: CountingLikelihood, evaluation: Evaluation = 'ob
   const comp = lh.forEvaluation(evaluation);
   const muHat = comp.muHat();
   const th0 = comp.thetaHat(0);
-  const asimov = comp.withObserved(comp.data.backgrounds.map((b, i) => b + th0[i]));
+  // b + theta_hat(0) is the expected count; with a large background covariance (CMS aggregated SRs) the profiled
+  // nuisance can push it below zero, where no Poisson mean lies: the Asimov count is then 0.
+  const asimov = comp.withObserved(comp.data.backgrounds.map((b, i) => Math.max(0, b + th0[i])));
   const nll0 = comp.nll(muHat);
   const muHatA = asimov.muHat();
   const nll0A = asimov.nll(muHatA);
