@@ -10,6 +10,7 @@ import type { ApiOptions } from './config';
 import { AccessService } from './infra/access.service';
 import { TemporalService } from './infra/temporal.service';
 import { GroupThrottlerGuard } from './common/throttle';
+import { TextHygieneGuard } from './common/hygiene';
 import { ScansController } from './scans/scans.controller';
 import { ScansService } from './scans/scans.service';
 import { ScanReadableGuard } from './scans/scan-access.guard';
@@ -71,9 +72,11 @@ export class AppModule {
         DashboardModule,
       ],
       providers: [
-        // order matters: the key guard sets req.group, which the throttler uses as its tracker
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        // order matters: the rate limit counts every request, unknown keys included (it resolves keys itself);
+        // then text hygiene, before any guard queries the store with a path parameter; then authentication
         { provide: APP_GUARD, useClass: GroupThrottlerGuard },
+        { provide: APP_GUARD, useClass: TextHygieneGuard },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };

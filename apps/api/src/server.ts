@@ -6,9 +6,26 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { Store } from '@sigmap/store';
 import { AppModule } from './app.module';
 import { globalValidationPipe } from './common/validation';
+import { verifyDepth } from './common/hygiene';
 import { KeyRing } from './common/keys';
 import type { ApiOptions } from './config';
 import type { ScanTargets } from './common/tokens';
+
+/**
+ * Standard security headers. The CSP fits the dashboard: its script and the API are same-origin, styles are inline
+ * (a <style> block and style attributes), the matrix is inline SVG; data: URLs never leave the browser.
+ */
+export const SECURITY_HEADERS: [string, string][] = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+  [
+    'Content-Security-Policy',
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; script-src 'self'",
+  ],
+];
 
 export interface RunningApi {
   app: NestExpressApplication;
@@ -23,10 +40,16 @@ export async function createApp(options: ApiOptions, store: Store, scanTargets: 
   const keys = KeyRing.fromFile(options.keysFile);
   const logger: LogLevel[] = options.log ? ['log', 'warn', 'error'] : ['warn', 'error'];
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options, store, keys, scanTargets), { bodyParser: false, logger });
-  app.useBodyParser('json', { limit: options.bodyLimit });
+  // depth checked on the raw bytes, before JSON.parse and the DTO pipes recurse into it
+  app.useBodyParser('json', { limit: options.bodyLimit, verify: verifyDepth });
   app.useBodyParser('urlencoded', { limit: options.bodyLimit, extended: false });
   app.set('trust proxy', false);
   app.disable('x-powered-by');
+  // first middleware: every response carries them, errors included
+  app.use((_req: unknown, res: import('express').Response, next: () => void) => {
+    for (const [h, v] of SECURITY_HEADERS) res.setHeader(h, v);
+    next();
+  });
   app.useGlobalPipes(globalValidationPipe());
   const config = new DocumentBuilder()
     .setTitle('sigmap API')

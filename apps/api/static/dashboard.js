@@ -5,9 +5,11 @@
   const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
   const fmt = (x, d = 3) => (x === null || x === undefined ? '—' : typeof x === 'number' ? (Math.abs(x) >= 1000 ? x.toFixed(0) : Number(x.toPrecision(d)).toString()) : String(x));
   const keyInput = $('apikey');
-  keyInput.value = localStorage.getItem('sigmap.apikey') || '';
+  // sessionStorage, not localStorage: the key is forgotten with the tab
+  localStorage.removeItem('sigmap.apikey');
+  keyInput.value = sessionStorage.getItem('sigmap.apikey') || '';
   keyInput.addEventListener('change', () => {
-    localStorage.setItem('sigmap.apikey', keyInput.value.trim());
+    sessionStorage.setItem('sigmap.apikey', keyInput.value.trim());
     loadScans();
   });
   const headers = () => (keyInput.value.trim() ? { 'x-api-key': keyInput.value.trim() } : {});
@@ -92,13 +94,51 @@
     }
   }
 
+  /**
+   * Server-sent events over fetch, so the key travels in the x-api-key header (EventSource can only put it in the
+   * URL). Same surface as EventSource: addEventListener(type, fn) with ev.data, close().
+   */
+  function eventStream(url) {
+    const ctrl = new AbortController();
+    const listeners = {};
+    const emit = (type, data) => (listeners[type] || []).forEach((fn) => fn({ data }));
+    (async () => {
+      const r = await fetch(url, { headers: { ...headers(), accept: 'text/event-stream' }, signal: ctrl.signal });
+      if (!r.ok || !r.body) throw new Error(`${url}: ${r.status}`);
+      const reader = r.body.getReader();
+      const decoder = new TextDecoder();
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += decoder.decode(value, { stream: true });
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          let type = 'message';
+          const data = [];
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event:')) type = line.slice(6).trim();
+            else if (line.startsWith('data:')) data.push(line.slice(5).trim());
+          }
+          if (data.length) emit(type, data.join('\n'));
+        }
+      }
+    })().catch((e) => {
+      if (e.name !== 'AbortError') $('scan-progress').textContent = `event stream: ${e.message}`;
+    });
+    return {
+      addEventListener: (type, fn) => (listeners[type] = listeners[type] || []).push(fn),
+      close: () => ctrl.abort(),
+    };
+  }
+
   let source = null;
   async function selectScan(id) {
     if (source) source.close();
     $('scan-title').textContent = `Scan ${id}`;
-    const key = keyInput.value.trim();
-    const url = `/api/scans/${encodeURIComponent(id)}/events${key ? `?key=${encodeURIComponent(key)}` : ''}`;
-    source = new EventSource(url);
+    source = eventStream(`/api/scans/${encodeURIComponent(id)}/events`);
     let pending = false;
     const refresh = () => {
       if (pending) return;
@@ -124,9 +164,6 @@
       loadScans();
       loadMatrix().then(loadRecs);
     });
-    source.onerror = () => {
-      if (source.readyState === 2) return;
-    };
     await drawScan(id);
   }
 

@@ -84,13 +84,26 @@ function num(obj: Record<string, unknown>, key: string, field: string, fallback?
     if (fallback !== undefined) return fallback;
     throw new InputError(at(field, key), 'is required');
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(at(field, key), `must be a finite number, got ${JSON.stringify(v)}`);
+  // String(), not JSON.stringify: Infinity (a YAML or JSON 1e400) must not read as null
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(at(field, key), `must be a finite number, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
   return v;
 }
 
-function int(obj: Record<string, unknown>, key: string, field: string, fallback: number | undefined, min: number): number {
+function int(obj: Record<string, unknown>, key: string, field: string, fallback: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const v = num(obj, key, field, fallback);
-  if (!Number.isInteger(v) || v < min) throw new InputError(at(field, key), `must be an integer >= ${min}, got ${v}`);
+  if (!Number.isInteger(v) || v < min || v > max) throw new InputError(at(field, key), `must be an integer in [${min}, ${max}], got ${v}`);
+  return v;
+}
+
+/**
+ * Upper limits of a spec, the same for the CLI (YAML) and the API (its DTO states them too): they bound the cost of
+ * one scan. Parameter values stay within +-PARAMETER_MAGNITUDE so widths and log ranges stay finite.
+ */
+export const SCAN_LIMITS = { budget: 100_000, batchSize: 256, events: 10_000_000, initialPoints: 100_000, roundsPerRun: 1000, inFlightBatches: 16, seed: 2 ** 31 - 1 } as const;
+export const PARAMETER_MAGNITUDE = 1e12;
+
+function bounded(v: number, field: string): number {
+  if (Math.abs(v) > PARAMETER_MAGNITUDE) throw new InputError(field, `must be within +-${PARAMETER_MAGNITUDE.toExponential()}, got ${v}`);
   return v;
 }
 
@@ -118,18 +131,19 @@ export function validateScanSpec(raw: unknown): ScanSpec {
   for (const [pname, pr] of Object.entries(params)) {
     const field = `parameters.${pname}`;
     if (typeof pr === 'number') {
+      bounded(num(params, pname, 'parameters'), field);
       parameters[pname] = { min: pr, max: pr, scale: 'linear', fixed: pr };
       continue;
     }
     if (!isRecord(pr)) throw new InputError(field, 'must be {min, max, scale} or {fixed: value}');
     for (const k of Object.keys(pr)) if (!['min', 'max', 'scale', 'fixed'].includes(k)) throw new InputError(`${field}.${k}`, 'unknown key (known: min, max, scale, fixed)');
     if (pr.fixed !== undefined) {
-      const f = num(pr, 'fixed', field);
+      const f = bounded(num(pr, 'fixed', field), `${field}.fixed`);
       parameters[pname] = { min: f, max: f, scale: 'linear', fixed: f };
       continue;
     }
-    const min = num(pr, 'min', field);
-    const max = num(pr, 'max', field);
+    const min = bounded(num(pr, 'min', field), `${field}.min`);
+    const max = bounded(num(pr, 'max', field), `${field}.max`);
     if (!(min < max)) throw new InputError(`${field}.min`, 'must be < max');
     const scale = str(pr, 'scale', field, 'linear');
     if (scale !== 'linear' && scale !== 'log') throw new InputError(`${field}.scale`, `must be 'linear' or 'log', got '${scale}'`);
@@ -148,7 +162,7 @@ export function validateScanSpec(raw: unknown): ScanSpec {
   else if (isRecord(raw.fidelity)) {
     const f = raw.fidelity;
     for (const k of Object.keys(f)) if (!['default', 'events', 'escalate', 'k', 'band'].includes(k)) throw new InputError(`fidelity.${k}`, 'unknown key (known: default, events, escalate, k, band)');
-    fidelity = { default: str(f, 'default', 'fidelity', 'lookup') as Fidelity, events: int(f, 'events', 'fidelity', 10000, 1) };
+    fidelity = { default: str(f, 'default', 'fidelity', 'lookup') as Fidelity, events: int(f, 'events', 'fidelity', 10000, 1, SCAN_LIMITS.events) };
     if (f.escalate !== undefined) {
       const escalate = str(f, 'escalate', 'fidelity');
       if (escalate !== 'full' && escalate !== 'fast') throw new InputError('fidelity.escalate', `must be 'full' or 'fast', got '${escalate}'`);
@@ -164,19 +178,19 @@ export function validateScanSpec(raw: unknown): ScanSpec {
   const mode = str(raw, 'mode', 'spec', fidelity.default === 'lookup' ? 'pool' : 'continuous');
   if (mode !== 'pool' && mode !== 'continuous') throw new InputError('mode', `must be 'pool' or 'continuous', got '${mode}'`);
   const pick = (a: string, b: string) => (raw[a] !== undefined ? a : b);
-  const batchSize = int(raw, pick('batchSize', 'batch_size'), 'spec', 5, 1);
-  const budget = int(raw, 'budget', 'spec', undefined, 1);
+  const batchSize = int(raw, pick('batchSize', 'batch_size'), 'spec', 5, 1, SCAN_LIMITS.batchSize);
+  const budget = int(raw, 'budget', 'spec', undefined, 1, SCAN_LIMITS.budget);
   if (batchSize > budget) throw new InputError('batchSize', `must be <= budget (${budget})`);
   let target = 0.02;
   if (raw.target !== undefined) target = num(raw, 'target', 'spec');
   else if (isRecord(raw.stopping)) target = num(raw.stopping, 'misclassified', 'stopping', 0.02);
   if (!(target >= 0 && target < 1)) throw new InputError('target', `must be in [0, 1), got ${target}`);
-  const initialPoints = int(raw, pick('initialPoints', 'initial_points'), 'spec', Math.min(budget, Math.max(batchSize, 2 * Object.values(parameters).filter((p) => p.fixed === undefined).length + 1)), 1);
+  const initialPoints = int(raw, pick('initialPoints', 'initial_points'), 'spec', Math.min(budget, Math.max(batchSize, 2 * Object.values(parameters).filter((p) => p.fixed === undefined).length + 1)), 1, SCAN_LIMITS.initialPoints);
   if (initialPoints > budget) throw new InputError('initialPoints', `must be <= budget (${budget})`);
-  const roundsPerRun = int(raw, pick('roundsPerRun', 'rounds_per_run'), 'spec', 10, 1);
+  const roundsPerRun = int(raw, pick('roundsPerRun', 'rounds_per_run'), 'spec', 10, 1, SCAN_LIMITS.roundsPerRun);
   const inFlightBatches = int(raw, pick('inFlightBatches', 'in_flight_batches'), 'spec', 1, 1);
   if (inFlightBatches > 16) throw new InputError('inFlightBatches', `must be <= 16, got ${inFlightBatches}`);
-  const seed = int(raw, 'seed', 'spec', 1, 0);
+  const seed = int(raw, 'seed', 'spec', 1, 0, SCAN_LIMITS.seed);
   const out: ScanSpec = { name, family, parameters, searches: searches as string[], fidelity, mode, batchSize, budget, target, initialPoints, roundsPerRun, inFlightBatches, seed };
   if (raw.generator !== undefined) {
     const g = raw.generator as EventGenerator;

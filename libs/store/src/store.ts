@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CoverageSummary, EvaluatedPoint, Fidelity, ModelPoint, ScanProgress, ScanSpec, ScanStatus } from '@sigmap/contracts';
+import { lockDataDir } from './lock';
 import { MIGRATIONS } from './migrations';
 
 /** The one SQL surface both backends offer: parameterised query -> rows. */
@@ -48,8 +49,15 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 async function openPglite(dataDir: string): Promise<Sql> {
   mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(resolve(dataDir));
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(dataDir);
+  let db: InstanceType<typeof PGlite>;
+  try {
+    db = await PGlite.create(dataDir);
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   return {
     kind: 'pglite',
     location: dataDir,
@@ -60,7 +68,13 @@ async function openPglite(dataDir: string): Promise<Sql> {
     exec: async (text: string) => {
       await db.exec(text);
     },
-    close: () => db.close(),
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
 

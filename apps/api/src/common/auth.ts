@@ -18,9 +18,7 @@ export function keyOf(req: Request): string | null {
   if (typeof h === 'string' && h) return h;
   const auth = req.headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
-  // EventSource cannot set headers: the SSE route also takes ?key=
-  const q = (req.query as Record<string, unknown> | undefined)?.key;
-  if (typeof q === 'string' && q && req.path.endsWith('/events')) return q;
+  // never from the URL (it lands in logs, history and Referer): the dashboard streams events with fetch and a header
   return null;
 }
 

@@ -67,7 +67,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `body: not valid JSON (${bp.message})`, fields: [{ field: 'body', problem: 'not valid JSON' }] });
       return;
     }
+    // the detail goes to the log only: internal error text (SQL, stack overflows, paths) is not for callers
     this.logger.error((e as Error)?.stack ?? String(e));
-    res.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: (e as Error)?.message ?? 'internal error' });
+    res.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: 'internal error (logged by the server)' });
   }
 }

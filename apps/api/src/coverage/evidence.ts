@@ -1,6 +1,6 @@
 /**
- * Coverage inputs from the store, shared by the API's CoverageService and `sigmap coverage`: public scans (no
- * api_scan_access row, or visibility 'public') as ScanEvidence, with the catalogue's versions for their searches.
+ * Coverage inputs from the store, shared by the API's CoverageService and `sigmap coverage`: public scans (an
+ * api_scan_access row with visibility 'public'; `sigmap coverage --all-scans` takes every scan of a local store) as ScanEvidence, with the catalogue's versions for their searches.
  */
 import type { ScanSpec } from '@sigmap/contracts';
 import { buildCoverage, recommend, type CoverageMap, type FamilyInfo, type Recommendation, type ScanEvidence, type SearchRecord } from '@sigmap/coverage';
@@ -15,10 +15,17 @@ export async function ensureAccessTable(store: Store): Promise<void> {
     created_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
 }
 
+/** Scans marked public. A scan without an access row (run by `sigmap scan`, or of unknown origin) is private. */
 export async function publicScanIds(store: Store): Promise<string[]> {
   const r = await store.sql.query<{ scan_id: string }>(
-    `SELECT s.scan_id FROM scans s LEFT JOIN api_scan_access a ON a.scan_id = s.scan_id WHERE a.visibility IS NULL OR a.visibility = 'public' ORDER BY s.scan_id`,
+    `SELECT s.scan_id FROM scans s JOIN api_scan_access a ON a.scan_id = s.scan_id WHERE a.visibility = 'public' ORDER BY s.scan_id`,
   );
+  return r.rows.map((x) => x.scan_id);
+}
+
+/** Every scan of the store (the local `sigmap coverage --all-scans` of one's own store). */
+export async function allScanIds(store: Store): Promise<string[]> {
+  const r = await store.sql.query<{ scan_id: string }>('SELECT scan_id FROM scans ORDER BY scan_id');
   return r.rows.map((x) => x.scan_id);
 }
 
@@ -122,9 +129,9 @@ export interface CoverageReport {
 }
 
 /** Map + ranking from the store's public scans, a catalogue and the families. */
-export async function coverageFromStore(store: Store, searches: readonly SearchRecord[], families: readonly FamilyInfo[], limit = 100, catalogue?: string): Promise<CoverageReport> {
+export async function coverageFromStore(store: Store, searches: readonly SearchRecord[], families: readonly FamilyInfo[], limit = 100, catalogue?: string, scope: 'public' | 'all' = 'public'): Promise<CoverageReport> {
   await ensureAccessTable(store);
-  const scans = await loadEvidence(store, await publicScanIds(store), searches);
+  const scans = await loadEvidence(store, await (scope === 'all' ? allScanIds(store) : publicScanIds(store)), searches);
   const notes = resolveFamilies(scans, searches, families);
   const map = buildCoverage({ searches, families, scans, catalogue });
   map.warnings.unshift(...notes);

@@ -13,8 +13,8 @@ export interface ScanAccess {
 
 /**
  * Who owns which scan. The API keeps its own table in the store (api_scan_access) beside the scans table;
- * a scan without a row was started outside the API (`sigmap scan`, an operator) and counts as public with no
- * owning group, so no API key can signal it.
+ * a scan without a row was started outside the API (`sigmap scan`, an operator) or its row was lost: it is private
+ * with no owning group (nobody reads or signals it through the API), so a missing row never publishes a scan.
  */
 @Injectable()
 export class AccessService implements OnModuleInit {
@@ -36,13 +36,13 @@ export class AccessService implements OnModuleInit {
     );
     const row = scan.rows[0];
     if (!row) return null;
-    return { scanId: row.scan_id, group: row.group_id, visibility: row.visibility ?? 'public' };
+    return { scanId: row.scan_id, group: row.group_id, visibility: row.visibility ?? 'private' };
   }
 
   /** 404 when the scan does not exist or is another group's private scan (its existence is not revealed). */
   async readable(scanId: string, group: string | null): Promise<ScanAccess> {
     const a = await this.lookup(scanId);
-    if (!a || (a.visibility === 'private' && a.group !== group)) throw new NotFoundException(`scanId: no scan '${scanId}' visible to ${group ? `group '${group}'` : 'anonymous callers'}`);
+    if (!a || (a.visibility === 'private' && (a.group === null || a.group !== group))) throw new NotFoundException(`scanId: no scan '${scanId}' visible to ${group ? `group '${group}'` : 'anonymous callers'}`);
     return a;
   }
 
@@ -63,7 +63,7 @@ export class AccessService implements OnModuleInit {
     const r = await this.store.sql.query<{ scan_id: string; family: string; status: string; created_at: Date; updated_at: Date; group_id: string | null; visibility: Visibility | null }>(
       `SELECT s.scan_id, s.family, s.status, s.created_at, s.updated_at, a.group_id, a.visibility
          FROM scans s LEFT JOIN api_scan_access a ON a.scan_id = s.scan_id
-        WHERE a.visibility IS NULL OR a.visibility = 'public' OR a.group_id = $1
+        WHERE a.visibility = 'public' OR a.group_id = $1
         ORDER BY s.created_at DESC, s.scan_id LIMIT 1000`,
       [group ?? ''],
     );
@@ -74,7 +74,7 @@ export class AccessService implements OnModuleInit {
       createdAt: new Date(x.created_at).toISOString(),
       updatedAt: new Date(x.updated_at).toISOString(),
       group: x.group_id,
-      visibility: x.visibility ?? 'public',
+      visibility: x.visibility ?? 'private',
     }));
   }
 }

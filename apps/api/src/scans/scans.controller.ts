@@ -53,7 +53,7 @@ export class ScansController {
   @UseGuards(ScanReadableGuard)
   @ApiParam(ID)
   @ApiOkResponse({ description: "text/event-stream: 'progress' events (ScanProgress JSON), then one 'end' event" })
-  @ApiOperation({ summary: 'Server-sent events with the progress of a scan (API key as x-api-key header or ?key= for EventSource).' })
+  @ApiOperation({ summary: 'Server-sent events with the progress of a scan (API key in the x-api-key header; keys in the URL are ignored).' })
   events(@Param('id') id: string): Observable<{ type: string; data: string; id?: string }> {
     return this.scans.events(id).pipe(map((e) => ({ ...e, data: JSON.stringify(e.data) })));
   }

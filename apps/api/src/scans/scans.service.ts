@@ -42,7 +42,8 @@ export class ScansService {
 
   async submit(group: string, dto: CreateScanDto) {
     const { visibility = 'private', ...raw } = dto;
-    const spec: ScanSpec = validateScanSpec(JSON.parse(JSON.stringify(raw)));
+    // structuredClone, not a JSON round trip: that turns a 1e400 (Infinity) into null ('is required')
+    const spec: ScanSpec = validateScanSpec(structuredClone(raw));
     // what the workers can run decides: the family adapter, its parameters and its searches
     const fam = this.targets.get(spec.family);
     if (!fam) throw new InputError('family', `no worker adapter for family '${spec.family}' (scannable: ${this.targets.ids().join(', ')})`);
@@ -52,6 +53,8 @@ export class ScansService {
     spec.searches.forEach((s, i) => {
       if (!fam.searches.includes(s)) throw new InputError(`searches[${i}]`, `family ${fam.id} has no material for search '${s}' (it has: ${fam.searches.join(', ')})`);
     });
+    // the family's bounds and fidelities, checked here so a bad range is a 400 rather than a failing workflow
+    fam.checkSpec?.(spec);
     await this.checkActiveScans(group);
     const slug = spec.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'scan';
     const scanId = `${slug}-${randomUUID().slice(0, 8)}`;

@@ -22,6 +22,7 @@ use it while a server holds the embedded PGlite store (one process at a time).
   --json       the full map (cells, searches, families, provenance) and the recommendations as JSON
   --svg FILE   draw the heat map to FILE (SVG)
   --top N      recommendations to show (default 5)
+  --all-scans  count every scan of the local store (yours, from sigmap scan), not only those published as public
   --cell KEY   list every analysis of one cell ('t-t', 'complex:stop') with experiment, sqrt(s), luminosity, arXiv`;
 
 function matrixText(map: CoverageMap): string {
@@ -62,7 +63,7 @@ export const command: CliCommand = {
   summary: 'print or draw the signature-coverage map and the next-best-search ranking',
   usage: USAGE,
   async run(argv) {
-    const { values } = parseCli(argv, { json: { type: 'boolean' }, svg: { type: 'string' }, top: { type: 'string' }, url: { type: 'string' }, cell: { type: 'string' } }, false);
+    const { values } = parseCli(argv, { json: { type: 'boolean' }, svg: { type: 'string' }, top: { type: 'string' }, url: { type: 'string' }, cell: { type: 'string' }, 'all-scans': { type: 'boolean' } }, false);
     const top = integerOption('top', values.top, 5);
     let map: CoverageMap;
     let recommendations: Recommendation[];
@@ -72,7 +73,7 @@ export const command: CliCommand = {
       const store = await openStore({ url: process.env.DATABASE_URL || undefined, dataDir: `${home}/store` });
       try {
         const shipped = loadShippedCatalogue(home);
-        ({ map, recommendations } = await coverageFromStore(store, shipped.searches, loadFamilies().families, 100, shipped.catalogue));
+        ({ map, recommendations } = await coverageFromStore(store, shipped.searches, loadFamilies().families, 100, shipped.catalogue, values['all-scans'] ? 'all' : 'public'));
       } finally {
         await store.close();
       }
