@@ -148,7 +148,7 @@ describe('bad input through the CLI', () => {
 
   it('unknown family and malformed point: exit 2, one line', () => {
     const a = sigmap('limits', '--family', 'stop', '--point', 'm=1');
-    expect([a.code, a.err]).toEqual([2, "error: --family: unknown family 'stop' (known: sbottom, sbottom_direct)\n"]);
+    expect([a.code, a.err]).toEqual([2, "error: --family: unknown family 'stop' (known: sbottom, sbottom_direct, T2tt, T2bb, T1, TChiWZ, sbottom-bh, zprime-ssm)\n"]);
     const b = sigmap('limits', '--family', 'sbottom', '--point', 'm_sbottom=abc');
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/^error: --point m_sbottom: expected a number, got 'abc'\n$/);

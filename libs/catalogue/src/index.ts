@@ -14,3 +14,5 @@ export * from './search/pyhf';
 export * from './search/evaluate';
 export * from './smodels/databaseIndex';
 export * from './smodels/signatures';
+export * from './smodels/reinterpret';
+export * from './smodels/coverageRecords';
