@@ -40,7 +40,7 @@ export default [
     },
   },
   {
-    files: ['libs/stats/src/**/*.ts', 'libs/gp/src/**/*.ts', 'libs/physics/src/**/*.ts', 'libs/coverage/src/**/*.ts', 'libs/contracts/src/**/*.ts'],
+    files: ['libs/stats/src/**/*.ts', 'libs/gp/src/**/*.ts', 'libs/scan/src/**/*.ts', 'libs/physics/src/**/*.ts', 'libs/coverage/src/**/*.ts', 'libs/contracts/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: domainPurity,
   },

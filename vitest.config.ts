@@ -5,6 +5,7 @@ const projects = [
   ['contracts', 'libs/contracts'],
   ['stats', 'libs/stats'],
   ['gp', 'libs/gp'],
+  ['scan', 'libs/scan'],
   ['physics', 'libs/physics'],
   ['coverage', 'libs/coverage'],
   ['catalogue', 'libs/catalogue'],

@@ -12,10 +12,11 @@ import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Client } from '@temporalio/client';
-import { TASK_QUEUES, type ScanReport, type ScanSpec } from '@sigmap/contracts';
+import { type ScanReport, type ScanSpec } from '@sigmap/contracts';
 import { openStore } from '@sigmap/store';
 import { parseFaultTrace, type DevServer, type FaultTraceEvent } from '@sigmap/worker';
 import { client, devServer, REPO, sbottomSpec, sleep, spawnWorker, stopWorker, tmp, type ChildWorker } from '../orchestration/helpers';
+import { startScanWorkflow } from '@sigmap/workflows/client';
 
 /** The disturbed scan: sbottom plane, 3 rounds of 5 points, one round per workflow run (continueAsNew each round). */
 export const FAULT_SPEC: ScanSpec = sbottomSpec({ name: 'fault-suite', budget: 15, batchSize: 5, initialPoints: 5, roundsPerRun: 1, seed: 41 });
@@ -177,7 +178,7 @@ export async function referenceScan(spec: ScanSpec = FAULT_SPEC): Promise<Refere
       const scanId = 'fault-reference';
       const c = await client(server.address);
       try {
-        await c.client.workflow.execute('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: scanId, args: [{ scanId, spec }], workflowExecutionTimeout: '5 minutes' });
+        await (await startScanWorkflow(c.client, { scanId, spec }, { workflowExecutionTimeout: '5 minutes' })).result();
       } finally {
         await c.close();
       }
@@ -344,7 +345,7 @@ export async function faultRig(o: { dir: string; teardown: Teardown; entry: Faul
 /** Starts the rig's scan; returns its start time (performance.now()) and first run id. */
 export async function startFaultScan(rig: FaultRig, scanId: string): Promise<{ t0: number; firstRunId: string }> {
   const t0 = performance.now();
-  const h = await rig.client.workflow.start('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: scanId, args: [{ scanId, spec: rig.spec }] });
+  const h = await startScanWorkflow(rig.client, { scanId, spec: rig.spec });
   return { t0, firstRunId: h.firstExecutionRunId };
 }
 

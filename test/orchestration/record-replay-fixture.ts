@@ -11,6 +11,7 @@ import { openStore } from '@sigmap/store';
 import { extendBudgetUpdate } from '@sigmap/workflows';
 import { connect, createWorkers, FamilyRegistry } from '@sigmap/worker';
 import { client, devServer, REPO, sbottomSpec, tmp } from './helpers';
+import { startScanWorkflow } from '@sigmap/workflows/client';
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -23,7 +24,7 @@ async function main() {
   const { client: c, close } = await client(server.address);
   try {
     const spec = sbottomSpec({ budget: 5, batchSize: 5, initialPoints: 5, roundsPerRun: 1, seed: 3 });
-    const handle = await c.workflow.start('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: 'recorded-scan', args: [{ scanId: 'recorded-scan', spec }] });
+    const handle = await startScanWorkflow(c, { scanId: 'recorded-scan', spec });
     await handle.executeUpdate(extendBudgetUpdate, { args: [5] });
     await handle.result();
     // protobufjs object form of temporal.api.history.v1.History (longs/enums/bytes as strings);

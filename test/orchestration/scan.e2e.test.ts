@@ -3,11 +3,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { TASK_QUEUES, pointKey, pointSeed, validateScanSpec, type LimitInput, type LimitResult, type ScanReport } from '@sigmap/contracts';
+import { pointKey, pointSeed, validateScanSpec, type LimitInput, type LimitResult, type ScanReport } from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
 import { contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from '@sigmap/workflows';
 import { FamilyRegistry, freePort, type ScanActivities } from '@sigmap/worker';
 import { client, inProcessWorkers, REPO, sbottomSpec, sleep, tmp, type InProcessWorkers } from './helpers';
+import { startScanWorkflow } from '@sigmap/workflows/client';
 
 // A scan end to end against the real Temporal dev server (no mocked client): in-process workers for all queues,
 // the sbottom lookup plane, signals / update / queries, the stored results and the idempotent limit activity.
@@ -30,7 +31,7 @@ describe('ScanWorkflow end to end (real dev server)', () => {
     try {
       const spec = sbottomSpec({ budget: 10, roundsPerRun: 2, seed: 5 });
       const scanId = 'e2e-sbottom';
-      const handle = await c.workflow.start('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: scanId, args: [{ scanId, spec }] });
+      const handle = await startScanWorkflow(c, { scanId, spec });
       await handle.signal(pauseSignal);
       // paused after the round in flight: evaluations stop growing
       let p = await handle.query(progressQuery);
@@ -108,7 +109,7 @@ describe('ScanWorkflow end to end (real dev server)', () => {
         seed: 9,
       });
       const scanId = 'e2e-async';
-      const handle = await c.workflow.start('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: scanId, args: [{ scanId, spec }] });
+      const handle = await startScanWorkflow(c, { scanId, spec });
       const report = (await handle.result()) as ScanReport;
       expect(report.status).toBe('budget-spent');
       const keys = new Set(report.evaluations.map((e) => e.key));

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { TASK_QUEUES, type ScanReport } from '@sigmap/contracts';
+import { type ScanReport } from '@sigmap/contracts';
 import { progressQuery } from '@sigmap/workflows';
 import { freePort, type DevServer } from '@sigmap/worker';
 import { client, devServer, sbottomSpec, sleep, spawnWorker, stopWorker, tmp, type ChildWorker } from './helpers';
+import { startScanWorkflow } from '@sigmap/workflows/client';
 
 // The dev server is killed (SIGKILL) in the middle of a scan and started again on the same SQLite file and port:
 // the scan's workflow (same first run id) resumes from the persisted history and completes; the worker process
@@ -27,7 +28,7 @@ it('a dev server restarted on its SQLite file resumes the scan', async () => {
   const spec = sbottomSpec({ budget: 15, batchSize: 5, initialPoints: 5, roundsPerRun: 1, seed: 31 });
 
   const a = await client(first.address);
-  const handle = await a.client.workflow.start('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: 'restart-scan', args: [{ scanId: 'restart-scan', spec }] });
+  const handle = await startScanWorkflow(a.client, { scanId: 'restart-scan', spec });
   const firstRunId = handle.firstExecutionRunId;
   // wait until the first round is recorded and the scan is mid-way
   let before = await handle.query(progressQuery).catch(() => null);

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_QUEUES, validateScanSpec, type ScanReport, type SurrogateTrainingResult } from '@sigmap/contracts';
+import { validateScanSpec } from '@sigmap/contracts';
 import { findModel } from '@sigmap/surrogate';
 import { client, inProcessWorkers, tmp, type InProcessWorkers } from './helpers';
+import { startScanWorkflow, startSurrogateTrainingWorkflow } from '@sigmap/workflows/client';
 
 // SurrogateTrainingWorkflow end to end on the real dev server: a small `full`-fidelity Z' scan, then training of an
 // jet surrogate on that scan's model points (surrogate-gpu queue), versioned under SIGMAP_HOME/models.
@@ -37,14 +38,12 @@ describe('SurrogateTrainingWorkflow (real dev server)', () => {
         target: 0,
         seed: 4,
       });
-      const scan = (await c.workflow.execute('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: 'e2e-full-for-training', args: [{ scanId: 'e2e-full-for-training', spec }] })) as ScanReport;
+      const scan = await (await startScanWorkflow(c, { scanId: 'e2e-full-for-training', spec })).result();
       expect(scan.evaluations.map((e) => e.fidelity)).toEqual(['full', 'full']);
 
-      const r = (await c.workflow.execute('SurrogateTrainingWorkflow', {
-        taskQueue: TASK_QUEUES.orchestration,
-        workflowId: 'e2e-train-jet',
-        args: [{ family: 'zprime-ssm', searches: spec.searches, scanIds: ['e2e-full-for-training'], seed: 5, objects: ['jet'], events: 160, kinds: ['iqn'], members: 2, budget: { generatorSteps: 80, headSteps: 40, hidden: [16, 16] } }],
-      })) as SurrogateTrainingResult;
+      const r = await (
+        await startSurrogateTrainingWorkflow(c, 'e2e-train-jet', { family: 'zprime-ssm', searches: spec.searches, scanIds: ['e2e-full-for-training'], seed: 5, objects: ['jet'], events: 160, kinds: ['iqn'], members: 2, budget: { generatorSteps: 80, headSteps: 40, hidden: [16, 16] } })
+      ).result();
       expect(r.trainedOn).toBe(2);
       expect(r.modelKey).toMatch(/^jet-iqn-[0-9a-f]{12}-s5$/);
       expect(r.note).toMatch(/trained on the (wasm|cpu|tensorflow.*) backend/);
@@ -57,13 +56,13 @@ describe('SurrogateTrainingWorkflow (real dev server)', () => {
 
       // too few objects of the kind asked for: an input error, not retried
       await expect(
-        c.workflow.execute('SurrogateTrainingWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: 'e2e-train-few', args: [{ family: 'zprime-ssm', searches: [], scanIds: [], seed: 1, objects: ['photon'], events: 40, kinds: ['iqn'], members: 1 }] }),
+        startSurrogateTrainingWorkflow(c, 'e2e-train-few', { family: 'zprime-ssm', searches: [], scanIds: [], seed: 1, objects: ['photon'], events: 40, kinds: ['iqn'], members: 1 }).then((h) => h.result()),
       ).rejects.toThrow();
       const few = (await c.workflow.getHandle('e2e-train-few').fetchHistory()).events ?? [];
       expect(few.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
       // bad input is not retried: the workflow fails at once with the field named
       await expect(
-        c.workflow.execute('SurrogateTrainingWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: 'e2e-train-bad', args: [{ family: 'zprime-ssm', searches: [], scanIds: [], seed: 1, objects: ['gluon'] }] }),
+        startSurrogateTrainingWorkflow(c, 'e2e-train-bad', { family: 'zprime-ssm', searches: [], scanIds: [], seed: 1, objects: ['gluon'] }).then((h) => h.result()),
       ).rejects.toThrow();
       const bad = await c.workflow.getHandle('e2e-train-bad').fetchHistory();
       const failed = (bad.events ?? []).find((e) => e.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes?.failure;

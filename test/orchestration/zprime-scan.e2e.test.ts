@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { TASK_QUEUES, pointKey, pointSeed, validateScanSpec, type LimitInput, type LimitResult, type ScanReport, type SimulateInput, type SimulateResult } from '@sigmap/contracts';
+import { pointKey, pointSeed, validateScanSpec, type LimitInput, type LimitResult, type ScanReport, type SimulateInput, type SimulateResult } from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
 import { progressQuery } from '@sigmap/workflows';
-import { trainingSet, type ScanActivities, type SearchYields } from '@sigmap/worker';
+import { trainingSet } from '@sigmap/scan';
+import type { ScanActivities, SearchYields } from '@sigmap/worker';
 import { client, inProcessWorkers, tmp, type InProcessWorkers } from './helpers';
+import { startScanWorkflow } from '@sigmap/workflows/client';
 
 const SEARCH = 'own-dilepton-resonance-13tev';
 const EVENTS = 300;
@@ -46,7 +48,7 @@ describe("ScanWorkflow of the Z' family at fast fidelity (real dev server)", () 
     const { client: c, close } = await client(env.server.address);
     const t0 = performance.now();
     try {
-      const handle = await c.workflow.start('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: scanId, args: [{ scanId, spec }] });
+      const handle = await startScanWorkflow(c, { scanId, spec });
       const report = (await handle.result()) as ScanReport;
       const seconds = (performance.now() - t0) / 1000;
       expect(report.status).toBe('budget-spent');
@@ -125,7 +127,7 @@ describe("ScanWorkflow of the Z' family at fast fidelity (real dev server)", () 
     const mf = validateScanSpec({ ...spec, name: 'zprime-mf', fidelity: { default: 'surrogate', escalate: 'fast', band: BAND, events: EVENTS }, budget: 8, initialPoints: 8, seed: 12 });
     const { client: c, close } = await client(env.server.address);
     try {
-      const handle = await c.workflow.start('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: scanId, args: [{ scanId, spec: mf }] });
+      const handle = await startScanWorkflow(c, { scanId, spec: mf });
       const report = (await handle.result()) as ScanReport;
       expect(report.status).toBe('budget-spent');
       const surrogate = report.evaluations.filter((e) => e.fidelity === 'surrogate');

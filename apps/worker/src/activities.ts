@@ -1,18 +1,14 @@
 import { Context, ApplicationFailure } from '@temporalio/activity';
 import {
-  createRng,
   isInputError,
   pointKey,
   scannedParameters,
-  type ContourLine,
   type CoverageSummary,
   type CoverageWorkflowInput,
   type EvaluatedPoint,
-  type Fidelity,
   type FinalizeScanInput,
   type LimitInput,
   type LimitResult,
-  type ModelPoint,
   type ProposeBatchInput,
   type ProposeBatchResult,
   type ScanProgress,
@@ -24,12 +20,11 @@ import {
   type SurrogateTrainingInput,
   type SurrogateTrainingResult,
 } from '@sigmap/contracts';
-import { createActiveLearner, type ActiveLearner, type LearnerConfig } from '@sigmap/gp';
+import { buildLearner, CLS_LIMIT, contourOf, misclassifiedEstimate, proposeStep, trainingSet } from '@sigmap/scan';
 import type { Store } from '@sigmap/store';
 import { TfShowerEngine, decideFidelity, selectBackend, trainSurrogate as trainSurrogateModels } from '@sigmap/surrogate';
 import { type GeneratorProgress, simulateWithGenerator } from '@sigmap/generators';
 import type { ShowerEngine } from '@sigmap/physics';
-import { marchingSquares } from '@sigmap/workflows';
 import { FamilyRegistry, type FamilyAdapter, type PointLimit, type SearchYields } from './families';
 
 export interface ScanActivityDeps {
@@ -37,88 +32,6 @@ export interface ScanActivityDeps {
   families: FamilyRegistry;
   /** Optional log sink (the CLI keeps quiet; the worker logs). */
   log?: (line: string) => void;
-}
-
-/** CLs below this excludes a point at 95% CL. */
-export const CLS_LIMIT = 0.05;
-/** CLs values are floored here before the GP's log transform (deep inside the excluded region CLs reaches 1e-20). */
-export const CLS_FLOOR = 1e-8;
-
-export function fromUnit(spec: ScanSpec, u: number[]): ModelPoint {
-  const scanned = scannedParameters(spec);
-  const out: ModelPoint = {};
-  for (const [n, p] of Object.entries(spec.parameters)) {
-    if (p.fixed !== undefined) {
-      out[n] = p.fixed;
-      continue;
-    }
-    const t = u[scanned.indexOf(n)];
-    const v = p.scale === 'log' ? Math.exp(Math.log(p.min) + t * (Math.log(p.max) - Math.log(p.min))) : p.min + t * (p.max - p.min);
-    out[n] = Number(v.toPrecision(6));
-  }
-  return out;
-}
-
-export interface TrainingRow {
-  key: string;
-  point: ModelPoint;
-  /** CLs_obs per search, in spec.searches order. */
-  cls: number[];
-}
-
-/** Which evaluation of a (point, search) the GP learns when a multi-fidelity scan has several: the most faithful. */
-export const FIDELITY_RANK: Record<Fidelity, number> = { lookup: 3, full: 3, fast: 2, surrogate: 1 };
-
-/**
- * One row per point evaluated for every search, sorted by point key (fits do not depend on completion order). Where a
- * point was evaluated at several fidelities (escalated surrogate points), the most faithful evaluation counts.
- */
-export function trainingSet(spec: ScanSpec, evals: EvaluatedPoint[]): TrainingRow[] {
-  const byKey = new Map<string, { point: ModelPoint; cls: Map<string, { cls: number; rank: number }> }>();
-  for (const e of evals) {
-    const cur = byKey.get(e.key) ?? { point: e.point, cls: new Map<string, { cls: number; rank: number }>() };
-    const rank = FIDELITY_RANK[e.fidelity];
-    const had = cur.cls.get(e.search);
-    if (!had || rank > had.rank) cur.cls.set(e.search, { cls: e.clsObs, rank });
-    byKey.set(e.key, cur);
-  }
-  return [...byKey.entries()]
-    .filter(([, v]) => spec.searches.every((s) => v.cls.has(s)))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, v]) => ({ key, point: v.point, cls: spec.searches.map((s) => v.cls.get(s)!.cls) }));
-}
-
-/** Order-independent digest of a training set (FNV-1a over sorted "key=cls,..." lines). */
-export function trainingDigest(rows: TrainingRow[]): string {
-  const text = rows
-    .map((r) => `${r.key}=${r.cls.map((c) => c.toPrecision(12)).join(',')}`)
-    .sort()
-    .join(';');
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return `${rows.length}:${h.toString(16).padStart(8, '0')}`;
-}
-
-/**
- * The @sigmap/gp active learner for a scan, rebuilt from the stored evaluations: one objective per search
- * (CLs_obs, threshold 0.05, log transform); a point is excluded when any search excludes it.
- */
-export function buildLearner(spec: ScanSpec, rows: TrainingRow[], round: number): ActiveLearner {
-  const names = scannedParameters(spec);
-  const config: LearnerConfig = {
-    axes: names.map((n) => ({ name: n, lower: spec.parameters[n].min, upper: spec.parameters[n].max, scale: spec.parameters[n].scale })),
-    objectives: spec.searches.map((s) => ({ name: s, threshold: CLS_LIMIT, transform: 'log' as const })),
-    // a fresh learner per round (rebuilt from the store): the round enters its seed, so continuous-mode
-    // candidate draws differ between rounds yet are reproducible
-    seed: spec.seed * 100_003 + round,
-  };
-  const learner = createActiveLearner(config);
-  if (rows.length)
-    learner.observe(
-      rows.map((r) => names.map((n) => r.point[n])),
-      rows.map((r) => r.cls.map((c) => Math.max(c, CLS_FLOOR))),
-    );
-  return learner;
 }
 
 function nonRetryable(e: unknown): never {
@@ -139,41 +52,13 @@ export function createScanActivities(deps: ScanActivityDeps) {
     return f;
   };
 
-  async function learnerFor(scanId: string, spec: ScanSpec, round: number) {
+  /** The learner the final report uses: the training set from the store, round 0 (as every report so far). */
+  async function reportLearner(scanId: string, spec: ScanSpec) {
     const f = family(spec.family);
     const pool = spec.mode === 'pool' ? f.pool(spec) : null;
     const rows = trainingSet(spec, await store.listEvaluations(scanId));
-    const learner = rows.length >= 2 ? buildLearner(spec, rows, round) : null;
-    return { learner, rows, pool };
-  }
-
-  const scannedOf = (spec: ScanSpec, p: ModelPoint) => scannedParameters(spec).map((n) => p[n]);
-
-  /** Expected misclassified fraction over the pool (pool mode) or a seeded uniform sample of the box. */
-  function misclassified(learner: ActiveLearner | null, spec: ScanSpec, pool: ModelPoint[] | null): number | null {
-    if (!learner) return null;
-    return learner.estimateMisclassifiedFraction(pool ? pool.map((p) => scannedOf(spec, p)) : undefined).fraction;
-  }
-
-  /** Zero level of min_o (posterior mean_o - threshold_o) (excluded by any search) on a 41x41 grid, marching squares. */
-  function contourOf(spec: ScanSpec, learner: ActiveLearner | null): ContourLine[] {
-    if (!learner) return [];
-    const dim = scannedParameters(spec).length;
-    const m = dim === 2 ? 41 : 401;
-    const axis = Array.from({ length: m }, (_, i) => i / (m - 1));
-    const grid = dim === 2 ? axis.flatMap((x) => axis.map((y) => [x, y])) : axis.map((x) => [x]);
-    if (dim > 2) return [];
-    const phys = grid.map((u) => scannedOf(spec, fromUnit(spec, u)));
-    const preds = learner.predict(phys);
-    const level = phys.map((_, a) => Math.min(...preds.map((p) => p.mean[a] - p.threshold)));
-    if (dim === 2) {
-      const values = axis.map((_, i) => axis.map((__, j) => level[i * m + j]));
-      return marchingSquares(axis, axis, values, 0).map((line) => ({ points: line.map((u) => scannedOf(spec, fromUnit(spec, u))) }));
-    }
-    const pts: number[][] = [];
-    for (let i = 0; i + 1 < m; i++)
-      if (level[i] < 0 !== level[i + 1] < 0) pts.push(scannedOf(spec, fromUnit(spec, [axis[i] + (-level[i] / (level[i + 1] - level[i])) * (axis[i + 1] - axis[i])])));
-    return pts.map((p) => ({ points: [p] }));
+    const learner = rows.length >= 2 ? buildLearner(spec, rows, 0) : null;
+    return { learner, pool };
   }
 
   let pythiaEngine: Promise<ShowerEngine> | null = null;
@@ -220,50 +105,15 @@ export function createScanActivities(deps: ScanActivityDeps) {
       }
     },
 
+    /** One round of the @sigmap/scan loop (proposeStep) on the stored evaluations; the GP state is snapshotted. */
     async proposeBatch(input: ProposeBatchInput): Promise<ProposeBatchResult> {
       const { spec } = input;
-      const { learner, rows, pool } = await learnerFor(input.scanId, spec, input.round);
-      // a batch still counted as in flight may have part of its points evaluated already: those are observations,
-      // not pending points (counting them twice would shrink the initial design and fantasise known values)
-      const observed = new Set(rows.map((r) => r.key));
-      const inFlight = input.pending.filter((p) => !observed.has(pointKey(p)));
-      const taken = new Set([...observed, ...inFlight.map(pointKey)]);
-      const candidates = pool ? pool.filter((p) => !taken.has(pointKey(p))) : null;
-      const gpDigest = trainingDigest(rows);
-      let points: ModelPoint[];
-      if (!learner || rows.length + inFlight.length < spec.initialPoints) {
-        // Space-filling start, seeded: a random draw from the pool / uniform in the unit box.
-        const rng = createRng(spec.seed).fork(7919 + input.round);
-        const want = Math.min(input.q, Math.max(1, spec.initialPoints - rows.length - inFlight.length));
-        if (candidates) {
-          const idx = candidates.map((_, i) => i);
-          for (let i = idx.length - 1; i > 0; i--) {
-            const j = Math.floor(rng.uniform() * (i + 1));
-            [idx[i], idx[j]] = [idx[j], idx[i]];
-          }
-          points = idx.slice(0, want).map((i) => candidates[i]);
-        } else {
-          const dim = scannedParameters(spec).length;
-          points = Array.from({ length: want }, () => fromUnit(spec, Array.from({ length: dim }, () => rng.uniform())));
-        }
-      } else {
-        const pending = inFlight.map((p) => scannedOf(spec, p));
-        if (candidates) {
-          const r = learner.proposeBatch(input.q, pending, { candidates: candidates.map((p) => scannedOf(spec, p)) });
-          points = r.indices.map((i) => candidates[i]);
-        } else {
-          const r = learner.proposeBatch(input.q, pending);
-          const names = scannedParameters(spec);
-          points = r.points.map((x) => {
-            const pt: ModelPoint = {};
-            for (const [n, pr] of Object.entries(spec.parameters)) pt[n] = pr.fixed ?? Number(x[names.indexOf(n)].toPrecision(6));
-            return pt;
-          });
-        }
-      }
-      const mis = misclassified(learner, spec, pool);
-      await store.putGpSnapshot({ scanId: input.scanId, round: input.round, digest: gpDigest, trainingSize: rows.length, misclassified: mis, state: learner ? learner.toState() : null });
-      return { points, misclassified: mis, trainingSize: rows.length, gpDigest, candidatesLeft: candidates ? candidates.length - points.length : -1, contour: contourOf(spec, learner) };
+      const pool = spec.mode === 'pool' ? family(spec.family).pool(spec) : null;
+      const evaluations = await store.listEvaluations(input.scanId);
+      const step = proposeStep({ spec, evaluations, pending: input.pending, pool, q: input.q, round: input.round });
+      const { learner, misclassified } = step;
+      await store.putGpSnapshot({ scanId: input.scanId, round: input.round, digest: step.gpDigest, trainingSize: step.rows.length, misclassified, state: learner ? learner.toState() : null });
+      return { points: step.points, misclassified, trainingSize: step.rows.length, gpDigest: step.gpDigest, candidatesLeft: step.candidatesLeft, contour: contourOf(spec, learner) };
     },
 
     /**
@@ -380,7 +230,7 @@ export function createScanActivities(deps: ScanActivityDeps) {
     },
 
     async finalizeScan(input: FinalizeScanInput): Promise<ScanReport> {
-      const { learner, pool } = await learnerFor(input.scanId, input.spec, 0);
+      const { learner, pool } = await reportLearner(input.scanId, input.spec);
       await store.setScanStatus(input.scanId, input.status);
       const evals = await store.listEvaluations(input.scanId);
       const events = await store.listEvents(input.scanId);
@@ -391,7 +241,7 @@ export function createScanActivities(deps: ScanActivityDeps) {
         parameters: scannedParameters(input.spec),
         evaluations: evals.map((e) => ({ point: e.point, key: e.key, search: e.search, fidelity: e.fidelity, seed: e.seed, clsObs: e.clsObs, clsExp: e.clsExp, region: e.region, excluded: e.excluded })),
         contour: contourOf(input.spec, learner),
-        misclassified: misclassified(learner, input.spec, pool),
+        misclassified: misclassifiedEstimate(learner, input.spec, pool),
         rounds: events.filter((e) => e.kind === 'progress').reduce((m, e) => Math.max(m, e.round), 0),
       };
     },

@@ -25,6 +25,10 @@ function memoryStore() {
     async getYields(id: string) {
       return yields.get(id) ?? null;
     },
+    // no scan row: simulate falls back to the builtin generator
+    async getScan() {
+      return null;
+    },
     async getEvaluation(scanId: string, key: string, search: string, fidelity: Fidelity, seed: number) {
       return evals.get(evalKey(scanId, key, search, fidelity, seed)) ?? null;
     },
@@ -141,7 +145,7 @@ describe('simulate and computeLimit activities for a simulated family', () => {
     const after1 = beats.map((b) => Object.keys((b as { yields: object }).yields));
     expect(after1).toContainEqual([DILEPTON]);
     expect(after1[after1.length - 1]).toEqual([DILEPTON, DIJET]);
-    expect(logs.join('\n')).toMatch(/simulate zprime-ssm g=0.3,mass=3000 \(fast, 150 events, backend fast\): 2 searches/);
+    expect(logs.join('\n')).toMatch(/simulate zprime-ssm g=0.3,mass=3000 \(fast, builtin, 150 events, backend fast\): 2 searches/);
 
     const input: LimitInput = { scanId: 's1', family: 'zprime-ssm', point, search: DILEPTON, fidelity: 'fast', seed: 7, yieldsKey: sim.yieldsKey };
     const first = (await new MockActivityEnvironment().run(acts.computeLimit, input)) as LimitResult;

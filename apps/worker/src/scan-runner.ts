@@ -7,6 +7,7 @@ import { progressQuery } from '@sigmap/workflows';
 import { ensureDevServer, sigmapHome, type DevServer } from './dev-server';
 import { FamilyRegistry } from './families';
 import { connect, createWorkers, temporalEnv } from './worker';
+import { startScanWorkflow } from '@sigmap/workflows/client';
 
 export interface RunScanOptions {
   spec: ScanSpec;
@@ -43,14 +44,9 @@ function quietRuntime() {
 
 /** Submits ScanWorkflow on the orchestration queue and follows it (progress query) until it returns its report. */
 export async function submitAndFollow(client: Client, o: RunScanOptions): Promise<ScanReport> {
-  const handle = await client.workflow.start('ScanWorkflow', {
-    taskQueue: TASK_QUEUES.orchestration,
-    workflowId: o.scanId,
-    args: [{ scanId: o.scanId, spec: o.spec }],
-    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-  });
+  const handle = await startScanWorkflow(client, { scanId: o.scanId, spec: o.spec }, { workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
   let done = false;
-  const result = handle.result() as Promise<ScanReport>;
+  const result = handle.result();
   result.finally(() => (done = true)).catch(() => undefined);
   const poll = async () => {
     while (!done) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { startScanWorkflow } from '@sigmap/workflows/client';
 import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Observable } from 'rxjs';
@@ -62,7 +63,7 @@ export class ScansService {
     await this.store.createScan(scanId, spec);
     await this.access.record(scanId, group, visibility);
     try {
-      await client.workflow.start('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: scanId, args: [{ scanId, spec }] });
+      await startScanWorkflow(client, { scanId, spec });
     } catch (e) {
       // the rows exist but no workflow runs: mark the scan so it does not look like it is running
       await this.store.sql.query(`UPDATE scans SET status = 'failed', updated_at = now() WHERE scan_id = $1`, [scanId]);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gridPoolCsv } from '../../../../test/al/truth';
 import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
-import { readPool, runAlBench, type AlBenchOptions, type AlBenchResult } from '../commands/al-bench';
+import { medianOrNull, readPool, runAlBench, runStrategy, type AlBenchOptions, type AlBenchResult } from '../commands/al-bench';
 import { formatTable, writeJsonFile } from '../output';
 
 const SBOTTOM_POOL = join(__dirname, '../../../../test/fixtures/sbottom_pool.csv');
@@ -37,12 +37,12 @@ strategies (al: level-set acquisition with kriging-believer batches; random; gri
 reports the median evaluations to 95% and 99% label accuracy over --seeds seeds, as counts and as a fraction of the
 pool, and the ratio random/al. Writes reports/bench/al.json (or --json FILE).`,
   async run(argv) {
-    const { values } = parseCli(argv, { seeds: { type: 'string' }, batch: { type: 'string' }, json: { type: 'string' } }, false);
+    const { values } = parseCli(argv, { seeds: { type: 'string' }, batch: { type: 'string' }, 'stop-seeds': { type: 'string' }, 'skip-curves': { type: 'boolean' }, json: { type: 'string' } }, false);
     const seeds = integerOption('seeds', values.seeds, 3);
     const batch = integerOption('batch', values.batch, 5);
     const results: { case: string; result: AlBenchResult }[] = [];
     const rows: (string | number)[][] = [];
-    for (const c of CASES) {
+    for (const c of values['skip-curves'] ? [] : CASES) {
       const pool = readPool(c.csv(), c.target, c.params, [], c.name, c.where ?? []);
       const n = pool.X.length;
       const o: AlBenchOptions = {
@@ -56,7 +56,6 @@ pool, and the ratio random/al. Writes reports/bench/al.json (or --json FILE).`,
         initial: 5 * pool.params.length,
         levels: [0.95, 0.99],
         acquisition: 'straddle',
-        refitEvery: 1,
         stopWhenReached: true,
         knownLabels: false,
         inFlight: 0,
@@ -72,9 +71,90 @@ pool, and the ratio random/al. Writes reports/bench/al.json (or --json FILE).`,
     }
     process.stdout.write(formatTable(['pool', 'points', 'al to 95%', 'al to 99%', 'random to 99%', 'grid to 99%', 'random/al at 99%'], rows));
     process.stdout.write(`medians over ${seeds} seeds, batches of ${batch}; accuracy = share of pool points whose label the GP posterior mean gets right\n`);
+    const stopping = stoppingEstimates(values['stop-seeds'] ? integerOption('stop-seeds', values['stop-seeds'], 5) : 5);
     const out = values.json ?? 'reports/bench/al.json';
-    writeJsonFile(out, { bench: 'al', seeds, batch, acquisition: 'straddle', cases: results });
+    writeJsonFile(out, { bench: 'al', seeds, batch, acquisition: 'straddle', cases: results, stopping });
     process.stdout.write(`wrote ${out}\n`);
     return 0;
   },
 };
+
+/** The scans whose stopping estimate is checked: the demo spec (examples/sbottom-lookup.yaml) and the excursion pools. */
+const STOP_CASES: (Case & { targetFraction: number; budget?: number; initial: number; bounds?: Record<string, [number, number]>; floor: number })[] = [
+  // examples/sbottom-lookup.yaml: its pool (published points in its box at m_chi1 = 60), box, target, batch, budget
+  { name: 'demo: examples/sbottom-lookup.yaml', csv: () => readFileSync(SBOTTOM_POOL, 'utf8'), target: 'CLs_obs_best', threshold: 0.05, logTarget: true, params: ['m_sbottom', 'm_chi2'], where: [['m_chi1', 60]], targetFraction: 0.02, budget: 45, initial: 10, bounds: { m_sbottom: [400, 1600], m_chi2: [100, 1600] }, floor: 1e-8 },
+  { name: 'excursion fast_2D, 40x40 grid', csv: () => gridPoolCsv(2, 40), target: 'truth', threshold: 0, logTarget: false, targetFraction: 0.01, initial: 10, floor: 1e-3 },
+  { name: 'excursion fast_3D, 15^3 grid', csv: () => gridPoolCsv(3, 15), target: 'truth', threshold: 0, logTarget: false, targetFraction: 0.01, initial: 15, floor: 1e-3 },
+];
+
+export interface StoppingRow {
+  case: string;
+  target_fraction: number;
+  seeds: number;
+  per_seed: { seed: number; evals: number; stopped_by_rule: boolean; estimate: number | null; true_fraction: number }[];
+  median_evals: number | null;
+  median_estimate: number | null;
+  median_true: number | null;
+  /** median over seeds of estimate / true (the per-seed ratio; null where the true fraction is 0). */
+  median_ratio: number | null;
+}
+
+/**
+ * The stopping rule's estimate at the moment the scan stops (rule met, or budget spent) vs the true misclassified
+ * fraction of the pool (labels of the GP's posterior mean against the pool's values), per seed and as medians.
+ */
+function stoppingEstimates(nSeeds: number): StoppingRow[] {
+  const rows: StoppingRow[] = [];
+  for (const c of STOP_CASES) {
+    const pool = readPool(c.csv(), c.target, c.params, [], c.name, c.where ?? []);
+    const n = pool.X.length;
+    if (c.bounds) {
+      // the demo spec's box: only the pool points inside it
+      const keep = pool.X.map((r) => pool.params.every((p, j) => r[j] >= c.bounds![p][0] && r[j] <= c.bounds![p][1]));
+      pool.X = pool.X.filter((_, i) => keep[i]);
+      pool.values = pool.values.filter((_, i) => keep[i]);
+    }
+    const o: AlBenchOptions = {
+      threshold: c.threshold,
+      logTarget: c.logTarget,
+      floor: c.floor,
+      batch: 5,
+      budget: c.budget ?? n,
+      seeds: nSeeds,
+      strategies: ['al'],
+      initial: c.initial,
+      levels: [0.99],
+      acquisition: 'straddle',
+      stopWhenReached: false,
+      knownLabels: false,
+      inFlight: 0,
+      targetFraction: c.targetFraction,
+      bounds: c.bounds,
+    };
+    process.stderr.write(`stopping estimate, ${c.name}: ${pool.X.length} points, ${nSeeds} seeds...\n`);
+    const per_seed = Array.from({ length: nSeeds }, (_, k) => {
+      const r = runStrategy(pool, o, 'al', k + 1);
+      const last = r.curve.length - 1;
+      return { seed: k + 1, evals: r.curve[last][0], stopped_by_rule: r.stopped !== null, estimate: r.estimates[last], true_fraction: r.trueFractions[last] };
+    });
+    rows.push({
+      case: c.name,
+      target_fraction: c.targetFraction,
+      seeds: nSeeds,
+      per_seed,
+      median_evals: medianOrNull(per_seed.map((p) => p.evals)),
+      median_estimate: medianOrNull(per_seed.map((p) => p.estimate)),
+      median_true: medianOrNull(per_seed.map((p) => p.true_fraction)),
+      median_ratio: medianOrNull(per_seed.map((p) => (p.estimate !== null && p.true_fraction > 0 ? p.estimate / p.true_fraction : null))),
+    });
+  }
+  const fmt = (v: number | null) => (v === null ? '-' : v.toExponential(2));
+  process.stdout.write(
+    formatTable(
+      ['scan (stopping rule)', 'target', 'median evals', 'stopped by rule', 'median estimate', 'median true', 'median est/true'],
+      rows.map((r) => [r.case, r.target_fraction, r.median_evals ?? '-', `${r.per_seed.filter((p) => p.stopped_by_rule).length}/${r.seeds}`, fmt(r.median_estimate), fmt(r.median_true), r.median_ratio === null ? '-' : r.median_ratio.toFixed(2)]),
+    ),
+  );
+  process.stdout.write(`estimate = expected misclassified fraction of the pool when the scan stops (rule met or budget spent); true = share of pool points the GP posterior mean mislabels then; medians over ${nSeeds} seeds\n`);
+  return rows;
+}

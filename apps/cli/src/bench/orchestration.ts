@@ -10,6 +10,7 @@ import { connect, createScanActivities, createWorkers, FamilyRegistry, freePort,
 import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
+import { startOrchestrationBenchWorkflow } from '@sigmap/workflows/client';
 
 const FAMILIES: Record<string, { search: string; points(n: number, seed: number): ModelPoint[] }> = {
   'excursion-fast2d': {
@@ -109,7 +110,7 @@ Writes reports/bench/orchestration.json (or --json FILE).`,
         const ptsT = fam.points(nPoints, 1000 + label++);
         process.stderr.write(`workers=${n}: Temporal path...\n`);
         const t0 = performance.now();
-        const done = await client.workflow.execute('OrchestrationBenchWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: scanT, args: [{ scanId: scanT, family: familyId, search: fam.search, fidelity: 'lookup', seed: 1, points: ptsT }] });
+        const done = await (await startOrchestrationBenchWorkflow(client, { scanId: scanT, family: familyId, search: fam.search, fidelity: 'lookup', seed: 1, points: ptsT })).result();
         const temporalSeconds = (performance.now() - t0) / 1000;
         all.forEach((w) => w.shutdown());
         await running;

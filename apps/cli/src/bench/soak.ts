@@ -11,6 +11,7 @@ import { connect, createWorkers, FamilyRegistry, freePort, startDevServer } from
 import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
+import { startScanWorkflow } from '@sigmap/workflows/client';
 
 /** One small real scan: the analytic excursion family (GP rounds, batches, limits, store writes; cheap activities). */
 function smallScan(seed: number, budget: number): ScanSpec {
@@ -105,7 +106,7 @@ and in MiB per 1000 evaluations. Writes reports/bench/soak.json (or --json FILE)
             const s = seed++;
             const scanId = `soak-${wave}-${s}`;
             const started = performance.now();
-            await client.workflow.execute('ScanWorkflow', { taskQueue: TASK_QUEUES.orchestration, workflowId: scanId, args: [{ scanId, spec: smallScan(s, budget) }] });
+            await (await startScanWorkflow(client, { scanId, spec: smallScan(s, budget) })).result();
             return (performance.now() - started) / 1000;
           }),
         );

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createRng, InputError } from '@sigmap/contracts';
-import { checkStopping, createActiveLearner, type ActiveLearner, type LearnerConfig } from '@sigmap/gp';
+import { createRng, InputError, pointKey, type EvaluatedPoint, type ModelPoint, type ScanSpec } from '@sigmap/contracts';
+import type { ActiveLearner, LearnerConfig } from '@sigmap/gp';
+import { buildLearner, misclassifiedEstimate, proposeStep, scanConverged, trainingSet, type LoopOptions } from '@sigmap/scan';
 import { integerOption, numberOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
@@ -71,7 +72,8 @@ export interface AlBenchOptions {
   initial: number;
   levels: number[];
   acquisition: LearnerConfig['acquisition'];
-  refitEvery: number;
+  /** The scan box per parameter ([min, max]); default: the pool's range. */
+  bounds?: Record<string, [number, number]>;
   /** Stop a run once every accuracy level has been reached. */
   stopWhenReached: boolean;
   /** Count evaluated points by their revealed label instead of the model's prediction. */
@@ -85,7 +87,7 @@ export interface AlBenchOptions {
 export interface StrategyResult {
   evals_to_accuracy: Record<string, number | null>;
   curve: [number, number][];
-  per_seed: { seed: number; evals_to_accuracy: Record<string, number | null>; final: [number, number]; stopped_by_rule?: { evals: number; estimate: number; accuracy: number } | null }[];
+  per_seed: { seed: number; evals_to_accuracy: Record<string, number | null>; final: [number, number]; stopped_by_rule?: StopRecord | null; /** al: the evaluated point keys, in proposal order. */ evaluated?: string[] }[];
   /** Expected misclassified fraction the al learner reported when it first reached each level (al only). */
   estimate_at_levels?: Record<string, number | null>;
 }
@@ -135,32 +137,130 @@ export function farthestPointOrder(X: number[][], start: number): number[] {
   return order;
 }
 
-function learnerFor(pool: Pool, o: AlBenchOptions, seed: number): ActiveLearner {
-  return createActiveLearner({
-    axes: pool.params.map((p, j) => ({ name: p, lower: Math.min(...pool.X.map((r) => r[j])), upper: Math.max(...pool.X.map((r) => r[j])) })),
-    objectives: [{ name: pool.target, threshold: o.threshold, transform: o.logTarget ? 'log' : 'identity', floor: o.floor }],
-    seed,
-    acquisition: o.acquisition,
-    refitEvery: o.refitEvery,
+/**
+ * The pool as a scan: a pool-mode ScanSpec over the pool's parameters (box = `bounds` when given, else the pool's
+ * range), one objective (the target column), and the pool's points as the candidates. The 'al' strategy drives the
+ * @sigmap/scan loop on it exactly as the ScanWorkflow's activities do; the baselines use the same learner.
+ */
+export function poolScan(pool: Pool, o: AlBenchOptions, seed: number): { spec: ScanSpec; points: ModelPoint[]; options: LoopOptions } {
+  const parameters: ScanSpec['parameters'] = {};
+  pool.params.forEach((p, j) => {
+    const b = o.bounds?.[p];
+    parameters[p] = { min: b ? b[0] : Math.min(...pool.X.map((r) => r[j])), max: b ? b[1] : Math.max(...pool.X.map((r) => r[j])), scale: 'linear' };
   });
+  const spec: ScanSpec = {
+    name: 'al-bench',
+    family: 'al-bench-pool',
+    parameters,
+    searches: [pool.target],
+    fidelity: { default: 'lookup', events: 0 },
+    mode: 'pool',
+    batchSize: o.batch,
+    budget: o.budget,
+    target: o.targetFraction ?? 0,
+    initialPoints: o.initial,
+    roundsPerRun: Number.MAX_SAFE_INTEGER,
+    inFlightBatches: o.inFlight + 1,
+    seed,
+  };
+  const points = pool.X.map((r) => Object.fromEntries(pool.params.map((p, j) => [p, r[j]])) as ModelPoint);
+  const options: LoopOptions = { objectives: [{ name: pool.target, threshold: o.threshold, transform: o.logTarget ? 'log' : 'identity', floor: o.floor }], acquisition: o.acquisition };
+  return { spec, points, options };
 }
 
-/** One run of one strategy on one seed: the accuracy after the initial design and after every batch. */
+/** What a stopped run reports: evaluations, the stopping estimate and the true accuracy / misclassified fraction then. */
+export interface StopRecord {
+  evals: number;
+  estimate: number;
+  accuracy: number;
+  /** True misclassified fraction of the pool (1 - accuracy with model labels) at the stop. */
+  true_fraction: number;
+}
+
+/**
+ * One run of one strategy on one seed: the accuracy after each batch returns (from the learner the next proposal
+ * is made with). 'al' is the scan loop (@sigmap/scan proposeStep: seeded initial design in batches, then level-set
+ * batches with the in-flight points pending, the stopping rule of the ScanWorkflow); 'random' and 'grid' reveal the
+ * pool in their own order and are measured with the same learner.
+ */
 export function runStrategy(
   pool: Pool,
   o: AlBenchOptions,
   strategy: string,
   seed: number,
-): { curve: [number, number][]; estimates: number[]; stopped: { evals: number; estimate: number; accuracy: number } | null } {
+): { curve: [number, number][]; estimates: (number | null)[]; trueFractions: number[]; stopped: StopRecord | null; evaluated: string[] } {
   const N = pool.X.length;
-  const rng = createRng(seed);
   const truth = pool.values.map((v) => v < o.threshold);
-  const learner = learnerFor(pool, o, seed);
-  const revealed = new Set<number>();
+  const { spec, points, options } = poolScan(pool, o, seed);
+  const indexOf = new Map(points.map((p, i) => [pointKey(p), i]));
+  const evals: EvaluatedPoint[] = [];
+  const evaluated: string[] = [];
   const curve: [number, number][] = [];
-  const estimates: number[] = [];
-  let stopped: { evals: number; estimate: number; accuracy: number } | null = null;
-  let order: number[] = [];
+  const estimates: (number | null)[] = [];
+  const trueFractions: number[] = [];
+  let stopped: StopRecord | null = null;
+  const reveal = (batch: ModelPoint[]) => {
+    for (const p of batch) {
+      const key = pointKey(p);
+      const v = pool.values[indexOf.get(key)!];
+      evaluated.push(key);
+      evals.push({ point: p, key, search: pool.target, fidelity: 'lookup', seed, clsObs: v, clsExp: [v, v, v, v, v], region: null, excluded: v < o.threshold });
+    }
+  };
+  let measuredAt = -1;
+  let acc = 0;
+  /** Accuracy of the learner fitted to the evaluations so far (model labels, or revealed labels with --known-labels). */
+  const measure = (learner: ActiveLearner | null, estimate: number | null) => {
+    if (!learner || evals.length === measuredAt) return;
+    measuredAt = evals.length;
+    const labels = learner.classify(pool.X);
+    const revealed = new Set(evaluated.map((k) => indexOf.get(k)!));
+    let ok = 0;
+    let okModel = 0;
+    for (let i = 0; i < N; i++) {
+      if ((o.knownLabels && revealed.has(i) ? truth[i] : labels[i][0]) === truth[i]) ok++;
+      if (labels[i][0] === truth[i]) okModel++;
+    }
+    acc = ok / N;
+    curve.push([evals.length, acc]);
+    estimates.push(estimate);
+    trueFractions.push(1 - okModel / N);
+  };
+  const top = Math.max(...o.levels);
+  const budget = Math.min(o.budget, N);
+  if (strategy === 'al') {
+    // the ScanWorkflow's loop: batches in flight (FIFO), each new one proposed with the others' points pending
+    const running: ModelPoint[][] = [];
+    let returned = 0;
+    const pendingCount = () => running.reduce((s, b) => s + b.length, 0);
+    for (;;) {
+      if (running.length === 0 && evals.length >= budget) break;
+      let finished = false;
+      while (running.length < o.inFlight + 1 && evals.length + pendingCount() < budget) {
+        const q = Math.min(o.batch, budget - evals.length - pendingCount());
+        const step = proposeStep({ spec, evaluations: evals, pending: running.flat(), pool: points, q, round: returned + running.length, options });
+        measure(step.learner, step.misclassified);
+        if (o.stopWhenReached && curve.length && acc >= top) finished = true;
+        else if (scanConverged(spec, step.misclassified, evals.length)) {
+          stopped = { evals: evals.length, estimate: step.misclassified!, accuracy: acc, true_fraction: trueFractions[trueFractions.length - 1] };
+          finished = true;
+        } else if (step.points.length === 0) finished = true;
+        if (finished) break;
+        running.push(step.points);
+      }
+      if (finished || running.length === 0) break;
+      reveal(running.shift()!);
+      returned++;
+    }
+    if (!measuredAtEnd(curve, evals.length)) {
+      const rows = trainingSet(spec, evals);
+      const learner = rows.length >= 2 ? buildLearner(spec, rows, returned, options) : null;
+      measure(learner, misclassifiedEstimate(learner, spec, points));
+    }
+    return { curve, estimates, trueFractions, stopped, evaluated };
+  }
+  const rng = createRng(seed);
+  let order: number[];
   if (strategy === 'random') {
     order = Array.from({ length: N }, (_, i) => i);
     for (let i = N - 1; i > 0; i--) {
@@ -181,67 +281,24 @@ export function runStrategy(
       }
     });
     order = farthestPointOrder(pool.X, start);
-  } else if (strategy === 'al') {
-    order = farthestPointOrder(pool.X, Math.floor(rng.uniform() * N)).slice(0, o.initial);
   } else throw new InputError('--strategies', `unknown strategy '${strategy}' (known: al, random, grid)`);
-  const reveal = (idx: number[]) => {
-    for (const i of idx) revealed.add(i);
-    learner.observe(
-      idx.map((i) => pool.X[i]),
-      idx.map((i) => [pool.values[i]]),
-    );
-  };
-  const measure = () => {
-    const labels = learner.classify(pool.X);
-    let ok = 0;
-    for (let i = 0; i < N; i++) if ((o.knownLabels && revealed.has(i) ? truth[i] : labels[i][0]) === truth[i]) ok++;
-    const acc = ok / N;
-    curve.push([revealed.size, acc]);
-    return acc;
-  };
-  reveal(order.slice(0, Math.min(o.initial, N)));
-  let acc = measure();
-  const top = Math.max(...o.levels);
-  let cursor = o.initial;
-  // Asynchronous mode: `inFlight` batches are dispatched but not returned when the next one is proposed; al
-  // conditions on them as pending points (kriging believer), the baselines just keep their order.
-  const inFlight: number[][] = [];
-  let dispatched = revealed.size;
-  while (revealed.size < Math.min(o.budget, N)) {
+  let cursor = 0;
+  let round = 0;
+  while (evals.length < budget) {
+    const q = cursor === 0 ? Math.max(o.initial, 2) : o.batch;
+    reveal(order.slice(cursor, Math.min(cursor + q, budget)).map((i) => points[i]));
+    cursor = evals.length;
+    const rows = trainingSet(spec, evals);
+    const learner = buildLearner(spec, rows, round++, options);
+    measure(learner, misclassifiedEstimate(learner, spec, points));
     if (o.stopWhenReached && acc >= top) break;
-    const q = Math.min(o.batch, o.budget - dispatched, N - dispatched);
-    let exhausted = q <= 0;
-    if (q > 0) {
-      let idx: number[];
-      if (strategy === 'al') {
-        const pending = inFlight.flat().map((i) => pool.X[i]);
-        idx = learner.proposeBatch(q, pending, { candidates: pool.X }).indices;
-      } else {
-        idx = order.slice(cursor, cursor + q);
-        cursor += q;
-      }
-      if (idx.length > 0) {
-        inFlight.push(idx);
-        dispatched += idx.length;
-      } else exhausted = true;
-    }
-    if (inFlight.length === 0) break;
-    if (!exhausted && inFlight.length <= o.inFlight && dispatched < Math.min(o.budget, N)) continue;
-    reveal(inFlight.shift()!);
-    acc = measure();
-    if (strategy === 'al') {
-      const est = learner.estimateMisclassifiedFraction(pool.X);
-      estimates.push(est.fraction);
-      if (o.targetFraction !== undefined) {
-        const d = checkStopping({ targetFraction: o.targetFraction, budget: o.budget }, est, revealed.size);
-        if (d.stop && d.reason === 'accuracy') {
-          stopped = { evals: revealed.size, estimate: d.estimate, accuracy: acc };
-          break;
-        }
-      }
-    }
   }
-  return { curve, estimates, stopped };
+  return { curve, estimates, trueFractions, stopped, evaluated };
+}
+
+/** True when the curve already holds a measurement at n evaluations. */
+function measuredAtEnd(curve: [number, number][], n: number): boolean {
+  return curve.length > 0 && curve[curve.length - 1][0] === n;
 }
 
 function evalsTo(curve: [number, number][], level: number): number | null {
@@ -262,7 +319,7 @@ export function runAlBench(pool: Pool, o: AlBenchOptions, log?: (s: string) => v
   for (const s of o.strategies) {
     const runs = Array.from({ length: o.seeds }, (_, k) => ({ seed: k + 1, ...runStrategy(pool, o, s, k + 1) }));
     const key = (l: number) => String(l);
-    const per_seed = runs.map((r) => ({ seed: r.seed, evals_to_accuracy: Object.fromEntries(o.levels.map((l) => [key(l), evalsTo(r.curve, l)])), final: r.curve[r.curve.length - 1], ...(s === 'al' && o.targetFraction !== undefined ? { stopped_by_rule: r.stopped } : {}) }));
+    const per_seed = runs.map((r) => ({ seed: r.seed, evals_to_accuracy: Object.fromEntries(o.levels.map((l) => [key(l), evalsTo(r.curve, l)])), final: r.curve[r.curve.length - 1], ...(s === 'al' && o.targetFraction !== undefined ? { stopped_by_rule: r.stopped } : {}), ...(s === 'al' ? { evaluated: r.evaluated } : {}) }));
     const evals_to_accuracy = Object.fromEntries(o.levels.map((l) => [key(l), medianOrNull(per_seed.map((p) => p.evals_to_accuracy[key(l)]))]));
     const allN = [...new Set(runs.flatMap((r) => r.curve.map((c) => c[0])))].sort((a, b) => a - b);
     const curve: [number, number][] = [];
@@ -276,7 +333,7 @@ export function runAlBench(pool: Pool, o: AlBenchOptions, log?: (s: string) => v
         o.levels.map((l) => {
           const at = runs.map((r) => {
             const i = r.curve.findIndex((c) => c[1] >= l);
-            return i >= 1 ? r.estimates[i - 1] : null;
+            return i >= 0 ? r.estimates[i] : null;
           });
           return [key(l), medianOrNull(at)];
         }),
@@ -288,12 +345,28 @@ export function runAlBench(pool: Pool, o: AlBenchOptions, log?: (s: string) => v
   return { pool_size: pool.X.length, params: pool.params, target: pool.target, threshold: o.threshold, batch: o.batch, budget: o.budget, seeds: o.seeds, initial: o.initial, in_flight: o.inFlight, labels: o.knownLabels ? 'known' : 'model', strategies };
 }
 
+/** --bounds m_sbottom=400:1600,m_chi2=100:1600 */
+export function parseBounds(text: string | undefined): Record<string, [number, number]> | undefined {
+  if (!text) return undefined;
+  const out: Record<string, [number, number]> = {};
+  for (const part of text.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([^=]+)=([^:]+):(.+)$/.exec(part);
+    const lo = m ? Number(m[2]) : NaN;
+    const hi = m ? Number(m[3]) : NaN;
+    if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || !(lo < hi)) throw new InputError('--bounds', `expected name=lo:hi with lo < hi, got '${part}'`);
+    out[m[1]] = [lo, hi];
+  }
+  return out;
+}
+
 const usage = `usage: sigmap al-bench --pool POOL.csv --target COLUMN --threshold T [options]
 Active learning of the level set {target < T} on a pool of points, against random and grid order.
 The values are hidden; a strategy reveals one only when it asks for that point. After the initial design and
 after every batch, the accuracy is the fraction of pool points whose label (value < T) the GP's posterior mean
-gets right. All strategies use the same GP (Matern 5/2, ARD); only the choice of points differs:
-  al      initial space-filling design, then batches by the level-set acquisition (kriging believer)
+gets right. All strategies use the same GP (Matern 5/2, ARD, refitted each batch as a scan does); only the choice
+of points differs:
+  al      the scan loop of the ScanWorkflow (@sigmap/scan): a seeded random initial design drawn in batches, then
+          batches by the level-set acquisition (kriging believer), stopping rule as in a scan
   random  seeded random order
   grid    a refining grid: greedy maximin order from the pool point nearest the centre (seed-independent)
 Rows whose target cell is empty are dropped (counted in the output).
@@ -314,14 +387,14 @@ options:
   --strategies LIST    default al,random,grid
   --initial N0         initial design size (default 5 x number of parameters)
   --acquisition A      straddle | misclassification | entropy | lookahead (default straddle)
-  --refit-every R      refit hyperparameters every R batches, extend the Cholesky factor in between (default 1)
+  --bounds p=lo:hi,..  the scan box of a parameter (default: the pool's range); the GP's unit cube spans it
   --levels L           accuracy levels (default 0.95,0.99)
   --known-labels       evaluated points count with their revealed label (default: every point is labelled by
                        the model's posterior mean, evaluated or not)
   --in-flight K        asynchronous: K batches are still running when the next one is proposed (al treats
                        their points as pending: kriging believer); default 0 (synchronous rounds)
-  --target-fraction F  al stops when its expected misclassified fraction (stopping rule) is below F; the
-                       evaluations, the estimate and the true accuracy at that point are reported
+  --target-fraction F  al stops when its expected misclassified fraction (the scan's stopping rule) is <= F; the
+                       evaluations, the estimate, the true accuracy and misclassified fraction then are reported
   --stop-when-reached  end a run once every level is reached (saves time; the curve then ends there)
   --json FILE          write the result as JSON
 `;
@@ -347,7 +420,7 @@ export const command: CliCommand = {
         strategies: { type: 'string' },
         initial: { type: 'string' },
         acquisition: { type: 'string' },
-        'refit-every': { type: 'string' },
+        bounds: { type: 'string' },
         levels: { type: 'string' },
         'stop-when-reached': { type: 'boolean' },
         'known-labels': { type: 'boolean' },
@@ -394,7 +467,7 @@ export const command: CliCommand = {
       initial,
       levels,
       acquisition: acq as AlBenchOptions['acquisition'],
-      refitEvery: integerOption('refit-every', a['refit-every'], 1),
+      bounds: parseBounds(a.bounds),
       stopWhenReached: a['stop-when-reached'] ?? false,
       knownLabels: a['known-labels'] ?? false,
       inFlight: integerOption('in-flight', a['in-flight'], 0, 0),

@@ -1,7 +1,10 @@
+import { scannedParameters, type ContourLine, type ScanSpec } from '@sigmap/contracts';
+import type { ActiveLearner } from '@sigmap/gp';
+import { fromUnit, scannedOf } from './axes';
+
 /**
  * Marching squares (Lorensen & Cline 1987, 2D case): the level-`level` iso-line of values[i][j] sampled at
- * (xs[i], ys[j]), as segments joined into polylines. Pure code: usable from workflows and activities.
- * Saddle cells are split by the cell-centre average.
+ * (xs[i], ys[j]), as segments joined into polylines. Saddle cells are split by the cell-centre average.
  */
 export function marchingSquares(xs: number[], ys: number[], values: number[][], level = 0): number[][][] {
   const segs: [number[], number[]][] = [];
@@ -71,4 +74,28 @@ function joinSegments(segs: [number[], number[]][]): number[][][] {
     lines.push(line);
   }
   return lines;
+}
+
+/**
+ * The exclusion contour: the zero level of min_o (posterior mean_o - threshold_o) (excluded by any objective), on a
+ * 41x41 grid of the unit box by marching squares (2D), or the sign changes on 401 points (1D); none above 2D.
+ */
+export function contourOf(spec: ScanSpec, learner: ActiveLearner | null): ContourLine[] {
+  if (!learner) return [];
+  const dim = scannedParameters(spec).length;
+  if (dim > 2) return [];
+  const m = dim === 2 ? 41 : 401;
+  const axis = Array.from({ length: m }, (_, i) => i / (m - 1));
+  const grid = dim === 2 ? axis.flatMap((x) => axis.map((y) => [x, y])) : axis.map((x) => [x]);
+  const phys = grid.map((u) => scannedOf(spec, fromUnit(spec, u)));
+  const preds = learner.predict(phys);
+  const level = phys.map((_, a) => Math.min(...preds.map((p) => p.mean[a] - p.threshold)));
+  if (dim === 2) {
+    const values = axis.map((_, i) => axis.map((__, j) => level[i * m + j]));
+    return marchingSquares(axis, axis, values, 0).map((line) => ({ points: line.map((u) => scannedOf(spec, fromUnit(spec, u))) }));
+  }
+  const pts: number[][] = [];
+  for (let i = 0; i + 1 < m; i++)
+    if (level[i] < 0 !== level[i + 1] < 0) pts.push(scannedOf(spec, fromUnit(spec, [axis[i] + (-level[i] / (level[i + 1] - level[i])) * (axis[i + 1] - axis[i])])));
+  return pts.map((p) => ({ points: [p] }));
 }
