@@ -3,7 +3,7 @@ import { startScanWorkflow } from '@sigmap/workflows/client';
 import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Observable } from 'rxjs';
-import { InputError, TASK_QUEUES, validateScanSpec, type ContourLine, type ScanProgress, type ScanSpec } from '@sigmap/contracts';
+import { InputError, validateScanSpec, type ContourLine, type ScanProgress, type ScanSpec } from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
 import { cancelSignal, contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from '@sigmap/workflows';
 import { API_OPTIONS, SCAN_TARGETS, STORE, type ScanTargets } from '../common/tokens';
