@@ -29,7 +29,6 @@ export class GridInterpolator {
   private readonly deltaX: number[];
   /** Columns are the principal axes. */
   private readonly V: number[][];
-  private readonly reduced: number[][];
   private readonly values: number[];
   private readonly lp?: DelaunayLocator;
   private readonly sorted1d?: { x: number; y: number }[];
@@ -47,11 +46,24 @@ export class GridInterpolator {
     this.fullDimensionality = D;
     this.values = values.slice();
     const N = points.length;
-    this.deltaX = Array.from({ length: D }, (_, j) => points.reduce((s, p) => s + p[j], 0) / N);
-    const M = points.map((p) => p.map((x, j) => x - this.deltaX[j]));
+    // Row-major typed buffers instead of one array per point: a database holds ~10^6 grid points, and per-point
+    // arrays made the garbage collector the largest cost of preparing it. The arithmetic (and its order) is unchanged.
+    this.deltaX = new Array<number>(D);
+    for (let j = 0; j < D; j++) {
+      let sum = 0;
+      for (let i = 0; i < N; i++) sum += points[i][j];
+      this.deltaX[j] = sum / N;
+    }
+    const M = new Float64Array(N * D);
+    for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) M[i * D + j] = points[i][j] - this.deltaX[j];
     const step = Math.ceil(N / 2000);
-    const sample = M.filter((_, i) => i % step === 0);
-    const C = Array.from({ length: D }, (_, a) => Array.from({ length: D }, (_, b) => sample.reduce((s, m) => s + m[a] * m[b], 0)));
+    const C = Array.from({ length: D }, () => new Array<number>(D).fill(0));
+    for (let a = 0; a < D; a++)
+      for (let b = 0; b < D; b++) {
+        let sum = 0;
+        for (let i = 0; i < N; i += step) sum += M[i * D + a] * M[i * D + b];
+        C[a][b] = sum;
+      }
     const { vectors } = symmetricEigen(C);
     // Fix the sign of each axis (SVD leaves it free): largest component positive.
     for (let c = 0; c < D; c++) {
@@ -60,22 +72,33 @@ export class GridInterpolator {
       if (big < 0) for (let r = 0; r < D; r++) vectors[r][c] = -vectors[r][c];
     }
     this.V = vectors;
-    const rotated = M.map((m) => this.rotate(m));
+    const R = new Float64Array(N * D);
     let dim = 0;
-    for (const r of rotated) dim = Math.max(dim, countNonZeros(r));
+    for (let i = 0; i < N; i++) {
+      let nz = 0;
+      for (let c = 0; c < D; c++) {
+        let sum = 0;
+        for (let r = 0; r < D; r++) sum += M[i * D + r] * this.V[r][c];
+        R[i * D + c] = sum;
+        if (Math.abs(sum) > 1e-4) nz++;
+      }
+      if (nz > dim) dim = nz;
+    }
     if (dim === 0) throw new InputError(label, 'all grid points coincide; nothing to interpolate');
     this.dimensionality = dim;
-    this.reduced = rotated.map((r) => r.slice(0, dim));
     if (dim === 1) {
       const seen = new Map<number, number>();
-      this.reduced.forEach((r, i) => {
-        if (seen.has(r[0]) && this.values[seen.get(r[0])!] !== this.values[i]) throw new InputError(label, `two grid points at the same position carry different values`);
-        seen.set(r[0], i);
-      });
+      for (let i = 0; i < N; i++) {
+        const x = R[i * D];
+        if (seen.has(x) && this.values[seen.get(x)!] !== this.values[i]) throw new InputError(label, `two grid points at the same position carry different values`);
+        seen.set(x, i);
+      }
       this.sorted1d = [...seen.entries()].map(([x, i]) => ({ x, y: this.values[i] })).sort((a, b) => a.x - b.x);
       if (this.sorted1d.length < 2) throw new InputError(label, 'a 1-D grid needs at least two distinct points');
     } else {
-      this.lp = new DelaunayLocator(this.reduced);
+      const reduced = new Float64Array(N * dim);
+      for (let i = 0; i < N; i++) for (let c = 0; c < dim; c++) reduced[i * dim + c] = R[i * D + c];
+      this.lp = new DelaunayLocator(reduced, dim);
     }
   }
 
@@ -138,6 +161,20 @@ export class GridInterpolator {
     if (point.length !== this.fullDimensionality)
       throw new InputError('point', `has ${point.length} mass coordinates, the grid has ${this.fullDimensionality}`);
     if (point.some((x) => !Number.isFinite(x))) throw new InputError('point', 'masses must be finite numbers');
+    // A spectrum asks the same grid for the same masses many times (one query per element and signal region): the
+    // answer is a pure function of the point, so it is remembered (bounded, cleared when full).
+    const key = point.join(',');
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    const v = this.computeValueAt(point);
+    if (this.memo.size >= 4096) this.memo.clear();
+    this.memo.set(key, v);
+    return v;
+  }
+
+  private readonly memo = new Map<string, number | null>();
+
+  private computeValueAt(point: number[]): number | null {
     const P = this.transform(point);
     const projected = this.interpolateReduced(P.slice(0, this.dimensionality));
     const dp = countNonZeros(P);
@@ -225,28 +262,57 @@ export function roundToN(x: number, n: number): number {
  */
 export class DelaunayLocator {
   private readonly d: number;
-  private readonly pts: number[][];
-  private readonly cost: number[];
+  private readonly n: number;
+  private readonly cost: Float64Array;
   private readonly centre: number[];
   private readonly scale: number;
+  /** pts row-major, their bounding box, and a distance buffer reused by every query. */
+  private readonly flat: Float64Array;
+  private readonly lo: number[];
+  private readonly hi: number[];
+  private readonly dist: Float64Array;
 
-  constructor(points: number[][]) {
-    this.d = points[0].length;
-    const d = this.d;
-    this.centre = Array.from({ length: d }, (_, j) => {
+  /** `points`: N points of dimension d, row-major (or one array per point). */
+  constructor(points: Float64Array | number[][], d?: number) {
+    const flatIn = points instanceof Float64Array ? points : Float64Array.from(points.flat());
+    this.d = d ?? (points as number[][])[0].length;
+    const dd = this.d;
+    const N = flatIn.length / dd;
+    this.n = N;
+    this.centre = new Array<number>(dd);
+    for (let j = 0; j < dd; j++) {
       let lo = Infinity;
       let hi = -Infinity;
-      for (const p of points) {
-        lo = Math.min(lo, p[j]);
-        hi = Math.max(hi, p[j]);
+      for (let i = 0; i < N; i++) {
+        lo = Math.min(lo, flatIn[i * dd + j]);
+        hi = Math.max(hi, flatIn[i * dd + j]);
       }
-      return (lo + hi) / 2;
-    });
+      this.centre[j] = (lo + hi) / 2;
+    }
     let s = 0;
-    for (const p of points) for (let j = 0; j < d; j++) s = Math.max(s, Math.abs(p[j] - this.centre[j]));
+    for (let i = 0; i < N; i++) for (let j = 0; j < dd; j++) s = Math.max(s, Math.abs(flatIn[i * dd + j] - this.centre[j]));
     this.scale = s || 1;
-    this.pts = points.map((p) => p.map((x, j) => (x - this.centre[j]) / this.scale));
-    this.cost = this.pts.map((p) => p.reduce((a, x) => a + x * x, 0));
+    this.flat = new Float64Array(N * dd);
+    this.cost = new Float64Array(N);
+    this.lo = new Array<number>(dd).fill(Infinity);
+    this.hi = new Array<number>(dd).fill(-Infinity);
+    for (let i = 0; i < N; i++) {
+      let c = 0;
+      for (let j = 0; j < dd; j++) {
+        const x = (flatIn[i * dd + j] - this.centre[j]) / this.scale;
+        this.flat[i * dd + j] = x;
+        c = c + x * x;
+        if (x < this.lo[j]) this.lo[j] = x;
+        if (x > this.hi[j]) this.hi[j] = x;
+      }
+      this.cost[i] = c;
+    }
+    this.dist = new Float64Array(N);
+  }
+
+  /** Point i (scaled coordinates). */
+  private pt(i: number): Float64Array {
+    return this.flat.subarray(i * this.d, (i + 1) * this.d);
   }
 
   /**
@@ -257,22 +323,22 @@ export class DelaunayLocator {
    */
   locate(q: number[]): { vertices: number[]; weights: number[]; ties: number } | undefined {
     const d = this.d;
-    const N = this.pts.length;
+    const N = this.n;
     const qs = q.map((x, j) => (x - this.centre[j]) / this.scale);
-    for (let j = 0; j < d; j++) {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const p of this.pts) {
-        lo = Math.min(lo, p[j]);
-        hi = Math.max(hi, p[j]);
+    for (let j = 0; j < d; j++) if (qs[j] < this.lo[j] - 1e-9 || qs[j] > this.hi[j] + 1e-9) return undefined;
+    // squared distances into a reused buffer (this is the hot loop of a reinterpretation: no allocation per point)
+    const flat = this.flat;
+    const dist = this.dist;
+    for (let i = 0; i < N; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const x = flat[i * d + j] - qs[j];
+        s += x * x;
       }
-      if (qs[j] < lo - 1e-9 || qs[j] > hi + 1e-9) return undefined;
+      dist[i] = s;
     }
-    const order = Array.from({ length: N }, (_, i) => i);
-    const dist = this.pts.map((p) => p.reduce((s, x, j) => s + (x - qs[j]) ** 2, 0));
-    order.sort((a, b) => dist[a] - dist[b]);
     for (let k = Math.min(N, 8 * (d + 1)); ; k = Math.min(N, k * 4)) {
-      const subset = order.slice(0, k);
+      const subset = this.nearest(k);
       const hit = this.solve(subset, qs);
       if (hit) {
         const check = this.emptyCircumsphere(hit.vertices);
@@ -281,22 +347,67 @@ export class DelaunayLocator {
     }
   }
 
+  /**
+   * The k nearest points by (distance, index) in that order: the first k of a stable sort by distance, found with a
+   * bounded max-heap in O(N log k).
+   */
+  private nearest(k: number): number[] {
+    const N = this.n;
+    const dist = this.dist;
+    const after = (a: number, b: number) => dist[a] > dist[b] || (dist[a] === dist[b] && a > b);
+    const heap: number[] = [];
+    const siftUp = (i: number) => {
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!after(heap[i], heap[p])) break;
+        [heap[i], heap[p]] = [heap[p], heap[i]];
+        i = p;
+      }
+    };
+    const siftDown = (i: number) => {
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && after(heap[l], heap[m])) m = l;
+        if (r < heap.length && after(heap[r], heap[m])) m = r;
+        if (m === i) return;
+        [heap[i], heap[m]] = [heap[m], heap[i]];
+        i = m;
+      }
+    };
+    for (let i = 0; i < N; i++) {
+      if (heap.length < k) {
+        heap.push(i);
+        siftUp(heap.length - 1);
+      } else if (after(heap[0], i)) {
+        heap[0] = i;
+        siftDown(0);
+      }
+    }
+    return heap.sort((a, b) => dist[a] - dist[b] || a - b);
+  }
+
   private emptyCircumsphere(vertices: number[]): { empty: boolean; ties: number } {
     const d = this.d;
-    const p0 = this.pts[vertices[0]];
-    const A = vertices.slice(1).map((v) => this.pts[v].map((x, j) => 2 * (x - p0[j])));
+    const p0 = Array.from(this.pt(vertices[0]));
+    const A = vertices.slice(1).map((v) => Array.from(this.pt(v), (x, j) => 2 * (x - p0[j])));
     const b = vertices.slice(1).map((v) => this.cost[v] - this.cost[vertices[0]]);
     const c = solveSquare(A, b);
     if (!c) return { empty: true, ties: 0 };
     const r2 = p0.reduce((s, x, j) => s + (x - c[j]) ** 2, 0);
     let ties = 0;
-    const inV = new Set(vertices);
-    for (let i = 0; i < this.pts.length; i++) {
-      if (inV.has(i)) continue;
+    const flat = this.flat;
+    for (let i = 0; i < this.n; i++) {
       let s = 0;
-      for (let j = 0; j < d; j++) s += (this.pts[i][j] - c[j]) ** 2;
+      for (let j = 0; j < d; j++) {
+        const x = flat[i * d + j] - c[j];
+        s += x * x;
+      }
+      if (s > r2 * (1 + 1e-9)) continue;
+      if (vertices.includes(i)) continue;
       if (s < r2 * (1 - 1e-9)) return { empty: false, ties };
-      if (s <= r2 * (1 + 1e-9)) ties++;
+      ties++;
     }
     return { empty: true, ties };
   }
@@ -309,7 +420,7 @@ export class DelaunayLocator {
     const b = [...qs, 1];
     const sign = b.map((x) => (x < 0 ? -1 : 1));
     // columns 0..n-1: points (rows scaled by sign), n..n+m-1: artificials
-    const A: number[][] = subset.map((v) => [...this.pts[v], 1].map((x, i) => x * sign[i]));
+    const A: number[][] = subset.map((v) => [...this.pt(v), 1].map((x, i) => x * sign[i]));
     for (let i = 0; i < m; i++) A.push(Array.from({ length: m }, (_, k): number => (k === i ? 1 : 0)));
     const basis = Array.from({ length: m }, (_, i) => n + i);
     const Binv: number[][] = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, k): number => (i === k ? 1 : 0)));
@@ -389,7 +500,7 @@ export class DelaunayLocator {
     }
     if (!run((j) => (j < n ? this.cost[subset[j]] : Infinity), n)) return undefined;
     const vertices = basis.map((j) => subset[j]);
-    const Bm = Array.from({ length: m }, (_, r) => vertices.map((v) => (r < d ? this.pts[v][r] : 1)));
+    const Bm = Array.from({ length: m }, (_, r) => vertices.map((v) => (r < d ? this.flat[v * d + r] : 1)));
     const w = solveSquare(Bm, b);
     if (!w) return undefined;
     return { vertices, weights: w.map((x) => (Math.abs(x) < 1e-13 ? 0 : x)) };
