@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { getFamily } from '@sigmap/physics';
+import { generatedBatches } from '@sigmap/physics/src/simulate';
 import { getRecast, validateRecast, validationSvg } from '@sigmap/physics/src/recasts';
 import { loadPublishedRecast } from '@sigmap/catalogue/src/recast/published';
 
@@ -33,5 +35,50 @@ describe('validate-recast on a subset of ATLAS-SUSY-2015-06 T1 points', () => {
     const same = a.points.filter((p) => b.points.some((q) => q.masses.join() === p.masses.join()));
     expect(same.length).toBeGreaterThan(0);
     for (const p of same) expect(b.points.find((q) => q.masses.join() === p.masses.join())!.simulated).toEqual(p.simulated);
+  });
+});
+
+// The forced-decay path of an external generator: the settings reach the generator and the efficiencies are scaled
+// by the kept branching fraction. The source is sigmap's built-in generator behind the external-source interface (it
+// cannot apply Pythia settings, so the same events come back and only the scaling differs); T1 is used so that a
+// few hundred events select some, with the TChiWZ recast's declared forced decays.
+describe('validate-recast forced decays', () => {
+  it('ATLAS-SUSY-2016-24 declares W -> l nu, Z -> ll with the PDG fraction', () => {
+    const f = getRecast('ATLAS-SUSY-2016-24').forcedDecays!;
+    expect(f.pythiaSettings).toEqual(['24:onMode = off', '24:onIfAny = 11 13 15', '23:onMode = off', '23:onIfAny = 11 13 15']);
+    expect(f.branchingFraction).toBeCloseTo((0.1071 + 0.1063 + 0.1138) * (0.033632 + 0.033662 + 0.033696), 12);
+  });
+
+  it('passes the settings to the generator and scales the efficiencies by the kept fraction', async () => {
+    const base = getRecast('ATLAS-SUSY-2015-06');
+    const recast = { ...base, forcedDecays: getRecast('ATLAS-SUSY-2016-24').forcedDecays };
+    const pub = loadPublishedRecast(base);
+    const seen: (readonly string[] | undefined)[] = [];
+    const source = {
+      name: 'builtin-as-external',
+      async *batches(familyId: string, point: Record<string, number>, events: number, seed: number, extra?: readonly string[]) {
+        seen.push(extra);
+        const family = getFamily(familyId);
+        for (const b of generatedBatches(family, point, family.prepare(point), events, seed)) yield { events: b.events };
+      },
+    };
+    const opts = { events: 200, points: 2, seed: 3, eventSource: source };
+    const forced = await validateRecast({ recast, regions: pub.regions }, opts);
+    const inclusive = await validateRecast({ recast, regions: pub.regions }, { ...opts, forcedDecays: false });
+    expect(forced.forcedDecays!.branchingFraction).toBe(recast.forcedDecays!.branchingFraction);
+    expect(inclusive.forcedDecays).toBeNull();
+    expect(seen[0]).toEqual(recast.forcedDecays!.pythiaSettings);
+    expect(seen.at(-1)).toBeUndefined();
+    const f = forced.points.flatMap((p) => p.simulated);
+    const i = inclusive.points.flatMap((p) => p.simulated);
+    expect(i.some((x) => x > 0)).toBe(true);
+    f.forEach((x, k) => expect(x).toBeCloseTo(i[k] * recast.forcedDecays!.branchingFraction, 14));
+    // Extra generator settings follow the forced decays and are stated in the report.
+    seen.length = 0;
+    const diag = await validateRecast({ recast, regions: pub.regions }, { ...opts, points: 1, generatorSettings: ['SpaceShower:pTmaxMatch = 1'] });
+    expect(seen[0]).toEqual([...recast.forcedDecays!.pythiaSettings, 'SpaceShower:pTmaxMatch = 1']);
+    expect(diag.generatorSettings).toEqual(['SpaceShower:pTmaxMatch = 1']);
+    // The built-in generator takes no generator settings.
+    await expect(validateRecast({ recast, regions: pub.regions }, { events: 10, points: 1, seed: 1, generatorSettings: ['a = 1'] })).rejects.toThrow(/pythia-settings/);
   });
 });

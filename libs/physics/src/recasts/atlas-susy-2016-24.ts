@@ -38,6 +38,16 @@ const REGIONS: RecastRegion[] = [
   region('WZ-1Jc', 0, 200, Infinity, 160, Infinity, Infinity, 0, 35),
 ];
 
+/**
+ * PDG 2022 (R. L. Workman et al., PTEP 2022 083C01), W and Z listings: BR(W -> e nu, mu nu, tau nu) = 10.71%, 10.63%,
+ * 11.38%; BR(Z -> ee, mumu, tautau) = 3.3632%, 3.3662%, 3.3696%. A three-lepton event of chi1+- chi2 -> W Z chi1 chi1
+ * needs W -> l nu and Z -> ll (l = e, mu, or tau decaying leptonically); W -> qq', Z -> qq or nu nu leave at most one
+ * prompt lepton, so they cannot enter a region (up to non-prompt leptons from heavy-flavour decays, which the
+ * isolation removes).
+ */
+const BR_W_LNU = 0.1071 + 0.1063 + 0.1138;
+const BR_Z_LL = 0.033632 + 0.033662 + 0.033696;
+
 type Lepton = RecoObject & { flavour: 'e' | 'mu' };
 
 export function atlasSusy201624Variables(ev: RecoEvent): { ok: boolean; met: number; mt: number; njet: number; ptj1: number; pt3l: number; ptl3: number } {
@@ -84,6 +94,14 @@ export const ATLAS_SUSY_2016_24: Recast = {
   selectionSource: `${ATLAS_SUSY_2016_24_BASELINE.source}; region cuts: ${TABLE}`,
   limitations: 'no trigger emulation; lepton identification/isolation efficiencies are those of the sigmap detector, not the analysis working points; the two-lepton regions of the paper are not recast',
   regions: REGIONS,
+  // 0Ja/b/c are MET bins of the 0-jet events; 1Ja (MET 120-200), 1Jb (MET > 200, mT 110-160) and 1Jc (MET > 200,
+  // mT > 160) split the >= 1-jet events: no event enters two regions. The paper's WZ exclusion fits them together.
+  disjointRegions: { source: 'arXiv:1803.02762, three-lepton WZ signal-region table (orthogonal 0-jet and 1-jet bins) and the simultaneous fit of its Sec. 8' },
+  forcedDecays: {
+    pythiaSettings: ['24:onMode = off', '24:onIfAny = 11 13 15', '23:onMode = off', '23:onIfAny = 11 13 15'],
+    branchingFraction: BR_W_LNU * BR_Z_LL,
+    source: 'PDG 2022 W and Z branching fractions (PTEP 2022 083C01); Pythia 8.3 manual, "Particle Data Scheme" (onMode / onIfAny)',
+  },
   passes(ev) {
     const v = atlasSusy201624Variables(ev);
     return REGIONS.map(({ cuts: c }) => {

@@ -1,6 +1,8 @@
 /**
- * `validate-recast` without the I/O: simulate the mass points of a recast's published efficiency maps with the
- * built-in generator and the fast detector, compare per region, and build the exclusion of each set of efficiencies.
+ * `validate-recast` without the I/O: simulate the mass points of a recast's published efficiency maps with an
+ * external generator (Pythia 8, the CLI's default) or the built-in one, and the fast detector; compare per region, and
+ * build the exclusion of each set of efficiencies (best expected region, or the combined likelihood of disjoint
+ * regions when the caller supplies it).
  */
 import { InputError, createRng } from '@sigmap/contracts';
 import type { EventRecord } from '../generator/event';
@@ -21,6 +23,11 @@ export interface ValidationInput {
   regions: PublishedRegionInput[];
   /** The official observed upper limit (pb) at map masses, when there is an official UL map; null outside it. */
   officialUpperLimitPb?: (masses: number[]) => number | null;
+  /**
+   * For recasts with disjoint regions: r = 1 / mu_UL(obs) of the combined counting likelihood of all regions, given the
+   * cross section (pb) and the per-region efficiencies (the caller owns the statistics: catalogue's CountingLikelihood).
+   */
+  combinedR?: (crossSectionPb: number, effs: readonly number[]) => number;
 }
 
 export interface ValidationOptions {
@@ -30,7 +37,11 @@ export interface ValidationOptions {
   seed: number;
   onPoint?: (done: number, total: number, p: ValidationPoint) => void | Promise<void>;
   /** Generated events of a point from an external generator (Pythia 8); the built-in generator when absent. */
-  eventSource?: { name: string; batches(family: string, point: Point, events: number, seed: number): AsyncIterable<{ events: EventRecord[] }> };
+  eventSource?: { name: string; batches(family: string, point: Point, events: number, seed: number, extraSettings?: readonly string[]): AsyncIterable<{ events: EventRecord[] }> };
+  /** Further settings for the external generator (stated in the report), after the generator's own configuration. */
+  generatorSettings?: readonly string[];
+  /** Apply the recast's forced decays (external generator only; default true). */
+  forcedDecays?: boolean;
 }
 
 export interface ValidationReport {
@@ -42,15 +53,25 @@ export interface ValidationReport {
   events: number;
   seed: number;
   mapPoints: number;
+  /** Settings given to the external generator beyond its own configuration and the forced decays (empty: none). */
+  generatorSettings: string[];
+  /** The decays the generator was restricted to and the branching fraction the efficiencies were scaled by; null: inclusive. */
+  forcedDecays: { settings: string[]; branchingFraction: number; source: string } | null;
   /** Map points the family cannot generate (off-shell decays, mass bounds), with the reason. */
   skipped: { masses: number[]; reason: string }[];
-  points: (ValidationPoint & { point: Point; rRecast: number; rPublished: number; rOfficial: number | null })[];
+  points: (ValidationPoint & { point: Point; rRecast: number; rPublished: number; rOfficial: number | null; rRecastCombined: number | null; rPublishedCombined: number | null })[];
   rule: AgreementRule;
   agreement: { perRegion: RegionAgreement[]; considered: number; within: number; withinOrStat: number };
   officialContour: string;
   contour: ContourComparison;
   /** The recast's contour against the one the published efficiencies give (always available). */
   contourVsPublishedEff: ContourComparison;
+  /** How r is computed: the best expected region (SModelS's default), or the combined likelihood of disjoint regions. */
+  exclusion: 'best-region' | 'combined';
+  /** With a combined likelihood: the best-region contours, for comparison (null otherwise). */
+  bestRegion: { contour: ContourComparison; contourVsPublishedEff: ContourComparison; publishedVsOfficial: ContourComparison | null } | null;
+  /** The published efficiencies' own contour against the official one (how well the exclusion method can do). */
+  publishedVsOfficial: ContourComparison | null;
 }
 
 const key = (m: number[]) => m.map((x) => x.toFixed(3)).join(',');
@@ -78,6 +99,9 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
     }
   }
   const chosen = evenSubset(usable, opts.points);
+  const forced = opts.eventSource && opts.forcedDecays !== false && recast.forcedDecays ? recast.forcedDecays : null;
+  if (opts.generatorSettings?.length && !opts.eventSource) throw new InputError('--pythia-settings', 'applies to an external generator (--generator pythia8) only');
+  const extra = [...(forced?.pythiaSettings ?? []), ...(opts.generatorSettings ?? [])];
   const points: ValidationReport['points'] = [];
   for (const { masses, point } of chosen) {
     const counts = emptyRegionCounts(recast);
@@ -85,24 +109,41 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
       // The detector's randomness: its own stream of the seed, forked per batch.
       const det = createRng(opts.seed).fork(0x5eed);
       let b = 0;
-      for await (const { events } of opts.eventSource.batches(recast.family, point, opts.events, opts.seed)) {
+      for await (const { events } of opts.eventSource.batches(recast.family, point, opts.events, opts.seed, extra.length ? extra : undefined)) {
         const rng = det.fork(b++);
         countRegions(recast, events.map((ev) => fastDetector(ev, rng)), counts);
       }
     } else for (const { events, rng } of generatedBatches(family, point, family.prepare(point), opts.events, opts.seed)) countRegions(recast, events.map((ev) => fastDetector(ev, rng)), counts);
-    const { eff, err } = regionEfficiencies(counts, opts.events);
+    const raw = regionEfficiencies(counts, opts.events);
+    // Efficiencies are per inclusive event: scale the forced-decay sample by the kept branching fraction.
+    const bf = forced?.branchingFraction ?? 1;
+    const eff = raw.eff.map((x) => x * bf);
+    const err = raw.err.map((x) => x * bf);
     const xs = family.crossSectionPb(point);
     const published = maps.map((m) => m.get(key(masses)) ?? NaN);
     const ul = input.officialUpperLimitPb?.(masses) ?? null;
     const vp = { masses, crossSectionPb: xs, published, simulated: eff, simulatedError: err };
-    points.push({ ...vp, point, rRecast: bestRegionR(xs, eff, regions).r, rPublished: bestRegionR(xs, published, regions).r, rOfficial: ul === null ? null : xs / ul });
+    const combined = input.combinedR;
+    points.push({
+      ...vp,
+      point,
+      rRecast: bestRegionR(xs, eff, regions).r,
+      rPublished: bestRegionR(xs, published, regions).r,
+      rOfficial: ul === null ? null : xs / ul,
+      rRecastCombined: combined ? combined(xs, eff) : null,
+      rPublishedCombined: combined && published.every(Number.isFinite) ? combined(xs, published) : null,
+    });
     await opts.onPoint?.(points.length, chosen.length, vp);
   }
   const rule = agreementRule(points);
   const plane = (r: (p: (typeof points)[number]) => number | null) => points.filter((p) => r(p) !== null).map((p): PlanePoint => ({ x: p.masses[0], y: p.masses[1], excluded: r(p)! >= 1 }));
-  const recastPlane = plane((p) => p.rRecast);
-  const publishedPlane = plane((p) => p.rPublished);
+  const useCombined = !!input.combinedR;
+  const recastPlane = plane((p) => (useCombined ? p.rRecastCombined : p.rRecast));
+  const publishedPlane = plane((p) => (useCombined ? p.rPublishedCombined : p.rPublished));
   const hasOfficial = !!input.officialUpperLimitPb;
+  const officialPlane = hasOfficial ? plane((p) => p.rOfficial) : null;
+  const bestRecast = plane((p) => p.rRecast);
+  const bestPublished = plane((p) => p.rPublished);
   return {
     analysis: recast.id,
     txName: recast.txName,
@@ -112,12 +153,17 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
     events: opts.events,
     seed: opts.seed,
     mapPoints: all.length,
+    generatorSettings: [...(opts.generatorSettings ?? [])],
+    forcedDecays: forced ? { settings: [...forced.pythiaSettings], branchingFraction: forced.branchingFraction, source: forced.source } : null,
     skipped,
     points,
     rule,
     agreement: regionAgreement(recast.regions.map((r) => r.name), points, rule),
     officialContour: hasOfficial ? `the official observed UL map (${recast.upperLimitPath}/${recast.txName}): excluded where sigma > UL_obs` : 'no official UL map in the database: the exclusion the published efficiency maps give (best expected region, published per-region UL_obs)',
-    contour: compareContours(recastPlane, hasOfficial ? plane((p) => p.rOfficial) : publishedPlane),
+    contour: compareContours(recastPlane, officialPlane ?? publishedPlane),
     contourVsPublishedEff: compareContours(recastPlane, publishedPlane),
+    exclusion: useCombined ? 'combined' : 'best-region',
+    bestRegion: useCombined ? { contour: compareContours(bestRecast, officialPlane ?? bestPublished), contourVsPublishedEff: compareContours(bestRecast, bestPublished), publishedVsOfficial: officialPlane ? compareContours(bestPublished, officialPlane) : null } : null,
+    publishedVsOfficial: officialPlane ? compareContours(publishedPlane, officialPlane) : null,
   };
 }

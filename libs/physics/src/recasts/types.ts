@@ -39,6 +39,17 @@ export interface Recast {
   /** What the reimplementation leaves out or approximates. */
   limitations: string;
   regions: RecastRegion[];
+  /**
+   * Decays an external generator (Pythia 8) may be restricted to because no other decay of the simplified model can
+   * enter any region (variance reduction): the generator settings that close the other channels, and the branching
+   * fraction of the kept ones, by which the simulated efficiencies (defined for the inclusive decay) are scaled.
+   */
+  /**
+   * The regions are disjoint (no event can enter two), so their counts can be combined in one likelihood, as the
+   * experiment's own fit does; the validation then also draws the combined-likelihood contour.
+   */
+  disjointRegions?: { source: string };
+  forcedDecays?: { pythiaSettings: string[]; branchingFraction: number; source: string };
   /** For each region (index-aligned with `regions`), whether the event passes it. Regions may overlap. */
   passes(ev: RecoEvent): boolean[];
 }
