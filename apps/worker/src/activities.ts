@@ -186,7 +186,8 @@ export function createScanActivities(deps: ScanActivityDeps) {
       let limit: PointLimit | null = null;
       let escalate: LimitResult['escalate'];
       if (input.fidelity === 'lookup') {
-        limit = await store.getLimit(input.search, key, 'lookup');
+        const cached = f.limitScope ? `${input.search}@${f.limitScope()}` : input.search;
+        limit = await store.getLimit(cached, key, 'lookup');
         if (!limit) {
           if (!f.lookupLimit) throw ApplicationFailure.nonRetryable(`fidelity: ${f.id} has no lookup limits`, 'InputError');
           const ctx = Context.current();
@@ -208,7 +209,7 @@ export function createScanActivities(deps: ScanActivityDeps) {
           } finally {
             clearInterval(ticker);
           }
-          await store.putLimit(input.search, key, 'lookup', limit);
+          await store.putLimit(cached, key, 'lookup', limit);
         }
       } else {
         const y = await storedYieldsOf(f, input);

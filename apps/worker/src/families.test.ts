@@ -6,7 +6,10 @@ import { pointKey, validateScanSpec, type EvaluatedPoint, type Fidelity, type Li
 import { getFamily, listFamilies, ownSearchesFor } from '@sigmap/physics';
 import type { Store } from '@sigmap/store';
 import { createScanActivities } from './activities';
-import { FamilyRegistry, PhysicsFamily, type SearchYields } from './families';
+import { FamilyRegistry, PhysicsFamily, SlhaTemplateFamily, type SearchYields } from './families';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const DILEPTON = 'own-dilepton-resonance-13tev';
 const DIJET = 'own-dijet-resonance-13tev';
@@ -214,5 +217,21 @@ describe('simulate and computeLimit activities for a simulated family', () => {
     expect(e.message).toMatch(/parameters\.coupling: unknown parameter of zprime-ssm/);
     const ok = await new MockActivityEnvironment().run(acts.startScan, { scanId: 'good', spec: zpSpec() });
     expect(ok).toEqual({ poolSize: null, family: expect.stringMatching(/^zprime-ssm: sequential Z'.*own-dilepton-resonance-13tev, own-dijet-resonance-13tev$/) });
+  });
+});
+
+describe('SLHA-template family: cached lookup limits', () => {
+  it('scopes its limits by the template content, so two templates (or one edited) never share a cached r', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigmap-tpl-'));
+    const base = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'templates', 'T2tt.slha'), 'utf8');
+    const a = join(dir, 'a.slha');
+    const b = join(dir, 'b.slha');
+    writeFileSync(a, base);
+    writeFileSync(b, base.replace(/^(\s*DECAY\s+1000006\s+)\S+/m, '$12.0'));
+    expect(readFileSync(b, 'utf8')).not.toBe(base);
+    const fa = new SlhaTemplateFamily(a);
+    expect(fa.limitScope()).toBe(new SlhaTemplateFamily(a).limitScope());
+    expect(new SlhaTemplateFamily(b).limitScope()).not.toBe(fa.limitScope());
+    rmSync(dir, { recursive: true, force: true });
   });
 });

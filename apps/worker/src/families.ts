@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { checkTemplateParameters, decomposeSlha, readSlhaTemplate, templateParameters, rToCls, slhaFromTemplate, smodelsDatabase, theoryPredictions, type DatabasePredictions, type SlhaTemplate } from '@sigmap/catalogue';
 import { readPatchArchive, type ArchiveRegion } from '@sigmap/catalogue';
-import { InputError, isInputError, type Fidelity, type ModelPoint, type ScanSpec } from '@sigmap/contracts';
+import { InputError, isInputError, pointKey, SLHA_TEMPLATE_FAMILY, type Fidelity, type ModelPoint, type ScanSpec } from '@sigmap/contracts';
 import { getOwnSearch, listFamilies, ownSearchesFor, simulatePoint, JsShowerEngine, type ModelFamily, type ShowerEngine, type SimulateResult } from '@sigmap/physics';
 import { clsFromYields, selectBackend, simulateWithSurrogate, TfShowerEngine, type SurrogateSimulateResult } from '@sigmap/surrogate';
 import { applyJsonPatch, buildModel, hypotest, observedData, parseWorkspace } from '@sigmap/stats';
@@ -60,6 +62,11 @@ export interface FamilyAdapter {
   /** Throws InputError when a scan spec does not fit the family (parameters, ranges, fidelity). */
   checkSpec(spec: ScanSpec): void;
   lookupLimit?(point: ModelPoint, search: string, ctx: LimitContext): Promise<PointLimit>;
+  /**
+   * What, beyond (search, point), the lookup limit depends on — e.g. the content of an SLHA template — so that the
+   * store's limit cache never hands one family's number to another. Absent: the search id says it all.
+   */
+  limitScope?(): string;
   /** Simulated families: the signal yields of a point in one of its searches. */
   simulate?(point: ModelPoint, search: string, o: SimulateOptions): Promise<SearchYields>;
   /** Simulated families: CLs at mu = 1 from stored yields. */
@@ -215,6 +222,90 @@ export class ExcursionFamily implements FamilyAdapter {
   }
 }
 
+/** Searches of an SLHA-template scan: the whole SModelS database, best SR by expected r, or with SR combinations. */
+export const SMODELS_SEARCHES: Record<string, { combineSRs: boolean }> = {
+  'smodels-best-sr': { combineSRs: false },
+  'smodels-combined': { combineSRs: true },
+};
+
+/** What an SLHA-template point's limit is made of (also what the e2e test recomputes). */
+export function templatePredictions(template: SlhaTemplate, point: ModelPoint, search: string, xsecDir: string): DatabasePredictions {
+  const mode = SMODELS_SEARCHES[search];
+  if (!mode) throw new InputError('searches', `an SLHA template is tested against ${Object.keys(SMODELS_SEARCHES).join(' or ')}, not '${search}'`);
+  const dec = decomposeSlha(slhaFromTemplate(template, point, { xsecDir }));
+  // SModelS's default selection, as `sigmap limits --slha`: every result of the database, superseded ones included;
+  // pyhf full likelihoods are left out of scans (a Python process per point); covariance combinations are kept
+  return theoryPredictions(dec, smodelsDatabase().results, { combineSRs: mode.combineSRs, pyhf: false });
+}
+
+/**
+ * A scan family made of an SLHA template (family id `slha-template:<path>`, spec field `template`): each point fills
+ * the template's placeholders (libs/catalogue slhaTemplate.ts), goes through decomposition and theory predictions
+ * against the whole SModelS database, and its limit is r_max, the r_obs of the most constraining analysis (0 when none
+ * constrains it). r travels as CLs := 0.05^r (catalogue rToCls), so the scan's CLs < 0.05 label is r >= 1 and the GP's
+ * log objective is linear in r; clsExp carries 0.05^r_exp of the same analysis five times (no band: SModelS gives one
+ * expected r). `region` names the driving analysis and the exact r_obs / r_exp.
+ */
+export class SlhaTemplateFamily implements FamilyAdapter {
+  readonly id: string;
+  readonly searches = Object.keys(SMODELS_SEARCHES);
+  readonly fidelities: readonly Fidelity[] = ['lookup'];
+  private tpl: SlhaTemplate | null = null;
+
+  constructor(
+    readonly templatePath: string,
+    private readonly xsecDir = join(dataRoot(), 'xsec_lhc_susy_wg'),
+  ) {
+    this.id = `${SLHA_TEMPLATE_FAMILY}:${templatePath}`;
+  }
+
+  /** The template's content digest: two templates (or one edited) never share cached limits. */
+  limitScope(): string {
+    return `slha-template:${createHash('sha256').update(this.template().text).digest('hex').slice(0, 16)}`;
+  }
+
+  /** The template, read on first use (relative paths: the worker's working directory). */
+  template(): SlhaTemplate {
+    this.tpl ??= readSlhaTemplate(resolve(this.templatePath));
+    return this.tpl;
+  }
+
+  get parameters(): string[] {
+    return templateParameters(this.template());
+  }
+
+  describe(): string {
+    return `${this.id}: SLHA template ${this.templatePath} (${this.parameters.join(', ')}), r_max over the SModelS database`;
+  }
+
+  pool(): null {
+    return null;
+  }
+
+  checkSpec(spec: ScanSpec): void {
+    if (spec.fidelity.default !== 'lookup') throw new InputError('fidelity.default', `an SLHA template is reinterpreted (lookup), not '${spec.fidelity.default}'`);
+    if (spec.mode !== 'continuous') throw new InputError('mode', "an SLHA template has no published grid: mode must be 'continuous'");
+    const t = this.template();
+    checkTemplateParameters(t, Object.keys(spec.parameters));
+    // fill and parse the template at the box's lowest corner, highest corner and centre now, so that a template that
+    // does not read as SLHA (or leaves a cross-section table) fails at the start of the scan, naming the file and line
+    const names = Object.keys(spec.parameters);
+    const at = (pick: (p: ScanSpec['parameters'][string]) => number) => Object.fromEntries(names.map((n) => [n, spec.parameters[n].fixed ?? pick(spec.parameters[n])]));
+    for (const pt of [at((p) => p.min), at((p) => p.max), at((p) => (p.min + p.max) / 2)]) slhaFromTemplate(t, pt, { xsecDir: this.xsecDir });
+  }
+
+  async lookupLimit(point: ModelPoint, search: string, ctx: LimitContext): Promise<PointLimit> {
+    const preds = templatePredictions(this.template(), point, search, this.xsecDir);
+    ctx.progress({ point: pointKey(point), predictions: preds.predictions.length });
+    const top = preds.mostConstraining;
+    const r = top?.rObs ?? 0;
+    const rExp = top?.rExp ?? r;
+    const cExp = rToCls(rExp);
+    const by = top ? `${top.resultFolder} ${top.dataType === 'combined' ? 'combined SRs' : top.dataset ?? 'UL'}` : 'no constraining analysis';
+    return { clsObs: rToCls(r), clsExp: [cExp, cExp, cExp, cExp, cExp], region: `${by}; r_obs=${r} r_exp=${top?.rExp ?? '-'}` };
+  }
+}
+
 /**
  * The shower engine of `full` fidelity, one per process, made on first use: tfjs on the selected backend
  * (tfjs-node-gpu, else wasm, else cpu); SIGMAP_SHOWER_ENGINE=js picks the pure-JS reference engine.
@@ -326,6 +417,9 @@ export class FamilyRegistry {
     for (const m of listFamilies()) if (!this.byId.has(m.id)) this.byId.set(m.id, new PhysicsFamily(m, backends));
   }
   get(id: string): FamilyAdapter | null {
+    // SLHA-template families are made on first use from their id (`slha-template:<path>`)
+    const prefix = `${SLHA_TEMPLATE_FAMILY}:`;
+    if (!this.byId.has(id) && id.startsWith(prefix) && id.length > prefix.length) this.byId.set(id, new SlhaTemplateFamily(id.slice(prefix.length)));
     return this.byId.get(id) ?? null;
   }
   ids() {

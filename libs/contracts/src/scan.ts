@@ -65,7 +65,16 @@ export interface ScanSpec {
   seed: number;
   /** Event generator of simulated fidelities (full, fast): 'builtin' (sigmap's two-body generator, default) or 'pythia8'. */
   generator?: EventGenerator;
+  /**
+   * Family `slha-template`: path of an SLHA template whose `{parameter}` (and `{xsec:TABLE:parameter}`) placeholders
+   * the scanned parameters fill (libs/catalogue slhaTemplate.ts). The validated spec routes it as the family id
+   * `slha-template:<path>`, since activities receive the family id, not the spec.
+   */
+  template?: string;
 }
+
+/** The family of SLHA-template scans; a validated spec's family is `${SLHA_TEMPLATE_FAMILY}:<template path>`. */
+export const SLHA_TEMPLATE_FAMILY = 'slha-template';
 
 export type EventGenerator = 'builtin' | 'pythia8';
 export const EVENT_GENERATORS: readonly EventGenerator[] = ['builtin', 'pythia8'];
@@ -117,7 +126,7 @@ function str(obj: Record<string, unknown>, key: string, field: string, fallback?
   return v;
 }
 
-const KNOWN_KEYS = ['name', 'family', 'parameters', 'searches', 'fidelity', 'mode', 'batchSize', 'batch_size', 'budget', 'target', 'stopping', 'initialPoints', 'initial_points', 'roundsPerRun', 'rounds_per_run', 'inFlightBatches', 'in_flight_batches', 'seed', 'generator'];
+const KNOWN_KEYS = ['name', 'family', 'parameters', 'searches', 'fidelity', 'mode', 'batchSize', 'batch_size', 'budget', 'target', 'stopping', 'initialPoints', 'initial_points', 'roundsPerRun', 'rounds_per_run', 'inFlightBatches', 'in_flight_batches', 'seed', 'generator', 'template'];
 
 /** Validates a parsed spec object. Field paths in errors are relative to the document root. */
 export function validateScanSpec(raw: unknown): ScanSpec {
@@ -175,7 +184,7 @@ export function validateScanSpec(raw: unknown): ScanSpec {
     } else if (f.k !== undefined || f.band !== undefined) throw new InputError(f.k !== undefined ? 'fidelity.k' : 'fidelity.band', 'needs fidelity.escalate');
   } else if (raw.fidelity !== undefined) throw new InputError('fidelity', "must be 'lookup' | 'surrogate' | 'fast' | 'full' or {default, events}");
   if (!FIDELITIES.includes(fidelity.default)) throw new InputError('fidelity.default', `must be one of ${FIDELITIES.join(', ')}, got '${fidelity.default}'`);
-  const mode = str(raw, 'mode', 'spec', fidelity.default === 'lookup' ? 'pool' : 'continuous');
+  const mode = str(raw, 'mode', 'spec', fidelity.default === 'lookup' && raw.template === undefined ? 'pool' : 'continuous');
   if (mode !== 'pool' && mode !== 'continuous') throw new InputError('mode', `must be 'pool' or 'continuous', got '${mode}'`);
   const pick = (a: string, b: string) => (raw[a] !== undefined ? a : b);
   const batchSize = int(raw, pick('batchSize', 'batch_size'), 'spec', 5, 1, SCAN_LIMITS.batchSize);
@@ -199,6 +208,17 @@ export function validateScanSpec(raw: unknown): ScanSpec {
     if (g === 'pythia8' && !simulated) throw new InputError('generator', `pythia8 generates for simulated fidelities (full, fast, or an escalation), not '${fidelity.default}'`);
     out.generator = g;
   }
+  const tplFamily = family === SLHA_TEMPLATE_FAMILY || family.startsWith(`${SLHA_TEMPLATE_FAMILY}:`);
+  if (raw.template !== undefined) {
+    const template = str(raw, 'template', '');
+    if (!tplFamily) throw new InputError('template', `applies to family '${SLHA_TEMPLATE_FAMILY}' only, not '${family}'`);
+    // a spec validated once (family slha-template:<path>) validates again to the same spec
+    if (family !== SLHA_TEMPLATE_FAMILY && family !== `${SLHA_TEMPLATE_FAMILY}:${template}`) throw new InputError('family', `'${family}' names another template than template: ${template}`);
+    if (fidelity.default !== 'lookup') throw new InputError('fidelity.default', `an SLHA template is reinterpreted (lookup), not simulated ('${fidelity.default}')`);
+    out.template = template;
+    out.family = `${SLHA_TEMPLATE_FAMILY}:${template}`;
+    if (raw.name === undefined) out.name = SLHA_TEMPLATE_FAMILY;
+  } else if (family === SLHA_TEMPLATE_FAMILY) throw new InputError('template', `is required for family '${SLHA_TEMPLATE_FAMILY}' (the SLHA template file)`);
   return out;
 }
 

@@ -4,3 +4,4 @@ export * from './slha';
 export * from './decomposition';
 export * from './theoryPrediction';
 export * from './familySpectrum';
+export * from './slhaTemplate';
