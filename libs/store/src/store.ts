@@ -5,10 +5,22 @@ import type { CoverageSummary, EvaluatedPoint, Fidelity, ModelPoint, ScanProgres
 import { lockDataDir } from './lock';
 import { MIGRATIONS } from './migrations';
 
+/** Queries on one connection inside one transaction (see Sql.transaction). */
+export interface SqlTx {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  exec(text: string): Promise<void>;
+}
+
 /** The one SQL surface both backends offer: parameterised query -> rows. */
 export interface Sql {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
   exec(text: string): Promise<void>;
+  /**
+   * Runs fn in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. On PostgreSQL a
+   * `pg_advisory_xact_lock` taken inside is held until the end of the transaction; PGlite is one connection, so its
+   * transactions already run one at a time.
+   */
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   readonly kind: 'pglite' | 'postgres';
   readonly location: string;
@@ -68,6 +80,15 @@ async function openPglite(dataDir: string): Promise<Sql> {
     exec: async (text: string) => {
       await db.exec(text);
     },
+    transaction: <T>(fn: (tx: SqlTx) => Promise<T>) =>
+      db.transaction(async (t) =>
+        fn({
+          query: async <R>(text: string, params?: unknown[]) => ({ rows: (await t.query<R>(text, params as unknown[] | undefined)).rows }),
+          exec: async (text: string) => {
+            await t.exec(text);
+          },
+        }),
+      ),
     close: async () => {
       try {
         await db.close();
@@ -78,8 +99,14 @@ async function openPglite(dataDir: string): Promise<Sql> {
   };
 }
 
+interface PgClient {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  release(err?: Error | boolean): void;
+}
+
 interface PgPool {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  connect(): Promise<PgClient>;
   end(): Promise<void>;
 }
 
@@ -94,9 +121,36 @@ async function openPostgres(url: string): Promise<Sql> {
     exec: async (text: string) => {
       await pool.query(text);
     },
+    transaction: async <T>(fn: (tx: SqlTx) => Promise<T>) => {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const out = await fn({
+          query: async <R>(text: string, params?: unknown[]) => ({ rows: (await client.query(text, params)).rows as R[] }),
+          exec: async (text: string) => {
+            await client.query(text);
+          },
+        });
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (r) {
+          broken = r as Error; // the connection is unusable: the pool drops it
+        }
+        throw e;
+      } finally {
+        client.release(broken);
+      }
+    },
     close: () => pool.end(),
   };
 }
+
+/** The advisory-lock key of the store's migrations (any fixed bigint; this one is 'sigmapmg' in ASCII). */
+export const MIGRATION_LOCK = '8316291906400185703';
 
 const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
 
@@ -123,16 +177,26 @@ export class Store {
     return this.sql.location;
   }
 
+  /**
+   * Applies the missing migrations in one transaction that first takes a transaction-level advisory lock
+   * (MIGRATION_LOCK): processes opening one empty PostgreSQL database together (the API and a worker) run them one
+   * after the other, and the later ones find them done. Without it both ran `CREATE TABLE IF NOT EXISTS` at once and
+   * one died on a duplicate key in pg_type. Returns how many this call applied.
+   */
   async migrate(): Promise<number> {
-    await this.sql.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-    const done = new Set((await this.sql.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
-    let applied = 0;
-    for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      await this.sql.exec(`BEGIN; ${m.sql}; INSERT INTO schema_migrations (version) VALUES (${m.version}) ON CONFLICT DO NOTHING; COMMIT;`);
-      applied++;
-    }
-    return applied;
+    return this.sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK]);
+      await tx.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+      const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+      let applied = 0;
+      for (const m of MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        await tx.exec(m.sql);
+        await tx.query('INSERT INTO schema_migrations (version) VALUES ($1) ON CONFLICT DO NOTHING', [m.version]);
+        applied++;
+      }
+      return applied;
+    });
   }
 
   async close(): Promise<void> {
@@ -140,8 +204,9 @@ export class Store {
   }
 
   // ---- scans ----
-  async createScan(scanId: string, spec: ScanSpec): Promise<void> {
-    await this.sql.query(
+  /** `via`: a transaction of this store's Sql (Sql.transaction) to insert in; default its own pool. */
+  async createScan(scanId: string, spec: ScanSpec, via: SqlTx = this.sql): Promise<void> {
+    await via.query(
       `INSERT INTO scans (scan_id, family, spec, status) VALUES ($1, $2, $3, 'running') ON CONFLICT (scan_id) DO NOTHING`,
       [scanId, spec.family, JSON.stringify(spec)],
     );

@@ -1,5 +1,5 @@
 import { Inject, Injectable, NotFoundException, ForbiddenException, OnModuleInit } from '@nestjs/common';
-import type { Store } from '@sigmap/store';
+import type { SqlTx, Store } from '@sigmap/store';
 import { STORE } from '../common/tokens';
 import { ensureAccessTable, publicScanIds } from '../coverage/evidence';
 
@@ -24,8 +24,9 @@ export class AccessService implements OnModuleInit {
     await ensureAccessTable(this.store);
   }
 
-  async record(scanId: string, group: string, visibility: Visibility): Promise<void> {
-    await this.store.sql.query('INSERT INTO api_scan_access (scan_id, group_id, visibility) VALUES ($1, $2, $3)', [scanId, group, visibility]);
+  /** `via`: a transaction of the store (Sql.transaction) to insert in, default the store's pool. */
+  async record(scanId: string, group: string, visibility: Visibility, via: SqlTx = this.store.sql): Promise<void> {
+    await via.query('INSERT INTO api_scan_access (scan_id, group_id, visibility) VALUES ($1, $2, $3)', [scanId, group, visibility]);
   }
 
   async lookup(scanId: string): Promise<ScanAccess | null> {

@@ -13,6 +13,8 @@ import { TemporalService } from '../infra/temporal.service';
 import type { CreateScanDto } from './dto/create-scan.dto';
 
 export const TERMINAL = ['completed', 'cancelled', 'budget-spent', 'converged', 'exhausted', 'failed'];
+/** First key of the per-group advisory lock of submissions (the second is hashtext(group)); 'sgma' in ASCII. */
+const ACTIVE_SCANS_LOCK = 0x73676d61;
 export type ScanSignal = 'pause' | 'resume' | 'cancel';
 
 @Injectable()
@@ -27,18 +29,29 @@ export class ScansService {
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
   ) {}
 
-  /** Refuses a submission when the group already has options.maxActiveScans scans running or paused. */
-  private async checkActiveScans(group: string) {
-    const r = await this.store.sql.query<{ n: number }>(
-      `SELECT COUNT(*)::int AS n FROM api_scan_access a JOIN scans s ON s.scan_id = a.scan_id WHERE a.group_id = $1 AND s.status <> ALL($2::text[])`,
-      [group, TERMINAL],
-    );
-    const active = r.rows[0]?.n ?? 0;
-    if (active >= this.options.maxActiveScans)
-      throw new HttpException(
-        { statusCode: 429, error: 'Too Many Requests', message: `group: '${group}' has ${active} active scans (limit ${this.options.maxActiveScans}); wait for one to end or cancel one`, fields: [{ field: 'group', problem: `at most ${this.options.maxActiveScans} active scans` }] },
-        HttpStatus.TOO_MANY_REQUESTS,
+  /**
+   * Inserts the scan and its access row unless the group already has options.maxActiveScans scans running or paused
+   * (then 429). Count and inserts run in one transaction that first takes an advisory lock per group, so concurrent
+   * submissions of one group are counted one after the other: on PostgreSQL, separate count and insert steps let 20
+   * concurrent submissions all through a limit of 8 (issue 18 item 5). PGlite is one connection, so its transactions
+   * are serial already.
+   */
+  private async createWithinActiveLimit(group: string, scanId: string, spec: ScanSpec, visibility: 'public' | 'private') {
+    await this.store.sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [ACTIVE_SCANS_LOCK, group]);
+      const r = await tx.query<{ n: number }>(
+        `SELECT COUNT(*)::int AS n FROM api_scan_access a JOIN scans s ON s.scan_id = a.scan_id WHERE a.group_id = $1 AND s.status <> ALL($2::text[])`,
+        [group, TERMINAL],
       );
+      const active = r.rows[0]?.n ?? 0;
+      if (active >= this.options.maxActiveScans)
+        throw new HttpException(
+          { statusCode: 429, error: 'Too Many Requests', message: `group: '${group}' has ${active} active scans (limit ${this.options.maxActiveScans}); wait for one to end or cancel one`, fields: [{ field: 'group', problem: `at most ${this.options.maxActiveScans} active scans` }] },
+          HttpStatus.TOO_MANY_REQUESTS,
+        );
+      await this.store.createScan(scanId, spec, tx);
+      await this.access.record(scanId, group, visibility, tx);
+    });
   }
 
   async submit(group: string, dto: CreateScanDto) {
@@ -56,17 +69,17 @@ export class ScansService {
     });
     // the family's bounds and fidelities, checked here so a bad range is a 400 rather than a failing workflow
     fam.checkSpec?.(spec);
-    await this.checkActiveScans(group);
     const slug = spec.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'scan';
     const scanId = `${slug}-${randomUUID().slice(0, 8)}`;
+    // Temporal first: no lock is held while connecting, and no row is written when it is unreachable
     const client = await this.temporal.get();
-    await this.store.createScan(scanId, spec);
-    await this.access.record(scanId, group, visibility);
+    await this.createWithinActiveLimit(group, scanId, spec, visibility);
     try {
-      await startScanWorkflow(client, { scanId, spec });
+      await this.temporal.call('start the scan workflow', () => startScanWorkflow(client, { scanId, spec }));
     } catch (e) {
       // the rows exist but no workflow runs: mark the scan so it does not look like it is running
       await this.store.sql.query(`UPDATE scans SET status = 'failed', updated_at = now() WHERE scan_id = $1`, [scanId]);
+      if (e instanceof ServiceUnavailableException) throw e;
       throw new ServiceUnavailableException(`temporal: could not start the scan workflow (${(e as Error).message.split('\n')[0]})`);
     }
     this.logger.log(`group ${group} started scan ${scanId} (${spec.family}, ${visibility})`);
@@ -124,11 +137,12 @@ export class ScansService {
   /** The live contour from the workflow (contour query), falling back to the stored report when the workflow is gone. */
   async contour(group: string | null, scanId: string): Promise<{ scanId: string; source: string; contour: ContourLine[] }> {
     await this.access.readable(scanId, group);
-    const client = await this.temporal.get();
     try {
-      const contour = await client.workflow.getHandle(scanId).query(contourQuery);
+      const contour = await this.temporal.call('the contour query', (client) => client.workflow.getHandle(scanId).query(contourQuery));
       return { scanId, source: 'workflow contour query', contour };
     } catch (e) {
+      // Temporal unreachable (or no answer within its timeout): 503, as on every route that needs it
+      if (e instanceof ServiceUnavailableException) throw e;
       if (!(e instanceof WorkflowNotFoundError)) this.logger.warn(`contour query for ${scanId}: ${(e as Error).message}`);
       return { scanId, source: `unavailable (${(e as Error).message.split('\n')[0]})`, contour: [] };
     }
@@ -136,10 +150,9 @@ export class ScansService {
 
   async signal(group: string | null, scanId: string, which: ScanSignal) {
     await this.access.writable(scanId, group);
-    const handle = (await this.temporal.get()).workflow.getHandle(scanId);
     const sig = which === 'pause' ? pauseSignal : which === 'resume' ? resumeSignal : cancelSignal;
     try {
-      await handle.signal(sig);
+      await this.temporal.call(`the ${which} signal`, (client) => client.workflow.getHandle(scanId).signal(sig));
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) throw new BadRequestException({ statusCode: 400, message: `scanId: scan '${scanId}' is not running`, fields: [{ field: 'scanId', problem: 'not running' }] });
       throw e;
@@ -149,9 +162,8 @@ export class ScansService {
 
   async extend(group: string | null, scanId: string, points: number) {
     await this.access.writable(scanId, group);
-    const handle = (await this.temporal.get()).workflow.getHandle(scanId);
     try {
-      const budget = await handle.executeUpdate(extendBudgetUpdate, { args: [points] });
+      const budget = await this.temporal.call('the extend update', (client) => client.workflow.getHandle(scanId).executeUpdate(extendBudgetUpdate, { args: [points] }));
       return { scanId, added: points, budget };
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) throw new BadRequestException({ statusCode: 400, message: `scanId: scan '${scanId}' is not running`, fields: [{ field: 'scanId', problem: 'not running' }] });
@@ -161,7 +173,7 @@ export class ScansService {
 
   async liveProgress(scanId: string): Promise<ScanProgress | null> {
     try {
-      return await (await this.temporal.get()).workflow.getHandle(scanId).query(progressQuery);
+      return await this.temporal.call('the progress query', (client) => client.workflow.getHandle(scanId).query(progressQuery));
     } catch {
       return null;
     }

@@ -1,0 +1,62 @@
+/**
+ * Issue 18 item 7: the API and a worker starting together on one empty PostgreSQL database both run the migrations;
+ * without a lock one of them died on `duplicate key value violates unique constraint "pg_type_typname_nsp_index"`.
+ * Here several store opens race on fresh empty databases of a throwaway server (infra/postgres/throwaway.sh).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS, openStore } from './index';
+
+const THROWAWAY = resolve(__dirname, '../../../infra/postgres/throwaway.sh');
+const dir = mkdtempSync(join(tmpdir(), 'sigmap-migrate-race-'));
+let pgUrl: string | null = process.env.SIGMAP_TEST_DATABASE_URL ?? null;
+let started = false;
+if (!pgUrl) {
+  try {
+    pgUrl = execFileSync('bash', [THROWAWAY, 'start', join(dir, 'pg')], { encoding: 'utf8' }).trim();
+    started = true;
+  } catch {
+    pgUrl = null;
+  }
+}
+
+afterAll(() => {
+  if (started) execFileSync('bash', [THROWAWAY, 'stop', join(dir, 'pg')]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.runIf(!!pgUrl)('migrations under concurrent start on PostgreSQL', () => {
+  it('lets 4 processes open one empty database at once, 5 times over: all open, each migration applied once', async () => {
+    const admin = await openStore({ url: pgUrl! });
+    try {
+      for (let round = 0; round < 5; round++) {
+        const db = `race_${round}_${process.pid}`;
+        await admin.sql.exec(`CREATE DATABASE ${db}`);
+        const url = pgUrl!.replace(/\/[^/]*$/, `/${db}`);
+        const opened = await Promise.allSettled(Array.from({ length: 4 }, () => openStore({ url })));
+        const errors = opened.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
+        const stores = opened.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<Awaited<ReturnType<typeof openStore>>>).value);
+        try {
+          expect(errors).toEqual([]);
+          const v = await stores[0].sql.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+          expect(v.rows.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+          // a later open finds nothing to do
+          expect(await stores[0].migrate()).toBe(0);
+        } finally {
+          await Promise.all(stores.map((s) => s.close()));
+        }
+      }
+    } finally {
+      await admin.close();
+    }
+  });
+});
+
+describe('PostgreSQL availability (migration race)', () => {
+  it.runIf(!pgUrl)('is skipped here: no PostgreSQL binaries and no SIGMAP_TEST_DATABASE_URL', () => {
+    expect(pgUrl).toBeNull();
+  });
+});

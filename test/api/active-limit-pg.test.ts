@@ -1,0 +1,80 @@
+/**
+ * Issue 18 item 5: on PostgreSQL the per-group active-scan limit must hold under concurrent submissions (count and
+ * insert used to be separate steps: 20 concurrent submissions were all accepted). The real ScansService and
+ * AccessService run on a throwaway PostgreSQL server (infra/postgres/throwaway.sh); Temporal is a stub client whose
+ * workflow.start succeeds, so only the store decides.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpException } from '@nestjs/common';
+import { openStore, type Store } from '@sigmap/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+/* eslint-disable @nx/enforce-module-boundaries -- the API's own services, run on PostgreSQL */
+import { AccessService } from '@sigmap/api/src/infra/access.service';
+import type { TemporalService } from '@sigmap/api/src/infra/temporal.service';
+import type { ApiOptions } from '@sigmap/api/src/config';
+import type { CreateScanDto } from '@sigmap/api/src/scans/dto/create-scan.dto';
+import { ScansService } from '@sigmap/api/src/scans/scans.service';
+/* eslint-enable @nx/enforce-module-boundaries */
+import { REPO } from './harness';
+
+const THROWAWAY = join(REPO, 'infra/postgres/throwaway.sh');
+const dir = mkdtempSync(join(tmpdir(), 'sigmap-active-pg-'));
+let pgUrl: string | null = process.env.SIGMAP_TEST_DATABASE_URL ?? null;
+let started = false;
+if (!pgUrl) {
+  try {
+    pgUrl = execFileSync('bash', [THROWAWAY, 'start', join(dir, 'pg')], { encoding: 'utf8' }).trim();
+    started = true;
+  } catch {
+    pgUrl = null;
+  }
+}
+
+afterAll(() => {
+  if (started) execFileSync('bash', [THROWAWAY, 'stop', join(dir, 'pg')]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const LIMIT = 3;
+const targets = { get: (id: string) => (id === 'excursion-fast2d' ? { id, searches: ['s1'], parameters: ['x', 'y'] } : null), ids: () => ['excursion-fast2d'] };
+const started_: string[] = [];
+const temporal = { get: async () => ({ workflow: { start: async (_wf: unknown, o: { workflowId: string }) => void started_.push(o.workflowId) } }) } as unknown as TemporalService;
+const dto = (seed: number) => ({ name: `race-${seed}`, family: 'excursion-fast2d', parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } }, searches: ['s1'], budget: 10, batchSize: 2, seed }) as unknown as CreateScanDto;
+
+describe.runIf(!!pgUrl)('active-scan limit on PostgreSQL under concurrent submissions', () => {
+  let store: Store;
+  let scans: ScansService;
+  beforeAll(async () => {
+    store = await openStore({ url: pgUrl! });
+    const access = new AccessService(store);
+    await access.onModuleInit();
+    scans = new ScansService(store, access, temporal, targets, { maxActiveScans: LIMIT } as ApiOptions);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it(`accepts at most ${LIMIT} of 20 concurrent submissions of one group (the rest 429), and another group still gets its own`, async () => {
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => scans.submit('alpha', dto(i))));
+    const accepted = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as unknown);
+    expect(accepted.length).toBe(LIMIT);
+    expect(refused.every((e) => e instanceof HttpException && e.getStatus() === 429)).toBe(true);
+    const n = await store.sql.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM api_scan_access WHERE group_id = 'alpha'`);
+    expect(n.rows[0].n).toBe(LIMIT);
+    // refused submissions left no scan rows and started no workflow
+    expect((await store.sql.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM scans`)).rows[0].n).toBe(LIMIT);
+    expect(started_).toHaveLength(LIMIT);
+    const beta = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => scans.submit('beta', dto(100 + i))));
+    expect(beta.filter((r) => r.status === 'fulfilled')).toHaveLength(LIMIT);
+  });
+});
+
+describe('PostgreSQL availability (active-scan limit)', () => {
+  it.runIf(!pgUrl)('is skipped here: no PostgreSQL binaries and no SIGMAP_TEST_DATABASE_URL', () => {
+    expect(pgUrl).toBeNull();
+  });
+});
