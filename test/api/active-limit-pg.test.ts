@@ -4,12 +4,8 @@
  * AccessService run on a throwaway PostgreSQL server (infra/postgres/throwaway.sh); Temporal is a stub client whose
  * workflow.start succeeds, so only the store decides.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { HttpException } from '@nestjs/common';
-import { openStore, type Store } from '@sigmap/store';
+import { openStore, throwawayPostgres, type Store } from '@sigmap/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /* eslint-disable @nx/enforce-module-boundaries -- the API's own services, run on PostgreSQL */
 import { AccessService } from '@sigmap/api/src/infra/access.service';
@@ -18,30 +14,16 @@ import type { ApiOptions } from '@sigmap/api/src/config';
 import type { CreateScanDto } from '@sigmap/api/src/scans/dto/create-scan.dto';
 import { ScansService } from '@sigmap/api/src/scans/scans.service';
 /* eslint-enable @nx/enforce-module-boundaries */
-import { REPO } from './harness';
 
-const THROWAWAY = join(REPO, 'infra/postgres/throwaway.sh');
-const dir = mkdtempSync(join(tmpdir(), 'sigmap-active-pg-'));
-let pgUrl: string | null = process.env.SIGMAP_TEST_DATABASE_URL ?? null;
-let started = false;
-if (!pgUrl) {
-  try {
-    pgUrl = execFileSync('bash', [THROWAWAY, 'start', join(dir, 'pg')], { encoding: 'utf8' }).trim();
-    started = true;
-  } catch {
-    pgUrl = null;
-  }
-}
-
-afterAll(() => {
-  if (started) execFileSync('bash', [THROWAWAY, 'stop', join(dir, 'pg')]);
-  rmSync(dir, { recursive: true, force: true });
-});
+const pg = throwawayPostgres('sigmap-active-pg');
+const pgUrl = pg.url;
+afterAll(() => pg.stop());
 
 const LIMIT = 3;
 const targets = { get: (id: string) => (id === 'excursion-fast2d' ? { id, searches: ['s1'], parameters: ['x', 'y'] } : null), ids: () => ['excursion-fast2d'] };
 const started_: string[] = [];
-const temporal = { get: async () => ({ workflow: { start: async (_wf: unknown, o: { workflowId: string }) => void started_.push(o.workflowId) } }) } as unknown as TemporalService;
+const client = { workflow: { start: async (_wf: unknown, o: { workflowId: string }) => void started_.push(o.workflowId) } };
+const temporal = { get: async () => client, call: <T>(_what: string, fn: (c: typeof client) => Promise<T>) => fn(client) } as unknown as TemporalService;
 const dto = (seed: number) => ({ name: `race-${seed}`, family: 'excursion-fast2d', parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } }, searches: ['s1'], budget: 10, batchSize: 2, seed }) as unknown as CreateScanDto;
 
 describe.runIf(!!pgUrl)('active-scan limit on PostgreSQL under concurrent submissions', () => {

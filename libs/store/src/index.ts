@@ -1,2 +1,3 @@
 export * from './store';
 export { MIGRATIONS } from './migrations';
+export * from './throwawayPostgres';

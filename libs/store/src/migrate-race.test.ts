@@ -3,30 +3,12 @@
  * without a lock one of them died on `duplicate key value violates unique constraint "pg_type_typname_nsp_index"`.
  * Here several store opens race on fresh empty databases of a throwaway server (infra/postgres/throwaway.sh).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS, openStore } from './index';
+import { MIGRATIONS, openStore, throwawayPostgres } from './index';
 
-const THROWAWAY = resolve(__dirname, '../../../infra/postgres/throwaway.sh');
-const dir = mkdtempSync(join(tmpdir(), 'sigmap-migrate-race-'));
-let pgUrl: string | null = process.env.SIGMAP_TEST_DATABASE_URL ?? null;
-let started = false;
-if (!pgUrl) {
-  try {
-    pgUrl = execFileSync('bash', [THROWAWAY, 'start', join(dir, 'pg')], { encoding: 'utf8' }).trim();
-    started = true;
-  } catch {
-    pgUrl = null;
-  }
-}
-
-afterAll(() => {
-  if (started) execFileSync('bash', [THROWAWAY, 'stop', join(dir, 'pg')]);
-  rmSync(dir, { recursive: true, force: true });
-});
+const pg = throwawayPostgres('sigmap-migrate-race');
+const pgUrl = pg.url;
+afterAll(() => pg.stop());
 
 describe.runIf(!!pgUrl)('migrations under concurrent start on PostgreSQL', () => {
   it('lets 4 processes open one empty database at once, 5 times over: all open, each migration applied once', async () => {

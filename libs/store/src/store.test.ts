@@ -1,33 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateScanSpec, type EvaluatedPoint } from '@sigmap/contracts';
-import { openStore, type Store } from './index';
+import { openStore, throwawayPostgres, type Store } from './index';
 
 /**
  * The store's contract on both backends: embedded PGlite (the default) and a real PostgreSQL server (DATABASE_URL in
  * production). The PostgreSQL run uses a throwaway server (infra/postgres/throwaway.sh) when Debian's postgresql
  * binaries are installed (scripts/bootstrap.sh installs them), or SIGMAP_TEST_DATABASE_URL when set.
  */
-const THROWAWAY = resolve(__dirname, '../../../infra/postgres/throwaway.sh');
-const dir = mkdtempSync(join(tmpdir(), 'sigmap-store-'));
-let pgUrl: string | null = process.env.SIGMAP_TEST_DATABASE_URL ?? null;
-let started = false;
-if (!pgUrl) {
-  try {
-    pgUrl = execFileSync('bash', [THROWAWAY, 'start', join(dir, 'pg')], { encoding: 'utf8' }).trim();
-    started = true;
-  } catch {
-    pgUrl = null; // no PostgreSQL binaries here: the PostgreSQL half is skipped (and says so)
-  }
-}
-
-afterAll(() => {
-  if (started) execFileSync('bash', [THROWAWAY, 'stop', join(dir, 'pg')]);
-  rmSync(dir, { recursive: true, force: true });
-});
+const pg = throwawayPostgres('sigmap-store');
+const dir = pg.dir;
+const pgUrl = pg.url;
+afterAll(() => pg.stop());
 
 const spec = validateScanSpec({ family: 'excursion-fast2d', parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } }, searches: ['s1'], budget: 10, batchSize: 2, seed: 4 });
 const evaluation = (x: number, over: Partial<EvaluatedPoint> = {}): EvaluatedPoint => ({
