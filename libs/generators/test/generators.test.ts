@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isInputError } from '@sigmap/contracts';
 
-import { type GeneratorProgress, driverBatches, generatorPython, pythiaConfig, simulateEventFile, simulateWithGenerator } from '@sigmap/generators';
+import { type GeneratorProgress, driverBatches, generatorPython, pythiaConfig, simulateEventFile, simulateWithGenerator } from '../src';
 
 const HAVE_PYTHIA = existsSync(generatorPython());
 const FIX = join(__dirname, 'fixtures/events');
