@@ -58,7 +58,7 @@ describe('API e2e (real store, real Temporal dev server)', () => {
     expect(map.status).toBe(200);
     expect(map.body.cells).toHaveLength(map.body.summary.cells);
     expect(map.body.summary.cells).toBeGreaterThanOrEqual(66);
-    expect(map.body.summary.catalogue).toMatch(/^SModelS database 3\.0\.0: \d+ current analyses/);
+    expect(map.body.summary.catalogue).toMatch(/^SModelS database 3\.0\.0, \d+ current analyses/);
     expect(map.body.summary.covered).toBe(cellsWithSearches.size);
     expect(map.body.summary.empty).toBe(map.body.summary.cells - cellsWithSearches.size);
     for (const c of map.body.cells) expect(c.empty).toBe(!cellsWithSearches.has(c.key));
