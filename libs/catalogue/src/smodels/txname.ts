@@ -1,5 +1,7 @@
 import { InputError } from '@sigmap/contracts';
 import { parseInfoFile } from './infoFile';
+import { parsePythonLiteral } from './pythonLiteral';
+import { isQuantity, massGeV, parseValue, xsecPb } from './values';
 
 /**
  * One coordinate of a txname grid: the mass or the total width of one BSM node of the txname's constraint.
@@ -48,87 +50,6 @@ export function rescaleWidth(widthGeV: number): number {
   return w < 1e-10 ? w : Math.log1p(w);
 }
 
-type Tok = number | string | Tok[];
-type Unit = 'GeV' | 'TeV' | 'fb' | 'pb' | undefined;
-interface Num {
-  v: number;
-  u: Unit;
-}
-type Node = Num | string | Node[];
-
-/**
- * A fast reader of the grid value language (`[[[[100*GeV, 50*GeV], ...], 6.5*pb], ...]`): nested lists/tuples of
- * numbers with optional units, and quoted strings ('*' marks an inclusive branch). Grids reach 10^5 points, so this
- * scans once with sticky regexps instead of the general value parser.
- */
-function readGridValue(text: string, field: string): Node {
-  const num = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
-  const unit = /\s*\*\s*([A-Za-z]+)/y;
-  const str = /'([^']*)'|"([^"]*)"/y;
-  let i = 0;
-  const n = text.length;
-  const fail = (problem: string): never => {
-    throw new InputError(field, `${problem} at character ${i} ('${text.slice(Math.max(0, i - 20), i + 20).replace(/\s+/g, ' ')}')`);
-  };
-  const ws = () => {
-    while (i < n && (text.charCodeAt(i) <= 32)) i++;
-  };
-  const value = (): Node => {
-    ws();
-    const c = text[i];
-    if (c === '[' || c === '(') {
-      const close = c === '[' ? ']' : ')';
-      i++;
-      const items: Node[] = [];
-      for (;;) {
-        ws();
-        if (text[i] === close) {
-          i++;
-          return items;
-        }
-        items.push(value());
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] !== close) fail(i >= n ? `unterminated list (missing '${close}')` : `expected ',' or '${close}'`);
-      }
-    }
-    if (c === "'" || c === '"') {
-      str.lastIndex = i;
-      const m = str.exec(text);
-      if (!m) return fail('unterminated string');
-      i = str.lastIndex;
-      return m[1] ?? m[2];
-    }
-    num.lastIndex = i;
-    const m = num.exec(text);
-    if (!m) return fail(i >= n ? 'unexpected end of value' : 'expected a number or a list');
-    i = num.lastIndex;
-    unit.lastIndex = i;
-    const u = unit.exec(text);
-    let un: Unit;
-    if (u) {
-      if (u[1] !== 'GeV' && u[1] !== 'TeV' && u[1] !== 'fb' && u[1] !== 'pb') return fail(`unknown unit '${u[1]}' (known: GeV, TeV, fb, pb)`);
-      un = u[1];
-      i = unit.lastIndex;
-    }
-    return { v: Number(m[0]), u: un };
-  };
-  const v = value();
-  ws();
-  if (i < n) fail('unexpected text after the value');
-  return v;
-}
-
-const isNum = (x: Node): x is Num => typeof x === 'object' && !Array.isArray(x);
-
-function massOf(x: Node, where: string, defaultUnit?: Unit): number {
-  if (!isNum(x)) throw new InputError(where, 'expected a mass');
-  const u = x.u ?? defaultUnit;
-  if (u === 'GeV') return x.v;
-  if (u === 'TeV') return x.v * 1000;
-  throw new InputError(where, u ? `expected a mass unit (GeV, TeV), got '${u}'` : `mass ${x.v} has no unit (expected *GeV or *TeV)`);
-}
-
 /** `{0: (1, 'mass', GeV), 1: (1, 'totalwidth', GeV)}` of the v3 flat layout. */
 export function parseDataMap(text: string, field: string): GridCoordinate[] {
   const out: GridCoordinate[] = [];
@@ -149,7 +70,7 @@ export function parseDataMap(text: string, field: string): GridCoordinate[] {
  * (mass, width) tuples, '*' for an inclusive branch) or, when `dataMap` is given, the v3 flat layout `[m, w, ...]`.
  */
 export function parseGrid(text: string, kind: 'upperLimit' | 'efficiencyMap', field: string, dataMap?: GridCoordinate[]): SmodelsGrid {
-  const v = readGridValue(text, field);
+  const v = parseValue(text, field);
   if (!Array.isArray(v)) throw new InputError(field, 'expected a list of [masses, value] points');
   if (v.length === 0) throw new InputError(field, 'the grid has no points');
   const points: number[][] = [];
@@ -166,8 +87,8 @@ export function parseGrid(text: string, kind: 'upperLimit' | 'efficiencyMap', fi
     if (dataMap) {
       if (x.length !== dataMap.length) throw new InputError(`${where}[0]`, `has ${x.length} numbers, dataMap names ${dataMap.length}`);
       flat = x.map((e, j) => {
-        if (!isNum(e)) throw new InputError(`${where}[0][${j}]`, 'expected a number');
-        return dataMap[j].attr === 'mass' ? massOf(e, `${where}[0][${j}]`, 'GeV') : rescaleWidth(massOf(e, `${where}[0][${j}]`, 'GeV'));
+        if (!isQuantity(e)) throw new InputError(`${where}[0][${j}]`, 'expected a number');
+        return dataMap[j].attr === 'mass' ? massGeV(e, `${where}[0][${j}]`, 'GeV') : rescaleWidth(massGeV(e, `${where}[0][${j}]`, 'GeV'));
       });
       if (!shape) shape = [x.length];
     } else {
@@ -188,12 +109,12 @@ export function parseGrid(text: string, kind: 'upperLimit' | 'efficiencyMap', fi
           const w = `${where}[0][${b}][${d}]`;
           if (Array.isArray(m)) {
             if (m.length !== 2) throw new InputError(w, 'a (mass, width) tuple needs two entries');
-            masses.push(massOf(m[0], w));
-            widths.push(rescaleWidth(massOf(m[1], w)));
+            masses.push(massGeV(m[0], w));
+            widths.push(rescaleWidth(massGeV(m[1], w)));
             mc.push({ node: `b${b}d${d}`, attr: 'mass' });
             wc.push({ node: `b${b}d${d}`, attr: 'width' });
           } else {
-            masses.push(massOf(m, w));
+            masses.push(massGeV(m, w));
             mc.push({ node: `b${b}d${d}`, attr: 'mass' });
           }
         });
@@ -208,15 +129,12 @@ export function parseGrid(text: string, kind: 'upperLimit' | 'efficiencyMap', fi
       flat = [...masses, ...widths];
     }
     const y = pt[1];
-    if (!isNum(y)) throw new InputError(`${where}[1]`, 'expected a number');
+    if (!isQuantity(y)) throw new InputError(`${where}[1]`, 'expected a number');
     let value: number;
-    if (kind === 'upperLimit') {
-      if (y.u === 'pb') value = y.v;
-      else if (y.u === 'fb') value = y.v / 1000;
-      else throw new InputError(`${where}[1]`, y.u ? `expected a cross-section unit (fb, pb), got '${y.u}'` : `cross section ${y.v} has no unit (expected *fb or *pb)`);
-    } else {
-      if (y.u) throw new InputError(`${where}[1]`, `an efficiency is unitless, got '*${y.u}'`);
-      value = y.v;
+    if (kind === 'upperLimit') value = xsecPb(y, `${where}[1]`);
+    else {
+      if (y.unit) throw new InputError(`${where}[1]`, `an efficiency is unitless, got '*${y.unit}'`);
+      value = y.value;
     }
     if (!Number.isFinite(value) || value < 0) throw new InputError(`${where}[1]`, `value must be finite and >= 0, got ${value}`);
     if (flat.some((m) => !Number.isFinite(m))) throw new InputError(where, 'masses must be finite');
@@ -226,14 +144,9 @@ export function parseGrid(text: string, kind: 'upperLimit' | 'efficiencyMap', fi
   return { shape: shape!, coords: coords!, points, values };
 }
 
-function labelList(raw: string | undefined, field: string): Tok | undefined {
+function labelList(raw: string | undefined, field: string): unknown {
   if (raw === undefined || raw.trim() === 'None' || raw.trim() === '') return undefined;
-  const t = raw.replace(/'/g, '"').replace(/\bNone\b/g, 'null');
-  try {
-    return JSON.parse(t) as Tok;
-  } catch {
-    throw new InputError(field, `expected a list of labels, got '${raw.slice(0, 60)}'`);
-  }
+  return parsePythonLiteral(raw, field);
 }
 
 export function parseTxNameFile(text: string, file: string): SmodelsTxName | undefined {

@@ -2,26 +2,31 @@ import { InputError } from '@sigmap/contracts';
 
 /**
  * The value language of SModelS database files (`upperLimits: [[[[100.0*GeV, 50.0*GeV], [...]], 65.07*pb], ...]`):
- * nested lists/tuples of numbers, each number optionally carrying a unit (`*GeV`, `*TeV`, `*fb`, `*pb`).
- * Parsed without `eval`; an unknown unit is an InputError, never a silent scale.
+ * nested lists/tuples of numbers, each number optionally carrying a unit (`*GeV`, `*TeV`, `*fb`, `*pb`), and quoted
+ * strings (a txname grid's '*' marks an inclusive branch). Parsed without `eval`; an unknown unit is an InputError,
+ * never a silent scale. Grids reach 10^5 points, so the text is scanned once with sticky regexps.
  */
 export type Unit = 'GeV' | 'TeV' | 'fb' | 'pb';
 export interface Quantity {
   value: number;
   unit?: Unit;
 }
-export type Value = Quantity | Value[];
+export type Value = Quantity | string | Value[];
 
 const UNITS = new Set<Unit>(['GeV', 'TeV', 'fb', 'pb']);
 
 export function parseValue(text: string, field: string): Value {
+  const num = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
+  const unit = /\s*\*\s*/y;
+  const word = /[A-Za-z_][A-Za-z0-9_]*/y;
+  const str = /'([^']*)'|"([^"]*)"/y;
   let i = 0;
   const n = text.length;
   const fail = (problem: string): never => {
     throw new InputError(field, `${problem} at character ${i} ('${text.slice(Math.max(0, i - 20), i + 20).replace(/\s+/g, ' ')}')`);
   };
   const ws = () => {
-    while (i < n && /\s/.test(text[i])) i++;
+    while (i < n && text.charCodeAt(i) <= 32) i++;
   };
   const value = (): Value => {
     ws();
@@ -30,43 +35,39 @@ export function parseValue(text: string, field: string): Value {
       const close = c === '[' ? ']' : ')';
       i++;
       const items: Value[] = [];
-      ws();
-      if (text[i] === close) {
-        i++;
-        return items;
-      }
       for (;;) {
-        items.push(value());
         ws();
-        if (text[i] === ',') {
-          i++;
-          ws();
-          if (text[i] === close) {
-            i++;
-            return items;
-          }
-          continue;
-        }
         if (text[i] === close) {
           i++;
           return items;
         }
-        return fail(i >= n ? `unterminated list (missing '${close}')` : `expected ',' or '${close}'`);
+        items.push(value());
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] !== close) fail(i >= n ? `unterminated list (missing '${close}')` : `expected ',' or '${close}'`);
       }
     }
-    const m = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/.exec(text.slice(i));
+    if (c === "'" || c === '"') {
+      str.lastIndex = i;
+      const m = str.exec(text);
+      if (!m) return fail('unterminated string');
+      i = str.lastIndex;
+      return m[1] ?? m[2];
+    }
+    num.lastIndex = i;
+    const m = num.exec(text);
     if (!m) return fail(i >= n ? 'unexpected end of value' : 'expected a number or a list');
-    i += m[0].length;
+    i = num.lastIndex;
     const q: Quantity = { value: Number(m[0]) };
-    ws();
-    if (text[i] === '*') {
-      i++;
-      ws();
-      const u = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i));
+    unit.lastIndex = i;
+    if (unit.exec(text)) {
+      i = unit.lastIndex;
+      word.lastIndex = i;
+      const u = word.exec(text);
       if (!u) return fail('expected a unit after "*"');
       if (!UNITS.has(u[0] as Unit)) return fail(`unknown unit '${u[0]}' (known: GeV, TeV, fb, pb)`);
       q.unit = u[0] as Unit;
-      i += u[0].length;
+      i = word.lastIndex;
     }
     return q;
   };
@@ -77,20 +78,24 @@ export function parseValue(text: string, field: string): Value {
 }
 
 export function isQuantity(v: Value): v is Quantity {
-  return !Array.isArray(v);
+  return typeof v === 'object' && !Array.isArray(v);
 }
 
-/** A mass in GeV (GeV or TeV); anything else is an InputError naming `field`. */
-export function massGeV(v: Value, field: string): number {
-  if (!isQuantity(v)) throw new InputError(field, 'expected a mass, got a list');
-  if (v.unit === 'GeV') return v.value;
-  if (v.unit === 'TeV') return v.value * 1000;
-  throw new InputError(field, v.unit ? `expected a mass unit (GeV, TeV), got '${v.unit}'` : `mass ${v.value} has no unit (expected *GeV or *TeV)`);
+/**
+ * A mass in GeV (GeV or TeV); anything else is an InputError naming `field`. `defaultUnit` applies to a bare number
+ * (the v3 flat layout states its unit once, in `dataMap`).
+ */
+export function massGeV(v: Value, field: string, defaultUnit?: Unit): number {
+  if (!isQuantity(v)) throw new InputError(field, 'expected a mass');
+  const unit = v.unit ?? defaultUnit;
+  if (unit === 'GeV') return v.value;
+  if (unit === 'TeV') return v.value * 1000;
+  throw new InputError(field, unit ? `expected a mass unit (GeV, TeV), got '${unit}'` : `mass ${v.value} has no unit (expected *GeV or *TeV)`);
 }
 
 /** A cross section in pb (fb or pb). */
 export function xsecPb(v: Value, field: string): number {
-  if (!isQuantity(v)) throw new InputError(field, 'expected a cross section, got a list');
+  if (!isQuantity(v)) throw new InputError(field, 'expected a cross section');
   if (v.unit === 'pb') return v.value;
   if (v.unit === 'fb') return v.value / 1000;
   throw new InputError(field, v.unit ? `expected a cross-section unit (fb, pb), got '${v.unit}'` : `cross section ${v.value} has no unit (expected *fb or *pb)`);
