@@ -1,3 +1,5 @@
+import { isInputError } from '@sigmap/contracts';
+import { parseConstraint, type ExpNode } from './constraint';
 import type { SmodelsResult } from './database';
 import type { SmodelsTxName } from './txname';
 
@@ -25,23 +27,26 @@ const LABEL_TO_OBJECT: Record<string, string> = {
 const STOP = /^(T2tt|T2ttoff|T2ttC|T2cc|T2bt|T2bbWW|T2bbWWoff|T2bbffff|T6bbWW|T6bbWWoff|T6HHtt|T6ZZtt|T6ZZofftt|T6ttZg|T4bnutaubnutau)$/;
 const SBOTTOM = /^(T2bb|T6bbHH|T6ttWW|T6ttWWoff|T6ttoffWW)$/;
 
-/** The decay products of the resonance of a TRV / TRS constraint (`(Zprime(1) > b(2),b(3))`), as labels. */
-function resonanceProducts(constraint: string | undefined): string[] | undefined {
-  if (!constraint) return undefined;
-  const m = /\(\s*[A-Za-z_][A-Za-z0-9_+-]*\(1\)\s*>\s*([^()]*(?:\(\d+\)[^()]*)*)\)/.exec(constraint);
-  if (!m) return undefined;
-  return m[1]
-    .split(',')
-    .map((x) => x.replace(/\(\d+\)/g, '').trim())
-    .filter(Boolean);
+/** The decay products of the resonance of a TRV / TRS constraint (`(PV > Zprime(1)),(Zprime(1) > b(2),b(3))`). */
+function resonanceProducts(tx: Pick<SmodelsTxName, 'constraint' | 'finalState' | 'intermediateState'>): string[] | undefined {
+  if (!tx.constraint) return undefined;
+  let root: ExpNode | undefined;
+  try {
+    root = parseConstraint(tx.constraint, { finalState: tx.finalState, intermediateState: tx.intermediateState }, 'constraint')[0]?.root;
+  } catch (e) {
+    if (isInputError(e)) return undefined; // an unreadable constraint: the caller reports the txname as unplaced
+    throw e;
+  }
+  if (root?.daughters.length !== 1) return undefined;
+  return root.daughters[0].daughters.map((d) => d.label);
 }
 
 /** The cell of one txname of a result (undefined: a topology sigmap cannot place, reported by the caller). */
-export function txNameCell(tx: Pick<SmodelsTxName, 'txName' | 'constraint'>, result: Pick<SmodelsResult, 'resultType'>): SignatureCell | undefined {
+export function txNameCell(tx: Pick<SmodelsTxName, 'txName' | 'constraint' | 'finalState' | 'intermediateState'>, result: Pick<SmodelsResult, 'resultType'>): SignatureCell | undefined {
   const n = tx.txName;
   if (result.resultType === 'displaced' || /Disp|^THSCP|^TRHad|^TDTM/.test(n)) return { kind: 'complex', id: 'long-lived' };
   if (/^TR[VS]\d/.test(n)) {
-    const products = resonanceProducts(tx.constraint);
+    const products = resonanceProducts(tx);
     if (!products || products.length !== 2) return undefined;
     if (products.every((p) => p === 'MET')) return { kind: 'complex', id: 'dark-matter' };
     const objs = products.map((p) => LABEL_TO_OBJECT[p]);
