@@ -6,7 +6,7 @@ import { dataRoot, materialPath } from '../paths';
 import { loadSmodelsResult, type SmodelsDataset, type SmodelsResult, type SmodelsTxName } from '../smodels/database';
 import { GridInterpolator } from '../smodels/interpolation';
 import { clsFunction, CountingLikelihood, upperLimitOnMu, type CountingData } from '../smodels/simplifiedLikelihood';
-import { evaluatePatch, loadArchive, type PyhfPointResult } from './pyhf';
+import { evaluatePatch, loadArchive, SMODELS_PYHF_SETTINGS, smodelsSignalPatch, type PyhfPointResult } from './pyhf';
 import type { SearchRecord } from './record';
 
 export type LimitStatus = 'ok' | 'outside-grid' | 'no-patch' | 'no-xsec' | 'not-applicable' | 'invalid-patch';
@@ -172,7 +172,7 @@ export function evaluateSearch(record: SearchRecord, fam: Family, point: Point, 
 function pyhfSrCombination(res: SmodelsResult, sources: Record<string, { path: string; region?: string }>, regions: RegionLimit[], root: string, opts: EvaluateOptions): SearchLimit['srCombination'] {
   const nsig = new Map(regions.map((r) => [r.name, r.status === 'ok' ? r.nsignal ?? 0 : 0]));
   const results: { workspace: string; clsObs: number; clsExp: number[]; muUpObs?: number; muUpExp?: number[]; bkg: unknown; ops: unknown[] }[] = [];
-  const settings = { normsysInterp: 'code4', histosysInterp: 'code4p', testStat: 'qtilde', calctype: 'asymptotics' } as const;
+  const settings = SMODELS_PYHF_SETTINGS;
   for (const [file, mapping] of Object.entries(res.jsonFiles!)) {
     const src = sources[file];
     if (!src) continue;
@@ -182,25 +182,7 @@ function pyhfSrCombination(res: SmodelsResult, sources: Record<string, { path: s
       if (!region) throw new InputError(`pyhfWorkspaces.${file}`, `no region ${src.region} in ${src.path}`);
       bkg = region.bkgOnly;
     } else bkg = JSON.parse(readFileSync(materialPath(src.path, root), 'utf8'));
-    const channels = (bkg as { channels: { name: string; samples: { data: number[] }[] }[] }).channels;
-    const ops: unknown[] = [];
-    const byChannel = new Map<string, { bin: number; sr: string | null }[]>();
-    for (const e of mapping) {
-      if (!e.pyhf) throw new InputError(`${res.folder}:jsonFiles.${file}`, `no pyhf channel for ${e.smodels}`);
-      const m = /^(.*?)(?:\[(\d+)\])?$/.exec(e.pyhf)!;
-      const list = byChannel.get(m[1]) ?? [];
-      list.push({ bin: m[2] === undefined ? 0 : Number(m[2]), sr: e.smodels });
-      byChannel.set(m[1], list);
-    }
-    for (const [ch, bins] of byChannel) {
-      const i = channels.findIndex((c) => c.name === ch);
-      if (i < 0) throw new InputError(`${res.folder}:jsonFiles.${file}`, `channel ${ch} is not in the workspace`);
-      const nbins = channels[i].samples[0].data.length;
-      if (bins.length !== nbins) throw new InputError(`${res.folder}:jsonFiles.${file}`, `channel ${ch} has ${nbins} bins, the mapping names ${bins.length}`);
-      const data = new Array<number>(nbins).fill(0);
-      for (const b of bins) data[b.bin] = b.sr === null ? 0 : nsig.get(b.sr) ?? 0;
-      ops.push({ op: 'add', path: `/channels/${i}/samples/0`, value: { name: 'bsm', data, modifiers: [{ name: 'mu_SIG', type: 'normfactor', data: null }, { name: 'lumi', type: 'lumi', data: null }] } });
-    }
+    const ops = smodelsSignalPatch(bkg, mapping, (sr) => nsig.get(sr) ?? 0, `${res.folder}:jsonFiles.${file}`);
     const r = evaluatePatch(bkg, ops, settings, false, `${file} + signal`);
     results.push({ workspace: file, ...r, bkg, ops });
   }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '@sigmap/contracts';
-import { evaluatePatch } from '../search/pyhf';
+import { evaluatePatch, SMODELS_PYHF_SETTINGS, smodelsSignalPatch } from '../search/pyhf';
 import { parseConstraint, type ConstraintTerm, type ExpNode } from './constraint';
 import type { SmodelsDataset, SmodelsResult } from './database';
 import type { Decomposition, TheoryElement, TNode } from './decomposition';
@@ -600,25 +600,13 @@ function combineOrThrow(res: SmodelsResult, preds: { ds: SmodelsDataset; xsecPb:
     for (const [file, mapping] of Object.entries(res.jsonFiles)) {
       const path = join(res.folder, file);
       if (!existsSync(path)) continue;
-      const bkg = JSON.parse(readFileSync(path, 'utf8')) as { channels: { name: string; samples: { data: number[] }[] }[] };
-      const byChannel = new Map<string, { bin: number; sr: string }[]>();
-      let xsTot = 0;
-      for (const e of mapping) {
-        if (!e.smodels || !e.pyhf) continue;
-        const m = /^(.*?)(?:\[(\d+)\])?$/.exec(e.pyhf)!;
-        byChannel.set(m[1], [...(byChannel.get(m[1]) ?? []), { bin: m[2] === undefined ? 0 : Number(m[2]), sr: e.smodels }]);
-        xsTot += bySr.get(e.smodels) ?? 0;
-      }
+      const bkg = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+      // entries naming both an SModelS dataset and a pyhf channel; the rest get no signal
+      const mapped = mapping.filter((e) => e.smodels && e.pyhf);
+      const xsTot = mapped.reduce((sum, e) => sum + (bySr.get(e.smodels!) ?? 0), 0);
       if (!xsTot) continue;
-      const ops: unknown[] = [];
-      for (const [ch, bins] of byChannel) {
-        const i = bkg.channels.findIndex((c) => c.name === ch);
-        if (i < 0) throw new InputError(`${path}`, `channel ${ch} named by jsonFiles is not in the workspace`);
-        const data = new Array<number>(bkg.channels[i].samples[0].data.length).fill(0);
-        for (const b of bins) data[b.bin] = (bySr.get(b.sr) ?? 0) * 1000 * res.lumiFb;
-        ops.push({ op: 'add', path: `/channels/${i}/samples/0`, value: { name: 'bsm', data, modifiers: [{ name: 'mu_SIG', type: 'normfactor', data: null }, { name: 'lumi', type: 'lumi', data: null }] } });
-      }
-      const r = evaluatePatch(bkg, ops, { normsysInterp: 'code4', histosysInterp: 'code4p', testStat: 'qtilde', calctype: 'asymptotics' }, true, `${file} + signal`);
+      const ops = smodelsSignalPatch(bkg, mapped, (sr) => (bySr.get(sr) ?? 0) * 1000 * res.lumiFb, path);
+      const r = evaluatePatch(bkg, ops, SMODELS_PYHF_SETTINGS, true, `${file} + signal`);
       const muExp = r.muUpExp?.[Math.floor((r.muUpExp?.length ?? 1) / 2)];
       const p: Prediction = { ...base, xsecFb: xsTot * 1000, rObs: r.muUpObs ? 1 / r.muUpObs : undefined, rExp: muExp ? 1 / muExp : undefined, combination: { method: 'pyhf', regions: mapping.length, workspace: file, clsObs: r.clsObs } };
       // SModelS uses the workspace with the best expected sensitivity
