@@ -32,7 +32,14 @@ export default [
           { sourceTag: 'type:ml', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
           { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:data'] },
           { sourceTag: 'type:workflow', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain'] },
-          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['*'] },
+          { sourceTag: 'type:families', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:data', 'type:ml', 'type:adapter'] },
+          { sourceTag: 'type:peers', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:data'] },
+          { sourceTag: 'type:orchestration', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:data', 'type:ml', 'type:adapter', 'type:families', 'type:workflow'] },
+          // apps are wiring: they depend on libs, never on another app (nor on the tests)
+          { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app', 'type:test'] },
+          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:data', 'type:ml', 'type:adapter', 'type:families', 'type:workflow', 'type:orchestration', 'type:peers'] },
+          // the tests exercise every project, apps included
+          { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['*'] },
         ],
       }],
       '@typescript-eslint/no-explicit-any': 'warn',

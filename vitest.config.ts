@@ -14,6 +14,8 @@ const projects = [
   ['store', 'libs/store'],
   ['workflows', 'workflows'],
   ['cli', 'apps/cli'],
+  ['families', 'libs/families'],
+  ['orchestration', 'libs/orchestration'],
   ['worker', 'apps/worker'],
   ['api', 'apps/api'],
   ['e2e', 'test'],

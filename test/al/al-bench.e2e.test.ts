@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gridPoolCsv } from './truth';
+import { gridPoolCsv } from '@sigmap/peers';
 
 const REPO = join(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'sigmap-al-'));

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gridPoolCsv } from './truth';
+import { gridPoolCsv } from '@sigmap/peers';
 
 const out = process.argv[2] ?? '.';
 mkdirSync(out, { recursive: true });

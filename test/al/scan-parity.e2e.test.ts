@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pointKey, type ModelPoint } from '@sigmap/contracts';
-import { FamilyRegistry } from '@sigmap/worker';
+import { FamilyRegistry } from '@sigmap/families';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 import { client, inProcessWorkers, REPO, sbottomSpec, tmp, type InProcessWorkers } from '../orchestration/helpers';
 

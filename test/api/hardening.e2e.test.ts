@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@sigmap/store';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the access table as the API creates it
-import { ensureAccessTable } from '@sigmap/api/src/coverage/evidence';
+import { ensureAccessTable } from '@sigmap/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, excursion, REPO, serve, type Json, type Served } from './harness';
 
@@ -113,7 +112,7 @@ describe('scan access', () => {
     const second = spawnSync(process.execPath, [join(REPO, 'apps', 'cli', 'bin', 'sigmap.js'), 'serve', '--port', '0', ...CLIENT_ONLY], { env, cwd: REPO, encoding: 'utf8', timeout: 60_000 });
     expect(second.status).toBe(2);
     expect(second.stderr).toMatch(/SIGMAP_HOME/);
-    expect(second.stderr).toContain(String(api.proc.pid));
+    expect(second.stderr).toContain(String(api.apiPid));
     // the first server is unaffected
     expect((await call(api.url, 'GET', '/api/families')).status).toBe(200);
 

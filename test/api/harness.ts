@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '@sigmap/worker';
+import { freePort } from '@sigmap/orchestration';
 
 export const REPO = resolve(__dirname, '..', '..');
 const BIN = join(REPO, 'apps', 'cli', 'bin', 'sigmap.js');
@@ -16,8 +16,10 @@ const BIN = join(REPO, 'apps', 'cli', 'bin', 'sigmap.js');
 export interface Served {
   url: string;
   home: string;
-  /** The `sigmap serve` child process (fault tests kill it). */
+  /** The `sigmap serve` launcher (fault tests kill it; the API process it started goes with it). */
   proc: ChildProcess;
+  /** The API process's pid (the one holding SIGMAP_HOME's store lock), from its listening line. */
+  apiPid: number;
   keys: Record<string, string>;
   log: () => string;
   stop(): Promise<void>;
@@ -40,6 +42,7 @@ export async function serve(o: { groups?: string[]; args?: string[]; env?: Recor
   }
   const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...(o.args ?? [])], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let apiPid = 0;
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((res, rej) => {
@@ -48,8 +51,9 @@ export async function serve(o: { groups?: string[]; args?: string[]; env?: Recor
       rej(new Error(`sigmap serve did not start in time:\n${out}`));
     }, o.timeoutMs ?? 150_000);
     const check = () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+).* pid=(\d+)/.exec(out);
       if (m) {
+        apiPid = Number(m[2]);
         clearTimeout(t);
         res(m[1]);
       }
@@ -64,6 +68,7 @@ export async function serve(o: { groups?: string[]; args?: string[]; env?: Recor
     url,
     home,
     proc: child,
+    apiPid,
     keys,
     log: () => out,
     async stop() {

@@ -9,9 +9,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@sigmap/store';
-import { freePort, startDevServer, temporalBin, type DevServer } from '@sigmap/worker';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the access table as the API creates it
-import { ensureAccessTable } from '@sigmap/api/src/coverage/evidence';
+import { freePort, startDevServer, temporalBin, type DevServer } from '@sigmap/orchestration';
+import { ensureAccessTable } from '@sigmap/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, excursion, serve, type Served } from './harness';
 

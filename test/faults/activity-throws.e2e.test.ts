@@ -4,7 +4,7 @@ import { stopWorker, tmp } from '../orchestration/helpers';
 import { compareToReference, faultCase, faultRig, readStoredScan, scanResult, startedAttempts, startFaultScan, statusCheck, Teardown } from './harness';
 
 // Fault: every third call of every activity type in the worker process throws (SIGMAP_FAULT_THROW_EVERY=3, an
-// activity interceptor, apps/worker/src/fault-injection.ts). The injected failures alternate between "before" (the
+// activity interceptor, libs/orchestration/src/fault-injection.ts). The injected failures alternate between "before" (the
 // activity does not run) and "after" (it ran and wrote to the store, its result is dropped), so the retries test
 // both plain retry and idempotence of the store writes. Temporal's retry policies must carry the scan through.
 const FILE = 'test/faults/activity-throws.e2e.test.ts';

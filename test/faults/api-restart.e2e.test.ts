@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, it } from 'vitest';
-import { freePort } from '@sigmap/worker';
+import { freePort } from '@sigmap/orchestration';
 import { call, serve, waitFor, type Json, type Served } from '../api/harness';
 import { client, devServer, tmp } from '../orchestration/helpers';
 import { compareToReference, FAULT_SPEC, faultCase, limitFitInProgress, readStoredScan, referenceScan, startedAttempts, Teardown, Trace } from './harness';

@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import type { Client } from '@temporalio/client';
 import { type ScanReport, type ScanSpec } from '@sigmap/contracts';
 import { openStore } from '@sigmap/store';
-import { parseFaultTrace, type DevServer, type FaultTraceEvent } from '@sigmap/worker';
+import { parseFaultTrace, type DevServer, type FaultTraceEvent } from '@sigmap/orchestration';
 import { client, devServer, REPO, sbottomSpec, sleep, spawnWorker, stopWorker, tmp, type ChildWorker } from '../orchestration/helpers';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 
@@ -109,7 +109,7 @@ export interface ReferenceRun {
 function referenceName(spec: ScanSpec): { specPart: string; name: string } {
   const specPart = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 12);
   const h = createHash('sha256');
-  const roots = ['libs', 'apps/worker/src', 'workflows/src'].map((r) => join(REPO, r));
+  const roots = ['libs', 'workflows/src'].map((r) => join(REPO, r));
   const files: string[] = [];
   for (const root of roots)
     for (const f of readdirSync(root, { recursive: true }) as string[])
@@ -235,7 +235,7 @@ export function tracedWorker(address: string, storeDir: string, teardown: Teardo
   return { worker, trace: new Trace(worker.proc.stdout!) };
 }
 
-/** The activity start / end / fail events a traced process prints (apps/worker/src/fault-injection.ts). */
+/** The activity start / end / fail events a traced process prints (libs/orchestration/src/fault-injection.ts). */
 export class Trace {
   readonly events: FaultTraceEvent[] = [];
   private waiters: { pred: (e: FaultTraceEvent) => boolean; res: (e: FaultTraceEvent) => void }[] = [];

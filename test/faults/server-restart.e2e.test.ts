@@ -1,5 +1,5 @@
 import { afterAll, it } from 'vitest';
-import { freePort } from '@sigmap/worker';
+import { freePort } from '@sigmap/orchestration';
 import { client, devServer, sleep, stopWorker, tmp } from '../orchestration/helpers';
 import { compareToReference, faultCase, faultRig, limitFitInProgress, readStoredScan, scanResult, startFaultScan, statusCheck, Teardown } from './harness';
 

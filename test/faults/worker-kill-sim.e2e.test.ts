@@ -1,6 +1,7 @@
 import { afterAll, it } from 'vitest';
 import { validateScanSpec } from '@sigmap/contracts';
-import { FamilyRegistry, type FaultTraceEvent } from '@sigmap/worker';
+import { FamilyRegistry } from '@sigmap/families';
+import { type FaultTraceEvent } from '@sigmap/orchestration';
 import { tmp } from '../orchestration/helpers';
 import { compareToReference, faultCase, faultRig, killWorkerAndResume, readStoredScan, skipFault, Teardown } from './harness';
 
@@ -9,7 +10,7 @@ import { compareToReference, faultCase, faultRig, killWorkerAndResume, readStore
 // round 2 (of 2) has sent its first heartbeat, i.e. while its events are being generated; a new worker process takes
 // over on the same PGlite store. The simulate activity's heartbeat timeout (workflows/src/scan.ts) is 2 minutes, so
 // Temporal retries the killed simulation only after that: this case takes ~3 minutes. It runs only when the worker
-// has a simulated family (apps/worker FamilyRegistry 'zprime-ssm' with simulate); otherwise it is reported skipped.
+// has a simulated family (@sigmap/families FamilyRegistry 'zprime-ssm' with simulate); otherwise it is reported skipped.
 const FILE = 'test/faults/worker-kill-sim.e2e.test.ts';
 const FAULT = 'kill -9 worker during simulation';
 const FAMILY = 'zprime-ssm';

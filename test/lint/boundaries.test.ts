@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,5 +38,24 @@ describe('module boundaries and domain purity', () => {
     const errors = await lint('workflows/src/probe.ts', "import { Worker } from '@temporalio/worker';\nexport const w = Worker;\n");
     expect(errors.some((e) => e.startsWith('no-restricted-imports'))).toBe(true);
     expect(await lint('workflows/src/probe.ts', "import { proxyActivities } from '@temporalio/workflow';\nexport const p = proxyActivities;\n")).toEqual([]);
+  });
+
+  it('forbids an app importing another app (issue 17)', async () => {
+    const errors = await lint('apps/cli/src/probe.ts', "import { startApi } from '@sigmap/api';\nexport const s = startApi;\n");
+    expect(errors.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);
+    const viaPath = await lint('apps/cli/src/probe.ts', "import { startApi } from '../../api/src/index';\nexport const s = startApi;\n");
+    expect(viaPath.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);
+    expect(await lint('apps/cli/src/probe.ts', "import { FamilyRegistry } from '@sigmap/families';\nexport const f = FamilyRegistry;\n")).toEqual([]);
+  });
+
+  it('has no eslint-disable of the boundary rule anywhere in the tree', () => {
+    const offenders: string[] = [];
+    for (const top of ['apps', 'libs', 'workflows', 'test'])
+      for (const f of readdirSync(join(root, top), { recursive: true }) as string[]) {
+        if (!f.endsWith('.ts') || f.includes('node_modules') || f === join('lint', 'boundaries.test.ts')) continue;
+        const text = readFileSync(join(root, top, f), 'utf8');
+        if (/eslint-disable[^\n]*enforce-module-boundaries/.test(text)) offenders.push(join(top, f));
+      }
+    expect(offenders).toEqual([]);
   });
 });

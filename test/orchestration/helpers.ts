@@ -7,7 +7,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { TASK_QUEUES, validateScanSpec, type ScanSpec } from '@sigmap/contracts';
 import { openStore, type Store } from '@sigmap/store';
-import { connect, createWorkers, FamilyRegistry, freePort, startDevServer, type DevServer, type ScanActivities } from '@sigmap/worker';
+import { FamilyRegistry } from '@sigmap/families';
+import { connect, createWorkers, freePort, startDevServer, type DevServer, type ScanActivities } from '@sigmap/orchestration';
 
 export const REPO = resolve(__dirname, '..', '..');
 

@@ -9,7 +9,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { TASK_QUEUES } from '@sigmap/contracts';
 import { openStore } from '@sigmap/store';
 import { extendBudgetUpdate } from '@sigmap/workflows';
-import { connect, createWorkers, FamilyRegistry } from '@sigmap/worker';
+import { FamilyRegistry } from '@sigmap/families';
+import { connect, createWorkers } from '@sigmap/orchestration';
 import { client, devServer, REPO, sbottomSpec, tmp } from './helpers';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 

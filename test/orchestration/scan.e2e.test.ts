@@ -6,7 +6,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { pointKey, pointSeed, validateScanSpec, type LimitInput, type LimitResult, type ScanReport } from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
 import { contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from '@sigmap/workflows';
-import { FamilyRegistry, freePort, type ScanActivities } from '@sigmap/worker';
+import { FamilyRegistry } from '@sigmap/families';
+import { freePort, type ScanActivities } from '@sigmap/orchestration';
 import { client, inProcessWorkers, REPO, sbottomSpec, sleep, tmp, type InProcessWorkers } from './helpers';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { type ScanReport } from '@sigmap/contracts';
 import { progressQuery } from '@sigmap/workflows';
-import { freePort, type DevServer } from '@sigmap/worker';
+import { freePort, type DevServer } from '@sigmap/orchestration';
 import { client, devServer, sbottomSpec, sleep, spawnWorker, stopWorker, tmp, type ChildWorker } from './helpers';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 

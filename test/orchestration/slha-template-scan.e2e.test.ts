@@ -5,7 +5,7 @@ import { parseScanSpec, pointSeed, SLHA_TEMPLATE_FAMILY, validateScanSpec, type 
 import { decomposeSlha, parseSlha, readSlhaTemplate, fillSlhaTemplate, theoryPredictions, smodelsDatabase, clsToR } from '@sigmap/catalogue';
 import type { Store } from '@sigmap/store';
 import { progressQuery } from '@sigmap/workflows';
-import { dataRoot, FamilyRegistry } from '@sigmap/worker';
+import { dataRoot, FamilyRegistry } from '@sigmap/families';
 import { client, inProcessWorkers, REPO, tmp, type InProcessWorkers } from './helpers';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 

@@ -4,7 +4,8 @@ import { pointKey, pointSeed, validateScanSpec, type LimitInput, type LimitResul
 import type { Store } from '@sigmap/store';
 import { progressQuery } from '@sigmap/workflows';
 import { trainingSet } from '@sigmap/scan';
-import type { ScanActivities, SearchYields } from '@sigmap/worker';
+import type { SearchYields } from '@sigmap/families';
+import type { ScanActivities } from '@sigmap/orchestration';
 import { client, inProcessWorkers, tmp, type InProcessWorkers } from './helpers';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 

@@ -5,7 +5,7 @@ import { decomposeSlha, parseSlha, smodelsDatabase, theoryPredictions, type Data
 
 /**
  * sigmap's reinterpretation engine against SModelS 3.2.1 itself on the same database (v3.0.0) and the same SLHA
- * files: test/fixtures/smodels/reference.json, written by test/peers/smodels_predict.py (its `origin` records the
+ * files: test/fixtures/smodels/reference.json, written by libs/peers/python/smodels_predict.py (its `origin` records the
  * command, parameters and database checksum). Tolerance: 5% on r (issue 15).
  *
  * SModelS 3.2.1 ignores the v3.0.0 database's `covariance` / `jsonFiles` / `datasetOrder` tags (infoObj.py warns

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildModel, hypotest, observedData, parseWorkspace, type HistosysCode, type NormsysCode } from '@sigmap/stats';
-import { runPeerJobs } from './sbottom-peer';
+import { runPeerJobs } from '@sigmap/peers';
 
 const dir = join(__dirname, '../../../shared/data/pyhf_validation');
 const refs = JSON.parse(readFileSync(join(__dirname, '../../../shared/data/pyhf_reference/pyhf_reference_numbers.json'), 'utf8')) as { workspaces: Record<string, unknown> };

@@ -3,7 +3,7 @@
  * evenly spaced over each region's name-sorted patch list; split over 7 test files (RegionA, the slowest for pyhf, in
  * thirds; B and C in halves) so each stays short), q~_mu hypotest at mu = 1, normsys code4, histosys code4p.
  *
- * pyhf runs once, in one python process (test/peers/pyhf_hypotest.py), with scipy's SLSQP at ftol = PYHF_FTOL: with
+ * pyhf runs once, in one python process (libs/peers/python/pyhf_hypotest.py), with scipy's SLSQP at ftol = PYHF_FTOL: with
  * pyhf's default ftol = 1e-6 its own fits stop early enough to move CLs by up to ~5e-3 relative on these workspaces (and
  * give NaN on one of them), which would make an rtol 1e-4 comparison a test of SLSQP's stopping rule rather than of the
  * statistics. Even ftol = 1e-10 is not enough in the far tails: on RegionA/sbottom_600_400_60 (CLs_exp ~ 1e-39) pyhf's
@@ -20,7 +20,7 @@
  * (q - q_A) / (2 sqrt(q_A)) divides fit noise by ~0) are compared with an absolute 5e-3 on CLs only.
  */
 import { AsymptoticCalculator, fit } from '@sigmap/stats';
-import { runPyhfPeer, sbottomModel, sbottomPoints } from './sbottom-peer';
+import { runPyhfPeer, sbottomModel, sbottomPoints } from '@sigmap/peers';
 
 export const POINTS_PER_REGION = 12;
 /** Two fits are in the same minimum when their -2 log L agree to this (pyhf at a tight ftol lands within ~1e-4). */

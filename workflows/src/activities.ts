@@ -16,7 +16,7 @@ import type {
 } from '@sigmap/contracts';
 
 /**
- * The activity surface the workflows call (types only: the implementations live in apps/worker,
+ * The activity surface the workflows call (types only: the implementations live in libs/orchestration,
  * `createScanActivities(deps)`, which must satisfy this interface).
  */
 export interface ScanActivityContract {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@sigmap/store';
-import { freePort, portAnswers, temporalBin } from '@sigmap/worker';
+import { freePort, portAnswers, temporalBin } from '@sigmap/orchestration';
 import { describe, expect, it } from 'vitest';
 import { startEmbedded } from './embedded';
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { ALL_TASK_QUEUES } from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
-import { connect, createWorkers, ensureDevServer, FamilyRegistry, temporalEnv, type DevServer } from '@sigmap/worker';
+import { FamilyRegistry } from '@sigmap/families';
+import { connect, createWorkers, ensureDevServer, temporalEnv, type DevServer } from '@sigmap/orchestration';
 
 export interface Embedded {
   address: string;

@@ -10,9 +10,6 @@ import type { RunningApi } from './server';
 export { apiOptions, type ApiOptions } from './config';
 export { addApiKey, hashKey, KeyRing, readKeyFile } from './common/keys';
 export type { RunningApi } from './server';
-export { coverageFromStore, type CoverageReport } from './coverage/evidence';
-export { loadShippedCatalogue } from './catalogue/source';
-export { loadFamilies } from './families/source';
 
 export interface StartApiOptions {
   /** Start (or reuse) a local Temporal dev server and in-process workers sharing the store (the embedded default). */
@@ -27,7 +24,7 @@ export async function startApi(options: ApiOptions, o: StartApiOptions = {}): Pr
   const store = o.store ?? (await openStore({ url: options.databaseUrl, dataDir: `${options.home}/store` }));
   let stopEmbedded: (() => Promise<void>) | null = null;
   // loaded here, not at the top: `sigmap coverage` imports this package without the Temporal worker
-  const { FamilyRegistry } = require('@sigmap/worker') as typeof import('@sigmap/worker');
+  const { FamilyRegistry } = require('@sigmap/families') as typeof import('@sigmap/families');
   let families: InstanceType<typeof FamilyRegistry>;
   let temporalAddress = options.temporalAddress;
   try {

@@ -1,6 +1,6 @@
 // Worker process entry: `npx tsx apps/worker/src/main.ts --queues sim-gpu,stats-cpu [--concurrency N]`.
 import { isInputError } from '@sigmap/contracts';
-import { runWorker, WORKER_USAGE } from './run';
+import { runWorker, WORKER_USAGE } from '@sigmap/orchestration';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help')) {

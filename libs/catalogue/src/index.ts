@@ -16,3 +16,4 @@ export * from './smodels/databaseIndex';
 export * from './smodels/signatures';
 export * from './smodels/reinterpret';
 export * from './smodels/coverageRecords';
+export * from './shipped';

@@ -1,5 +1,5 @@
 /**
- * Anti-kT against FastJet 3.5 (test/peers/fastjet_antikt.py, the Python bindings in the peers' virtualenv): the same
+ * Anti-kT against FastJet 3.5 (libs/peers/python/fastjet_antikt.py, the Python bindings in the peers' virtualenv): the same
  * jets (constituents) with four-momenta equal to 1e-9 relative, on generated events and on random particle clouds on
  * both sides of the strategies' crossover; and the two strategies give bitwise the same jets.
  */
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { type Constituent, PLAIN_MAX_INPUTS, antiKt, fromPtEtaPhiM, generateEvents, particleCloud } from '../src';
 
 const PYTHON = process.env.SIGMAP_PYHF_PYTHON ?? join(homedir(), '.cache/sigmap/pyhf-venv/bin/python');
-const PEER = join(__dirname, '../../../test/peers/fastjet_antikt.py');
+const PEER = join(__dirname, '../../../libs/peers/python/fastjet_antikt.py');
 const skipPeers = process.env.SIGMAP_SKIP_PYHF === '1';
 
 interface PeerJet extends Constituent {

@@ -1,5 +1,5 @@
 // The active-learning loop of a scan as pure functions (DESIGN.md "Next shape"): driven by the ScanWorkflow's
-// activities (apps/worker) and by `sigmap al-bench` alike.
+// activities (libs/orchestration) and by `sigmap al-bench` alike.
 export { fromUnit, pointOf, scannedOf } from './axes';
 export { FIDELITY_RANK, trainingDigest, trainingSet, type TrainingRow } from './training';
 export { CLS_FLOOR, CLS_LIMIT, buildLearner, learnerSeed, scanObjectives, type LoopOptions } from './learner';

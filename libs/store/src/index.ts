@@ -1,3 +1,4 @@
 export * from './store';
 export { MIGRATIONS } from './migrations';
 export * from './throwawayPostgres';
+export * from './coverageEvidence';

@@ -4,7 +4,7 @@ import type { Store } from '@sigmap/store';
 import { API_OPTIONS, STORE } from '../common/tokens';
 import type { ApiOptions } from '../config';
 import type { RegisterSearchDto } from './dto/register-search.dto';
-import { loadShippedCatalogue } from './source';
+import { loadShippedCatalogue } from '@sigmap/catalogue';
 
 /**
  * The search catalogue as the API serves it: the catalogue library's records plus searches registered through the

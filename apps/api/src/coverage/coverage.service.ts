@@ -5,7 +5,7 @@ import { API_OPTIONS, STORE } from '../common/tokens';
 import type { ApiOptions } from '../config';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { FamiliesService } from '../families/families.service';
-import { coverageFromStore } from './evidence';
+import { coverageFromStore } from '@sigmap/store';
 
 interface Built {
   key: string;

@@ -1,6 +1,6 @@
 import { Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
 import type { FamilyInfo } from '@sigmap/coverage';
-import { loadFamilies } from './source';
+import { loadFamilies } from '@sigmap/families';
 
 @Injectable()
 export class FamiliesService implements OnModuleInit {

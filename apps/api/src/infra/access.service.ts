@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException, ForbiddenException, OnModuleInit } from '@nestjs/common';
 import type { SqlTx, Store } from '@sigmap/store';
 import { STORE } from '../common/tokens';
-import { ensureAccessTable, publicScanIds } from '../coverage/evidence';
+import { ensureAccessTable, publicScanIds } from '@sigmap/store';
 
 export type Visibility = 'public' | 'private';
 

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-// The excursion truth functions and the sbottom pool are the ones the acceptance test (test/al) runs on; the e2e
-// project is not a workspace package, so they are imported by path.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { gridPoolCsv } from '../../../../test/al/truth';
+// The excursion truth functions (@sigmap/peers) and the sbottom pool are the ones the acceptance test (test/al) runs on.
+import { gridPoolCsv } from '@sigmap/peers';
 import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { medianOrNull, readPool, runAlBench, runStrategy, type AlBenchOptions, type AlBenchResult } from '../commands/al-bench';

@@ -6,7 +6,7 @@ import { InputError } from '@sigmap/contracts';
 import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
-import { freePort } from '@sigmap/worker';
+import { freePort } from '@sigmap/orchestration';
 
 interface AutocannonResult {
   requests: { average: number; mean: number; stddev: number; total: number };

@@ -1,8 +1,7 @@
 import { fitStats, hypotest } from '@sigmap/stats';
-// The sbottom points and the pyhf peer are shared with the cross-check in test/validation (the e2e project is not an npm
-// workspace package, so it is imported by path): the benchmark and the agreement test run on the very same points.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { runPyhfPeer, sbottomModel, sbottomPoints } from '../../../../test/validation/sbottom-peer';
+// The sbottom points and the pyhf peer are shared with the cross-check in test/validation (@sigmap/peers): the benchmark
+// and the agreement test run on the very same points.
+import { runPyhfPeer, sbottomModel, sbottomPoints } from '@sigmap/peers';
 import { integerOption, numberOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';

@@ -7,7 +7,7 @@ import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
 
-const PEER = join(__dirname, '../../../../test/peers/fastjet_antikt.py');
+const PEER = join(__dirname, '../../../../libs/peers/python/fastjet_antikt.py');
 const R = 0.4;
 const PT_MIN = 10;
 

@@ -21,7 +21,7 @@ export const bench: CliCommand = {
   summary: 'model points per second of the SModelS-like engine vs SModelS 3.2.1 on realistic spectra, same run',
   usage: `usage: sigmap bench reinterpret [--slha FILE ...] [--repeat 1] [--no-smodels] [--json FILE]
 Runs sigmap's reinterpretation (SLHA -> decomposition -> r-values of every result of the SModelS database v3.0.0,
-best SR per EM result as SModelS 3.2.1 does on this database; also timed with sigmap's SR combinations) and SModelS 3.2.1 itself (test/peers/smodels_predict.py --live, with the peers'
+best SR per EM result as SModelS 3.2.1 does on this database; also timed with sigmap's SR combinations) and SModelS 3.2.1 itself (libs/peers/python/smodels_predict.py --live, with the peers'
 python $SIGMAP_PYHF_PYTHON) on the same spectra (default: SModelS's example SLHA files in ${EXAMPLES}), and the
 database load time of both (sigmap: from its cache; SModelS: from its pickle). Prints a table and writes
 reports/bench/reinterpret.json. SModelS needs about a minute per spectrum here.`,
@@ -66,7 +66,7 @@ reports/bench/reinterpret.json. SModelS needs about a minute per spectrum here.`
     let peerNote: string | undefined;
     if (!values['no-smodels']) {
       const python = process.env.SIGMAP_PYHF_PYTHON ?? join(homedir(), '.cache/sigmap/pyhf-venv/bin/python');
-      const r = spawnSync(python, ['test/peers/smodels_predict.py', '--live', ...files], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+      const r = spawnSync(python, ['libs/peers/python/smodels_predict.py', '--live', ...files], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
       if (r.status === 0) peer = JSON.parse(r.stdout.trim().split('\n').pop()!) as PeerTiming;
       else peerNote = `SModelS peer failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`;
     } else peerNote = 'SModelS not run (--no-smodels)';

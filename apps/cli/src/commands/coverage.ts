@@ -1,5 +1,6 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the CLI is the composition root: it reuses the API's store adapters
-import { coverageFromStore, loadFamilies, loadShippedCatalogue } from '@sigmap/api';
+import { loadShippedCatalogue } from '@sigmap/catalogue';
+import { loadFamilies } from '@sigmap/families';
+import { coverageFromStore } from '@sigmap/store';
 import { InputError } from '@sigmap/contracts';
 import { renderCoverageSvg, SM_OBJECTS, type CoverageMap, type Recommendation } from '@sigmap/coverage';
 import { openStore } from '@sigmap/store';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError, parseScanSpec, type ScanProgress } from '@sigmap/contracts';
-import { runScan, temporalEnv, writeScanReport } from '@sigmap/worker';
+import { runScan, temporalEnv, writeScanReport } from '@sigmap/orchestration';
 import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { writeJsonFile } from '../output';

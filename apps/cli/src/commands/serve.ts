@@ -1,11 +1,13 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the CLI is the composition root: 'sigmap serve' starts the API app
-import { apiOptions, addApiKey, startApi } from '@sigmap/api';
-import { InputError } from '@sigmap/contracts';
-import { integerOption, parseCli } from '../args';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import type { CliCommand } from '../command';
 
+/** The API app's entry; `sigmap serve` runs it as its own process (apps do not import apps). Its IPC channel tells it
+ * when this launcher is gone. */
+const API_MAIN = resolve(__dirname, '../../../api/src/main.ts');
+
 export const command: CliCommand = {
-  summary: 'start the HTTP API and dashboard (embedded: local Temporal dev server, in-process workers, PGlite store)',
+  summary: 'start the HTTP API and dashboard (embedded: local Temporal dev server, workers, PGlite store)',
   usage: `usage: sigmap serve [--port N] [--host ADDR] [--home DIR] [--temporal HOST:PORT] [--rate-limit N] [--body-limit SIZE]
        sigmap serve --add-key GROUP [--home DIR]
 
@@ -19,50 +21,20 @@ sha256 in SIGMAP_HOME/api-keys.json.
 
   --add-key GROUP   create an API key for GROUP, print it once, and exit
   --port 0          any free port (the URL is printed)`,
-  async run(argv) {
-    const { values } = parseCli(
-      argv,
-      {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        home: { type: 'string' },
-        temporal: { type: 'string' },
-        'rate-limit': { type: 'string' },
-        'body-limit': { type: 'string' },
-        'add-key': { type: 'string' },
-        log: { type: 'boolean' },
-      },
-      false,
-    );
-    const overrides: Parameters<typeof apiOptions>[0] = {};
-    if (values.home) overrides.home = values.home;
-    if (values.port !== undefined) overrides.port = integerOption('port', values.port, 8080, 0);
-    if (values.host) overrides.host = values.host;
-    if (values.temporal) overrides.temporalAddress = values.temporal;
-    if (values['rate-limit'] !== undefined) overrides.rateLimit = integerOption('rate-limit', values['rate-limit'], 600, 1);
-    if (values['body-limit']) {
-      if (!/^\d+(b|kb|mb)$/i.test(values['body-limit'])) throw new InputError('--body-limit', `expected a size like 64kb or 1mb, got '${values['body-limit']}'`);
-      overrides.bodyLimit = values['body-limit'];
-    }
-    if (values.log) overrides.log = true;
-    const options = apiOptions(overrides);
-    if (values['add-key']) {
-      const key = addApiKey(options.keysFile, values['add-key']);
-      process.stdout.write(`${key}\n`);
-      process.stderr.write(`API key for group '${values['add-key']}' added to ${options.keysFile} (only its sha256 is stored; this is the only time it is shown)\n`);
-      return 0;
-    }
-    const embedded = !values.temporal && !process.env.TEMPORAL_ADDRESS;
-    const api = await startApi(options, { embedded });
-    process.stdout.write(
-      `sigmap api listening on ${api.url} (dashboard ${api.url}/, OpenAPI ${api.url}/api/docs-json) temporal=${api.temporalAddress}${embedded ? ' (embedded dev server + in-process workers)' : ''} store=${api.store.kind}:${api.store.location}\n`,
-    );
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+  run(argv) {
+    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), API_MAIN, ...argv], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const onInt = forward('SIGINT');
+    const onTerm = forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    return new Promise<number>((done, fail) => {
+      child.once('error', fail);
+      child.once('exit', (code, signal) => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        done(code ?? (signal ? 1 : 0));
+      });
     });
-    await api.close();
-    return 0;
   },
 };

@@ -1,4 +1,4 @@
-import { runWorker, WORKER_USAGE } from '@sigmap/worker';
+import { runWorker, WORKER_USAGE } from '@sigmap/orchestration';
 import type { CliCommand } from '../command';
 
 export const command: CliCommand = {

@@ -25,7 +25,7 @@ import type { Store } from '@sigmap/store';
 import { TfShowerEngine, decideFidelity, selectBackend, trainSurrogate as trainSurrogateModels } from '@sigmap/surrogate';
 import { type GeneratorProgress, simulateWithGenerator } from '@sigmap/generators';
 import type { ShowerEngine } from '@sigmap/physics';
-import { FamilyRegistry, type FamilyAdapter, type PointLimit, type SearchYields } from './families';
+import { FamilyRegistry, type FamilyAdapter, type PointLimit, type SearchYields } from '@sigmap/families';
 
 export interface ScanActivityDeps {
   store: Store;

@@ -5,7 +5,7 @@ import { TASK_QUEUES, type ScanProgress, type ScanReport, type ScanSpec } from '
 import { openStore } from '@sigmap/store';
 import { progressQuery } from '@sigmap/workflows';
 import { ensureDevServer, sigmapHome, type DevServer } from './dev-server';
-import { FamilyRegistry } from './families';
+import { FamilyRegistry } from '@sigmap/families';
 import { connect, createWorkers, temporalEnv } from './worker';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 

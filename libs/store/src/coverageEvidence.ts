@@ -5,7 +5,7 @@
 import type { ScanSpec } from '@sigmap/contracts';
 import { buildCoverage, recommend, type CoverageMap, type FamilyInfo, type Recommendation, type ScanEvidence, type SearchRecord } from '@sigmap/coverage';
 import { ActiveLearner, type LearnerState } from '@sigmap/gp';
-import type { Store } from '@sigmap/store';
+import type { Store } from './store';
 
 export async function ensureAccessTable(store: Store): Promise<void> {
   await store.sql.exec(`CREATE TABLE IF NOT EXISTS api_scan_access (

@@ -86,7 +86,7 @@ export function checkSpecBasics(f: Pick<FamilyAdapter, 'id' | 'parameters' | 'fi
 }
 
 export function dataRoot(env: NodeJS.ProcessEnv = process.env): string {
-  // ../shared/data beside the repository (apps/worker/src -> repo root is three levels up).
+  // ../shared/data beside the repository (libs/families/src -> repo root is three levels up).
   return resolve(env.SIGMAP_DATA_DIR ?? join(__dirname, '..', '..', '..', '..', 'shared', 'data'));
 }
 

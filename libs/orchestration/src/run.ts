@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { Runtime } from '@temporalio/worker';
 import { InputError } from '@sigmap/contracts';
 import { openStore } from '@sigmap/store';
-import { FamilyRegistry } from './families';
+import { FamilyRegistry } from '@sigmap/families';
 import { connect, createWorkers, parseQueues, temporalEnv, tfjsBackend } from './worker';
 
 export const WORKER_USAGE = `usage: sigmap worker [--queues sim-gpu,stats-cpu,...|all] [--concurrency N] [--address HOST:PORT] [--store-dir DIR]

@@ -1,6 +1,6 @@
 /**
  * The ATLAS SUSY-2018-31 sbottom points and the pyhf peer, shared by the sbottom cross-check (this folder) and
- * `sigmap bench cls` (apps/cli/src/bench/cls.ts imports it as '@sigmap/e2e/validation/sbottom-peer').
+ * `sigmap bench cls` (apps/cli/src/bench/cls.ts) and test/validation share it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { readPatchArchive, type ArchiveRegion } from '@sigmap/catalogue';
 import { applyJsonPatch, buildModel, observedData, parseWorkspace, type HistFactoryModel } from '@sigmap/stats';
 
 /** ATLAS SUSY-2018-31 sbottom likelihoods (HEPData 10.17182/hepdata.89408.v3/r2), see ../shared/data/README.md. */
-export const SBOTTOM_ARCHIVE = join(__dirname, '../../../shared/data/atlas_sbottom_ins1748602/pyhf-ins1748602-probability-models.tar.gz');
+export const SBOTTOM_ARCHIVE = join(__dirname, '../../../../shared/data/atlas_sbottom_ins1748602/pyhf-ins1748602-probability-models.tar.gz');
 
 export interface SbottomPoint {
   region: string;
@@ -52,7 +52,7 @@ export interface PeerOutput {
   hypotests: number;
 }
 
-/** Runs test/peers/pyhf_hypotest.py once for all points (one python process, one core). */
+/** Runs libs/peers/python/pyhf_hypotest.py once for all points (one python process, one core). */
 export function runPyhfPeer(regions: ArchiveRegion[], points: SbottomPoint[], opts: { repeat?: number; tolerance?: number | null } = {}): PeerOutput {
   const used = new Set(points.map((p) => p.region));
   return runPeerJobs(
@@ -71,11 +71,11 @@ export interface PeerJob {
   histosys: string;
 }
 
-/** Runs pyhf hypotests for arbitrary jobs in one python process (OMP/BLAS threads = 1); see test/peers/pyhf_hypotest.py. */
+/** Runs pyhf hypotests for arbitrary jobs in one python process (OMP/BLAS threads = 1); see libs/peers/python/pyhf_hypotest.py. */
 export function runPeerJobs(workspaces: Record<string, unknown>, jobs: PeerJob[], opts: { repeat?: number; tolerance?: number | null } = {}): PeerOutput {
   const python = pyhfPython();
   if (!existsSync(python)) throw new InputError('pyhf', `no pyhf python at ${python}: run 'bash infra/pyhf/install.sh' or set SIGMAP_PYHF_PYTHON`);
-  const script = join(__dirname, '../peers/pyhf_hypotest.py');
+  const script = join(__dirname, '../python/pyhf_hypotest.py');
   const request = { workspaces, jobs, tolerance: opts.tolerance ?? null, repeat: opts.repeat ?? 1 };
   const single = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1', NUMEXPR_NUM_THREADS: '1', VECLIB_MAXIMUM_THREADS: '1' };
   const res = spawnSync(python, [script], { input: JSON.stringify(request), env: { ...process.env, ...single }, maxBuffer: 1 << 28, encoding: 'utf8' });

@@ -4,14 +4,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 // The API's own DTOs and pipe are what is under test. They are imported from their files: the package entry does not
 // export the DTOs, because `sigmap serve` loads it before its decorator-metadata compiler hook is installed.
-/* eslint-disable @nx/enforce-module-boundaries */
-import { RegisterSearchDto } from '@sigmap/api/src/catalogue/dto/register-search.dto';
-import { globalValidationPipe } from '@sigmap/api/src/common/validation';
-import { RecommendationsQueryDto } from '@sigmap/api/src/coverage/dto/coverage-query.dto';
-import { CreateScanDto, ExtendScanDto } from '@sigmap/api/src/scans/dto/create-scan.dto';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { RegisterSearchDto } from '../catalogue/dto/register-search.dto';
+import { globalValidationPipe } from './validation';
+import { RecommendationsQueryDto } from '../coverage/dto/coverage-query.dto';
+import { CreateScanDto, ExtendScanDto } from '../scans/dto/create-scan.dto';
 import { isInputError, validateScanSpec } from '@sigmap/contracts';
-import { excursion } from '../api/harness';
 
 /**
  * Hostile input for the API's DTOs, through the very ValidationPipe the app installs globally: every body either
@@ -36,7 +33,21 @@ async function validates(value: unknown, metatype: ArgumentMetadata['metatype'],
   }
 }
 
-const validScan = excursion({ name: 'fuzz', visibility: 'public' });
+/** A small valid scan body of the analytic excursion family (as test/api/harness.ts `excursion` makes them). */
+const validScan = {
+  name: 'fuzz',
+  visibility: 'public',
+  family: 'excursion-fast2d',
+  parameters: { x: { min: 0, max: 1.5, scale: 'linear' }, y: { min: 0, max: 1.5, scale: 'linear' } },
+  searches: ['excursion-fast2d'],
+  fidelity: { default: 'lookup' },
+  mode: 'continuous',
+  batchSize: 5,
+  budget: 40,
+  initialPoints: 10,
+  target: 0.01,
+  seed: 3,
+};
 const validSearch = { id: 'CMS-EXO-19-019', experiment: 'CMS', sqrtS: 13, lumiFb: 137, signatures: ['j-j'], families: ['zprime-ssm'], material: 'full-likelihood', version: 'ins1764471' };
 
 /** A valid document with one field replaced by an arbitrary value or removed, or an extra field added. */

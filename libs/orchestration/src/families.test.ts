@@ -6,7 +6,7 @@ import { pointKey, validateScanSpec, type EvaluatedPoint, type Fidelity, type Li
 import { getFamily, listFamilies, ownSearchesFor } from '@sigmap/physics';
 import type { Store } from '@sigmap/store';
 import { createScanActivities } from './activities';
-import { FamilyRegistry, PhysicsFamily, SlhaTemplateFamily, type SearchYields } from './families';
+import { FamilyRegistry, PhysicsFamily, SlhaTemplateFamily, type SearchYields } from '@sigmap/families';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@ import { ensureBackend } from '@sigmap/surrogate';
 import { WORKFLOWS_PATH, type ScanActivityContract } from '@sigmap/workflows';
 import { createScanActivities } from './activities';
 import { faultInterceptors } from './fault-injection';
-import { FamilyRegistry } from './families';
+import { FamilyRegistry } from '@sigmap/families';
 
 /**
  * How a worker (or the CLI) reaches Temporal: TEMPORAL_ADDRESS (host:port), TEMPORAL_NAMESPACE (default

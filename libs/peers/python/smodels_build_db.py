@@ -6,7 +6,7 @@ We therefore parse a hard-linked mirror of it at ~/smodels-peer/smodels-database
 and write the pickle to ~/.cache/sigmap/smodels-peer/db300.pcl, outside the clone and the database.
 smodels_predict.py loads that pickle with force_load="pcl": no network, no silent rebuild.
 
-Usage: python test/peers/smodels_build_db.py [--database DIR] [--mirror DIR] [--pickle FILE]
+Usage: python libs/peers/python/smodels_build_db.py [--database DIR] [--mirror DIR] [--pickle FILE]
 """
 import argparse
 import json

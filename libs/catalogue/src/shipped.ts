@@ -4,7 +4,9 @@
  * {sqrtS, signatures: cell keys, material: full-likelihood | upper-limit-map | efficiency-map, version, sha}.
  */
 import { createHash } from 'node:crypto';
-import { databaseSearchRecords, loadCatalogue, smodelsDatabase } from '@sigmap/catalogue';
+import { loadCatalogue } from './search/registry';
+import { databaseSearchRecords } from './smodels/coverageRecords';
+import { smodelsDatabase } from './smodels/databaseIndex';
 import { cellOfSignature, parseCell, type SearchRecord } from '@sigmap/coverage';
 import { listFamilies, listOwnSearches, ownSearchesFor } from '@sigmap/physics';
 

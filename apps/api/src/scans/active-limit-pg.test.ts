@@ -7,13 +7,11 @@
 import { HttpException } from '@nestjs/common';
 import { openStore, throwawayPostgres, type Store } from '@sigmap/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-/* eslint-disable @nx/enforce-module-boundaries -- the API's own services, run on PostgreSQL */
-import { AccessService } from '@sigmap/api/src/infra/access.service';
-import type { TemporalService } from '@sigmap/api/src/infra/temporal.service';
-import type { ApiOptions } from '@sigmap/api/src/config';
-import type { CreateScanDto } from '@sigmap/api/src/scans/dto/create-scan.dto';
-import { ScansService } from '@sigmap/api/src/scans/scans.service';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { AccessService } from '../infra/access.service';
+import type { TemporalService } from '../infra/temporal.service';
+import type { ApiOptions } from '../config';
+import type { CreateScanDto } from './dto/create-scan.dto';
+import { ScansService } from './scans.service';
 
 const pg = throwawayPostgres('sigmap-active-pg');
 const pgUrl = pg.url;

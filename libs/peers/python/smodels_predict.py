@@ -5,8 +5,8 @@ of smodels/etc/parameters_default.ini, fixed below in PARAMETERS, and reads the 
 smodels_build_db.py wrote (force_load="pcl": no network, no rebuild).
 
 Usage:
-  python test/peers/smodels_predict.py [--pickle FILE] --out reference.json FILE.slha...   full predictions
-  python test/peers/smodels_predict.py --live FILE.slha...                                 timing JSON on stdout
+  python libs/peers/python/smodels_predict.py [--pickle FILE] --out reference.json FILE.slha...   full predictions
+  python libs/peers/python/smodels_predict.py --live FILE.slha...                                 timing JSON on stdout
 """
 import argparse
 import datetime
@@ -222,7 +222,7 @@ def main() -> int:
     parser.add_argument("--command", help="the command line to record as origin (defaults to argv)")
     args = parser.parse_args()
     if not os.path.isfile(args.pickle):
-        print(f"--pickle: {args.pickle} not found; build it with test/peers/smodels_build_db.py", file=sys.stderr)
+        print(f"--pickle: {args.pickle} not found; build it with libs/peers/python/smodels_build_db.py", file=sys.stderr)
         return 2
     for path in args.files:
         if not os.path.isfile(path):

@@ -15,7 +15,7 @@ published table, looked up at a mass that is a node of that table (no interpolat
       with Pythia 8.317 (pythia8mc, process level only, fixed seed), as SModelS' own xsecComputer does (-p, LO);
       LO is lower than the NLO+NLL the experiments used, which the files say in a comment.
 
-Usage: python test/peers/make_slha_points.py --nllfast DIR [--out DIR]
+Usage: python libs/peers/python/make_slha_points.py --nllfast DIR [--out DIR]
   DIR = smodels-3.2.1/smodels/lib/nllfast of the sdist (`pip download smodels==3.2.1 --no-binary :all: --no-deps`).
 """
 import argparse
@@ -279,7 +279,7 @@ def point_name(spec):
 def render(spec, tables, workdir=None):
     masses = {pdg: DECOUPLED_MASS for pdg in SUSY_PDGS}
     masses.update(spec["masses"])
-    lines = [f"# sigmap simplified-model point {point_name(spec)} ({spec['topology']}), written by test/peers/make_slha_points.py",
+    lines = [f"# sigmap simplified-model point {point_name(spec)} ({spec['topology']}), written by libs/peers/python/make_slha_points.py",
              "# Decoupled particles at 1e4 GeV; BR = 1 chains; mothers with a prompt 1 GeV width; LSP stable.",
              "BLOCK MASS  # Mass spectrum"]
     for pdg, (mass, label) in SM_MASSES.items():

@@ -1,6 +1,5 @@
 export * from './activities';
 export * from './dev-server';
-export * from './families';
 export * from './run';
 export * from './worker';
 export * from './report';

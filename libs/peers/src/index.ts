@@ -1,0 +1,2 @@
+export * from './sbottomPeer';
+export * from './excursionTruth';
