@@ -10,7 +10,7 @@ import { SURROGATE_UNSUPPORTED_SEARCHES } from './detector';
 import { DEFAULT_BUDGET, type GeneratorKind, type ObjectModel, type TrainBudget, trainEnsemble } from './model';
 import type { ObjectType } from './objects';
 import { type ModelArtefact, type ModelMeta, findModel, loadMembers, loadSample, modelId, saveModel, saveSample, updateMeta } from './registry';
-import type { SurrogateSet } from './simulate';
+import type { SurrogateSet } from './ensemble';
 import { ensureBackend } from './tf';
 import { type ValidateRequest, type ValidationReport, chooseByValidation, validateSurrogate } from './validate';
 

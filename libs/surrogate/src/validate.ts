@@ -34,7 +34,7 @@ import { rocAuc, wasserstein1 } from './metrics';
 import type { ObjectModel } from './model';
 import { OBJECT_SPECS, type ObjectType, condVector, contVector, flagVector, matchObjects, recoObjectsOf } from './objects';
 import type { RecoEvent } from '@sigmap/physics';
-import { type SurrogateSet, ensembleStats, memberCount, membersAt, occupancyVariance, productionSpread } from './simulate';
+import { type SurrogateSet, ensembleStats, memberCount, membersAt, occupancyVariance, productionSpread } from './ensemble';
 
 /** Surrogate passes per member over the closure events. */
 export const CLOSURE_REPLICAS = 5;

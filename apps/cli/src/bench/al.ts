@@ -89,7 +89,8 @@ export interface StoppingRow {
   case: string;
   target_fraction: number;
   seeds: number;
-  per_seed: { seed: number; evals: number; stopped_by_rule: boolean; estimate: number | null; true_fraction: number }[];
+  /** ratio = estimate / true_fraction (null where the true fraction is 0 or there is no estimate). */
+  per_seed: { seed: number; evals: number; stopped_by_rule: boolean; estimate: number | null; true_fraction: number; ratio: number | null }[];
   median_evals: number | null;
   median_estimate: number | null;
   median_true: number | null;
@@ -133,7 +134,9 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
     const per_seed = Array.from({ length: nSeeds }, (_, k) => {
       const r = runStrategy(pool, o, 'al', k + 1);
       const last = r.curve.length - 1;
-      return { seed: k + 1, evals: r.curve[last][0], stopped_by_rule: r.stopped !== null, estimate: r.estimates[last], true_fraction: r.trueFractions[last] };
+      const estimate = r.estimates[last];
+      const true_fraction = r.trueFractions[last];
+      return { seed: k + 1, evals: r.curve[last][0], stopped_by_rule: r.stopped !== null, estimate, true_fraction, ratio: estimate !== null && true_fraction > 0 ? estimate / true_fraction : null };
     });
     rows.push({
       case: c.name,
@@ -143,14 +146,14 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
       median_evals: medianOrNull(per_seed.map((p) => p.evals)),
       median_estimate: medianOrNull(per_seed.map((p) => p.estimate)),
       median_true: medianOrNull(per_seed.map((p) => p.true_fraction)),
-      median_ratio: medianOrNull(per_seed.map((p) => (p.estimate !== null && p.true_fraction > 0 ? p.estimate / p.true_fraction : null))),
+      median_ratio: medianOrNull(per_seed.map((p) => p.ratio)),
     });
   }
   const fmt = (v: number | null) => (v === null ? '-' : v.toExponential(2));
   process.stdout.write(
     formatTable(
-      ['scan (stopping rule)', 'target', 'median evals', 'stopped by rule', 'median estimate', 'median true', 'median est/true'],
-      rows.map((r) => [r.case, r.target_fraction, r.median_evals ?? '-', `${r.per_seed.filter((p) => p.stopped_by_rule).length}/${r.seeds}`, fmt(r.median_estimate), fmt(r.median_true), r.median_ratio === null ? '-' : r.median_ratio.toFixed(2)]),
+      ['scan (stopping rule)', 'target', 'median evals', 'stopped by rule', 'median estimate', 'median true', 'median est/true', 'per-seed est/true'],
+      rows.map((r) => [r.case, r.target_fraction, r.median_evals ?? '-', `${r.per_seed.filter((p) => p.stopped_by_rule).length}/${r.seeds}`, fmt(r.median_estimate), fmt(r.median_true), r.median_ratio === null ? '-' : r.median_ratio.toFixed(2), r.per_seed.map((p) => (p.ratio === null ? '-' : p.ratio.toFixed(2))).join(' ')]),
     ),
   );
   process.stdout.write(`estimate = expected misclassified fraction of the pool when the scan stops (rule met or budget spent); true = share of pool points the GP posterior mean mislabels then; medians over ${nSeeds} seeds\n`);
