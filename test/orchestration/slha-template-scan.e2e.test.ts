@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScanSpec, pointSeed, SLHA_TEMPLATE_FAMILY, validateScanSpec, type ScanReport } from '@sigmap/contracts';
-import { decomposeSlha, parseSlha, readSlhaTemplate, fillSlhaTemplate, theoryPredictions, smodelsDatabase, clsToR } from '@sigmap/catalogue';
+import { dataRoot, decomposeSlha, parseSlha, readSlhaTemplate, fillSlhaTemplate, theoryPredictions, smodelsDatabase, clsToR } from '@sigmap/catalogue';
 import type { Store } from '@sigmap/store';
 import { progressQuery } from '@sigmap/workflows';
-import { dataRoot, FamilyRegistry } from '@sigmap/families';
+import { FamilyRegistry } from '@sigmap/families';
 import { client, inProcessWorkers, REPO, tmp, type InProcessWorkers } from './helpers';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 

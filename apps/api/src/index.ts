@@ -23,7 +23,7 @@ export async function startApi(options: ApiOptions, o: StartApiOptions = {}): Pr
   const server = require('./server') as typeof import('./server');
   const store = o.store ?? (await openStore({ url: options.databaseUrl, dataDir: `${options.home}/store` }));
   let stopEmbedded: (() => Promise<void>) | null = null;
-  // loaded here, not at the top: `sigmap coverage` imports this package without the Temporal worker
+  // loaded here, not at the top: `--add-key` loads this package too and needs none of the family adapters' libraries
   const { FamilyRegistry } = require('@sigmap/families') as typeof import('@sigmap/families');
   let families: InstanceType<typeof FamilyRegistry>;
   let temporalAddress = options.temporalAddress;

@@ -2,8 +2,8 @@
  * The API process: `node --require tsx/cjs apps/api/src/main.ts [options]`, which `sigmap serve` launches (the CLI
  * does not import this app). Options are those of `sigmap serve --help`. Plain TypeScript (no decorators), like index.ts.
  */
-import { InputError, isInputError } from '@sigmap/contracts';
-import { integerOption, parseCli } from '@sigmap/contracts/cli';
+import { InputError } from '@sigmap/contracts';
+import { integerOption, parseCli, runAsProcess } from '@sigmap/contracts/cli';
 import { addApiKey, apiOptions, startApi } from './index';
 
 export async function serveMain(argv: string[]): Promise<number> {
@@ -61,13 +61,5 @@ if (require.main === module) {
     // the channel alone must not keep the process alive (`--add-key` exits when done)
     (process.channel as { unref?: () => void } | undefined)?.unref?.();
   }
-  serveMain(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(isInputError(e) ? `error: ${e.message}\n` : `internal error: ${(e as Error)?.stack ?? e}\n`);
-      process.exitCode = isInputError(e) ? 2 : 1;
-    },
-  );
+  runAsProcess(() => serveMain(process.argv.slice(2)));
 }

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isInputError } from '@sigmap/contracts';
+import { runAsProcess } from '@sigmap/contracts/cli';
 import type { CliCommand } from './command';
 
 // Commands are discovered from src/commands/<name>.ts, so adding one touches no shared file.
@@ -42,28 +42,6 @@ export async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-/** Bad input is one line on stderr and exit code 2; anything else is a bug and keeps its stack. */
-export function reportError(e: unknown): number {
-  if (isInputError(e)) {
-    process.stderr.write(`error: ${e.message}\n`);
-    return 2;
-  }
-  const code = (e as { code?: string } | null)?.code;
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    process.stderr.write(`error: arguments: ${(e as Error).message}\n`);
-    return 2;
-  }
-  process.stderr.write(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-  return 1;
-}
-
 if (require.main === module || process.argv[1]?.endsWith('sigmap.js') || process.argv[1]?.endsWith('sigmap')) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.exitCode = reportError(e);
-    },
-  );
+  runAsProcess(() => main(process.argv.slice(2)));
 }

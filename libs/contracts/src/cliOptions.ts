@@ -1,7 +1,7 @@
 /** Command-line options of sigmap's programs (the CLI, the API and worker processes): errors name the option. Imported as
  * '@sigmap/contracts/cli', not from the package root, because workflow bundles load the root and have no node:util. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InputError } from './errors';
+import { InputError, isInputError } from './errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -25,3 +25,30 @@ export function integerOption(name: string, raw: string | undefined, fallback: n
   return numberOption(name, raw, fallback, (x) => Number.isInteger(x) && x >= min, `an integer >= ${min}`);
 }
 
+
+/** Bad input is one line on stderr and exit code 2; anything else is a bug and keeps its stack. */
+export function reportError(e: unknown): number {
+  if (isInputError(e)) {
+    process.stderr.write(`error: ${e.message}\n`);
+    return 2;
+  }
+  const code = (e as { code?: string } | null)?.code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    process.stderr.write(`error: arguments: ${(e as Error).message}\n`);
+    return 2;
+  }
+  process.stderr.write(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+  return 1;
+}
+
+/** Runs a program's main and sets the process exit code from its result, or from reportError when it throws. */
+export function runAsProcess(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.exitCode = reportError(e);
+    },
+  );
+}

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { checkTemplateParameters, decomposeSlha, readSlhaTemplate, templateParameters, rToCls, slhaFromTemplate, smodelsDatabase, theoryPredictions, type DatabasePredictions, type SlhaTemplate } from '@sigmap/catalogue';
-import { readPatchArchive, type ArchiveRegion } from '@sigmap/catalogue';
+import { checkTemplateParameters, dataRoot, decomposeSlha, readPatchArchive, readSlhaTemplate, templateParameters, rToCls, slhaFromTemplate, smodelsDatabase, theoryPredictions, type ArchiveRegion, type DatabasePredictions, type SlhaTemplate } from '@sigmap/catalogue';
 import { InputError, isInputError, pointKey, SLHA_TEMPLATE_FAMILY, type Fidelity, type ModelPoint, type ScanSpec } from '@sigmap/contracts';
 import { getOwnSearch, listFamilies, ownSearchesFor, simulatePoint, JsShowerEngine, type ModelFamily, type ShowerEngine, type SimulateResult } from '@sigmap/physics';
 import { clsFromYields, selectBackend, simulateWithSurrogate, TfShowerEngine, type SurrogateSimulateResult } from '@sigmap/surrogate';
@@ -83,11 +82,6 @@ export function checkParameterNames(f: Pick<FamilyAdapter, 'id' | 'parameters'>,
 export function checkSpecBasics(f: Pick<FamilyAdapter, 'id' | 'parameters' | 'fidelities'>, spec: ScanSpec): void {
   checkParameterNames(f, spec);
   if (!f.fidelities.includes(spec.fidelity.default)) throw new InputError('fidelity.default', `${f.id} supports ${f.fidelities.join(', ')}, not '${spec.fidelity.default}'`);
-}
-
-export function dataRoot(env: NodeJS.ProcessEnv = process.env): string {
-  // ../shared/data beside the repository (libs/families/src -> repo root is three levels up).
-  return resolve(env.SIGMAP_DATA_DIR ?? join(__dirname, '..', '..', '..', '..', 'shared', 'data'));
 }
 
 export const SBOTTOM_ARCHIVE = 'atlas_sbottom_ins1748602/pyhf-ins1748602-probability-models.tar.gz';
