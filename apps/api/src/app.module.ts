@@ -21,6 +21,9 @@ import { CoverageService } from './coverage/coverage.service';
 import { FamiliesController } from './families/families.controller';
 import { FamiliesService } from './families/families.service';
 import { DashboardController } from './dashboard/dashboard.controller';
+import { EventsController } from './events/events.controller';
+import { EventStreamGuard } from './events/events.guard';
+import { EventsService } from './events/events.service';
 
 /** Shared infrastructure: options, the store (opened by the caller), API keys, the Temporal client, scan access. */
 @Global()
@@ -45,7 +48,7 @@ export class InfraModule {
 @Module({ providers: [FamiliesService], controllers: [FamiliesController], exports: [FamiliesService] })
 export class FamiliesModule {}
 
-@Module({ providers: [CatalogueService], controllers: [CatalogueController], exports: [CatalogueService] })
+@Module({ imports: [FamiliesModule], providers: [CatalogueService], controllers: [CatalogueController], exports: [CatalogueService] })
 export class CatalogueModule {}
 
 @Module({ imports: [CatalogueModule, FamiliesModule], providers: [CoverageService], controllers: [CoverageController] })
@@ -53,6 +56,9 @@ export class CoverageModule {}
 
 @Module({ providers: [ScansService, ScanReadableGuard], controllers: [ScansController] })
 export class ScansModule {}
+
+@Module({ providers: [EventsService, EventStreamGuard], controllers: [EventsController], exports: [EventsService] })
+export class EventsModule {}
 
 @Module({ controllers: [DashboardController] })
 export class DashboardModule {}
@@ -69,6 +75,7 @@ export class AppModule {
         CatalogueModule,
         CoverageModule,
         ScansModule,
+        EventsModule,
         DashboardModule,
       ],
       providers: [

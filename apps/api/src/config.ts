@@ -24,6 +24,16 @@ export interface ApiOptions {
   maxActiveScans: number;
   /** Log requests and lifecycle to stderr. */
   log: boolean;
+  /** Open event streams (GET /api/scans/:id/events) per API group (default 16). */
+  sseMaxPerGroup: number;
+  /** Open event streams per client address, keyed or not (default 32). */
+  sseMaxPerAddress: number;
+  /** An event stream with no new event for this long ends with an 'end' event of reason 'idle' (default 60 s). */
+  sseIdleMs: number;
+  /** Longest life of one event stream (default 10 min); clients reconnect. */
+  sseMaxMs: number;
+  /** Groups whose keys review catalogue registrations (approve, reject, delete any); default 'admin'. */
+  reviewerGroups: string[];
 }
 
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
@@ -44,11 +54,18 @@ export function apiOptions(overrides: Partial<ApiOptions> = {}, env: NodeJS.Proc
     coverageTtlMs: Number(env.SIGMAP_API_COVERAGE_TTL_MS ?? 1000),
     maxActiveScans: Number(env.SIGMAP_API_MAX_ACTIVE_SCANS ?? 8),
     log: env.SIGMAP_API_LOG === '1',
+    sseMaxPerGroup: Number(env.SIGMAP_API_SSE_PER_GROUP ?? 16),
+    sseMaxPerAddress: Number(env.SIGMAP_API_SSE_PER_ADDRESS ?? 32),
+    sseIdleMs: Number(env.SIGMAP_API_SSE_IDLE_MS ?? 60_000),
+    sseMaxMs: Number(env.SIGMAP_API_SSE_MAX_MS ?? 10 * 60_000),
+    reviewerGroups: (env.SIGMAP_API_REVIEWERS ?? 'admin').split(',').map((g) => g.trim()).filter(Boolean),
     ...overrides,
   };
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new InputError('port', `expected an integer in [0, 65535], got ${o.port}`);
   if (!Number.isInteger(o.maxActiveScans) || o.maxActiveScans < 1) throw new InputError('max-active-scans', `expected an integer >= 1, got ${o.maxActiveScans}`);
   if (!Number.isInteger(o.rateLimit) || o.rateLimit < 1) throw new InputError('rate-limit', `expected an integer >= 1, got ${o.rateLimit}`);
+  for (const [field, v] of [['sse-per-group', o.sseMaxPerGroup], ['sse-per-address', o.sseMaxPerAddress], ['sse-idle-ms', o.sseIdleMs], ['sse-max-ms', o.sseMaxMs]] as const)
+    if (!Number.isInteger(v) || v < 1) throw new InputError(field, `expected an integer >= 1, got ${v}`);
   if (!LOOPBACK.includes(o.host) && env.SIGMAP_API_ALLOW_REMOTE !== '1')
     throw new InputError('host', `'${o.host}' is not a loopback address; set SIGMAP_API_ALLOW_REMOTE=1 to listen beyond this machine`);
   return o;

@@ -5,6 +5,7 @@
 import { InputError } from '@sigmap/contracts';
 import { integerOption, parseCli, runAsProcess } from '@sigmap/contracts/cli';
 import { addApiKey, apiOptions, startApi } from './index';
+import { revokeApiKeys } from './common/keys';
 
 export async function serveMain(argv: string[]): Promise<number> {
   const { values } = parseCli(
@@ -17,6 +18,12 @@ export async function serveMain(argv: string[]): Promise<number> {
       'rate-limit': { type: 'string' },
       'body-limit': { type: 'string' },
       'add-key': { type: 'string' },
+      'revoke-key': { type: 'string' },
+      key: { type: 'string' },
+      'sse-per-group': { type: 'string' },
+      'sse-per-address': { type: 'string' },
+      'sse-idle-ms': { type: 'string' },
+      reviewers: { type: 'string' },
       log: { type: 'boolean' },
     },
     false,
@@ -31,8 +38,21 @@ export async function serveMain(argv: string[]): Promise<number> {
     if (!/^\d+(b|kb|mb)$/i.test(values['body-limit'])) throw new InputError('--body-limit', `expected a size like 64kb or 1mb, got '${values['body-limit']}'`);
     overrides.bodyLimit = values['body-limit'];
   }
+  if (values['sse-per-group'] !== undefined) overrides.sseMaxPerGroup = integerOption('sse-per-group', values['sse-per-group'], 16, 1);
+  if (values['sse-per-address'] !== undefined) overrides.sseMaxPerAddress = integerOption('sse-per-address', values['sse-per-address'], 32, 1);
+  if (values['sse-idle-ms'] !== undefined) overrides.sseIdleMs = integerOption('sse-idle-ms', values['sse-idle-ms'], 60_000, 1);
+  if (values.reviewers !== undefined) overrides.reviewerGroups = values.reviewers.split(',').map((g) => g.trim()).filter(Boolean);
   if (values.log) overrides.log = true;
   const options = apiOptions(overrides);
+  if (values.key !== undefined && !values['revoke-key']) throw new InputError('--key', 'only with --revoke-key GROUP (revokes that one key of the group)');
+  if (values['revoke-key']) {
+    const n = revokeApiKeys(options.keysFile, values['revoke-key'], values.key);
+    process.stdout.write(`${n}\n`);
+    process.stderr.write(
+      `${n} API key(s) of group '${values['revoke-key']}' revoked in ${options.keysFile}; a running API stops accepting them within a second (no restart)\n`,
+    );
+    return n > 0 ? 0 : 1;
+  }
   if (values['add-key']) {
     const key = addApiKey(options.keysFile, values['add-key']);
     process.stdout.write(`${key}\n`);

@@ -7,14 +7,6 @@ import { buildCoverage, recommend, type CoverageMap, type FamilyInfo, type Recom
 import { ActiveLearner, type LearnerState } from '@sigmap/gp';
 import type { Store } from './store';
 
-export async function ensureAccessTable(store: Store): Promise<void> {
-  await store.sql.exec(`CREATE TABLE IF NOT EXISTS api_scan_access (
-    scan_id TEXT PRIMARY KEY,
-    group_id TEXT NOT NULL,
-    visibility TEXT NOT NULL CHECK (visibility IN ('public', 'private')),
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
-}
-
 /** Scans marked public. A scan without an access row (run by `sigmap scan`, or of unknown origin) is private. */
 export async function publicScanIds(store: Store): Promise<string[]> {
   const r = await store.sql.query<{ scan_id: string }>(
@@ -130,7 +122,6 @@ export interface CoverageReport {
 
 /** Map + ranking from the store's public scans, a catalogue and the families. */
 export async function coverageFromStore(store: Store, searches: readonly SearchRecord[], families: readonly FamilyInfo[], limit = 100, catalogue?: string, scope: 'public' | 'all' = 'public'): Promise<CoverageReport> {
-  await ensureAccessTable(store);
   const scans = await loadEvidence(store, await (scope === 'all' ? allScanIds(store) : publicScanIds(store)), searches);
   const notes = resolveFamilies(scans, searches, families);
   const map = buildCoverage({ searches, families, scans, catalogue });

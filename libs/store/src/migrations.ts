@@ -77,4 +77,31 @@ CREATE TABLE IF NOT EXISTS coverage_snapshots (
 ALTER TABLE scan_events ADD COLUMN IF NOT EXISTS event_key TEXT;
 CREATE UNIQUE INDEX IF NOT EXISTS scan_events_scan_event_key ON scan_events (scan_id, event_key)`,
   },
+  {
+    // who owns which scan (the API's scans): was created at start by the API (ensureAccessTable); IF NOT EXISTS keeps
+    // databases that already have it
+    version: 3,
+    sql: `
+CREATE TABLE IF NOT EXISTS api_scan_access (
+  scan_id TEXT PRIMARY KEY,
+  group_id TEXT NOT NULL,
+  visibility TEXT NOT NULL CHECK (visibility IN ('public', 'private')),
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+)`,
+  },
+  {
+    // searches registered through the API: was created by the API's CatalogueService; now reviewed before they count
+    // in the public map. Rows of older databases were never reviewed: they become 'pending'.
+    version: 4,
+    sql: `
+CREATE TABLE IF NOT EXISTS api_catalogue (
+  search_id TEXT PRIMARY KEY,
+  group_id TEXT NOT NULL,
+  record JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+ALTER TABLE api_catalogue ADD COLUMN IF NOT EXISTS review TEXT NOT NULL DEFAULT 'pending';
+ALTER TABLE api_catalogue ADD COLUMN IF NOT EXISTS reviewed_by TEXT;
+ALTER TABLE api_catalogue ADD COLUMN IF NOT EXISTS reviewed_at TIMESTAMPTZ`,
+  },
 ];

@@ -327,6 +327,12 @@ export class Store {
     return r.rows.map((x) => ({ round: Number(x.round), kind: x.kind, payload: parseJson(x.payload) }));
   }
 
+  /** Progress events of a scan with id > afterId, in order (the API's event stream polls this). */
+  async progressEventsAfter(scanId: string, afterId: number): Promise<{ id: number; payload: unknown }[]> {
+    const r = await this.sql.query<{ id: number; payload: unknown }>(`SELECT id, payload FROM scan_events WHERE scan_id = $1 AND kind = 'progress' AND id > $2 ORDER BY id`, [scanId, afterId]);
+    return r.rows.map((x) => ({ id: Number(x.id), payload: parseJson(x.payload) }));
+  }
+
   // ---- coverage ----
   async coverageSummary(scanIds?: string[]): Promise<CoverageSummary> {
     const where = scanIds && scanIds.length ? 'WHERE e.scan_id = ANY($1)' : '';

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 // The API's own DTOs and pipe are what is under test. They are imported from their files: the package entry does not
 // export the DTOs, because `sigmap serve` loads it before its decorator-metadata compiler hook is installed.
 import { RegisterSearchDto } from '../catalogue/dto/register-search.dto';
+import { ReviewSearchDto } from '../catalogue/dto/review-search.dto';
 import { globalValidationPipe } from './validation';
 import { RecommendationsQueryDto } from '../coverage/dto/coverage-query.dto';
 import { CreateScanDto, ExtendScanDto } from '../scans/dto/create-scan.dto';
@@ -66,6 +67,7 @@ describe(`API DTOs under hostile input (${NUM_RUNS} cases each, the global Valid
     expect(await validates(validScan, CreateScanDto)).toBeInstanceOf(CreateScanDto);
     expect(await validates(validSearch, RegisterSearchDto)).toBeDefined();
     expect(await validates({ points: 5 }, ExtendScanDto)).toBeDefined();
+    expect(await validates({ decision: 'approve' }, ReviewSearchDto)).toBeDefined();
   });
 
   it('scan submissions: arbitrary JSON and mutated valid bodies; what passes goes through validateScanSpec', async () => {
@@ -93,6 +95,7 @@ describe(`API DTOs under hostile input (${NUM_RUNS} cases each, the global Valid
   it('search registrations, budget extensions and recommendation queries', async () => {
     await fc.assert(fc.asyncProperty(fc.oneof(fc.anything(), mutated(validSearch)), async (b) => void (await validates(b, RegisterSearchDto))), { numRuns: NUM_RUNS });
     await fc.assert(fc.asyncProperty(fc.oneof(fc.anything(), fc.record({ points: fc.anything() })), async (b) => void (await validates(b, ExtendScanDto))), { numRuns: NUM_RUNS });
+    await fc.assert(fc.asyncProperty(fc.oneof(fc.anything(), mutated({ decision: 'reject', note: 'duplicate' })), async (b) => void (await validates(b, ReviewSearchDto))), { numRuns: NUM_RUNS });
     await fc.assert(
       fc.asyncProperty(fc.dictionary(fc.constantFrom('limit', 'offset', 'x'), fc.oneof(fc.string(), fc.integer().map(String))), async (q) => void (await validates(q, RecommendationsQueryDto, 'query'))),
       { numRuns: NUM_RUNS },

@@ -5,7 +5,7 @@ import { API_OPTIONS, STORE } from '../common/tokens';
 import type { ApiOptions } from '../config';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { FamiliesService } from '../families/families.service';
-import { coverageFromStore } from '@sigmap/store';
+import { coverageFingerprint, coverageFromStore } from '@sigmap/store';
 
 interface Built {
   key: string;
@@ -42,17 +42,12 @@ export class CoverageService implements OnApplicationBootstrap {
   }
 
   private async fingerprint(): Promise<string> {
-    const r = await this.store.sql.query<{ n: number; last: number; scans: number; acc: number }>(
-      `SELECT (SELECT COUNT(*)::int FROM evaluations) AS n, (SELECT COALESCE(MAX(id), 0)::int FROM evaluations) AS last,
-              (SELECT COUNT(*)::int FROM scans) AS scans, (SELECT COUNT(*)::int FROM api_scan_access WHERE visibility = 'public') AS acc`,
-    );
-    const x = r.rows[0];
-    return `${x.n}|${x.last}|${x.scans}|${x.acc}|${this.catalogue.version}`;
+    return `${await coverageFingerprint(this.store)}|${this.catalogue.version}`;
   }
 
   private async build(key: string): Promise<Built> {
     const t0 = process.hrtime.bigint();
-    const { map, recommendations, scans } = await coverageFromStore(this.store, this.catalogue.list(), this.families.list(), 100, this.catalogue.catalogueLine);
+    const { map, recommendations, scans } = await coverageFromStore(this.store, this.catalogue.publicList(), this.families.list(), 100, this.catalogue.catalogueLine);
     const buildMs = Number(process.hrtime.bigint() - t0) / 1e6;
     this.logger.log(`coverage map rebuilt: ${map.summary.covered} covered / ${map.summary.empty} empty cells, ${scans.length} public scans, ${buildMs.toFixed(0)} ms`);
     const builtAt = new Date().toISOString();

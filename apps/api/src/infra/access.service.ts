@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException, ForbiddenException, OnModuleInit } from '@nestjs/common';
 import type { SqlTx, Store } from '@sigmap/store';
 import { STORE } from '../common/tokens';
-import { ensureAccessTable, publicScanIds } from '@sigmap/store';
+import { lookupScanAccess, publicScanIds, recordScanAccess, visibleScans, type VisibleScanRow } from '@sigmap/store';
 
 export type Visibility = 'public' | 'private';
 
@@ -12,7 +12,7 @@ export interface ScanAccess {
 }
 
 /**
- * Who owns which scan. The API keeps its own table in the store (api_scan_access) beside the scans table;
+ * Who owns which scan: the store's api_scan_access table (migration 3; its queries are the store's, apiTables.ts);
  * a scan without a row was started outside the API (`sigmap scan`, an operator) or its row was lost: it is private
  * with no owning group (nobody reads or signals it through the API), so a missing row never publishes a scan.
  */
@@ -20,24 +20,18 @@ export interface ScanAccess {
 export class AccessService implements OnModuleInit {
   constructor(@Inject(STORE) private readonly store: Store) {}
 
+  /** The table comes from the store's migrations (opened before the app); fails fast on a store that lacks them. */
   async onModuleInit(): Promise<void> {
-    await ensureAccessTable(this.store);
+    await lookupScanAccess(this.store, '');
   }
 
   /** `via`: a transaction of the store (Sql.transaction) to insert in, default the store's pool. */
   async record(scanId: string, group: string, visibility: Visibility, via: SqlTx = this.store.sql): Promise<void> {
-    await via.query('INSERT INTO api_scan_access (scan_id, group_id, visibility) VALUES ($1, $2, $3)', [scanId, group, visibility]);
+    await recordScanAccess(this.store, scanId, group, visibility, via);
   }
 
-  async lookup(scanId: string): Promise<ScanAccess | null> {
-    const scan = await this.store.sql.query<{ scan_id: string; group_id: string | null; visibility: Visibility | null }>(
-      `SELECT s.scan_id, a.group_id, a.visibility FROM scans s LEFT JOIN api_scan_access a ON a.scan_id = s.scan_id WHERE s.scan_id = $1
-       UNION ALL SELECT a.scan_id, a.group_id, a.visibility FROM api_scan_access a WHERE a.scan_id = $1 AND NOT EXISTS (SELECT 1 FROM scans s WHERE s.scan_id = $1)`,
-      [scanId],
-    );
-    const row = scan.rows[0];
-    if (!row) return null;
-    return { scanId: row.scan_id, group: row.group_id, visibility: row.visibility ?? 'private' };
+  lookup(scanId: string): Promise<ScanAccess | null> {
+    return lookupScanAccess(this.store, scanId);
   }
 
   /** 404 when the scan does not exist or is another group's private scan (its existence is not revealed). */
@@ -60,22 +54,7 @@ export class AccessService implements OnModuleInit {
   }
 
   /** Scans visible to a group: public ones and its own. */
-  async visible(group: string | null): Promise<(ScanAccess & { family: string; status: string; createdAt: string; updatedAt: string })[]> {
-    const r = await this.store.sql.query<{ scan_id: string; family: string; status: string; created_at: Date; updated_at: Date; group_id: string | null; visibility: Visibility | null }>(
-      `SELECT s.scan_id, s.family, s.status, s.created_at, s.updated_at, a.group_id, a.visibility
-         FROM scans s LEFT JOIN api_scan_access a ON a.scan_id = s.scan_id
-        WHERE a.visibility = 'public' OR a.group_id = $1
-        ORDER BY s.created_at DESC, s.scan_id LIMIT 1000`,
-      [group ?? ''],
-    );
-    return r.rows.map((x) => ({
-      scanId: x.scan_id,
-      family: x.family,
-      status: x.status,
-      createdAt: new Date(x.created_at).toISOString(),
-      updatedAt: new Date(x.updated_at).toISOString(),
-      group: x.group_id,
-      visibility: x.visibility ?? 'private',
-    }));
+  visible(group: string | null): Promise<VisibleScanRow[]> {
+    return visibleScans(this.store, group);
   }
 }

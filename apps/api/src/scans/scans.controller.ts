@@ -1,9 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Sse, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { map, type Observable } from 'rxjs';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Group, RequireGroup } from '../common/auth';
 import { CreateScanDto, ExtendScanDto } from './dto/create-scan.dto';
-import { ScanReadableGuard } from './scan-access.guard';
 import { ScansService } from './scans.service';
 
 const ID = { name: 'id', description: 'scan id (returned by POST /api/scans)' };
@@ -47,15 +45,6 @@ export class ScansController {
   @ApiOperation({ summary: "The exclusion contour of the scan's GP (Temporal query on the workflow)." })
   contour(@Group() group: string | null, @Param('id') id: string) {
     return this.scans.contour(group, id);
-  }
-
-  @Sse(':id/events')
-  @UseGuards(ScanReadableGuard)
-  @ApiParam(ID)
-  @ApiOkResponse({ description: "text/event-stream: 'progress' events (ScanProgress JSON), then one 'end' event" })
-  @ApiOperation({ summary: 'Server-sent events with the progress of a scan (API key in the x-api-key header; keys in the URL are ignored).' })
-  events(@Param('id') id: string): Observable<{ type: string; data: string; id?: string }> {
-    return this.scans.events(id).pipe(map((e) => ({ ...e, data: JSON.stringify(e.data) })));
   }
 
   @Post(':id/pause')

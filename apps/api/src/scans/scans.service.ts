@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { Observable } from 'rxjs';
 import { InputError, validateScanSpec, type ContourLine, type ScanProgress, type ScanSpec } from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
 import { cancelSignal, contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from '@sigmap/workflows';
@@ -177,55 +176,5 @@ export class ScansService {
     } catch {
       return null;
     }
-  }
-
-  /**
-   * Server-sent events: every progress record the workflow stores (kind 'progress'), then an 'end' event once the
-   * scan reaches a terminal status. The store is polled every `pollMs`; the stream also ends after `maxMs`.
-   */
-  events(scanId: string, pollMs = 300, maxMs = 30 * 60_000, finalGraceMs = 3000): Observable<{ type: string; data: unknown; id?: string }> {
-    return new Observable((sub) => {
-      let lastId = 0;
-      let stopped = false;
-      let lastStatus: string | null = null;
-      let terminalAt: number | null = null;
-      const started = process.hrtime.bigint();
-      const tick = async () => {
-        if (stopped) return;
-        try {
-          // status first, then events: the store writes a progress event before it updates the status, so a terminal
-          // status read here means its final progress event is already visible to the query below
-          const status = (await this.store.getScan(scanId))?.status;
-          const r = await this.store.sql.query<{ id: number; payload: unknown }>(
-            `SELECT id, payload FROM scan_events WHERE scan_id = $1 AND kind = 'progress' AND id > $2 ORDER BY id`,
-            [scanId, lastId],
-          );
-          for (const row of r.rows) {
-            lastId = Number(row.id);
-            const p = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as ScanProgress;
-            lastStatus = p.status;
-            sub.next({ type: 'progress', id: String(lastId), data: p });
-          }
-          const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-          // the final report sets the scan's status just before the workflow records its last progress:
-          // wait (up to finalGraceMs) for that progress event so the stream ends with it
-          if (status && TERMINAL.includes(status) && terminalAt === null) terminalAt = elapsedMs;
-          const finalSeen = lastStatus !== null && TERMINAL.includes(lastStatus);
-          if ((terminalAt !== null && (finalSeen || elapsedMs - terminalAt > finalGraceMs)) || elapsedMs > maxMs) {
-            sub.next({ type: 'end', data: { scanId, status: status ?? 'unknown' } });
-            sub.complete();
-            return;
-          }
-        } catch (e) {
-          sub.error(e);
-          return;
-        }
-        setTimeout(tick, pollMs);
-      };
-      void tick();
-      return () => {
-        stopped = true;
-      };
-    });
   }
 }

@@ -1,5 +1,5 @@
 import { InputError } from '@sigmap/contracts';
-import { addToUserRegistry, buildRecord, dataRoot, loadCatalogue, parseSignatures, verifyProvenance, type AddOptions, type PyhfSettings, type SearchRecord } from '@sigmap/catalogue';
+import { addToUserRegistry, buildRecord, dataRoot, loadCatalogue, parseSize, parseSignatures, verifyProvenance, type AddOptions, type PyhfSettings, type SearchRecord } from '@sigmap/catalogue';
 import { numberOption, parseCli, printJson } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable } from '../output';
@@ -24,6 +24,8 @@ options:
   --region-handling best-expected      how separate regions of an archive become one limit
   --normsys-interp code4 --histosys-interp code4p
   --hepdata URL --doi DOI --arxiv ID --url URL                 provenance
+  --max-unpacked SIZE          largest decompressed size of an archive (default 512mb; env SIGMAP_ARCHIVE_MAX_BYTES);
+                               a larger one is refused with an error naming the file and the limit
   --json                       print the registered record`;
 
 function list(text: string | undefined): string[] | undefined {
@@ -63,8 +65,11 @@ async function add(argv: string[]): Promise<number> {
     doi: { type: 'string' },
     arxiv: { type: 'string' },
     url: { type: 'string' },
+    'max-unpacked': { type: 'string' },
     json: { type: 'boolean' },
   });
+  // the archive readers take their limit from the environment (one place for every reader of the library)
+  if (values['max-unpacked'] !== undefined) process.env.SIGMAP_ARCHIVE_MAX_BYTES = String(parseSize(values['max-unpacked'], '--max-unpacked'));
   if (positionals.length !== 1) throw new InputError('catalogue add', `expected one DIR or FILE, got ${positionals.length}`);
   const rh = values['region-handling'];
   if (rh !== undefined && rh !== 'best-expected') throw new InputError('--region-handling', `only best-expected is implemented, got '${rh}'`);

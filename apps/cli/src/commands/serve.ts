@@ -9,7 +9,9 @@ const API_MAIN = resolve(__dirname, '../../../api/src/main.ts');
 export const command: CliCommand = {
   summary: 'start the HTTP API and dashboard (embedded: local Temporal dev server, workers, PGlite store)',
   usage: `usage: sigmap serve [--port N] [--host ADDR] [--home DIR] [--temporal HOST:PORT] [--rate-limit N] [--body-limit SIZE]
+                    [--sse-per-group N] [--sse-per-address N] [--sse-idle-ms MS] [--reviewers G1,G2]
        sigmap serve --add-key GROUP [--home DIR]
+       sigmap serve --revoke-key GROUP [--key KEY] [--home DIR]
 
 Starts the NestJS API with the dashboard at / and the OpenAPI document at /api/docs-json.
 Embedded default (no --temporal, no TEMPORAL_ADDRESS): starts or reuses a local Temporal dev server on
@@ -19,7 +21,14 @@ API is a Temporal client only (workers: sigmap worker; a shared store needs DATA
 Defaults: 127.0.0.1:8080, 600 requests/min per group or client, 64kb bodies. API keys are per group, stored as
 sha256 in SIGMAP_HOME/api-keys.json.
 
+Event streams (/api/scans/:id/events): at most 16 open per group and 32 per client address (429 naming the limit
+beyond), each ends after 60 s without a new event or after 10 min (clients reconnect); env SIGMAP_API_SSE_PER_GROUP,
+SIGMAP_API_SSE_PER_ADDRESS, SIGMAP_API_SSE_IDLE_MS, SIGMAP_API_SSE_MAX_MS. Catalogue registrations (POST /api/catalogue)
+count in the public map once a reviewer group approves them (default group 'admin'; --reviewers, SIGMAP_API_REVIEWERS).
+
   --add-key GROUP   create an API key for GROUP, print it once, and exit
+  --revoke-key GROUP  remove every key of GROUP (or only --key KEY) from the key file and exit; a running API
+                    re-reads the file and refuses them within a second, no restart
   --port 0          any free port (the URL is printed)`,
   run(argv) {
     const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), API_MAIN, ...argv], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });

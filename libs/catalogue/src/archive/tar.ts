@@ -26,15 +26,45 @@ function checksumOk(header: Buffer): boolean {
   return sum === parseInt(field(header, 148, 8).trim() || '0', 8);
 }
 
+/** Default largest decompressed size of an archive: 512 MiB (the ATLAS SUSY-2018-31 archive unpacks to 35 MiB). */
+export const DEFAULT_MAX_UNPACKED_BYTES = 512 * 2 ** 20;
+
+/** The decompression limit: SIGMAP_ARCHIVE_MAX_BYTES (bytes, or a size like 64mb / 2gb), else the default. */
+export function maxUnpackedBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SIGMAP_ARCHIVE_MAX_BYTES;
+  if (raw === undefined || raw === '') return DEFAULT_MAX_UNPACKED_BYTES;
+  return parseSize(raw, 'SIGMAP_ARCHIVE_MAX_BYTES');
+}
+
+/** '1048576', '64kb', '512mb', '2gb' -> bytes (an InputError naming `field` otherwise). */
+export function parseSize(text: string, field: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i.exec(text.trim());
+  const unit = (m?.[2] ?? 'b').toLowerCase();
+  const mult = unit.startsWith('k') ? 2 ** 10 : unit.startsWith('m') ? 2 ** 20 : unit.startsWith('g') ? 2 ** 30 : 1;
+  const n = m ? Math.floor(Number(m[1]) * mult) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new InputError(field, `expected a size in bytes (e.g. 536870912, 512mb, 2gb), got '${text}'`);
+  return n;
+}
+
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 3 : 0)} MiB`;
+
 /**
  * Regular files of a tar archive (ustar, with GNU long names and pax `path` records), gzip-compressed when it
  * starts with the gzip magic. A truncated or corrupt archive is an InputError naming `source`, never a partial result.
+ * At most `maxBytes` are decompressed (default maxUnpackedBytes()): zlib stops there and the archive is refused with an
+ * error naming the file and the limit, so a small archive cannot expand into gigabytes (a 1 MB archive reached 2.2 GB of
+ * memory before, issue 18 item 12). An uncompressed tar is held to the same limit.
  */
-export function readTar(archive: Buffer, source = 'archive'): TarEntry[] {
+export function readTar(archive: Buffer, source = 'archive', maxBytes = maxUnpackedBytes()): TarEntry[] {
   let bytes: Buffer;
+  const gz = archive[0] === 0x1f && archive[1] === 0x8b;
+  const tooLarge = () =>
+    new InputError(source, `decompresses to more than ${mib(maxBytes)} (the limit for catalogue archives; raise it with SIGMAP_ARCHIVE_MAX_BYTES or --max-unpacked SIZE)`);
+  if (!gz && archive.length > maxBytes) throw tooLarge();
   try {
-    bytes = archive[0] === 0x1f && archive[1] === 0x8b ? gunzipSync(archive) : archive;
+    bytes = gz ? gunzipSync(archive, { maxOutputLength: maxBytes }) : archive;
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw tooLarge();
     throw new InputError(source, `not a readable gzip stream (${(e as Error).message}); the file is truncated or corrupt`);
   }
   const entries: TarEntry[] = [];
@@ -63,7 +93,7 @@ export function readTar(archive: Buffer, source = 'archive'): TarEntry[] {
       const m = /\d+ path=([^\n]*)\n/.exec(data.toString('utf8'));
       if (m) longName = m[1];
     } else if (type === '0' || type === '7') {
-      entries.push({ path: name.replace(/^\.\//, ''), data: Buffer.from(data) });
+      entries.push({ path: name.replace(/^\.\//, ''), data });
     }
     offset = dataStart + Math.ceil(size / BLOCK) * BLOCK;
   }
