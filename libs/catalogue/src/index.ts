@@ -17,3 +17,4 @@ export * from './smodels/signatures';
 export * from './smodels/reinterpret';
 export * from './smodels/coverageRecords';
 export * from './shipped';
+export * from './smodels/pyhfPatch';

@@ -6,7 +6,8 @@ import { dataRoot, materialPath } from '../paths';
 import { loadSmodelsResult, type SmodelsDataset, type SmodelsResult, type SmodelsTxName } from '../smodels/database';
 import { GridInterpolator } from '../smodels/interpolation';
 import { clsFunction, CountingLikelihood, upperLimitOnMu, type CountingData } from '../smodels/simplifiedLikelihood';
-import { evaluatePatch, loadArchive, SMODELS_PYHF_SETTINGS, smodelsSignalPatch, type PyhfPointResult } from './pyhf';
+import { evaluatePatch, loadArchive, SMODELS_PYHF_SETTINGS, type PyhfPointResult } from './pyhf';
+import { smodelsPyhfPatch } from '../smodels/pyhfPatch';
 import type { SearchRecord } from './record';
 
 export type LimitStatus = 'ok' | 'outside-grid' | 'no-patch' | 'no-xsec' | 'not-applicable' | 'invalid-patch';
@@ -165,8 +166,8 @@ export function evaluateSearch(record: SearchRecord, fam: Family, point: Point, 
 /**
  * SModelS's pyhf combination of efficiency-map signal regions (smodels/statistics/pyhfInterface.py `patchMaker`): for
  * each background-only workspace of the result's `jsonFiles`, add a sample "bsm" to every mapped signal-region channel
- * (bins in the mapping's order, yields sigma x BR x eff x L; modifiers normfactor mu_SIG and lumi), leave the other
- * channels as they are, and evaluate CLs at mu = 1 with pyhf's default interpolation (normsys code4, histosys code4p).
+ * (yields sigma x BR x eff x L; smodelsPyhfPatch: SModelS's naming of the regions, includeCRs, signalUncertainty and
+ * removal of validation / left-out control regions), and evaluate CLs at mu = 1 with pyhf's default interpolation (normsys code4, histosys code4p).
  * The workspace with the smallest median expected CLs is reported (SModelS picks the best expected combination).
  */
 function pyhfSrCombination(res: SmodelsResult, sources: Record<string, { path: string; region?: string }>, regions: RegionLimit[], root: string, opts: EvaluateOptions): SearchLimit['srCombination'] {
@@ -182,7 +183,7 @@ function pyhfSrCombination(res: SmodelsResult, sources: Record<string, { path: s
       if (!region) throw new InputError(`pyhfWorkspaces.${file}`, `no region ${src.region} in ${src.path}`);
       bkg = region.bkgOnly;
     } else bkg = JSON.parse(readFileSync(materialPath(src.path, root), 'utf8'));
-    const ops = smodelsSignalPatch(bkg, mapping, (sr) => nsig.get(sr) ?? 0, `${res.folder}:jsonFiles.${file}`);
+    const { ops } = smodelsPyhfPatch(bkg, mapping, (sr) => nsig.get(sr) ?? 0, `${res.folder}:jsonFiles.${file}`, { includeCRs: res.includeCRs, signalUncertainty: res.signalUncertainty });
     const r = evaluatePatch(bkg, ops, settings, false, `${file} + signal`);
     results.push({ workspace: file, ...r, bkg, ops });
   }

@@ -93,35 +93,3 @@ export function evaluatePatch(bkgOnly: unknown, patch: unknown[], settings: Pyhf
 /** pyhf's default interpolation and test statistic, as SModelS evaluates the database's workspaces. */
 export const SMODELS_PYHF_SETTINGS: PyhfSettings = { normsysInterp: 'code4', histosysInterp: 'code4p', testStat: 'qtilde', calctype: 'asymptotics' };
 
-/**
- * SModelS's pyhf signal patch (smodels/statistics/pyhfInterface.py `patchMaker`) for one background-only workspace
- * of a result's `jsonFiles`: a sample "bsm" (normfactor mu_SIG, lumi) added to every mapped channel, bins in the
- * mapping's order (`channel` or `channel[bin]`), yields `signal(sr)` per SModelS dataset and 0 in control regions
- * (`smodels` null). Every mapped channel must be mapped bin for bin; errors name `where`.
- */
-export function smodelsSignalPatch(
-  bkgOnly: unknown,
-  mapping: readonly { smodels: string | null; pyhf?: string }[],
-  signal: (sr: string) => number,
-  where: string,
-): unknown[] {
-  const channels = (bkgOnly as { channels?: { name: string; samples: { data: number[] }[] }[] }).channels;
-  if (!Array.isArray(channels)) throw new InputError(where, 'the background-only workspace has no channels');
-  const byChannel = new Map<string, { bin: number; sr: string | null }[]>();
-  for (const e of mapping) {
-    if (!e.pyhf) throw new InputError(where, `no pyhf channel for ${e.smodels}`);
-    const m = /^(.*?)(?:\[(\d+)\])?$/.exec(e.pyhf)!;
-    byChannel.set(m[1], [...(byChannel.get(m[1]) ?? []), { bin: m[2] === undefined ? 0 : Number(m[2]), sr: e.smodels }]);
-  }
-  const ops: unknown[] = [];
-  for (const [ch, bins] of byChannel) {
-    const i = channels.findIndex((c) => c.name === ch);
-    if (i < 0) throw new InputError(where, `channel ${ch} is not in the workspace`);
-    const nbins = channels[i].samples[0].data.length;
-    if (bins.length !== nbins) throw new InputError(where, `channel ${ch} has ${nbins} bins, the mapping names ${bins.length}`);
-    const data = new Array<number>(nbins).fill(0);
-    for (const b of bins) data[b.bin] = b.sr === null ? 0 : signal(b.sr);
-    ops.push({ op: 'add', path: `/channels/${i}/samples/0`, value: { name: 'bsm', data, modifiers: [{ name: 'mu_SIG', type: 'normfactor', data: null }, { name: 'lumi', type: 'lumi', data: null }] } });
-  }
-  return ops;
-}

@@ -58,6 +58,10 @@ export interface SmodelsResult {
   covariance?: number[][];
   /** pyhf background-only files and the datasets (signal regions) each one holds. */
   jsonFiles?: Record<string, JsonFileRegion[]>;
+  /** `includeCRs` (SModelS default False): control regions stay in the pyhf likelihoods (else they are removed). */
+  includeCRs?: boolean;
+  /** `signalUncertainty`: relative signal uncertainty SModelS adds to the pyhf likelihoods. */
+  signalUncertainty?: number;
   combinableWith?: string[];
   /** The analysis that supersedes this one (`supersededBy`); SModelS leaves superseded results out by default. */
   supersededBy?: string;
@@ -252,6 +256,16 @@ export function loadSmodelsResult(folder: string, opts: LoadOptions = {}): Smode
         ];
       }),
     );
+  });
+  optional('includeCRs', (v) => {
+    const t = v.trim();
+    if (t !== 'True' && t !== 'False') throw new InputError(`${gpath}:includeCRs`, `expected True or False, got '${t}'`);
+    result.includeCRs = t === 'True';
+  });
+  optional('signalUncertainty', (v) => {
+    const u = Number(v.replace(/\s+#.*$/s, '').trim());
+    if (!Number.isFinite(u) || u < 0 || u >= 1) throw new InputError(`${gpath}:signalUncertainty`, `expected a relative uncertainty in [0, 1), got '${v.trim()}'`);
+    result.signalUncertainty = u;
   });
   optional('combinableWith', (cw) => (result.combinableWith = cw.split(',').map((s) => s.trim()).filter(Boolean)));
 

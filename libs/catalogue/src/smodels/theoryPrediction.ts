@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '@sigmap/contracts';
-import { evaluatePatch, SMODELS_PYHF_SETTINGS, smodelsSignalPatch } from '../search/pyhf';
+import { evaluatePatch, SMODELS_PYHF_SETTINGS } from '../search/pyhf';
+import { smodelsPyhfPatch } from './pyhfPatch';
 import { parseConstraint, type ConstraintTerm, type ExpNode } from './constraint';
 import type { SmodelsDataset, SmodelsResult } from './database';
 import type { Decomposition, TheoryElement, TNode } from './decomposition';
@@ -51,7 +52,8 @@ export interface Prediction {
   rObs?: number;
   rExp?: number;
   /** Signal events per SR for combinations. */
-  combination?: { method: 'simplified-likelihood' | 'pyhf'; regions: number; workspace?: string; clsObs?: number };
+  /** regions: datasets in the likelihood; removedChannels: channels SModelS drops from the workspace (VRs, CRs unless includeCRs). */
+  combination?: { method: 'simplified-likelihood' | 'pyhf'; regions: number; workspace?: string; clsObs?: number; removedChannels?: string[] };
   bestSR?: { dataset: string; rObs?: number; rExp?: number };
   /** Why the combined-SR likelihood could not be evaluated (the best SR is reported instead). */
   combinationFailed?: string;
@@ -578,6 +580,14 @@ function combine(res: SmodelsResult, preds: { ds: SmodelsDataset; xsecPb: number
   }
 }
 
+/** Background-only workspaces, parsed once per process (patches copy them; several MB each). */
+const bkgOnlyCache = new Map<string, unknown>();
+function backgroundOnly(path: string): unknown {
+  let w = bkgOnlyCache.get(path);
+  if (w === undefined) bkgOnlyCache.set(path, (w = JSON.parse(readFileSync(path, 'utf8')) as unknown));
+  return w;
+}
+
 /** Results whose combined likelihood could not be built (published numbers rejected), for reports. */
 export const combineFailures: string[] = [];
 
@@ -600,15 +610,15 @@ function combineOrThrow(res: SmodelsResult, preds: { ds: SmodelsDataset; xsecPb:
     for (const [file, mapping] of Object.entries(res.jsonFiles)) {
       const path = join(res.folder, file);
       if (!existsSync(path)) continue;
-      const bkg = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-      // entries naming both an SModelS dataset and a pyhf channel; the rest get no signal
-      const mapped = mapping.filter((e) => e.smodels && e.pyhf);
-      const xsTot = mapped.reduce((sum, e) => sum + (bySr.get(e.smodels!) ?? 0), 0);
+      const bkg = backgroundOnly(path);
+      const patch = smodelsPyhfPatch(bkg, mapping, (sr) => (bySr.get(sr) ?? 0) * 1000 * res.lumiFb, path, { includeCRs: res.includeCRs, signalUncertainty: res.signalUncertainty });
+      const xsTot = patch.signalRegions.reduce((sum, sr) => sum + (bySr.get(sr) ?? 0), 0);
+      // all signals zero: SModelS gives no limit from this workspace (zeroSignalsFlag)
       if (!xsTot) continue;
-      const ops = smodelsSignalPatch(bkg, mapped, (sr) => (bySr.get(sr) ?? 0) * 1000 * res.lumiFb, path);
+      const ops = patch.ops;
       const r = evaluatePatch(bkg, ops, SMODELS_PYHF_SETTINGS, true, `${file} + signal`);
       const muExp = r.muUpExp?.[Math.floor((r.muUpExp?.length ?? 1) / 2)];
-      const p: Prediction = { ...base, xsecFb: xsTot * 1000, rObs: r.muUpObs ? 1 / r.muUpObs : undefined, rExp: muExp ? 1 / muExp : undefined, combination: { method: 'pyhf', regions: mapping.length, workspace: file, clsObs: r.clsObs } };
+      const p: Prediction = { ...base, xsecFb: xsTot * 1000, rObs: r.muUpObs ? 1 / r.muUpObs : undefined, rExp: muExp ? 1 / muExp : undefined, combination: { method: 'pyhf', regions: patch.signalRegions.length, workspace: file, clsObs: r.clsObs, ...(patch.removed.length ? { removedChannels: patch.removed } : {}) } };
       // SModelS uses the workspace with the best expected sensitivity
       if (!best || (p.rExp ?? 0) > (best.rExp ?? 0)) best = p;
     }
