@@ -284,16 +284,26 @@ export class ActiveLearner {
         if (this.allowed(x)) ref.push(x);
       }
     }
-    const U = this.scaler.toUnit(ref.flat());
-    const observed = new Map<string, number>();
-    this.X.forEach((x, i) => observed.set(this.key(this.scaler.toUnit(x)), i));
+    // reference points equal to an observed point (pool mode), found by a numeric hash of the physical coordinates
+    // and confirmed coordinate by coordinate (string keys for thousands of reference points per round cost more)
+    const hash = (x: ArrayLike<number>) => {
+      let h = 0;
+      for (let j = 0; j < x.length; j++) h = h * 1.000003 + x[j] * (j + 1.6180339887);
+      return h;
+    };
+    const observed = new Map<number, number[]>();
+    this.X.forEach((x, i) => {
+      const h = hash(x);
+      const l = observed.get(h);
+      if (l) l.push(i);
+      else observed.set(h, [i]);
+    });
     const known = new Map<number, boolean[]>();
-    const d = this.dim;
-    for (let r = 0; r < ref.length; r++) {
-      const i = observed.get(this.key(U.subarray(r * d, r * d + d)));
+    ref.forEach((x, r) => {
+      const i = observed.get(hash(x))?.find((k) => this.X[k].every((v, j) => v === x[j]));
       if (i !== undefined) known.set(r, this.config.objectives.map((o, j) => this.Y[i][j] < o.threshold));
-    }
-    return expectedMisclassifiedFraction(obj, U, 1e-6, { known, observationNoise: true });
+    });
+    return expectedMisclassifiedFraction(obj, this.scaler.toUnit(ref.flat()), 1e-6, { known, observationNoise: true });
   }
 
   /**
