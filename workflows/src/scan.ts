@@ -10,8 +10,10 @@ import {
 } from '@temporalio/workflow';
 import {
   TASK_QUEUES,
+  advanceStopping,
   pointKey,
   pointSeed,
+  stoppingMet,
   type ContourLine,
   type CoverageSummary,
   type CoverageWorkflowInput,
@@ -158,7 +160,8 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
     }
   }
 
-  const converged = () => c.misclassified !== null && c.evaluated >= spec.initialPoints && c.misclassified <= spec.target;
+  // the stopping rule (@sigmap/contracts stopping.ts, also what @sigmap/scan's scanConverged and al-bench use)
+  const converged = () => stoppingMet(spec, c.stopping, c.evaluated);
 
   /** Batches dispatched and not yet returned (at most spec.inFlightBatches; their points are the pending points). */
   const running = new Map<number, { points: ModelPoint[]; done: Promise<number> }>();
@@ -201,6 +204,7 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
         const q = Math.min(spec.batchSize, c.budget - c.evaluated - pendingCount());
         const proposal = await timedGp((gp) => gp.proposeBatch({ scanId, spec, q, pending: pendingPoints(), round: c.round + running.size }));
         c.misclassified = proposal.misclassified;
+        c.stopping = advanceStopping(c.stopping, proposal.misclassified, proposal.gpDigest, spec.target);
         c.gpDigest = proposal.gpDigest;
         contour = proposal.contour;
         if (converged()) {

@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import { InputError } from './errors';
+import type { StoppingProgress } from './stopping';
 
 /**
  * A scan SPEC (YAML or JSON): which model family, over which parameter ranges, for which searches,
@@ -285,6 +286,8 @@ export interface ScanCarry {
   paused: boolean;
   gpDigest: string;
   misclassified: number | null;
+  /** The stopping rule's patience count (advanceStopping); absent in carries written before it existed. */
+  stopping?: StoppingProgress;
   startedAtMs: number;
   /** Multi-fidelity scans: points re-simulated at the escalation fidelity so far. */
   escalated?: number;

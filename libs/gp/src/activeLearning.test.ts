@@ -103,3 +103,26 @@ describe('active learner', () => {
     expect(() => l.observe([[0.1, 0.2]], [[1]])).toThrow(/values/);
   });
 });
+
+describe('active learner: the stopping estimate', () => {
+  it('counts observed reference points by their observed label and brackets the level only with both labels seen', () => {
+    const l = createActiveLearner(config);
+    const allowedOnly = [
+      [0.1, 1.4],
+      [0.4, 1.0],
+      [0.75, 1.4],
+    ];
+    l.observe(allowedOnly, allowedOnly.map((p) => [truth(p[0], p[1])]));
+    expect(allowedOnly.every((p) => truth(p[0], p[1]) >= 0)).toBe(true);
+    expect(l.bracketed()).toBe(false);
+    const l2 = createActiveLearner(config);
+    l2.observe(init, init.map((p) => [truth(p[0], p[1])]));
+    expect(l2.bracketed()).toBe(true);
+    // reference = the observed points only: each is interpolated, so its label is right and counts 0 exactly
+    expect(l2.estimateMisclassifiedFraction(init).fraction).toBe(0);
+    // an unobserved reference point keeps its probability
+    const mixed = l2.estimateMisclassifiedFraction([...init, [0.9, 0.9]]);
+    const alone = l2.estimateMisclassifiedFraction([[0.9, 0.9]]);
+    expect(mixed.fraction * 8).toBeCloseTo(alone.fraction, 12);
+  });
+});

@@ -267,7 +267,12 @@ export class ActiveLearner {
     return points.map((_, a) => obj.map((o, j) => means[j][a] < o.threshold));
   }
 
-  /** Expected misclassified fraction over reference points (default: a seeded uniform sample of the box). */
+  /**
+   * Expected misclassified fraction over reference points (default: a seeded uniform sample of the box), as the scan's
+   * stopping rule reads it: the misclassification probability of the value each point would record (the posterior
+   * of f plus the learned nugget), and, for reference points already observed (pool mode), the exact error of the
+   * posterior-mean label against the observed value (see MisclassificationOptions).
+   */
   estimateMisclassifiedFraction(reference?: number[][]): MisclassificationEstimate {
     const obj = this.objectives();
     let ref = reference;
@@ -279,7 +284,42 @@ export class ActiveLearner {
         if (this.allowed(x)) ref.push(x);
       }
     }
-    return expectedMisclassifiedFraction(obj, this.scaler.toUnit(ref.flat()));
+    // reference points equal to an observed point (pool mode), found by a numeric hash of the physical coordinates
+    // and confirmed coordinate by coordinate (string keys for thousands of reference points per round cost more)
+    const hash = (x: ArrayLike<number>) => {
+      let h = 0;
+      for (let j = 0; j < x.length; j++) h = h * 1.000003 + x[j] * (j + 1.6180339887);
+      return h;
+    };
+    const observed = new Map<number, number[]>();
+    this.X.forEach((x, i) => {
+      const h = hash(x);
+      const l = observed.get(h);
+      if (l) l.push(i);
+      else observed.set(h, [i]);
+    });
+    const known = new Map<number, boolean[]>();
+    ref.forEach((x, r) => {
+      const i = observed.get(hash(x))?.find((k) => this.X[k].every((v, j) => v === x[j]));
+      if (i !== undefined) known.set(r, this.config.objectives.map((o, j) => this.Y[i][j] < o.threshold));
+    });
+    return expectedMisclassifiedFraction(obj, this.scaler.toUnit(ref.flat()), 1e-6, { known, observationNoise: true });
+  }
+
+  /**
+   * True when the observations bracket the level set: some observed point is excluded (below the threshold of some
+   * objective) and some is allowed by every objective. Before that the data say nothing about where the boundary
+   * lies, and a misclassified fraction estimated from them is not an estimate of anything (e.g. an initial design
+   * that missed a small excluded corner gives a posterior that is confidently 'allowed' everywhere).
+   */
+  bracketed(): boolean {
+    let excluded = false;
+    let allowed = false;
+    for (const y of this.Y) {
+      if (this.config.objectives.some((o, j) => y[j] < o.threshold)) excluded = true;
+      else allowed = true;
+    }
+    return excluded && allowed;
   }
 
   /** Fitted hyperparameters per objective (for reports). */

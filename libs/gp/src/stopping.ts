@@ -11,28 +11,51 @@ export interface MisclassificationEstimate {
   referenceSize: number;
 }
 
+export interface MisclassificationOptions {
+  /**
+   * Reference points whose values have been observed (pool mode: the evaluated candidates), by reference index: the
+   * observed label per objective (true = below the threshold). Their contribution is exact, 1 where the posterior-mean
+   * label is wrong and 0 where it is right, instead of a probability: the value there is known.
+   */
+  known?: Map<number, boolean[]>;
+  /**
+   * Predict the value a point would record, f(x) + eps with the model's learned nugget, instead of the latent f(x)
+   * (Rasmussen & Williams 2006, eq. 2.24 with sigma_n^2 added for a noisy test target, sec. 2.2): the reference
+   * labels are recorded values, and a nugget fitted to non-smooth data widens their predictive accordingly.
+   */
+  observationNoise?: boolean;
+}
+
 /**
  * Expected misclassified volume fraction over a reference set R (Bect et al. 2012, the SUR criterion's
- * integrand): (1/|R|) sum_{r in R} P(label(r) wrong), with P = Phi(-|mu - t|/sigma) per objective and, for
- * several objectives, 1 - prod_o (1 - p_o) (labels treated as independent). Points whose upper bound on p
- * (from an upper bound on sigma) is below tol are not evaluated exactly; their bound is added to prunedBound
- * (so fraction <= true value <= fraction + prunedBound).
+ * integrand): (1/|R|) sum_{r in R} P(label(r) wrong), with P = Phi(-|mu - t|/s) per objective (s^2 = the posterior
+ * variance, plus the nugget with `observationNoise`) and, for several objectives, 1 - prod_o (1 - p_o) (labels
+ * treated as independent). Reference points listed in `known` count exactly (see MisclassificationOptions). Points
+ * whose upper bound on p (from an upper bound on sigma) is below tol are not evaluated exactly; their bound is added
+ * to prunedBound (so fraction <= true value <= fraction + prunedBound).
  */
-export function expectedMisclassifiedFraction(objectives: LevelSetObjective[], reference: Float64Array, tol = 1e-6): MisclassificationEstimate {
+export function expectedMisclassifiedFraction(objectives: LevelSetObjective[], reference: Float64Array, tol = 1e-6, options: MisclassificationOptions = {}): MisclassificationEstimate {
   const d = objectives[0].model.dim;
   const R = reference.length / d;
   const lazy = objectives.map((o) => new LazyCandidatePosterior(o.model, reference));
+  const nugget = objectives.map((o) => (options.observationNoise ? Math.exp(o.model.logNoise) : 0));
   let total = 0;
   let pruned = 0;
   const per = new Array<number>(objectives.length).fill(0);
   for (let r = 0; r < R; r++) {
     let keep = 1;
     let bound = 0;
+    const known = options.known?.get(r);
     objectives.forEach((o, i) => {
       const l = lazy[i];
-      const ub = misclassOne(l.mean[r], l.varUpper[r], o.threshold);
-      const p = ub < tol ? 0 : misclassOne(l.mean[r], l.variance(r), o.threshold);
-      if (ub < tol) bound += ub;
+      let p: number;
+      if (known) {
+        p = l.mean[r] < o.threshold !== known[i] ? 1 : 0;
+      } else {
+        const ub = misclassOne(l.mean[r], l.varUpper[r] + nugget[i], o.threshold);
+        p = ub < tol ? 0 : misclassOne(l.mean[r], l.variance(r) + nugget[i], o.threshold);
+        if (ub < tol) bound += ub;
+      }
       per[i] += p;
       keep *= 1 - p;
     });

@@ -7,3 +7,4 @@ export { initialDesign, initialDesignSize } from './design';
 export { proposeStep, type ProposeStepInput, type ProposeStepResult } from './step';
 export { contourOf, marchingSquares } from './contour';
 export { misclassifiedEstimate, scanConverged } from './stopping';
+export { advanceStopping, STOPPING_PATIENCE, stoppingMet, type StoppingProgress } from '@sigmap/contracts';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // The excursion truth functions (@sigmap/peers) and the sbottom pool are the ones the acceptance test (test/al) runs on.
 import { gridPoolCsv } from '@sigmap/peers';
+import { STOPPING_PATIENCE } from '@sigmap/scan';
 import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { medianOrNull, readPool, runAlBench, runStrategy, type AlBenchOptions, type AlBenchResult } from '../commands/al-bench';
@@ -152,10 +153,12 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
   const fmt = (v: number | null) => (v === null ? '-' : v.toExponential(2));
   process.stdout.write(
     formatTable(
-      ['scan (stopping rule)', 'target', 'median evals', 'stopped by rule', 'median estimate', 'median true', 'median est/true', 'per-seed est/true'],
-      rows.map((r) => [r.case, r.target_fraction, r.median_evals ?? '-', `${r.per_seed.filter((p) => p.stopped_by_rule).length}/${r.seeds}`, fmt(r.median_estimate), fmt(r.median_true), r.median_ratio === null ? '-' : r.median_ratio.toFixed(2), r.per_seed.map((p) => (p.ratio === null ? '-' : p.ratio.toFixed(2))).join(' ')]),
+      ['scan (stopping rule)', 'target', 'median evals', 'stopped by rule', 'median estimate', 'median true', 'median est/true', 'per-seed est/true', 'per-seed evals'],
+      rows.map((r) => [r.case, r.target_fraction, r.median_evals ?? '-', `${r.per_seed.filter((p) => p.stopped_by_rule).length}/${r.seeds}`, fmt(r.median_estimate), fmt(r.median_true), r.median_ratio === null ? '-' : r.median_ratio.toFixed(2), r.per_seed.map((p) => (p.ratio === null ? '-' : p.ratio.toFixed(2))).join(' '), r.per_seed.map((p) => p.evals).join(' ')]),
     ),
   );
-  process.stdout.write(`estimate = expected misclassified fraction of the pool when the scan stops (rule met or budget spent); true = share of pool points the GP posterior mean mislabels then; medians over ${nSeeds} seeds\n`);
+  process.stdout.write(
+    `estimate = expected misclassified fraction of the pool when the scan stops (rule: estimate <= target on ${STOPPING_PATIENCE} consecutive rounds, or budget spent); true = share of pool points the GP posterior mean mislabels then; est/true '-' where the true fraction is 0 (left out of the median); medians over ${nSeeds} seeds\n`,
+  );
   return rows;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRng, InputError, pointKey, type EvaluatedPoint, type ModelPoint, type ScanSpec } from '@sigmap/contracts';
 import type { ActiveLearner, LearnerConfig } from '@sigmap/gp';
-import { buildLearner, misclassifiedEstimate, proposeStep, scanConverged, trainingSet, type LoopOptions } from '@sigmap/scan';
+import { advanceStopping, buildLearner, misclassifiedEstimate, proposeStep, scanConverged, trainingSet, type LoopOptions, type StoppingProgress } from '@sigmap/scan';
 import { integerOption, numberOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
@@ -233,6 +233,7 @@ export function runStrategy(
     const running: ModelPoint[][] = [];
     let returned = 0;
     const pendingCount = () => running.reduce((s, b) => s + b.length, 0);
+    let progress: StoppingProgress | undefined;
     for (;;) {
       if (running.length === 0 && evals.length >= budget) break;
       let finished = false;
@@ -240,8 +241,9 @@ export function runStrategy(
         const q = Math.min(o.batch, budget - evals.length - pendingCount());
         const step = proposeStep({ spec, evaluations: evals, pending: running.flat(), pool: points, q, round: returned + running.length, options });
         measure(step.learner, step.misclassified);
+        progress = advanceStopping(progress, step.misclassified, step.gpDigest, spec.target);
         if (o.stopWhenReached && curve.length && acc >= top) finished = true;
-        else if (scanConverged(spec, step.misclassified, evals.length)) {
+        else if (scanConverged(spec, progress, evals.length)) {
           stopped = { evals: evals.length, estimate: step.misclassified!, accuracy: acc, true_fraction: trueFractions[trueFractions.length - 1] };
           finished = true;
         } else if (step.points.length === 0) finished = true;
@@ -393,7 +395,8 @@ options:
                        the model's posterior mean, evaluated or not)
   --in-flight K        asynchronous: K batches are still running when the next one is proposed (al treats
                        their points as pending: kriging believer); default 0 (synchronous rounds)
-  --target-fraction F  al stops when its expected misclassified fraction (the scan's stopping rule) is <= F; the
+  --target-fraction F  al stops by the scan's stopping rule: its expected misclassified fraction <= F on 3
+                       consecutive rounds (null, never <= F, until the evaluated points bracket the threshold); the
                        evaluations, the estimate, the true accuracy and misclassified fraction then are reported
   --stop-when-reached  end a run once every level is reached (saves time; the curve then ends there)
   --json FILE          write the result as JSON
@@ -501,7 +504,7 @@ export const command: CliCommand = {
         const st = p.stopped_by_rule;
         process.stdout.write(
           st
-            ? `al seed ${p.seed}: stopping rule (expected misclassified fraction ${st.estimate.toExponential(2)} < ${o.targetFraction}) at ${st.evals} evaluations; true accuracy ${st.accuracy.toFixed(4)}\n`
+            ? `al seed ${p.seed}: stopping rule (expected misclassified fraction ${st.estimate.toExponential(2)} <= ${o.targetFraction}, 3 rounds running) at ${st.evals} evaluations; true accuracy ${st.accuracy.toFixed(4)}\n`
             : `al seed ${p.seed}: stopping rule not triggered within the budget\n`,
         );
       }

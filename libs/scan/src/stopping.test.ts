@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelPoint, ScanSpec } from '@sigmap/contracts';
+import { buildLearner } from './learner';
+import { misclassifiedEstimate, scanConverged } from './stopping';
+import type { TrainingRow } from './training';
+
+const spec: ScanSpec = {
+  name: 't',
+  family: 'f',
+  parameters: { x: { min: 0, max: 1, scale: 'linear' }, y: { min: 0, max: 1, scale: 'linear' } },
+  searches: ['s'],
+  fidelity: { default: 'lookup', events: 0 },
+  mode: 'pool',
+  batchSize: 5,
+  budget: 50,
+  target: 0.02,
+  initialPoints: 4,
+  roundsPerRun: 10,
+  seed: 3,
+};
+const cls = (p: ModelPoint) => Math.exp(-6 * (p.x + p.y)); // excluded (CLs < 0.05) where x + y > 0.5
+const row = (x: number, y: number): TrainingRow => ({ key: `${x},${y}`, point: { x, y }, cls: [cls({ x, y })] });
+const pool: ModelPoint[] = [];
+for (let i = 0; i < 11; i++) for (let j = 0; j < 11; j++) pool.push({ x: i / 10, y: j / 10 });
+
+describe('scan stopping estimate', () => {
+  it('is null until the evaluated points bracket the threshold, then a fraction in [0, 1]', () => {
+    const oneSide = [row(0.6, 0.6), row(0.9, 0.3), row(1, 1), row(0.4, 0.9)];
+    expect(misclassifiedEstimate(buildLearner(spec, oneSide, 1), spec, pool)).toBeNull();
+    const both = [...oneSide, row(0.1, 0.1), row(0, 0.3)];
+    const e = misclassifiedEstimate(buildLearner(spec, both, 1), spec, pool);
+    expect(e).not.toBeNull();
+    expect(e!).toBeGreaterThanOrEqual(0);
+    expect(e!).toBeLessThanOrEqual(1);
+    expect(misclassifiedEstimate(null, spec, pool)).toBeNull();
+  });
+
+  it('scanConverged is the shared patience rule', () => {
+    expect(scanConverged(spec, { below: 3, digest: 'a' }, 4)).toBe(true);
+    expect(scanConverged(spec, { below: 2, digest: 'a' }, 40)).toBe(false);
+    expect(scanConverged(spec, { below: 3, digest: 'a' }, 3)).toBe(false);
+  });
+});
