@@ -23,10 +23,11 @@ interface AlBenchResult {
   strategies: Record<string, { evals_to_accuracy: Record<string, number | null>; curve: [number, number][] }>;
 }
 
+// generous limits: a shared 2-core machine under load took 96 s for one fast_3D run (about 40 s idle)
 let runs = 0;
 function bench(args: string[]): AlBenchResult {
   const out = join(dir, `r${runs++}.json`);
-  const r = spawnSync(process.execPath, [join(REPO, 'apps/cli/bin/sigmap.js'), 'al-bench', ...args, '--json', out], { cwd: REPO, encoding: 'utf8', timeout: 100_000 });
+  const r = spawnSync(process.execPath, [join(REPO, 'apps/cli/bin/sigmap.js'), 'al-bench', ...args, '--json', out], { cwd: REPO, encoding: 'utf8', timeout: 280_000 });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/strategy\s+evals to 0.95/);
@@ -49,7 +50,7 @@ describe('al-bench on the excursion truth functions (threshold 0, batch 5, 3 see
     // the curve is monotone in evaluations and ends at or above 0.99 for al
     const c = r.strategies.al.curve;
     expect(c.every((p, i) => i === 0 || p[0] > c[i - 1][0])).toBe(true);
-  });
+  }, 300_000);
 
   it('fast_2D asynchronous (one batch of 5 still running at each proposal, kriging believer): al still reaches 99% with <= 10% of the pool', () => {
     const pool = join(dir, 'fast2d-async.csv');
@@ -58,7 +59,7 @@ describe('al-bench on the excursion truth functions (threshold 0, batch 5, 3 see
     expect(Object.keys(r.strategies)).toEqual(['al']);
     expect(e99(r, 'al')).not.toBeNull();
     expect(e99(r, 'al')!).toBeLessThanOrEqual(160);
-  });
+  }, 300_000);
 
   it('fast_3D, 15^3 pool: al reaches 99% with <= 10% of the pool and >= 2x fewer evaluations than random and grid', () => {
     const pool = join(dir, 'fast3d.csv');
@@ -69,7 +70,7 @@ describe('al-bench on the excursion truth functions (threshold 0, batch 5, 3 see
     expect(al).not.toBeNull();
     expect(al!).toBeLessThanOrEqual(338);
     for (const s of ['random', 'grid']) expect(e99(r, s) ?? Infinity).toBeGreaterThanOrEqual(2 * al!);
-  });
+  }, 300_000);
 });
 
 describe('al-bench on the ATLAS sbottom pool (CLs_obs of the best-expected region < 0.05, log target)', () => {
@@ -96,7 +97,7 @@ describe('al-bench on the ATLAS sbottom pool (CLs_obs of the best-expected regio
     const al = e99(r, 'al');
     expect(al).not.toBeNull();
     for (const s of ['random', 'grid']) expect(e99(r, s) ?? Infinity).toBeGreaterThan(al!);
-  });
+  }, 300_000);
 
   it.todo('acceptance 2 as written: >= 5x fewer evaluations than random to 99%, and 99% within 10% of the sbottom pool (not met: see the report)');
 });
