@@ -1,6 +1,7 @@
 /**
  * Hostile HTTP input against the real `sigmap serve` (client-only: no Temporal needed to refuse input): bodies nested
- * up to 6 000 levels and NUL / lone-surrogate text in path parameters, query values and body fields. Every answer is
+ * up to 6 000 levels and NUL / lone-surrogate text in path parameters, query values and body fields (scans, catalogue
+ * registration, review and delete, event streams, recommendations). Every answer is
  * a 4xx (a 400 names its field) or a success, never a 500 (issue 18, acceptance 3).
  * NUM_RUNS cases per surface (10^4 in CI; SIGMAP_FUZZ_RUNS overrides); seed fixed, SIGMAP_FUZZ_SEED explores.
  */
@@ -13,7 +14,7 @@ fc.configureGlobal({ seed: Number(process.env.SIGMAP_FUZZ_SEED ?? 20261129) });
 
 let api: Served;
 beforeAll(async () => {
-  api = await serve({ groups: ['alpha'], args: ['--temporal', '127.0.0.1:1', '--rate-limit', '100000000'] });
+  api = await serve({ groups: ['alpha', 'admin'], args: ['--temporal', '127.0.0.1:1', '--rate-limit', '100000000'] });
 }, 180_000);
 afterAll(async () => {
   await api?.stop();
@@ -51,10 +52,10 @@ const search = { id: 'CMS-EXO-19-019', experiment: 'CMS', sqrtS: 13, lumiFb: 137
 
 describe(`HTTP surfaces under nesting and bad text (${NUM_RUNS} cases each, real server)`, () => {
   it('deeply nested bodies: 400 naming body past the depth limit, never a 500', async () => {
-    const routes = ['/api/scans', '/api/catalogue', '/api/scans/x/extend'];
+    const routes = ['/api/scans', '/api/catalogue', '/api/scans/x/extend', '/api/catalogue/x/review'];
     await fc.assert(
       fc.asyncProperty(deepJson, fc.constantFrom(...routes), async (raw, route) => {
-        const r = await call(api.url, 'POST', route, { key: api.keys.alpha, raw });
+        const r = await call(api.url, 'POST', route, { key: route.endsWith('/review') ? api.keys.admin : api.keys.alpha, raw });
         check(r, `POST ${route} (${raw.length} bytes)`);
       }),
       { numRuns: NUM_RUNS },
@@ -64,7 +65,7 @@ describe(`HTTP surfaces under nesting and bad text (${NUM_RUNS} cases each, real
 
   it('NUL and lone surrogates in ids, query values and body fields: 400, never a 500', async () => {
     await fc.assert(
-      fc.asyncProperty(badText, fc.integer({ min: 0, max: 5 }), fc.constantFrom(...SCAN_FIELDS), async (text, where, field) => {
+      fc.asyncProperty(badText, fc.integer({ min: 0, max: 9 }), fc.constantFrom(...SCAN_FIELDS), async (text, where, field) => {
         const id = encodeURIComponent(text.replace(/[\ud800-\udfff]/g, '')) || '%00';
         let r: Reply;
         if (where === 0) r = await call(api.url, 'GET', `/api/scans/${id}`);
@@ -72,9 +73,13 @@ describe(`HTTP surfaces under nesting and bad text (${NUM_RUNS} cases each, real
         else if (where === 2) r = await call(api.url, 'GET', `/api/coverage/recommendations?limit=${id}`);
         else if (where === 3) r = await call(api.url, 'POST', '/api/scans', { key: api.keys.alpha, body: excursion({ [field]: field === 'searches' ? [text] : text }) });
         else if (where === 4) r = await call(api.url, 'POST', '/api/catalogue', { key: api.keys.alpha, body: { ...search, id: text } });
-        else r = await call(api.url, 'POST', '/api/scans', { key: api.keys.alpha, body: excursion({ parameters: { [text]: { min: 0, max: 1 } } }) });
+        else if (where === 5) r = await call(api.url, 'POST', '/api/scans', { key: api.keys.alpha, body: excursion({ parameters: { [text]: { min: 0, max: 1 } } }) });
+        else if (where === 6) r = await call(api.url, 'POST', `/api/catalogue/${id}/review`, { key: api.keys.admin, body: { decision: text } });
+        else if (where === 7) r = await call(api.url, 'POST', `/api/catalogue/${id}/review`, { key: api.keys.admin, body: { decision: 'approve' } });
+        else if (where === 8) r = await call(api.url, 'DELETE', `/api/catalogue/${id}`, { key: api.keys.alpha });
+        else r = await call(api.url, 'GET', `/api/scans/${id}/events`);
         check(r, `case ${where} ${JSON.stringify(text)}`);
-        if (where >= 3) expect(r.status).toBe(400);
+        if (where >= 3 && where <= 6) expect(r.status).toBe(400);
       }),
       { numRuns: NUM_RUNS },
     );
