@@ -1,6 +1,6 @@
 // Workflow definitions (bundled by the worker from WORKFLOWS_PATH) and their messages.
 export * from './messages';
-export type { ScanActivityContract } from './activities';
+export type { ScanActivityContract, OrchestrationActivities, StatsActivities, SimulationActivities, SurrogateActivities } from './activities';
 export { GP_TIMEOUT, gpTimeoutMs } from './timeouts';
 export type { OrchestrationBenchInput } from './bench';
 /** The file the worker bundles (workflowsPath): every workflow function it serves. Sources run as TypeScript (tsx). */

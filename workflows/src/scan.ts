@@ -24,14 +24,14 @@ import {
   type SurrogateTrainingInput,
   type SurrogateTrainingResult,
 } from '@sigmap/contracts';
-import type { ScanActivityContract } from './activities';
+import type { OrchestrationActivities, SimulationActivities, StatsActivities, SurrogateActivities } from './activities';
 import { gpTimeoutMs } from './timeouts';
 import { cancelSignal, contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from './messages';
 
 const NON_RETRYABLE = ['InputError', 'NotAvailable'];
 
 /** Store-side bookkeeping: quick, on the orchestration queue. */
-const orchestration = proxyActivities<Pick<ScanActivityContract, 'startScan' | 'recordProgress' | 'aggregateCoverage'>>({
+const orchestration = proxyActivities<OrchestrationActivities>({
   taskQueue: TASK_QUEUES.orchestration,
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
@@ -39,14 +39,14 @@ const orchestration = proxyActivities<Pick<ScanActivityContract, 'startScan' | '
 
 /** GP fit + batch proposal and the final report (CPU numerics), timed out by gpTimeoutMs (./timeouts). */
 const gpActivities = (slowestMs: number | undefined) =>
-  proxyActivities<Pick<ScanActivityContract, 'proposeBatch' | 'finalizeScan'>>({
+  proxyActivities<Pick<StatsActivities, 'proposeBatch' | 'finalizeScan'>>({
     taskQueue: TASK_QUEUES.statsCpu,
     startToCloseTimeout: gpTimeoutMs(slowestMs),
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
   });
 
 /** One CLs computation per (point, search): heartbeats after each sub-likelihood, resumes from its details. */
-const limits = proxyActivities<Pick<ScanActivityContract, 'computeLimit'>>({
+const limits = proxyActivities<Pick<StatsActivities, 'computeLimit'>>({
   taskQueue: TASK_QUEUES.statsCpu,
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '20 seconds',
@@ -54,7 +54,7 @@ const limits = proxyActivities<Pick<ScanActivityContract, 'computeLimit'>>({
 });
 
 const simulation = (taskQueue: string) =>
-  proxyActivities<Pick<ScanActivityContract, 'simulate'>>({
+  proxyActivities<SimulationActivities>({
     taskQueue,
     startToCloseTimeout: '1 hour',
     // simulate heartbeats every 5 s and yields to the event loop between event batches
@@ -62,7 +62,7 @@ const simulation = (taskQueue: string) =>
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
   });
 
-const surrogate = proxyActivities<Pick<ScanActivityContract, 'trainSurrogate'>>({
+const surrogate = proxyActivities<Pick<SurrogateActivities, 'trainSurrogate'>>({
   taskQueue: TASK_QUEUES.surrogateGpu,
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '5 minutes',
