@@ -2,3 +2,4 @@ export * from './errors';
 export * from './random';
 export * from './queues';
 export * from './scan';
+export * from './cost';
