@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ScanStatus } from '@sigmap/contracts';
 import { activeScans, settleScanStatus, type ActiveScanRow, type Store } from '@sigmap/store';
@@ -24,8 +24,16 @@ const RECHECK_MS = 2000;
 export const READ_WAIT_MS = 300;
 /** Temporal calls at once per sweep. */
 const PARALLEL = 8;
-const UNREACHABLE = 'unreachable';
-type Outcome = ScanStatus | null | typeof UNREACHABLE;
+/** What asking Temporal about one scan gave: a final status set now, nothing changed, or Temporal's failure. */
+type Outcome = ScanStatus | null | { unreachable: ServiceUnavailableException };
+const isUnreachable = (o: Outcome): o is { unreachable: ServiceUnavailableException } => typeof o === 'object' && o !== null;
+
+export interface SweepResult {
+  /** Scans that got a final status. */
+  settled: number;
+  /** Temporal did not answer (the 503 it gave); the scans not asked keep their status. */
+  unreachable: ServiceUnavailableException | null;
+}
 
 /**
  * Keeps the store's scan status honest (issue 18 item 3): a scan the store says is running or paused whose workflow
@@ -47,8 +55,8 @@ export class ReconcileService implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.sweep().then((n) => n && this.logger.log(`start: ${n} scan(s) settled from Temporal's workflow states`));
-    this.timer = setInterval(() => void this.sweep(), this.options.reconcileMs);
+    void this.quietly(this.sweep()).then((r) => r?.settled && this.logger.log(`start: ${r.settled} scan(s) settled from Temporal's workflow states`));
+    this.timer = setInterval(() => void this.quietly(this.sweep()), this.options.reconcileMs);
     this.timer.unref();
   }
 
@@ -56,23 +64,28 @@ export class ReconcileService implements OnApplicationBootstrap, OnModuleDestroy
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Reconciles the active scans (of one group, of some ids, or all); returns how many got a final status. */
-  async sweep(o: { group?: string; scanIds?: string[] } = {}): Promise<number> {
+  /** Reconciles the active scans (of one group, of some ids, or all). */
+  async sweep(o: { group?: string; scanIds?: string[] } = {}): Promise<SweepResult> {
     let rows: ActiveScanRow[];
     try {
       rows = await activeScans(this.store, { ...o, limit: 1000 });
     } catch (e) {
       this.logger.warn(`reading active scans: ${(e as Error).message}`);
-      return 0;
+      return { settled: 0, unreachable: null };
     }
     let settled = 0;
+    let unreachable: ServiceUnavailableException | null = null;
     for (let i = 0; i < rows.length; i += PARALLEL) {
       const got = await Promise.all(rows.slice(i, i + PARALLEL).map((r) => this.reconcile(r)));
-      settled += got.filter((g) => g !== null && g !== UNREACHABLE).length;
-      // Temporal unreachable: the rest would fail the same way
-      if (got.includes(UNREACHABLE)) break;
+      settled += got.filter((g) => typeof g === 'string').length;
+      const failed = got.find(isUnreachable);
+      if (failed) {
+        // Temporal unreachable: the rest would fail the same way
+        unreachable = failed.unreachable;
+        break;
+      }
     }
-    return settled;
+    return { settled, unreachable };
   }
 
   /**
@@ -83,12 +96,21 @@ export class ReconcileService implements OnApplicationBootstrap, OnModuleDestroy
     const now = Date.now();
     const due = scanIds.filter((id) => now - (this.checkedAt.get(id) ?? 0) > RECHECK_MS);
     if (due.length === 0) return;
+    if (this.checkedAt.size > 10_000) this.checkedAt.clear();
     for (const id of due) this.checkedAt.set(id, now);
-    const work = this.sweep({ scanIds: due.slice(0, 200) });
+    const work = this.quietly(this.sweep({ scanIds: due.slice(0, 200) }));
     await Promise.race([work, new Promise((r) => setTimeout(r, READ_WAIT_MS).unref())]);
   }
 
-  /** One scan: its final status when it got one now; null when nothing changed; UNREACHABLE when Temporal did not answer. */
+  /** Background sweeps: a store error is logged, never an unhandled rejection. */
+  private quietly<T>(p: Promise<T>): Promise<T | null> {
+    return p.catch((e) => {
+      this.logger.warn(`reconciliation: ${(e as Error).message.split('\n')[0]}`);
+      return null;
+    });
+  }
+
+  /** One scan: its final status when it got one now; null when nothing changed; { unreachable } when Temporal did not answer. */
   private reconcile(row: ActiveScanRow): Promise<Outcome> {
     let p = this.pending.get(row.scanId);
     if (!p) {
@@ -106,7 +128,12 @@ export class ReconcileService implements OnApplicationBootstrap, OnModuleDestroy
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) {
         if (Date.now() - Date.parse(row.createdAt) > NOT_FOUND_GRACE_MS) final = 'failed';
-      } else return UNREACHABLE;
+      } else if (e instanceof ServiceUnavailableException) return { unreachable: e };
+      else {
+        // anything else (a permission error, an unexpected answer) leaves the scan as it is
+        this.logger.warn(`describe ${row.scanId}: ${(e as Error).message.split('\n')[0]}`);
+        return null;
+      }
     }
     if (!final) return null;
     const changed = await settleScanStatus(this.store, row.scanId, final);

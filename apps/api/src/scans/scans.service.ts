@@ -37,7 +37,9 @@ export class ScansService {
    * first, so terminated or failed workflows never count as active.
    */
   private async createWithinLimits(group: string, scanId: string, spec: ScanSpec, visibility: 'public' | 'private', cost: number) {
-    await this.reconciler.sweep({ group });
+    // Temporal gone meanwhile: 503 now (the workflow could not be started either)
+    const swept = await this.reconciler.sweep({ group });
+    if (swept.unreachable) throw swept.unreachable;
     const r = await admitScan(this.store, { scanId, spec, group, visibility, cost, maxActive: this.options.maxActiveScans, maxGroupCost: this.options.maxGroupCost });
     if (r.admitted) return;
     if (r.limit === 'active')

@@ -2,6 +2,7 @@
  * Compute threads (issue 18 item 1): a full-fidelity simulation runs without blocking this event loop, stops within
  * seconds of its cancellation (no CPU burnt after it), and gives the same yields as in-process compute.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FamilyRegistry } from '@sigmap/families';
 import { InlineCompute, ThreadCompute } from './compute';
@@ -71,6 +72,35 @@ describe('ThreadCompute', () => {
     expect(threaded).toEqual(inline);
     await families.close();
   }, 120_000);
+
+  it('Pythia: a cancelled simulation leaves no generator process behind', async () => {
+    /** Processes whose command line runs the Pythia driver of @sigmap/generators. */
+    const drivers = () =>
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((d) => {
+          try {
+            return /sigmap_pythia\.py/.test(readFileSync(`/proc/${d}/cmdline`, 'utf8'));
+          } catch {
+            return false;
+          }
+        });
+    const before = drivers().length;
+    const ctrl = new AbortController();
+    const progress: unknown[] = [];
+    const run = pool.run('simulateSearch', { ...heavy, fidelity: 'fast', events: 200_000, generator: 'pythia8' }, { signal: ctrl.signal, onProgress: (d) => progress.push(d) });
+    run.catch(() => undefined);
+    const t0 = performance.now();
+    while (progress.length < 1 && performance.now() - t0 < 90_000) await new Promise((r) => setTimeout(r, 100));
+    expect(progress.length, 'Pythia reported a batch').toBeGreaterThanOrEqual(1);
+    expect(drivers().length).toBeGreaterThan(before);
+    ctrl.abort(new Error('cancelled by the test'));
+    await expect(run).rejects.toThrow('cancelled by the test');
+    const t1 = performance.now();
+    while (drivers().length > before && performance.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 100));
+    process.stdout.write(`pythia driver gone ${((performance.now() - t1) / 1000).toFixed(1)} s after the cancel\n`);
+    expect(drivers().length).toBe(before);
+  }, 180_000);
 
   it('carries input errors across the thread boundary', async () => {
     await expect(pool.run('simulateSearch', { ...heavy, point: { mass: 9000, g: 1 }, events: 10 })).rejects.toMatchObject({ name: 'InputError', field: 'point.mass' });
