@@ -66,7 +66,9 @@ describe('item 4: event streams are limited per address and per group, and end w
   }, 60_000);
 
   it(`limits a group to ${PER_GROUP} streams`, async () => {
-    const open = [await openStream(api.keys.beta), await openStream(api.keys.beta)];
+    // the previous test's closed streams free their per-address slots once the server sees the disconnect
+    const opened = () => waitFor(() => openStream(api.keys.beta), (s) => s.status === 200, 10_000, 100);
+    const open = [await opened(), await opened()];
     expect(open.map((s) => s.status)).toEqual([200, 200]);
     const over = await openStream(api.keys.beta);
     expect(over.status).toBe(429);

@@ -27,7 +27,7 @@ function excursionTruthFraction(n = 600): number {
 
 let api: Served;
 beforeAll(async () => {
-  api = await serve({ groups: ['alpha', 'beta'] });
+  api = await serve({ groups: ['alpha', 'beta', 'admin'] });
 }, 180_000);
 afterAll(async () => {
   await api?.stop();
@@ -230,6 +230,11 @@ describe('API e2e (real store, real Temporal dev server)', () => {
     expect((await call(api.url, 'POST', '/api/catalogue', { key: api.keys.beta, body: rec })).status).toBe(409);
     const bad = await call(api.url, 'POST', '/api/catalogue', { key: api.keys.beta, body: { ...rec, id: 'E2E-EXO-2', signatures: ['e-mu', 'e-x'] } });
     expect([bad.status, bad.body.fields[0].field]).toEqual([400, 'signatures[1]']);
+    // pending until a reviewer (group 'admin' by default) approves it: the public map does not move before
+    expect(r.body.review).toBe('pending');
+    expect((await call(api.url, 'GET', '/api/coverage')).body.summary.searches).toBe(before.searches);
+    const ok = await call(api.url, 'POST', '/api/catalogue/E2E-EXO-1/review', { key: api.keys.admin, body: { decision: 'approve' } });
+    expect([ok.status, ok.body.review]).toEqual([200, 'approved']);
     const after = await waitFor(() => call(api.url, 'GET', '/api/coverage'), (x) => x.body.summary.searches === before.searches + 1, 10_000);
     expect(after.body.summary.covered).toBe(before.covered + newlyCovered);
     const cell = await call(api.url, 'GET', '/api/coverage/cells/e-mu');
