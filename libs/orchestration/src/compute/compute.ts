@@ -82,7 +82,7 @@ export class ThreadCompute implements Compute {
     size: number,
     private readonly cancelGraceMs = 1000,
   ) {
-    if (!Number.isInteger(size) || size < 1) throw new InputError('SIGMAP_COMPUTE_THREADS', `expected an integer >= 1, got ${size}`);
+    if (!Number.isInteger(size) || size < 1) throw new InputError('threads', `must be at least 1, got ${size}`);
     this.slots = Array.from({ length: size }, () => ({ worker: null, task: null }));
     this.mode = `threads (${size})`;
   }
@@ -208,6 +208,7 @@ export function computeThreads(env: NodeJS.ProcessEnv = process.env): number | '
 
 /** The compute of one task queue with `slots` concurrent activities. */
 export function createCompute(slots: number, families: FamilyRegistry, env: NodeJS.ProcessEnv = process.env): Compute {
+  if (!Number.isInteger(slots) || slots < 1) throw new InputError('concurrency', `must be at least 1 activity slot per queue, got ${slots}`);
   const t = computeThreads(env);
   if (t === 'inline') return new InlineCompute(families);
   return new ThreadCompute(t === 'default' ? slots : Math.min(t, slots));
