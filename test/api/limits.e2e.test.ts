@@ -79,12 +79,17 @@ describe('cost limits with the defaults, a maximal full-fidelity scan, cancel', 
     expect([ext.status, fields(ext)]).toEqual([400, ['points']]);
 
     const ms: number[] = [];
+    const failures: string[] = [];
     for (let i = 0; i < 150; i++) {
       const s = performance.now();
-      const r = await fetch(`${api.url}/healthz`);
-      await r.text();
+      try {
+        const r = await fetch(`${api.url}/healthz`, { signal: AbortSignal.timeout(30_000) });
+        await r.text();
+        if (r.status !== 200) failures.push(`status ${r.status}`);
+      } catch (e) {
+        failures.push((e as Error).message);
+      }
       ms.push(performance.now() - s);
-      expect(r.status).toBe(200);
       await sleep(20);
     }
     const during = await cpuRate(api.apiPid, 1000);
@@ -98,9 +103,10 @@ describe('cost limits with the defaults, a maximal full-fidelity scan, cancel', 
     const stopS = (performance.now() - tc) / 1000;
     const final = await waitFor(() => call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.alpha }), (r) => r.body.status === 'cancelled', 60_000);
     process.stdout.write(
-      `maximal full scan (200 points x 1e6 events): /healthz p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${ms.length} requests; ` +
+      `maximal full scan (200 points x 1e6 events, compute ${process.env.SIGMAP_COMPUTE_THREADS ?? 'threads'}): /healthz p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${ms.length} requests (${failures.length} failed${failures.length ? `: ${failures[0]}` : ''}); ` +
         `API process CPU ${idle.toFixed(2)} s/s idle, ${busy.toFixed(2)} busy, ${during.toFixed(2)} while measured; cancel -> simulations stopped in ${stopS.toFixed(1)} s (CPU ${rate.toFixed(2)} s/s); ${final.body.evaluations} evaluations\n`,
     );
+    expect(failures).toEqual([]);
     expect(p95).toBeLessThan(200);
     expect(stopS).toBeLessThan(15);
   }, 400_000);
