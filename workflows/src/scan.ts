@@ -68,7 +68,7 @@ const simulation = (taskQueue: string) =>
   proxyActivities<SimulationActivities>({
     taskQueue,
     startToCloseTimeout: '1 hour',
-    // simulate heartbeats every 5 s and yields to the event loop between event batches
+    // simulate heartbeats every second while its compute thread simulates (cancellation reaches it within seconds)
     heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
   });
