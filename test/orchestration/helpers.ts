@@ -50,6 +50,7 @@ export async function inProcessWorkers(dir: string, concurrency = 2): Promise<In
     async stop() {
       created.workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
       await running.catch(() => undefined);
+      await created.close();
       await store.close();
       await server.stop();
     },

@@ -83,7 +83,7 @@ describe('ScanWorkflow end to end (real dev server)', () => {
       // idempotency: re-running the limit activity for a stored point returns the stored row, adds none
       const e0 = stored[0];
       const input: LimitInput = { scanId, family: spec.family, point: e0.point, search: e0.search, fidelity: 'lookup', seed: e0.seed };
-      const again = (await new MockActivityEnvironment().run(activities.computeLimit, input)) as LimitResult;
+      const again = (await new MockActivityEnvironment().run(activities['stats-cpu'].computeLimit, input)) as LimitResult;
       expect(again.cached).toBe(true);
       expect(again.clsObs).toBe(e0.clsObs);
       expect((await store.listEvaluations(scanId)).length).toBe(stored.length);

@@ -91,9 +91,9 @@ describe("ScanWorkflow of the Z' family at fast fidelity (real dev server)", () 
       // re-running computeLimit for a stored evaluation is a cache hit: same numbers, no new row
       const e0 = report.evaluations[0];
       const simInput: SimulateInput = { scanId, family: 'zprime-ssm', point: e0.point, searches: [SEARCH], fidelity: 'fast', events: EVENTS, seed: e0.seed };
-      const sim = (await new MockActivityEnvironment().run(activities.simulate, simInput)) as SimulateResult;
+      const sim = (await new MockActivityEnvironment().run(activities['sim-gpu'].simulate, simInput)) as SimulateResult;
       const limInput: LimitInput = { scanId, family: 'zprime-ssm', point: e0.point, search: SEARCH, fidelity: 'fast', seed: e0.seed, yieldsKey: sim.yieldsKey };
-      const again = (await new MockActivityEnvironment().run(activities.computeLimit, limInput)) as LimitResult;
+      const again = (await new MockActivityEnvironment().run(activities['stats-cpu'].computeLimit, limInput)) as LimitResult;
       expect(again.cached).toBe(true);
       expect(again.clsObs).toBe(e0.clsObs);
       expect(again.clsExp).toEqual(e0.clsExp);
@@ -105,15 +105,15 @@ describe("ScanWorkflow of the Z' family at fast fidelity (real dev server)", () 
 
   it('at fixed coupling a heavier Z\' is less excluded (larger CLs), through the same activities', async () => {
     const scanId = 'e2e-zprime-direct';
-    await new MockActivityEnvironment().run(activities.startScan, { scanId, spec });
+    await new MockActivityEnvironment().run(activities.orchestration.startScan, { scanId, spec });
     const cls: number[] = [];
     for (const mass of [2500, 4500]) {
       const point = { mass, g: 0.2 };
       const seed = pointSeed(5, pointKey(point));
       const sim: SimulateInput = { scanId, family: 'zprime-ssm', point, searches: [SEARCH], fidelity: 'fast', events: EVENTS, seed };
-      const { yieldsKey } = (await new MockActivityEnvironment().run(activities.simulate, sim)) as SimulateResult;
+      const { yieldsKey } = (await new MockActivityEnvironment().run(activities['sim-gpu'].simulate, sim)) as SimulateResult;
       const lim: LimitInput = { scanId, family: 'zprime-ssm', point, search: SEARCH, fidelity: 'fast', seed, yieldsKey };
-      const r = (await new MockActivityEnvironment().run(activities.computeLimit, lim)) as LimitResult;
+      const r = (await new MockActivityEnvironment().run(activities['stats-cpu'].computeLimit, lim)) as LimitResult;
       expect(r.cached).toBe(false);
       cls.push(r.clsObs);
     }

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import { TASK_QUEUES, pointSeed, pointKey, type Fidelity, type ModelPoint } from '@sigmap/contracts';
-import type { ScanActivityContract } from './activities';
+import type { StatsActivities } from './activities';
 
 export interface OrchestrationBenchInput {
   scanId: string;
@@ -11,7 +11,7 @@ export interface OrchestrationBenchInput {
   points: ModelPoint[];
 }
 
-const { computeLimit } = proxyActivities<Pick<ScanActivityContract, 'computeLimit'>>({
+const { computeLimit } = proxyActivities<Pick<StatsActivities, 'computeLimit'>>({
   taskQueue: TASK_QUEUES.statsCpu,
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',

@@ -1,14 +1,17 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   executeChild,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  SCAN_LIMITS,
   TASK_QUEUES,
   advanceStopping,
   pointKey,
@@ -26,14 +29,20 @@ import {
   type SurrogateTrainingInput,
   type SurrogateTrainingResult,
 } from '@sigmap/contracts';
-import type { ScanActivityContract } from './activities';
-import { gpTimeoutMs } from './timeouts';
+import type { OrchestrationActivities, SimulationActivities, StatsActivities, SurrogateActivities } from './activities';
+import { GP_HEARTBEAT_TIMEOUT_MS, gpTimeoutMs } from './timeouts';
 import { cancelSignal, contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from './messages';
 
 const NON_RETRYABLE = ['InputError', 'NotAvailable'];
 
+/**
+ * Patch id: the cancel signal cancels the activities in flight (their simulations stop within seconds) instead of
+ * waiting for the round in flight. Histories recorded before it (no marker) replay with the old behaviour.
+ */
+export const CANCEL_STOPS_IN_FLIGHT = 'cancel-stops-in-flight';
+
 /** Store-side bookkeeping: quick, on the orchestration queue. */
-const orchestration = proxyActivities<Pick<ScanActivityContract, 'startScan' | 'recordProgress' | 'aggregateCoverage'>>({
+const orchestration = proxyActivities<OrchestrationActivities>({
   taskQueue: TASK_QUEUES.orchestration,
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
@@ -41,14 +50,16 @@ const orchestration = proxyActivities<Pick<ScanActivityContract, 'startScan' | '
 
 /** GP fit + batch proposal and the final report (CPU numerics), timed out by gpTimeoutMs (./timeouts). */
 const gpActivities = (slowestMs: number | undefined) =>
-  proxyActivities<Pick<ScanActivityContract, 'proposeBatch' | 'finalizeScan'>>({
+  proxyActivities<Pick<StatsActivities, 'proposeBatch' | 'finalizeScan'>>({
     taskQueue: TASK_QUEUES.statsCpu,
     startToCloseTimeout: gpTimeoutMs(slowestMs),
+    // the numerics run in a compute thread while the activity heartbeats every second
+    heartbeatTimeout: GP_HEARTBEAT_TIMEOUT_MS,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
   });
 
 /** One CLs computation per (point, search): heartbeats after each sub-likelihood, resumes from its details. */
-const limits = proxyActivities<Pick<ScanActivityContract, 'computeLimit'>>({
+const limits = proxyActivities<Pick<StatsActivities, 'computeLimit'>>({
   taskQueue: TASK_QUEUES.statsCpu,
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '20 seconds',
@@ -56,15 +67,15 @@ const limits = proxyActivities<Pick<ScanActivityContract, 'computeLimit'>>({
 });
 
 const simulation = (taskQueue: string) =>
-  proxyActivities<Pick<ScanActivityContract, 'simulate'>>({
+  proxyActivities<SimulationActivities>({
     taskQueue,
     startToCloseTimeout: '1 hour',
-    // simulate heartbeats every 5 s and yields to the event loop between event batches
+    // simulate heartbeats every second while its compute thread simulates (cancellation reaches it within seconds)
     heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
   });
 
-const surrogate = proxyActivities<Pick<ScanActivityContract, 'trainSurrogate'>>({
+const surrogate = proxyActivities<Pick<SurrogateActivities, 'trainSurrogate'>>({
   taskQueue: TASK_QUEUES.surrogateGpu,
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '5 minutes',
@@ -129,6 +140,8 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
     {
       validator: (n: number) => {
         if (!Number.isInteger(n) || n < 1) throw new Error(`extendBudget: expected an integer >= 1, got ${n}`);
+        // the spec's own cap holds for extended budgets too (the API applies its cumulative extend limit before)
+        if (c.budget + n > SCAN_LIMITS.budget) throw new Error(`extendBudget: the budget would be ${c.budget + n}, over the limit of ${SCAN_LIMITS.budget} points`);
       },
     },
   );
@@ -169,6 +182,11 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
   const pendingPoints = () => [...running.values()].flatMap((b) => b.points);
   const pendingCount = () => pendingPoints().length;
   let batchSerial = 0;
+  /** The evaluations in flight run in this scope: a cancel signal cancels them (CANCEL_STOPS_IN_FLIGHT). */
+  const inFlightScope = new CancellationScope();
+  let cancelWatch: Promise<number> | null = null;
+  /** Resolves with -1 once the cancel signal has come (one condition per run, reused by every wait). */
+  const cancelRequested = () => (cancelWatch ??= condition(() => cancelled).then(() => -1));
 
   try {
     if (!input.carry) {
@@ -220,12 +238,14 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
         inFlight += points.length;
         running.set(id, {
           points,
-          done: Promise.all(
-            points.map(async (p) => {
-              await evaluate(p);
-              inFlight--;
-            }),
-          ).then(() => id),
+          done: inFlightScope.run(() =>
+            Promise.all(
+              points.map(async (p) => {
+                await evaluate(p);
+                inFlight--;
+              }),
+            ).then(() => id),
+          ),
         });
       }
       if (running.size === 0) {
@@ -233,8 +253,21 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
         if (finished) break;
         continue;
       }
-      // the first batch to return is recorded; the GP refits on it before the next proposal
-      const id = await Promise.race([...running.values()].map((b) => b.done));
+      // the first batch to return is recorded; the GP refits on it before the next proposal. A cancel signal meanwhile
+      // cancels the evaluations in flight (their activities stop within seconds) and the scan ends 'cancelled'.
+      let id = await Promise.race([...[...running.values()].map((b) => b.done), cancelRequested()]);
+      if (id === -1) {
+        if (patched(CANCEL_STOPS_IN_FLIGHT)) {
+          for (const b of running.values()) b.done.catch(() => undefined);
+          inFlightScope.cancel();
+          running.clear();
+          inFlight = 0;
+          status = 'cancelled';
+          break;
+        }
+        // recorded before the patch: the round in flight finishes first
+        id = await Promise.race([...running.values()].map((b) => b.done));
+      }
       c.evaluated += running.get(id)!.points.length;
       running.delete(id);
       c.round++;

@@ -13,6 +13,7 @@ import { GroupThrottlerGuard } from './common/throttle';
 import { TextHygieneGuard } from './common/hygiene';
 import { ScansController } from './scans/scans.controller';
 import { ScansService } from './scans/scans.service';
+import { ReconcileService } from './scans/reconcile.service';
 import { ScanReadableGuard } from './scans/scan-access.guard';
 import { CatalogueController } from './catalogue/catalogue.controller';
 import { CatalogueService } from './catalogue/catalogue.service';
@@ -54,7 +55,7 @@ export class CatalogueModule {}
 @Module({ imports: [CatalogueModule, FamiliesModule], providers: [CoverageService], controllers: [CoverageController] })
 export class CoverageModule {}
 
-@Module({ providers: [ScansService, ScanReadableGuard], controllers: [ScansController] })
+@Module({ providers: [ScansService, ReconcileService, ScanReadableGuard], controllers: [ScansController] })
 export class ScansModule {}
 
 @Module({ providers: [EventsService, EventStreamGuard], controllers: [EventsController], exports: [EventsService] })

@@ -34,7 +34,21 @@ export interface ApiOptions {
   sseMaxMs: number;
   /** Groups whose keys review catalogue registrations (approve, reject, delete any); default 'admin'. */
   reviewerGroups: string[];
+  /**
+   * What scans may cost (@sigmap/contracts cost.ts: full-simulation event equivalents): events per point, one scan
+   * (budget x searches x events x fidelity weight), a group's active scans together, and the points extends may add
+   * to one scan. Checked before a workflow starts and before an extend is applied.
+   */
+  maxEvents: number;
+  maxScanCost: number;
+  maxGroupCost: number;
+  maxExtendPoints: number;
+  /** How often the API reconciles the store's running scans with their workflows in Temporal (ms). */
+  reconcileMs: number;
 }
+
+/** Defaults of the cost limits (README, configuration). */
+export const COST_DEFAULTS = { maxEvents: 1_000_000, maxScanCost: 2e8, maxGroupCost: 5e8, maxExtendPoints: 10_000 } as const;
 
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
 
@@ -59,6 +73,11 @@ export function apiOptions(overrides: Partial<ApiOptions> = {}, env: NodeJS.Proc
     sseIdleMs: Number(env.SIGMAP_API_SSE_IDLE_MS ?? 60_000),
     sseMaxMs: Number(env.SIGMAP_API_SSE_MAX_MS ?? 10 * 60_000),
     reviewerGroups: (env.SIGMAP_API_REVIEWERS ?? 'admin').split(',').map((g) => g.trim()).filter(Boolean),
+    maxEvents: Number(env.SIGMAP_API_MAX_EVENTS ?? COST_DEFAULTS.maxEvents),
+    maxScanCost: Number(env.SIGMAP_API_MAX_SCAN_COST ?? COST_DEFAULTS.maxScanCost),
+    maxGroupCost: Number(env.SIGMAP_API_MAX_GROUP_COST ?? COST_DEFAULTS.maxGroupCost),
+    maxExtendPoints: Number(env.SIGMAP_API_MAX_EXTEND_POINTS ?? COST_DEFAULTS.maxExtendPoints),
+    reconcileMs: Number(env.SIGMAP_API_RECONCILE_MS ?? 30_000),
     ...overrides,
   };
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new InputError('port', `expected an integer in [0, 65535], got ${o.port}`);
@@ -66,6 +85,10 @@ export function apiOptions(overrides: Partial<ApiOptions> = {}, env: NodeJS.Proc
   if (!Number.isInteger(o.rateLimit) || o.rateLimit < 1) throw new InputError('rate-limit', `expected an integer >= 1, got ${o.rateLimit}`);
   for (const [field, v] of [['sse-per-group', o.sseMaxPerGroup], ['sse-per-address', o.sseMaxPerAddress], ['sse-idle-ms', o.sseIdleMs], ['sse-max-ms', o.sseMaxMs]] as const)
     if (!Number.isInteger(v) || v < 1) throw new InputError(field, `expected an integer >= 1, got ${v}`);
+  for (const [field, v] of [['SIGMAP_API_MAX_EVENTS', o.maxEvents], ['SIGMAP_API_MAX_EXTEND_POINTS', o.maxExtendPoints], ['SIGMAP_API_RECONCILE_MS', o.reconcileMs]] as const)
+    if (!Number.isInteger(v) || v < 1) throw new InputError(field, `expected an integer >= 1, got ${v}`);
+  for (const [field, v] of [['SIGMAP_API_MAX_SCAN_COST', o.maxScanCost], ['SIGMAP_API_MAX_GROUP_COST', o.maxGroupCost]] as const)
+    if (!Number.isFinite(v) || v <= 0) throw new InputError(field, `expected a number > 0, got ${v}`);
   if (!LOOPBACK.includes(o.host) && env.SIGMAP_API_ALLOW_REMOTE !== '1')
     throw new InputError('host', `'${o.host}' is not a loopback address; set SIGMAP_API_ALLOW_REMOTE=1 to listen beyond this machine`);
   return o;

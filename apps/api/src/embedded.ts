@@ -35,9 +35,10 @@ export async function startEmbedded(home: string, store: Store, opts: { port?: n
   let connection: Awaited<ReturnType<typeof connect>> | null = null;
   const families = new FamilyRegistry();
   let workers: Worker[];
+  let closeCompute: () => Promise<void>;
   try {
     connection = await connect(server.address, { ...env, tls: undefined, apiKey: undefined });
-    ({ workers } = await createWorkers({ connection, namespace: env.namespace, queues: [...ALL_TASK_QUEUES], concurrency: opts.concurrency ?? 2, store, families, identity: `sigmap-serve@${process.pid}` }));
+    ({ workers, close: closeCompute } = await createWorkers({ connection, namespace: env.namespace, queues: [...ALL_TASK_QUEUES], concurrency: opts.concurrency ?? 2, store, families, identity: `sigmap-serve@${process.pid}` }));
   } catch (e) {
     // a failed start must not leave the dev server it launched (or reused: stop() is then a no-op) running
     await connection?.close().catch(() => undefined);
@@ -55,6 +56,7 @@ export async function startEmbedded(home: string, store: Store, opts: { port?: n
     async stop() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await running.catch(() => undefined);
+      await closeCompute();
       await conn.close();
       await families.close();
       await server.stop();

@@ -3,3 +3,4 @@ export * from './random';
 export * from './queues';
 export * from './scan';
 export * from './stopping';
+export * from './cost';

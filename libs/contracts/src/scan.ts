@@ -384,7 +384,15 @@ export interface RecordRoundInput {
   gpDigest: string;
 }
 
-export type ScanStatus = 'running' | 'paused' | 'completed' | 'cancelled' | 'budget-spent' | 'converged' | 'exhausted' | 'failed';
+/**
+ * 'terminated' and 'timed-out' are never written by the workflow itself: the API records them when Temporal says the
+ * workflow was terminated or ran past its execution timeout (reconciliation).
+ */
+export type ScanStatus = 'running' | 'paused' | 'completed' | 'cancelled' | 'budget-spent' | 'converged' | 'exhausted' | 'failed' | 'terminated' | 'timed-out';
+
+/** Statuses after which a scan runs no more (every other status counts as active). */
+export const FINAL_SCAN_STATUSES: readonly ScanStatus[] = ['completed', 'cancelled', 'budget-spent', 'converged', 'exhausted', 'failed', 'terminated', 'timed-out'];
+export const isFinalScanStatus = (s: string): boolean => (FINAL_SCAN_STATUSES as readonly string[]).includes(s);
 
 export interface FinalizeScanInput {
   scanId: string;

@@ -47,6 +47,10 @@ export interface SimulateOptions {
   fidelity: Fidelity;
   events: number;
   seed: number;
+  /** Checked after every event batch: an aborted signal stops the simulation with its reason (activity cancellation). */
+  signal?: AbortSignal;
+  /** Called after every event batch with the events done so far. */
+  onBatch?: (done: number, total: number) => void;
 }
 
 /** What the worker knows about a model family: candidates (pool mode), lookup limits, simulation. */
@@ -367,7 +371,14 @@ export class PhysicsFamily implements FamilyAdapter {
     if (!this.searches.includes(search)) throw new InputError('searches', `${this.id} has no own search '${search}' (it has: ${this.searches.join(', ')})`);
     // yield to the event loop between detector batches: the worker's other activities, its heartbeats and (in the
     // embedded mode of `sigmap scan`) its workflow tasks share this thread
-    const req = { family: this.id, point, search, events: o.events, seed: o.seed, onBatch: () => new Promise<void>((r) => setImmediate(r)) };
+    // and stop between batches once the activity is cancelled (a batch is 256 events: well under a second)
+    const onBatch = (done: number, total: number) => {
+      o.signal?.throwIfAborted();
+      o.onBatch?.(done, total);
+      return new Promise<void>((r) => setImmediate(r));
+    };
+    o.signal?.throwIfAborted();
+    const req = { family: this.id, point, search, events: o.events, seed: o.seed, onBatch };
     if (o.fidelity === 'surrogate') {
       const r = await simulateWithSurrogate(req);
       return { ...searchYieldsOf(r, o), epistemic: r.epistemic };

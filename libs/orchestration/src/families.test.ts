@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/activity';
 import { DefaultLogger } from '@temporalio/worker';
 import { pointKey, validateScanSpec, type EvaluatedPoint, type Fidelity, type LimitInput, type LimitResult, type ScanSpec, type SimulateInput, type SimulateResult } from '@sigmap/contracts';
 import { getFamily, listFamilies, ownSearchesFor } from '@sigmap/physics';
 import type { Store } from '@sigmap/store';
-import { createScanActivities } from './activities';
+import { createOrchestrationActivities, createSimulationActivities, createStatsActivities, createSurrogateActivities } from './activities';
+import { ThreadCompute, type Compute } from './compute/compute';
 import { FamilyRegistry, PhysicsFamily, SlhaTemplateFamily, type SearchYields } from '@sigmap/families';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,18 @@ const zpSpec = (over: Record<string, unknown> = {}): ScanSpec =>
   });
 
 const quiet = new DefaultLogger('ERROR', () => undefined);
+
+// the activities compute in a real compute thread, as the workers do
+const compute: Compute = new ThreadCompute(1);
+afterAll(() => compute.close());
+
+/** Every queue's activities on one store; simulate goes to the queue its fidelity belongs to, as the workflow routes it. */
+function activities(store: Store, log?: (l: string) => void) {
+  const deps = { store, families: new FamilyRegistry(), compute, log };
+  const sim = createSimulationActivities(deps);
+  const sur = createSurrogateActivities(deps);
+  return { ...createOrchestrationActivities(deps), ...createStatsActivities(deps), simulate: (i: SimulateInput) => (i.fidelity === 'surrogate' ? sur : sim).simulate(i), sim, sur };
+}
 
 async function rejection(p: Promise<unknown>): Promise<ApplicationFailure> {
   const e = await p.then(
@@ -132,7 +145,7 @@ describe('simulate and computeLimit activities for a simulated family', () => {
   it('simulates every search (heartbeat after each), stores the yields, computes and caches CLs', async () => {
     const { store, yields } = memoryStore();
     const logs: string[] = [];
-    const acts = createScanActivities({ store, families: new FamilyRegistry(), log: (l) => logs.push(l) });
+    const acts = activities(store, (l) => logs.push(l));
     const env = new MockActivityEnvironment();
     const beats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(JSON.parse(JSON.stringify(d))));
@@ -163,7 +176,7 @@ describe('simulate and computeLimit activities for a simulated family', () => {
 
   it('a retried attempt resumes after the searches of its last heartbeat', async () => {
     const { store, yields } = memoryStore();
-    const acts = createScanActivities({ store, families: new FamilyRegistry() });
+    const acts = activities(store);
     const marker: SearchYields = { search: DILEPTON, fidelity: 'fast', events: 150, seed: 7, crossSectionPb: 1, effAcc: 0.5, observable: 'm_ll', binEdges: [], yields: new Array<number>(14).fill(1.5), yieldErrors: new Array<number>(14).fill(0.1), backend: 'from-heartbeat' };
     const env = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { yields: { [DILEPTON]: marker } } });
     const sim = (await env.run(acts.simulate, base)) as SimulateResult;
@@ -175,7 +188,7 @@ describe('simulate and computeLimit activities for a simulated family', () => {
 
   it('surrogate fidelity: ensemble yields with their epistemic spread, which enters the limit', async () => {
     const { store, yields } = memoryStore();
-    const acts = createScanActivities({ store, families: new FamilyRegistry() });
+    const acts = activities(store);
     const input: SimulateInput = { ...base, searches: [DILEPTON], fidelity: 'surrogate', events: 200 };
     const sim = (await new MockActivityEnvironment().run(acts.simulate, input)) as SimulateResult;
     expect(sim.backend).toMatch(/^surrogate \((wasm|cpu|tensorflow)/);
@@ -190,7 +203,7 @@ describe('simulate and computeLimit activities for a simulated family', () => {
 
   it('input errors are non-retryable InputErrors with the message', async () => {
     const { store } = memoryStore();
-    const acts = createScanActivities({ store, families: new FamilyRegistry() });
+    const acts = activities(store);
     const env = () => new MockActivityEnvironment(undefined, { logger: quiet });
     let e = await rejection(env().run(acts.simulate, { ...base, point: { mass: 9000, g: 1 } }));
     expect(e.nonRetryable).toBe(true);
@@ -209,9 +222,19 @@ describe('simulate and computeLimit activities for a simulated family', () => {
     expect(e.message).toMatch(/^family: unknown model family 'no-such-family' \(known: atlas-sbottom, excursion-fast2d, .* and \d+ more \(sigmap families lists them\)\)$/);
   });
 
+  it('each queue simulates only its fidelities: a misrouted call is refused, naming the field', async () => {
+    const { store } = memoryStore();
+    const acts = activities(store);
+    const env = () => new MockActivityEnvironment(undefined, { logger: quiet });
+    let e = await rejection(env().run(acts.sim.simulate, { ...base, fidelity: 'surrogate' as const }));
+    expect([e.type, e.nonRetryable, e.message]).toEqual(['InputError', true, "fidelity: the sim-gpu queue simulates full, fast, not 'surrogate'"]);
+    e = await rejection(env().run(acts.sur.simulate, base));
+    expect(e.message).toBe("fidelity: the surrogate-gpu queue simulates surrogate, not 'fast'");
+  });
+
   it('startScan rejects a spec that does not fit the family', async () => {
     const { store } = memoryStore();
-    const acts = createScanActivities({ store, families: new FamilyRegistry() });
+    const acts = activities(store);
     const e = await rejection(new MockActivityEnvironment(undefined, { logger: quiet }).run(acts.startScan, { scanId: 'bad', spec: zpSpec({ parameters: { mass: { min: 500, max: 6000 }, coupling: { min: 0.01, max: 1 } } }) }));
     expect([e.type, e.nonRetryable]).toEqual(['InputError', true]);
     expect(e.message).toMatch(/parameters\.coupling: unknown parameter of zprime-ssm/);

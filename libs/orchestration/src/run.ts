@@ -29,15 +29,16 @@ export async function runWorker(argv: string[], log: (s: string) => void = (s) =
   const store = await openStore({ url: process.env.DATABASE_URL, dataDir: values['store-dir'] });
   const connection = await connect(address, env);
   const families = new FamilyRegistry();
-  const { workers } = await createWorkers({ connection, namespace: env.namespace, queues, concurrency, store, families, identity: values.identity ?? `sigmap-worker@${process.pid}` });
+  const { workers, close: closeCompute, computes } = await createWorkers({ connection, namespace: env.namespace, queues, concurrency, store, families, identity: values.identity ?? `sigmap-worker@${process.pid}` });
   const backend = await tfjsBackend();
   const stop = () => workers.forEach((w) => w.shutdown());
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  log(`sigmap worker ready pid=${process.pid} address=${address} namespace=${env.namespace} queues=${queues.join(',')} concurrency=${concurrency} tfjs-backend=${backend} limit-engine=@sigmap/stats store=${store.kind}:${store.location}`);
+  log(`sigmap worker ready pid=${process.pid} address=${address} namespace=${env.namespace} queues=${queues.join(',')} concurrency=${concurrency} compute=${JSON.stringify([...new Set(Object.values(computes).map((c) => c.mode))].join('+'))} tfjs-backend=${backend} limit-engine=@sigmap/stats store=${store.kind}:${store.location}`);
   try {
     await Promise.all(workers.map((w) => w.run()));
   } finally {
+    await closeCompute();
     await families.close();
     await connection.close();
     await store.close();

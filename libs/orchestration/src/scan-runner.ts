@@ -86,11 +86,12 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
   const store = await openStore({ url: process.env.DATABASE_URL, dataDir: o.storeDir ?? join(sigmapHome(), 'store') });
   const families = new FamilyRegistry();
   let workers: Worker[] = [];
+  let closeCompute = async () => undefined as void;
   let running: Promise<unknown> | null = null;
   try {
     server = await ensureDevServer({ dbFile: join(sigmapHome(), 'temporal', 'dev.sqlite') });
     const nconn = await connect(server.address, { ...env, tls: undefined, apiKey: undefined });
-    ({ workers } = await createWorkers({ connection: nconn, namespace, queues: Object.values(TASK_QUEUES), concurrency: o.concurrency ?? 2, store, families, identity: `sigmap-scan@${process.pid}` }));
+    ({ workers, close: closeCompute } = await createWorkers({ connection: nconn, namespace, queues: Object.values(TASK_QUEUES), concurrency: o.concurrency ?? 2, store, families, identity: `sigmap-scan@${process.pid}` }));
     running = Promise.all(workers.map((w) => w.run())).finally(() => nconn.close());
     const connection = await Connection.connect({ address: server.address });
     try {
@@ -101,6 +102,7 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
   } finally {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     await running?.catch(() => undefined);
+    await closeCompute();
     await families.close();
     await store.close();
     await server?.stop();

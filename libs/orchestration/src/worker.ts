@@ -3,8 +3,9 @@ import { NativeConnection, Worker, bundleWorkflowCode, type NativeConnectionOpti
 import { ALL_TASK_QUEUES, InputError, TASK_QUEUES, type TaskQueue } from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
 import { ensureBackend } from '@sigmap/surrogate';
-import { WORKFLOWS_PATH, type ScanActivityContract } from '@sigmap/workflows';
-import { createScanActivities } from './activities';
+import { WORKFLOWS_PATH } from '@sigmap/workflows';
+import { createQueueActivities, type QueueActivities } from './activities';
+import { createCompute, InlineCompute, type Compute } from './compute/compute';
 import { faultInterceptors } from './fault-injection';
 import { FamilyRegistry } from '@sigmap/families';
 
@@ -45,39 +46,87 @@ export interface WorkerOptions {
   connection: NativeConnection;
   namespace?: string;
   queues: TaskQueue[];
-  /** Concurrent activity executions per queue. */
+  /** Concurrent activity executions per queue (and compute threads per queue). */
   concurrency?: number;
   store: Store;
   families?: FamilyRegistry;
   /** Sticky-cache size etc. left default; identity shows in the Temporal UI. */
   identity?: string;
+  /** Where each queue's CPU work runs (default: createCompute, i.e. worker threads unless SIGMAP_COMPUTE_THREADS=0). */
+  compute?: (queue: TaskQueue, slots: number) => Compute;
+  /** Log sink of the activities. */
+  log?: (line: string) => void;
 }
 
-/** One Temporal Worker per task queue; workflows run on the orchestration queue, activities on all. */
-export async function createWorkers(o: WorkerOptions): Promise<{ workers: Worker[]; activities: ScanActivityContract; families: FamilyRegistry }> {
+/**
+ * Heartbeats are sent to the server at most this often (the SDK's default throttle is 0.8 x the heartbeat timeout,
+ * up to a minute): a cancellation, or a workflow terminated meanwhile, is only delivered in a heartbeat's answer, so
+ * this bounds how long a cancelled activity runs on (with HEARTBEAT_EVERY_MS).
+ */
+export const HEARTBEAT_THROTTLE = '1 second';
+
+/**
+ * Errors that fail a workflow instead of its workflow task: programming errors in deterministic workflow code (a
+ * TypeError from an input nobody checked) would otherwise retry the task forever, and the scan would look running.
+ * Nondeterminism errors stay retryable (a fixed deployment resumes the workflow).
+ */
+export const WORKFLOW_FAILURE_ERROR_TYPES = ['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'URIError', 'EvalError'];
+
+export interface Workers {
+  workers: Worker[];
+  /** The activities registered on each served queue. */
+  activities: Partial<QueueActivities>;
+  families: FamilyRegistry;
+  /** The compute of each served queue, for reports (mode). */
+  computes: Partial<Record<TaskQueue, Compute>>;
+  /** Stops the compute threads; call after the workers have shut down. */
+  close(): Promise<void>;
+}
+
+/**
+ * One Temporal Worker per task queue, each with only that queue's activities (createQueueActivities) and its own
+ * compute (threads sized to its activity slots, so one queue's long simulations never starve another's GP rounds);
+ * workflows run on the orchestration queue.
+ */
+export async function createWorkers(o: WorkerOptions): Promise<Workers> {
   const concurrency = o.concurrency ?? 2;
   const families = o.families ?? new FamilyRegistry();
-  const activities: ScanActivityContract = createScanActivities({ store: o.store, families });
   // test-only fault injection (SIGMAP_FAULT_*; fault-injection.ts): no interceptor unless its variables are set
   const faults = faultInterceptors();
   if (faults.length) process.stderr.write('sigmap worker: fault injection active (SIGMAP_FAULT_* set; test use only)\n');
   const workers: Worker[] = [];
-  for (const q of o.queues) {
-    workers.push(
-      await Worker.create({
-        connection: o.connection,
-        namespace: o.namespace ?? 'default',
-        taskQueue: q,
-        ...(o.identity ? { identity: `${o.identity}/${q}` } : {}),
-        activities,
-        maxConcurrentActivityTaskExecutions: concurrency,
-        ...(faults.length ? { interceptors: { activity: faults } } : {}),
-        ...(q === TASK_QUEUES.orchestration ? { workflowBundle: await workflowBundle() } : {}),
-        shutdownGraceTime: '5 seconds',
-      }),
-    );
+  const activities: Partial<QueueActivities> = {};
+  const computes: Partial<Record<TaskQueue, Compute>> = {};
+  const close = async () => {
+    await Promise.all(Object.values(computes).map((c) => c.close()));
+  };
+  try {
+    for (const q of o.queues) {
+      // the orchestration queue's activities are store bookkeeping: no compute of their own
+      const compute = (computes[q] = q === TASK_QUEUES.orchestration ? new InlineCompute(families) : (o.compute ?? ((_q, n) => createCompute(n, families)))(q, concurrency));
+      const acts = createQueueActivities(q, { store: o.store, families, compute, log: o.log });
+      (activities as Record<string, unknown>)[q] = acts;
+      workers.push(
+        await Worker.create({
+          connection: o.connection,
+          namespace: o.namespace ?? 'default',
+          taskQueue: q,
+          ...(o.identity ? { identity: `${o.identity}/${q}` } : {}),
+          activities: acts,
+          maxConcurrentActivityTaskExecutions: concurrency,
+          maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+          defaultHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+          ...(faults.length ? { interceptors: { activity: faults } } : {}),
+          ...(q === TASK_QUEUES.orchestration ? { workflowBundle: await workflowBundle(), workflowFailureErrorTypes: { '*': WORKFLOW_FAILURE_ERROR_TYPES } } : {}),
+          shutdownGraceTime: '5 seconds',
+        }),
+      );
+    }
+  } catch (e) {
+    await close();
+    throw e;
   }
-  return { workers, activities, families };
+  return { workers, activities, families, computes, close };
 }
 
 /** The tfjs backend in use (selected once per process by @sigmap/surrogate: tfjs-node-gpu, else wasm, else cpu). */

@@ -104,4 +104,12 @@ ALTER TABLE api_catalogue ADD COLUMN IF NOT EXISTS review TEXT NOT NULL DEFAULT 
 ALTER TABLE api_catalogue ADD COLUMN IF NOT EXISTS reviewed_by TEXT;
 ALTER TABLE api_catalogue ADD COLUMN IF NOT EXISTS reviewed_at TIMESTAMPTZ`,
   },
+  {
+    // what each API scan may cost (issue 18 item 1): its cost in full-event equivalents when submitted (extends add to
+    // it) and the points its extends added, both checked against the API's limits
+    version: 5,
+    sql: `
+ALTER TABLE api_scan_access ADD COLUMN IF NOT EXISTS cost DOUBLE PRECISION NOT NULL DEFAULT 0;
+ALTER TABLE api_scan_access ADD COLUMN IF NOT EXISTS extended_points INTEGER NOT NULL DEFAULT 0`,
+  },
 ];

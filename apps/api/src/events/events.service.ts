@@ -1,12 +1,12 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import type { ScanProgress } from '@sigmap/contracts';
+import { FINAL_SCAN_STATUSES, type ScanProgress } from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
 import { API_OPTIONS, STORE } from '../common/tokens';
 import type { ApiOptions } from '../config';
 
 /** Statuses after which a scan's event stream ends (the store's final states). */
-export const TERMINAL_STATUSES = ['completed', 'cancelled', 'budget-spent', 'converged', 'exhausted', 'failed', 'terminated', 'timed-out'];
+export const TERMINAL_STATUSES: readonly string[] = FINAL_SCAN_STATUSES;
 
 export type StreamEvent = { type: string; data: unknown; id?: string };
 

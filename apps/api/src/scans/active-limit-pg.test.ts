@@ -11,7 +11,9 @@ import { AccessService } from '../infra/access.service';
 import type { TemporalService } from '../infra/temporal.service';
 import type { ApiOptions } from '../config';
 import type { CreateScanDto } from './dto/create-scan.dto';
+import { ReconcileService } from './reconcile.service';
 import { ScansService } from './scans.service';
+import { scanCost, validateScanSpec } from '@sigmap/contracts';
 
 const pg = throwawayPostgres('sigmap-active-pg');
 const pgUrl = pg.url;
@@ -27,11 +29,17 @@ const dto = (seed: number) => ({ name: `race-${seed}`, family: 'excursion-fast2d
 describe.runIf(!!pgUrl)('active-scan limit on PostgreSQL under concurrent submissions', () => {
   let store: Store;
   let scans: ScansService;
+  let byCost: ScansService;
   beforeAll(async () => {
     store = await openStore({ url: pgUrl! });
     const access = new AccessService(store);
     await access.onModuleInit();
-    scans = new ScansService(store, access, temporal, targets, { maxActiveScans: LIMIT } as ApiOptions);
+    const options = { maxActiveScans: LIMIT, maxEvents: 1e7, maxScanCost: 1e12, maxGroupCost: 1e12, reconcileMs: 60_000 } as ApiOptions;
+    scans = new ScansService(store, access, temporal, new ReconcileService(store, options, temporal), targets, options);
+    // the same limit expressed as cost: room for LIMIT scans' cost in a group of unlimited count
+    const cost = scanCost(validateScanSpec(structuredClone(dto(0)) as never));
+    const costOptions = { ...options, maxActiveScans: 1000, maxGroupCost: LIMIT * cost + cost / 2 } as ApiOptions;
+    byCost = new ScansService(store, access, temporal, new ReconcileService(store, costOptions, temporal), targets, costOptions);
   });
   afterAll(async () => {
     await store?.close();
@@ -50,6 +58,15 @@ describe.runIf(!!pgUrl)('active-scan limit on PostgreSQL under concurrent submis
     expect(started_).toHaveLength(LIMIT);
     const beta = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => scans.submit('beta', dto(100 + i))));
     expect(beta.filter((r) => r.status === 'fulfilled')).toHaveLength(LIMIT);
+  });
+
+  it(`the group's cost limit holds the same way: ${LIMIT} of 20 concurrent submissions fit, the rest 429 naming budget`, async () => {
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => byCost.submit('gamma', dto(200 + i))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(LIMIT);
+    for (const r of results.filter((x) => x.status === 'rejected')) {
+      const e = (r as PromiseRejectedResult).reason as HttpException;
+      expect([e.getStatus(), (e.getResponse() as { fields: { field: string }[] }).fields[0].field]).toEqual([429, 'budget']);
+    }
   });
 });
 

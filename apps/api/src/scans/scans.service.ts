@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { InputError, validateScanSpec, type ContourLine, type ScanProgress, type ScanSpec } from '@sigmap/contracts';
-import type { Store } from '@sigmap/store';
+import { checkScanCost, costBreakdown, fmtCost, InputError, isFinalScanStatus, SCAN_LIMITS, scanCost, validateScanSpec, type ContourLine, type ScanProgress, type ScanSpec } from '@sigmap/contracts';
+import { admitScan, bookExtension, evaluationCounts, extendedPoints, latestProgress, releaseExtension, settleScanStatus, type Store } from '@sigmap/store';
 import { cancelSignal, contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from '@sigmap/workflows';
 import { API_OPTIONS, SCAN_TARGETS, STORE, type ScanTargets } from '../common/tokens';
 import type { ApiOptions } from '../config';
 import { AccessService } from '../infra/access.service';
 import { TemporalService } from '../infra/temporal.service';
 import type { CreateScanDto } from './dto/create-scan.dto';
+import { ReconcileService } from './reconcile.service';
 
-export const TERMINAL = ['completed', 'cancelled', 'budget-spent', 'converged', 'exhausted', 'failed'];
-/** First key of the per-group advisory lock of submissions (the second is hashtext(group)); 'sgma' in ASCII. */
-const ACTIVE_SCANS_LOCK = 0x73676d61;
 export type ScanSignal = 'pause' | 'resume' | 'cancel';
+
+const tooMany = (field: string, problem: string, message: string) =>
+  new HttpException({ statusCode: 429, error: 'Too Many Requests', message, fields: [{ field, problem }] }, HttpStatus.TOO_MANY_REQUESTS);
 
 @Injectable()
 export class ScansService {
@@ -24,33 +25,30 @@ export class ScansService {
     @Inject(STORE) private readonly store: Store,
     private readonly access: AccessService,
     private readonly temporal: TemporalService,
+    private readonly reconciler: ReconcileService,
     @Inject(SCAN_TARGETS) private readonly targets: ScanTargets,
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
   ) {}
 
   /**
-   * Inserts the scan and its access row unless the group already has options.maxActiveScans scans running or paused
-   * (then 429). Count and inserts run in one transaction that first takes an advisory lock per group, so concurrent
-   * submissions of one group are counted one after the other: on PostgreSQL, separate count and insert steps let 20
-   * concurrent submissions all through a limit of 8 (issue 18 item 5). PGlite is one connection, so its transactions
-   * are serial already.
+   * Inserts the scan and its access row unless the group is at its limits (store admitScan, one transaction under a
+   * per-group lock): options.maxActiveScans scans not in a final status (429 naming group), or the cost of its active
+   * scans together over options.maxGroupCost (429 naming budget). The group's scans are reconciled with Temporal
+   * first, so terminated or failed workflows never count as active.
    */
-  private async createWithinActiveLimit(group: string, scanId: string, spec: ScanSpec, visibility: 'public' | 'private') {
-    await this.store.sql.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [ACTIVE_SCANS_LOCK, group]);
-      const r = await tx.query<{ n: number }>(
-        `SELECT COUNT(*)::int AS n FROM api_scan_access a JOIN scans s ON s.scan_id = a.scan_id WHERE a.group_id = $1 AND s.status <> ALL($2::text[])`,
-        [group, TERMINAL],
-      );
-      const active = r.rows[0]?.n ?? 0;
-      if (active >= this.options.maxActiveScans)
-        throw new HttpException(
-          { statusCode: 429, error: 'Too Many Requests', message: `group: '${group}' has ${active} active scans (limit ${this.options.maxActiveScans}); wait for one to end or cancel one`, fields: [{ field: 'group', problem: `at most ${this.options.maxActiveScans} active scans` }] },
-          HttpStatus.TOO_MANY_REQUESTS,
-        );
-      await this.store.createScan(scanId, spec, tx);
-      await this.access.record(scanId, group, visibility, tx);
-    });
+  private async createWithinLimits(group: string, scanId: string, spec: ScanSpec, visibility: 'public' | 'private', cost: number) {
+    // Temporal gone meanwhile: 503 now (the workflow could not be started either)
+    const swept = await this.reconciler.sweep({ group });
+    if (swept.unreachable) throw swept.unreachable;
+    const r = await admitScan(this.store, { scanId, spec, group, visibility, cost, maxActive: this.options.maxActiveScans, maxGroupCost: this.options.maxGroupCost });
+    if (r.admitted) return;
+    if (r.limit === 'active')
+      throw tooMany('group', `at most ${this.options.maxActiveScans} active scans`, `group: '${group}' has ${r.active} active scans (limit ${this.options.maxActiveScans}); wait for one to end or cancel one`);
+    throw tooMany(
+      'budget',
+      `the group's active scans may cost ${fmtCost(this.options.maxGroupCost)} together`,
+      `budget: this scan would cost ${fmtCost(cost)} event equivalents, and group '${group}' has ${r.active} active scans costing ${fmtCost(r.groupCost)} of its limit of ${fmtCost(this.options.maxGroupCost)} (SIGMAP_API_MAX_GROUP_COST); wait for one to end, cancel one, or lower budget or events`,
+    );
   }
 
   async submit(group: string, dto: CreateScanDto) {
@@ -68,21 +66,23 @@ export class ScansService {
     });
     // the family's bounds and fidelities, checked here so a bad range is a 400 rather than a failing workflow
     fam.checkSpec?.(spec);
+    // what it may cost: events per point and the whole scan (400 naming fidelity.events or budget)
+    const cost = checkScanCost(spec, this.options);
     const slug = spec.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'scan';
     const scanId = `${slug}-${randomUUID().slice(0, 8)}`;
     // Temporal first: no lock is held while connecting, and no row is written when it is unreachable
     const client = await this.temporal.get();
-    await this.createWithinActiveLimit(group, scanId, spec, visibility);
+    await this.createWithinLimits(group, scanId, spec, visibility, cost);
     try {
       await this.temporal.call('start the scan workflow', () => startScanWorkflow(client, { scanId, spec }));
     } catch (e) {
       // the rows exist but no workflow runs: mark the scan so it does not look like it is running
-      await this.store.sql.query(`UPDATE scans SET status = 'failed', updated_at = now() WHERE scan_id = $1`, [scanId]);
+      await settleScanStatus(this.store, scanId, 'failed');
       if (e instanceof ServiceUnavailableException) throw e;
       throw new ServiceUnavailableException(`temporal: could not start the scan workflow (${(e as Error).message.split('\n')[0]})`);
     }
     this.logger.log(`group ${group} started scan ${scanId} (${spec.family}, ${visibility})`);
-    return { scanId, group, visibility, status: 'running', spec, links: this.links(scanId) };
+    return { scanId, group, visibility, status: 'running', spec, cost, links: this.links(scanId) };
   }
 
   private links(scanId: string) {
@@ -90,24 +90,25 @@ export class ScansService {
     return { self: base, events: `${base}/events`, contour: `${base}/contour`, points: `${base}/points` };
   }
 
+  /** The visible scans; those the store says are active are reconciled with Temporal first (briefly, see beforeRead). */
   async list(group: string | null) {
-    return { scans: (await this.access.visible(group)).map((s) => ({ ...s, links: this.links(s.scanId) })) };
-  }
-
-  private async latestProgress(scanId: string): Promise<ScanProgress | null> {
-    const r = await this.store.sql.query<{ payload: unknown }>(`SELECT payload FROM scan_events WHERE scan_id = $1 AND kind = 'progress' ORDER BY id DESC LIMIT 1`, [scanId]);
-    const p = r.rows[0]?.payload;
-    return p ? ((typeof p === 'string' ? JSON.parse(p) : p) as ScanProgress) : null;
+    let rows = await this.access.visible(group);
+    const active = rows.filter((s) => !isFinalScanStatus(s.status)).map((s) => s.scanId);
+    if (active.length) {
+      await this.reconciler.beforeRead(active);
+      rows = await this.access.visible(group);
+    }
+    return { scans: rows.map((s) => ({ ...s, links: this.links(s.scanId) })) };
   }
 
   async get(group: string | null, scanId: string) {
     const a = await this.access.readable(scanId, group);
-    const row = await this.store.getScan(scanId);
-    const counts = await this.store.sql.query<{ n: number; points: number; excluded: number }>(
-      `SELECT COUNT(*)::int AS n, COUNT(DISTINCT point_key)::int AS points, COUNT(DISTINCT CASE WHEN excluded THEN point_key END)::int AS excluded FROM evaluations WHERE scan_id = $1`,
-      [scanId],
-    );
-    const c = counts.rows[0];
+    let row = await this.store.getScan(scanId);
+    if (row && !isFinalScanStatus(row.status)) {
+      await this.reconciler.beforeRead([scanId]);
+      row = await this.store.getScan(scanId);
+    }
+    const c = await evaluationCounts(this.store, scanId);
     return {
       scanId,
       group: a.group,
@@ -116,10 +117,11 @@ export class ScansService {
       spec: row?.spec ?? null,
       createdAt: row?.createdAt ?? null,
       updatedAt: row?.updatedAt ?? null,
-      progress: await this.latestProgress(scanId),
-      evaluations: Number(c?.n ?? 0),
-      points: Number(c?.points ?? 0),
-      excludedPoints: Number(c?.excluded ?? 0),
+      progress: await latestProgress(this.store, scanId),
+      evaluations: c.evaluations,
+      points: c.points,
+      excludedPoints: c.excludedPoints,
+      extendedPoints: await extendedPoints(this.store, scanId),
       links: this.links(scanId),
     };
   }
@@ -159,12 +161,34 @@ export class ScansService {
     return { scanId, signal: which, accepted: true };
   }
 
+  /**
+   * Adds points to a running scan's budget, within the limits (checked before the update is applied): the points all
+   * extends of the scan add together (options.maxExtendPoints), the spec's budget cap, the per-scan cost with the
+   * extended budget (400 naming points) and the group's active cost (429 naming points).
+   */
   async extend(group: string | null, scanId: string, points: number) {
-    await this.access.writable(scanId, group);
+    const a = await this.access.writable(scanId, group);
+    const row = await this.store.getScan(scanId);
+    if (!row || isFinalScanStatus(row.status)) throw new BadRequestException({ statusCode: 400, message: `scanId: scan '${scanId}' is not running (${row?.status ?? 'unknown'})`, fields: [{ field: 'scanId', problem: 'not running' }] });
+    // Temporal first: nothing is booked while it is unreachable
+    await this.temporal.get();
+    const spec = row.spec;
+    const before = await extendedPoints(this.store, scanId);
+    const budget = spec.budget + before + points;
+    if (budget > SCAN_LIMITS.budget) throw new InputError('points', `the budget would be ${budget} points (${spec.budget} + ${before} extended + ${points}), over the limit of ${SCAN_LIMITS.budget}`);
+    if (scanCost(spec, budget) > this.options.maxScanCost)
+      throw new InputError('points', `the extended scan would cost ${costBreakdown(spec, budget)}, over the per-scan limit of ${fmtCost(this.options.maxScanCost)} (SIGMAP_API_MAX_SCAN_COST)`);
+    const cost = scanCost(spec, points);
+    const booked = await bookExtension(this.store, { scanId, group: a.group!, points, cost, maxExtendPoints: this.options.maxExtendPoints, maxGroupCost: this.options.maxGroupCost });
+    if (!booked.granted && booked.limit === 'points')
+      throw new InputError('points', `extends of scan '${scanId}' may add ${this.options.maxExtendPoints} points in all (SIGMAP_API_MAX_EXTEND_POINTS); ${booked.extendedPoints} added so far, ${points} more asked`);
+    if (!booked.granted)
+      throw tooMany('points', `the group's active scans may cost ${fmtCost(this.options.maxGroupCost)} together`, `points: ${points} more points cost ${fmtCost(cost)} event equivalents; group '${a.group}' has active scans costing ${fmtCost(booked.groupCost)} of its limit of ${fmtCost(this.options.maxGroupCost)} (SIGMAP_API_MAX_GROUP_COST)`);
     try {
-      const budget = await this.temporal.call('the extend update', (client) => client.workflow.getHandle(scanId).executeUpdate(extendBudgetUpdate, { args: [points] }));
-      return { scanId, added: points, budget };
+      const newBudget = await this.temporal.call('the extend update', (client) => client.workflow.getHandle(scanId).executeUpdate(extendBudgetUpdate, { args: [points] }));
+      return { scanId, added: points, budget: newBudget, extendedPoints: booked.extendedPoints };
     } catch (e) {
+      await releaseExtension(this.store, scanId, points, cost);
       if (e instanceof WorkflowNotFoundError) throw new BadRequestException({ statusCode: 400, message: `scanId: scan '${scanId}' is not running`, fields: [{ field: 'scanId', problem: 'not running' }] });
       throw e;
     }

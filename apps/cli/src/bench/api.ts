@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { InputError } from '@sigmap/contracts';
+import { InputError, isFinalScanStatus } from '@sigmap/contracts';
 import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
@@ -71,7 +71,7 @@ The server's rate limit is raised for the run (--rate-limit), everything else is
         process.stderr.write(`scan ${sub.scanId} submitted; waiting for it to finish\n`);
         for (;;) {
           const s = await json<{ status: string }>(`${base}/api/scans/${sub.scanId}`);
-          if (['converged', 'budget-spent', 'exhausted', 'cancelled', 'failed'].includes(s.status)) break;
+          if (isFinalScanStatus(s.status)) break;
           await new Promise((r) => setTimeout(r, 500));
         }
       }

@@ -7,7 +7,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createRng, InputError, pointKey, pointSeed, TASK_QUEUES, validateScanSpec, type LimitInput, type ModelPoint } from '@sigmap/contracts';
 import { openStore } from '@sigmap/store';
 import { FamilyRegistry } from '@sigmap/families';
-import { connect, createScanActivities, createWorkers, freePort, startDevServer, workflowBundle } from '@sigmap/orchestration';
+import { connect, createStatsActivities, createWorkers, InlineCompute, freePort, startDevServer, workflowBundle } from '@sigmap/orchestration';
 import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
@@ -103,7 +103,9 @@ Writes reports/bench/orchestration.json (or --json FILE).`,
         // (the SDK allows one Worker per task queue per connection: each in-process Worker gets its own connection)
         const stats: Worker[] = [];
         const conns = await Promise.all(Array.from({ length: n }, () => connect(server.address, { address: server.address, namespace: 'default', apiKey: undefined, tls: undefined })));
-        for (const c of conns) stats.push(...(await createWorkers({ connection: c, queues: [TASK_QUEUES.statsCpu], concurrency: 1, store: sT, families })).workers);
+        // both paths compute inline (no compute threads): the bench measures what Temporal adds per point
+        const inline = new InlineCompute(families);
+        for (const c of conns) stats.push(...(await createWorkers({ connection: c, queues: [TASK_QUEUES.statsCpu], concurrency: 1, store: sT, families, compute: () => inline })).workers);
         const all = stats;
         const running = Promise.all(all.map((w) => w.run())).finally(() => Promise.all(conns.map((c) => c.close())));
         const scanT = `bench-temporal-${n}-${label}`;
@@ -120,7 +122,7 @@ Writes reports/bench/orchestration.json (or --json FILE).`,
         // direct path: the same activity function, called one after another, on fresh points
         const scanD = `bench-direct-${n}-${label}`;
         await sD.createScan(scanD, spec);
-        const direct = createScanActivities({ store: sD, families });
+        const direct = createStatsActivities({ store: sD, families, compute: inline });
         const ptsD = fam.points(nPoints, 1000 + label++);
         process.stderr.write(`workers=${n}: direct path...\n`);
         const env = new MockActivityEnvironment();

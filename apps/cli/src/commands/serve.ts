@@ -16,10 +16,17 @@ export const command: CliCommand = {
 Starts the NestJS API with the dashboard at / and the OpenAPI document at /api/docs-json.
 Embedded default (no --temporal, no TEMPORAL_ADDRESS): starts or reuses a local Temporal dev server on
 SIGMAP_HOME/temporal/dev.sqlite (port SIGMAP_TEMPORAL_PORT, default 7233) and runs workers for every task queue
-in this process, sharing the PGlite store under SIGMAP_HOME (./.sigmap). With --temporal / TEMPORAL_ADDRESS the
+in this process, sharing the PGlite store under SIGMAP_HOME (./.sigmap); their CPU work (simulation, GP and CLs
+fits) runs in compute threads, off the event loop that answers HTTP (SIGMAP_COMPUTE_THREADS=0: on it). With --temporal / TEMPORAL_ADDRESS the
 API is a Temporal client only (workers: sigmap worker; a shared store needs DATABASE_URL).
 Defaults: 127.0.0.1:8080, 600 requests/min per group or client, 64kb bodies. API keys are per group, stored as
 sha256 in SIGMAP_HOME/api-keys.json.
+
+Scan cost limits, checked before a workflow starts and before an extend (4xx naming the field): SIGMAP_API_MAX_EVENTS
+(events per point, default 1000000), SIGMAP_API_MAX_SCAN_COST (budget x searches x events x fidelity weight, default
+2e8 full-event equivalents), SIGMAP_API_MAX_GROUP_COST (a group's active scans together, default 5e8),
+SIGMAP_API_MAX_EXTEND_POINTS (what extends add to one scan in all, default 10000). Scan status is reconciled with
+Temporal (terminated, failed, timed-out workflows) at start, every SIGMAP_API_RECONCILE_MS (30000) and on reads.
 
 Event streams (/api/scans/:id/events): at most 16 open per group and 32 per client address (429 naming the limit
 beyond), each ends after 60 s without a new event or after 10 min (clients reconnect); env SIGMAP_API_SSE_PER_GROUP,
