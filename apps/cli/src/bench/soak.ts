@@ -13,6 +13,7 @@ import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
 import { startScanWorkflow } from '@sigmap/workflows/client';
+import { abuseWave, type AbuseReport } from './abuse';
 
 /** One small real scan: the analytic excursion family (GP rounds, batches, limits, store writes; cheap activities). */
 function smallScan(seed: number, budget: number): ScanSpec {
@@ -58,20 +59,40 @@ const quantile = (xs: number[], q: number) => {
 
 export const bench: CliCommand = {
   summary: 'soak: waves of concurrent small scans against one dev server and N workers; throughput, latency, memory per wave',
-  usage: `usage: sigmap bench soak [--waves 6] [--concurrent 8] [--budget 24] [--workers 2] [--json FILE]
+  usage: `usage: sigmap bench soak [--waves 6] [--concurrent 8] [--budget 24] [--workers 2] [--abuse-seconds 60] [--skip-abuse]
+                        [--abuse-only] [--json FILE]
 Starts a Temporal dev server (temp SQLite file, loopback) and, in this process, one orchestration Worker and --workers
 stats-cpu Workers (each its own connection, 2 activity slots) on one PGlite store. Each wave submits --concurrent
 ScanWorkflows at once (excursion-fast2d family, --budget evaluations each, batches of 4, continueAsNew every 2 rounds)
 and waits for all of them. Per wave: evaluations/s, scan latency (submit to report) p50/p99, heap after a forced GC and
 RSS. Leak check: the least-squares slope of heap-after-GC over the waves after the first (warm-up), in MiB per wave,
-and in MiB per 1000 evaluations. Writes reports/bench/soak.json (or --json FILE).`,
+and in MiB per 1000 evaluations.
+Then the abuse wave (issue 18), against a real \`sigmap serve\` with its default limits: the maximal scan those limits
+admit (full fidelity, 10^6 events x 200 points), 1 000 idle anonymous event streams from one client address and 1 000
+requests with unknown keys, while /healthz (every 200 ms) and /api/coverage (every 500 ms) are timed from another
+address for --abuse-seconds; targets: /healthz p99 < 50 ms, /api/coverage p99 < 100 ms.
+Writes reports/bench/soak.json (or --json FILE).`,
   async run(argv) {
-    const { values } = parseCli(argv, { waves: { type: 'string' }, concurrent: { type: 'string' }, budget: { type: 'string' }, workers: { type: 'string' }, json: { type: 'string' } }, false);
+    const { values } = parseCli(
+      argv,
+      { waves: { type: 'string' }, concurrent: { type: 'string' }, budget: { type: 'string' }, workers: { type: 'string' }, json: { type: 'string' }, 'abuse-seconds': { type: 'string' }, 'skip-abuse': { type: 'boolean' }, 'abuse-only': { type: 'boolean' } },
+      false,
+    );
+    if (values['skip-abuse'] && values['abuse-only']) throw new InputError('--abuse-only', 'not with --skip-abuse');
+    const abuseSeconds = integerOption('abuse-seconds', values['abuse-seconds'], 60, 10);
     const waves = integerOption('waves', values.waves, 6, 3);
     const concurrent = integerOption('concurrent', values.concurrent, 8, 1);
     const budget = integerOption('budget', values.budget, 24, 8);
     const nWorkers = integerOption('workers', values.workers, 2, 1);
     if (waves * concurrent > 2000) throw new InputError('--waves', 'waves x concurrent must stay <= 2000 scans');
+    const out = values.json ?? 'reports/bench/soak.json';
+    const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version };
+    if (values['abuse-only']) {
+      const abuse = await runAbuse(abuseSeconds);
+      writeJsonFile(out, { bench: 'soak', machine, abuse });
+      process.stdout.write(`wrote ${out}\n`);
+      return abusePassed(abuse) ? 0 : 1;
+    }
     try {
       Runtime.install({ logger: new DefaultLogger('ERROR') });
     } catch {
@@ -154,15 +175,33 @@ and in MiB per 1000 evaluations. Writes reports/bench/soak.json (or --json FILE)
     );
     const leak = { heapSlopeMiBPerWave: slope, heapSlopeMiBPer1000Evaluations: (1000 * slope) / evalsPerWave };
     process.stdout.write(`heap-after-GC slope over waves 2..${waves}: ${slope.toFixed(3)} MiB/wave (${leak.heapSlopeMiBPer1000Evaluations.toFixed(3)} MiB per 1000 evaluations)\n`);
-    const out = values.json ?? 'reports/bench/soak.json';
+    const abuse = values['skip-abuse'] ? undefined : await runAbuse(abuseSeconds);
     writeJsonFile(out, {
       bench: 'soak',
-      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version },
+      machine,
       setup: { temporal: 'temporal server start-dev (CLI v1.5.1, SQLite file, loopback)', store: 'PGlite', statsWorkers: nWorkers, concurrent, budget, family: 'excursion-fast2d' },
       waves: rows,
       leak,
+      ...(abuse ? { abuse } : {}),
     });
     process.stdout.write(`wrote ${out}\n`);
-    return 0;
+    return abuse && !abusePassed(abuse) ? 1 : 0;
   },
 };
+
+const ABUSE_TARGETS = { healthzP99Ms: 50, coverageP99Ms: 100 };
+const abusePassed = (a: AbuseReport) => a.healthz.p99Ms < ABUSE_TARGETS.healthzP99Ms && a.coverage.p99Ms < ABUSE_TARGETS.coverageP99Ms && a.healthz.failures === 0 && a.coverage.failures === 0;
+
+async function runAbuse(seconds: number): Promise<AbuseReport & { targets: typeof ABUSE_TARGETS; passed: boolean }> {
+  const a = await abuseWave({ seconds, log: (l) => process.stderr.write(`${l}\n`) });
+  const fmt = (l: { samples: number; failures: number; p50Ms: number; p99Ms: number; maxMs: number }) => [l.samples, l.failures, l.p50Ms, l.p99Ms, l.maxMs];
+  process.stdout.write(
+    `abuse wave (${a.seconds.toFixed(0)} s): maximal scan ${a.scan.status} (cost ${a.scan.cost} event equivalents), API CPU ${a.apiCpuPerSecond.toFixed(2)} s/s; ` +
+      `1000 idle event streams from one address: ${JSON.stringify(a.sse.statuses)} (${a.sse.openAtEnd} still open at the end); ` +
+      `1000 unknown-key requests: ${JSON.stringify(a.unknownKeys.statuses)}\n`,
+  );
+  process.stdout.write(formatTable(['route during the abuse wave', 'samples', 'failures', 'p50 ms', 'p99 ms', 'max ms'], [['/healthz', ...fmt(a.healthz)], ['/api/coverage', ...fmt(a.coverage)]]));
+  const passed = abusePassed(a);
+  process.stdout.write(`targets: /healthz p99 < ${ABUSE_TARGETS.healthzP99Ms} ms, /api/coverage p99 < ${ABUSE_TARGETS.coverageP99Ms} ms, no failures: ${passed ? 'met' : 'NOT met'}\n`);
+  return { ...a, targets: ABUSE_TARGETS, passed };
+}

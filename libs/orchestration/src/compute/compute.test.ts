@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FamilyRegistry } from '@sigmap/families';
-import { InlineCompute, ThreadCompute } from './compute';
+import { computeNice, InlineCompute, ThreadCompute } from './compute';
 import type { SimulateSearchTask } from './tasks';
 
 const heavy: SimulateSearchTask = { family: 'zprime-ssm', point: { mass: 3000, g: 0.3 }, search: 'own-dilepton-resonance-13tev', fidelity: 'full', events: 1_000_000, seed: 5, generator: 'builtin' };
@@ -105,4 +105,30 @@ describe('ThreadCompute', () => {
   it('carries input errors across the thread boundary', async () => {
     await expect(pool.run('simulateSearch', { ...heavy, point: { mass: 9000, g: 1 }, events: 10 })).rejects.toMatchObject({ name: 'InputError', field: 'point.mass' });
   }, 60_000);
+
+  it('runs its threads at the nice value asked for (per thread on Linux), below this event loop', async () => {
+    /** Nice values of this process's threads, from /proc/self/task/<tid>/stat (field 19). */
+    const niceOfThreads = () =>
+      readdirSync('/proc/self/task').map((t) => {
+        const st = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+        return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    expect(niceOfThreads().filter((n) => n === 13)).toEqual([]);
+    const niced = new ThreadCompute(1, 1000, 13);
+    try {
+      await niced.run('simulateSearch', { ...heavy, fidelity: 'fast', events: 50 });
+      expect(niceOfThreads().filter((n) => n === 13).length).toBeGreaterThanOrEqual(1);
+      // this thread (the event loop) keeps its priority
+      expect(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ')[16]).toBe('0');
+    } finally {
+      await niced.close();
+    }
+  }, 120_000);
+
+  it('reads SIGMAP_COMPUTE_NICE: default 10, 0-19, else an error naming it', () => {
+    expect(computeNice({})).toBe(10);
+    expect(computeNice({ SIGMAP_COMPUTE_NICE: '0' })).toBe(0);
+    expect(computeNice({ SIGMAP_COMPUTE_NICE: '19' })).toBe(19);
+    for (const bad of ['-1', '20', '2.5', 'low']) expect(() => computeNice({ SIGMAP_COMPUTE_NICE: bad })).toThrow(/SIGMAP_COMPUTE_NICE: expected an integer from 0 to 19/);
+  });
 });

@@ -81,10 +81,12 @@ export class ThreadCompute implements Compute {
   constructor(
     size: number,
     private readonly cancelGraceMs = 1000,
+    /** Nice value of each thread (Linux: per thread; 0 keeps the process's). */
+    private readonly nice = 0,
   ) {
     if (!Number.isInteger(size) || size < 1) throw new InputError('threads', `must be at least 1, got ${size}`);
     this.slots = Array.from({ length: size }, () => ({ worker: null, task: null }));
-    this.mode = `threads (${size})`;
+    this.mode = `threads (${size}${nice ? `, nice ${nice}` : ''})`;
   }
 
   run<K extends ComputeKind>(kind: K, input: ComputeTaskMap[K]['input'], o: RunOptions = {}): Promise<ComputeTaskMap[K]['result']> {
@@ -109,7 +111,7 @@ export class ThreadCompute implements Compute {
   }
 
   private spawn(slot: Slot): Worker {
-    const w = new Worker(ENTRY, { stdout: false, stderr: false });
+    const w = new Worker(ENTRY, { stdout: false, stderr: false, workerData: { nice: this.nice } });
     w.unref();
     w.on('message', (m: FromThread) => {
       if (m.type === 'ready') return;
@@ -206,10 +208,22 @@ export function computeThreads(env: NodeJS.ProcessEnv = process.env): number | '
   return n;
 }
 
+/**
+ * SIGMAP_COMPUTE_NICE: the compute threads' nice value, 0-19 (default 10), so that the event loop of the process that
+ * runs them (a worker, or `sigmap serve` with its embedded workers) keeps answering while they compute.
+ */
+export function computeNice(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SIGMAP_COMPUTE_NICE?.trim();
+  if (!raw) return 10;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 19) throw new InputError('SIGMAP_COMPUTE_NICE', `expected an integer from 0 to 19, got '${raw}'`);
+  return n;
+}
+
 /** The compute of one task queue with `slots` concurrent activities. */
 export function createCompute(slots: number, families: FamilyRegistry, env: NodeJS.ProcessEnv = process.env): Compute {
   if (!Number.isInteger(slots) || slots < 1) throw new InputError('concurrency', `must be at least 1 activity slot per queue, got ${slots}`);
   const t = computeThreads(env);
   if (t === 'inline') return new InlineCompute(families);
-  return new ThreadCompute(t === 'default' ? slots : Math.min(t, slots));
+  return new ThreadCompute(t === 'default' ? slots : Math.min(t, slots), 1000, computeNice(env));
 }

@@ -4,13 +4,25 @@
  * message aborts the running task's signal (the task stops at its next check); the parent terminates the thread when
  * that does not come soon enough (synchronous numerics never look at the signal).
  */
-import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { FamilyRegistry } from '@sigmap/families';
 import { createTaskRunner, type ComputeKind } from './tasks';
 import { serializeError, type ToThread } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('compute/thread.ts runs as a worker thread (ThreadCompute)');
+// Below the event loop of its process: on Linux the nice value is per thread (setpriority(2), "the nice value is a
+// per-thread attribute" under NPTL) and os.setPriority(n) sets the calling thread's, so the API / worker event loop
+// wins the CPU when both want it; processes this thread starts (Pythia) inherit it (computeNice, SIGMAP_COMPUTE_NICE).
+const nice = (workerData as { nice?: number } | null)?.nice ?? 0;
+if (nice > 0) {
+  try {
+    setPriority(nice);
+  } catch {
+    // not permitted here: the thread keeps its process's priority
+  }
+}
 const families = new FamilyRegistry();
 const runner = createTaskRunner(families);
 const running = new Map<number, AbortController>();
