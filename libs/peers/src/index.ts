@@ -1,3 +1,3 @@
 export * from './sbottomPeer';
 export * from './excursionTruth';
-export * from './smodelsPyhfPeer';
+export * from './smodelsStatsPeer';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataRoot } from '../paths';
-import { clsFunction, clsFromNll, CountingLikelihood, upperLimitOnMu } from './simplifiedLikelihood';
+import { clsFunction, clsFromNll, CountingLikelihood, skewTerms, upperLimitOnMu } from './simplifiedLikelihood';
 import { erfc, lgamma as logGamma, normalCdf as normCdf } from '@sigmap/stats';
 
 // Reference: shared/data/smodels_reference simplified_counting_likelihood (SModelS testStatistics.py::testOneMoreExample).
@@ -81,5 +81,32 @@ describe('special functions', () => {
   it('CLsfromNLL: qmu = 0 when mu_hat > mu, CLs = 1 at qA = qmu = 0', () => {
     expect(clsFromNll(3, 1, 2, 5, true).cls).toBeCloseTo(0.5 / normCdf(2), 12);
     expect(clsFromNll(1, 1, 1, 1, false).cls).toBe(1);
+  });
+
+  it('skewed model (arXiv:1809.05548 eqs. 1.27-1.30): mean, variance, third moment and covariance are the published ones', () => {
+    const d = { observed: [10, 4, 0], backgrounds: [9.5, 3.2, 0.8], covariance: [[4, 0.9, 0.2], [0.9, 1.5, 0.1], [0.2, 0.1, 0.3]], nsignal: [1, 1, 1], thirdMoment: [1.2, 0.6, 0.08] };
+    const sk = skewTerms(d)!;
+    for (let i = 0; i < 3; i++) {
+      const C = sk.C[i];
+      const m2 = d.covariance[i][i];
+      // x = A + theta + C theta^2 / B^2, theta ~ N(0, B^2): E x = A + C, Var x = B^2 + 2 C^2, third central moment 6 C B^2 + 8 C^3
+      expect(sk.A[i] + C).toBeCloseTo(d.backgrounds[i], 12);
+      expect(sk.B2[i] + 2 * C * C).toBeCloseTo(m2, 12);
+      expect(6 * C * sk.B2[i] + 8 * C ** 3).toBeCloseTo(d.thirdMoment[i], 12);
+      for (let j = 0; j < 3; j++) {
+        // Cov(x_i, x_j) = B_i B_j rho_ij + 2 C_i C_j rho_ij^2, with V = B rho B
+        const rho = sk.V[i][j] / Math.sqrt(sk.B2[i] * sk.B2[j]);
+        expect(sk.V[i][j] + 2 * sk.C[i] * sk.C[j] * rho * rho).toBeCloseTo(d.covariance[i][j], 12);
+      }
+    }
+    const lh = new CountingLikelihood(d);
+    expect(lh.skewed).toBe(true);
+    expect(new CountingLikelihood({ ...d, thirdMoment: [0, 0, 0] }).skewed).toBe(false);
+    // the empty region's expected count is held at >= 0 by the profile
+    const th = lh.thetaHat(0);
+    expect(lh.expectedBackground(th).every((x) => x >= 0)).toBe(true);
+    expect(upperLimitOnMu(lh)).toBeGreaterThan(0);
+    expect(() => new CountingLikelihood({ ...d, thirdMoment: [1.2, 50, 0.08] })).toThrow(/counting data.thirdMoment\[1\]: \|m3\| = 50 is too large for the variance 1.5/);
+    expect(() => new CountingLikelihood({ ...d, thirdMoment: [1.2, 0.6] })).toThrow(/counting data.thirdMoment: has 2 entries, observed has 3/);
   });
 });

@@ -15,8 +15,17 @@ const brentRoot = (f: (x: number) => number, a: number, b: number, xtol: number,
  * default; the signal's relative uncertainty `deltasRel` only seeds SModelS's nuisance fit and does not enter
  * its likelihood, so it does not enter ours either. Upper limits use the CLs method with the q~_mu test statistic
  * in the asymptotic approximation (Cowan, Cranmer, Gross, Vitells, arXiv:1007.1727 eqs. 65-66), with Asimov data
- * b + theta_hat(mu=0) (SModelS `generateAsimovData`, `CLsfromNLL`). The skewed (third-moment) model is not
- * implemented.
+ * b + theta_hat(mu=0) (SModelS `generateAsimovData`, `CLsfromNLL`).
+ *
+ * With third moments m3 of the backgrounds (the database's `thirdMoment`, given for every region of a combination),
+ * the skewed model of arXiv:1809.05548 (SLv2, eqs. 1.27-1.30; SModelS `SLData._computeABC`) replaces the mean:
+ *
+ *   lambda_i = mu s_i + A_i + theta_i + C_i theta_i^2 / B_i^2,   theta ~ N(0, B rho B),
+ *   C_i = -sign(m3_i) sqrt(2 m2_i) cos(4 pi / 3 + atan(sqrt(8 m2_i^3 / m3_i^2 - 1)) / 3),
+ *   B_i = sqrt(m2_i - 2 C_i^2),  A_i = b_i - C_i,
+ *   rho_ij = (sqrt((B_i B_j)^2 + 8 C_i C_j V_ij) - B_i B_j) / (4 C_i C_j),
+ *
+ * with m2 the covariance's diagonal; Asimov and a-posteriori counts are then A + theta_hat + C theta_hat^2 / B^2.
  */
 export interface CountingData {
   observed: number[];
@@ -27,6 +36,44 @@ export interface CountingData {
   nsignal: number[];
   deltasRel?: number;
   lumi?: number;
+  /** Third moments of the backgrounds per region (the skewed model); all zero or absent: the linear model. */
+  thirdMoment?: number[];
+}
+
+/** The skewed model's terms (arXiv:1809.05548 eqs. 1.27-1.30): mean A + theta + C theta^2 / B^2, theta ~ N(0, V). */
+interface Skew {
+  A: number[];
+  B2: number[];
+  C: number[];
+  /** Covariance of theta: B rho B. */
+  V: number[][];
+}
+
+/** SModelS `_computeABC`; errors name thirdMoment[i] where a moment admits no skewed normal (negative radicand). */
+export function skewTerms(d: CountingData, field = 'counting data'): Skew | undefined {
+  const m3s = d.thirdMoment;
+  if (!m3s || m3s.reduce((a, x) => a + Math.abs(x), 0) < 1e-10) return undefined;
+  const n = d.backgrounds.length;
+  const C: number[] = [];
+  const B: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const m2 = d.covariance[i][i];
+    const m3 = m3s[i] === 0 ? 1e-30 : m3s[i];
+    const k = -Math.sign(m3) * Math.sqrt(2 * m2);
+    const r = (8 * m2 ** 3) / m3 ** 2 - 1;
+    if (!(r >= 0)) throw new InputError(`${field}.thirdMoment[${i}]`, `|m3| = ${Math.abs(m3)} is too large for the variance ${m2} (8 m2^3 / m3^2 - 1 = ${r.toPrecision(3)} < 0)`);
+    C.push(k * Math.cos((4 * Math.PI) / 3 + Math.atan(Math.sqrt(r)) / 3));
+    B.push(Math.sqrt(m2 - 2 * C[i] ** 2));
+  }
+  const V = Array.from({ length: n }, (_, x) =>
+    Array.from({ length: n }, (_, y) => {
+      const bxby = B[x] * B[y];
+      const cxcy = C[x] * C[y];
+      const rho = (Math.sqrt(bxby ** 2 + 8 * cxcy * d.covariance[x][y]) - bxby) / (4 * cxcy);
+      return bxby * rho;
+    }),
+  );
+  return { A: d.backgrounds.map((b, i) => b - C[i]), B2: B.map((b) => b * b), C, V };
 }
 
 export type Evaluation = 'observed' | 'apriori' | 'aposteriori';
@@ -42,6 +89,12 @@ export function validateCountingData(d: CountingData, field = 'counting data'): 
   if (d.observed.some((x) => x < 0) || d.backgrounds.some((x) => x < 0)) throw new InputError(field, 'observed and background counts must be >= 0');
   if (d.nsignal.some((x) => x < 0)) throw new InputError(`${field}.nsignal`, 'signal yields must be >= 0');
   if (!inverseSpd(d.covariance)) throw new InputError(`${field}.covariance`, 'is not positive definite');
+  if (d.thirdMoment !== undefined) {
+    if (d.thirdMoment.length !== n) throw new InputError(`${field}.thirdMoment`, `has ${d.thirdMoment.length} entries, observed has ${n}`);
+    if (d.thirdMoment.some((x) => !Number.isFinite(x))) throw new InputError(`${field}.thirdMoment`, 'all numbers must be finite');
+    const sk = skewTerms(d, field);
+    if (sk && !inverseSpd(sk.V)) throw new InputError(`${field}.thirdMoment`, 'the skewed model\'s covariance B rho B is not positive definite');
+  }
 }
 
 export class CountingLikelihood {
@@ -49,14 +102,28 @@ export class CountingLikelihood {
   private readonly weight: number[][];
   private readonly logcoeff: number;
   private readonly gammaln: number[];
+  private readonly skew: Skew | undefined;
   private cache = new Map<number, number[]>();
 
   constructor(readonly data: CountingData) {
     validateCountingData(data);
     this.n = data.observed.length;
-    this.weight = inverseSpd(data.covariance)!;
-    this.logcoeff = (-this.n / 2) * Math.log(2 * Math.PI) - 0.5 * logDetSpd(data.covariance)!;
+    this.skew = skewTerms(data);
+    const V = this.skew ? this.skew.V : data.covariance;
+    this.weight = inverseSpd(V)!;
+    this.logcoeff = (-this.n / 2) * Math.log(2 * Math.PI) - 0.5 * logDetSpd(V)!;
     this.gammaln = data.observed.map((x) => logGamma(x + 1));
+  }
+
+  /** Whether the skewed (third-moment) model is in use. */
+  get skewed(): boolean {
+    return this.skew !== undefined;
+  }
+
+  /** The expected background count at nuisances theta (b + theta, or A + theta + C theta^2 / B^2). */
+  expectedBackground(theta: number[]): number[] {
+    const sk = this.skew;
+    return sk ? theta.map((t, i) => sk.A[i] + t + (sk.C[i] * t * t) / sk.B2[i]) : theta.map((t, i) => this.data.backgrounds[i] + t);
   }
 
   /** Same model with other observations (Asimov or expected data). */
@@ -65,8 +132,8 @@ export class CountingLikelihood {
   }
 
   private lambda(mu: number, theta: number[]): number[] {
-    const { nsignal: s, backgrounds: b } = this.data;
-    return theta.map((t, i) => mu * s[i] + b[i] + t);
+    const s = this.data.nsignal;
+    return this.expectedBackground(theta).map((x, i) => mu * s[i] + x);
   }
 
   /** -ln L(mu, theta), with the Poisson and Gaussian normalisations (SModelS `nllOfTheta`). */
@@ -80,11 +147,19 @@ export class CountingLikelihood {
     return -(-0.5 * quad + this.logcoeff) - poisson;
   }
 
-  /** theta_hat(mu): the nuisances maximising L at fixed mu, by Newton's method on the convex -ln L. */
+  /**
+   * theta_hat(mu): the nuisances maximising L at fixed mu, by a projected Newton method (Bertsekas 1982). The
+   * expected count of every region stays >= 0: a region that observed n > 0 events keeps it > 0 through its log
+   * term; one that observed none contributes lambda itself and is held at lambda = 0 when the fit pushes it there
+   * (its nuisance leaves the Newton system while the gradient pushes outwards). The linear model's -ln L is convex;
+   * the skewed model's Hessian is shifted towards the identity where it is not positive definite.
+   */
   thetaHat(mu: number): number[] {
     const hit = this.cache.get(mu);
     if (hit) return hit;
     const { observed: n, backgrounds: b, nsignal: s, covariance: V } = this.data;
+    const sk = this.skew;
+    const N = this.n;
     // Start: each region alone (SModelS getThetaHat without correlations): theta^2 + theta (ntot + s2) + s2 (ntot - n) = 0.
     let theta = b.map((bi, i) => {
       const ntot = mu * s[i] + bi;
@@ -93,31 +168,64 @@ export class CountingLikelihood {
       const q = s2 * (ntot - n[i]);
       return -p / 2 + Math.sign(p) * Math.sqrt(Math.max(0, (p * p) / 4 - q));
     });
+    // lowest nuisance of the linear model: lambda = 0
     const lowest = b.map((bi, i) => -(mu * s[i] + bi));
-    theta = theta.map((t, i) => (t <= lowest[i] ? lowest[i] + 1e-9 * (1 + Math.abs(lowest[i])) : t));
+    const feasible = (th: number[]) => this.lambda(mu, th).every((l, i) => (n[i] > 0 ? l > 0 : l >= 0));
+    if (sk) {
+      if (!feasible(theta)) theta = theta.map(() => 0);
+    } else theta = theta.map((t, i) => (t <= lowest[i] ? (n[i] > 0 ? lowest[i] + 1e-9 * (1 + Math.abs(lowest[i])) : lowest[i]) : t));
     let f = this.nllOfTheta(mu, theta);
-    for (let iter = 0; iter < 200; iter++) {
+    for (let iter = 0; iter < 300; iter++) {
       const lam = this.lambda(mu, theta);
+      // d lambda_i / d theta_i and its derivative (1 and 0 in the linear model)
+      const g1 = theta.map((t, i) => (sk ? 1 + (2 * sk.C[i] * t) / sk.B2[i] : 1));
+      const g2 = theta.map((_, i) => (sk ? (2 * sk.C[i]) / sk.B2[i] : 0));
       const grad = theta.map((_, i) => {
-        let g = 1 - n[i] / lam[i];
-        for (let j = 0; j < this.n; j++) g += this.weight[i][j] * theta[j];
+        let g = (n[i] > 0 ? 1 - n[i] / lam[i] : 1) * g1[i];
+        for (let j = 0; j < N; j++) g += this.weight[i][j] * theta[j];
         return g;
       });
-      const H = this.weight.map((row, i) => row.map((w, j) => (i === j ? w + n[i] / (lam[i] * lam[i]) : w)));
-      const step = solveSpd(H, grad);
-      if (!step) break;
+      // held at lambda = 0: an empty region whose descent would push its expected count below zero
+      const held = lam.map((l, i) => n[i] === 0 && l <= 1e-12 * (1 + Math.abs(b[i])) && grad[i] * g1[i] > 0);
+      const free = theta.map((_, i) => i).filter((i) => !held[i]);
+      if (free.length === 0) break;
+      let stepFree: number[] | undefined;
+      for (let damp = 0, k = 0; k < 30 && !stepFree; k++, damp = damp ? damp * 10 : 1e-6) {
+        const H = free.map((i) =>
+          free.map((j) => {
+            const w = this.weight[i][j];
+            if (i !== j) return w;
+            const curv = n[i] > 0 ? (n[i] / (lam[i] * lam[i])) * g1[i] * g1[i] + (1 - n[i] / lam[i]) * g2[i] : g2[i];
+            return w + curv + damp * (1 + Math.abs(w));
+          }),
+        );
+        stepFree = solveSpd(
+          H,
+          free.map((i) => grad[i]),
+        );
+      }
+      if (!stepFree) break;
+      const step = new Array<number>(N).fill(0);
+      free.forEach((i, k) => (step[i] = stepFree![k]));
       let t = 1;
       let next = theta;
       let fn = f;
+      let accepted = false;
       for (let k = 0; k < 60; k++) {
         next = theta.map((x, i) => x - t * step[i]);
-        if (next.every((x, i) => x > lowest[i] || n[i] === 0)) {
+        // the linear model's empty regions are projected onto lambda = 0 (their bound)
+        if (!sk) next = next.map((x, i) => (n[i] === 0 && x < lowest[i] ? lowest[i] : x));
+        if (feasible(next)) {
           fn = this.nllOfTheta(mu, next);
-          if (fn <= f + 1e-12 * Math.abs(f)) break;
+          if (fn <= f + 1e-12 * Math.abs(f)) {
+            accepted = true;
+            break;
+          }
         }
         t /= 2;
       }
-      const moved = Math.max(...step.map((x, i) => Math.abs(t * x) / (1 + Math.abs(theta[i]))));
+      if (!accepted) break;
+      const moved = Math.max(...next.map((x, i) => Math.abs(x - theta[i]) / (1 + Math.abs(theta[i]))));
       theta = next;
       f = fn;
       if (moved < 1e-13) break;
@@ -161,8 +269,7 @@ export class CountingLikelihood {
   forEvaluation(evaluation: Evaluation): CountingLikelihood {
     if (evaluation === 'observed') return this;
     if (evaluation === 'apriori') return this.withObserved(this.data.backgrounds.slice());
-    const th = this.thetaHat(0);
-    return this.withObserved(this.data.backgrounds.map((b, i) => Math.max(0, b + th[i])));
+    return this.withObserved(this.expectedBackground(this.thetaHat(0)).map((x) => Math.max(0, x)));
   }
 }
 
@@ -195,10 +302,9 @@ export function clsFunction(lh: CountingLikelihood, evaluation: Evaluation = 'ob
   if (lh.data.nsignal.every((x) => x <= 0)) return undefined;
   const comp = lh.forEvaluation(evaluation);
   const muHat = comp.muHat();
-  const th0 = comp.thetaHat(0);
-  // b + theta_hat(0) is the expected count; with a large background covariance (CMS aggregated SRs) the profiled
+  // the expected count at theta_hat(0); with a large background covariance (CMS aggregated SRs) the profiled
   // nuisance can push it below zero, where no Poisson mean lies: the Asimov count is then 0.
-  const asimov = comp.withObserved(comp.data.backgrounds.map((b, i) => Math.max(0, b + th0[i])));
+  const asimov = comp.withObserved(comp.expectedBackground(comp.thetaHat(0)).map((x) => Math.max(0, x)));
   const nll0 = comp.nll(muHat);
   const muHatA = asimov.muHat();
   const nll0A = asimov.nll(muHatA);

@@ -53,7 +53,7 @@ export interface Prediction {
   rExp?: number;
   /** Signal events per SR for combinations. */
   /** regions: datasets in the likelihood; removedChannels: channels SModelS drops from the workspace (VRs, CRs unless includeCRs). */
-  combination?: { method: 'simplified-likelihood' | 'pyhf'; regions: number; workspace?: string; clsObs?: number; removedChannels?: string[] };
+  combination?: { method: 'simplified-likelihood' | 'simplified-likelihood-skewed' | 'pyhf'; regions: number; workspace?: string; clsObs?: number; removedChannels?: string[] };
   bestSR?: { dataset: string; rObs?: number; rExp?: number };
   /** Why the combined-SR likelihood could not be evaluated (the best SR is reported instead). */
   combinationFailed?: string;
@@ -600,10 +600,13 @@ function combineOrThrow(res: SmodelsResult, preds: { ds: SmodelsDataset; xsecPb:
     if (dss.some((d) => !d)) return undefined;
     const xsTot = res.datasetOrder.reduce((s, id) => s + (bySr.get(id) ?? 0), 0);
     const nsignal = res.datasetOrder.map((id) => (bySr.get(id) ?? 0) * 1000 * res.lumiFb);
-    const lh = new CountingLikelihood({ observed: dss.map((d) => d!.observedN!), backgrounds: dss.map((d) => d!.expectedBG!), covariance: res.covariance, nsignal });
+    // the skewed model where every region has a third moment (SModelS statsTools: all or none)
+    const m3 = dss.map((d) => d!.thirdMoment);
+    const thirdMoment = m3.every((x) => x !== undefined) ? (m3 as number[]) : undefined;
+    const lh = new CountingLikelihood({ observed: dss.map((d) => d!.observedN!), backgrounds: dss.map((d) => d!.expectedBG!), covariance: res.covariance, nsignal, thirdMoment });
     const mo = upperLimitOnMu(lh, 'observed');
     const me = upperLimitOnMu(lh, 'apriori');
-    return { ...base, xsecFb: xsTot * 1000, rObs: mo ? 1 / mo : undefined, rExp: me ? 1 / me : undefined, ulFb: mo ? mo * xsTot * 1000 : undefined, ulExpFb: me ? me * xsTot * 1000 : undefined, combination: { method: 'simplified-likelihood', regions: nsignal.length } };
+    return { ...base, xsecFb: xsTot * 1000, rObs: mo ? 1 / mo : undefined, rExp: me ? 1 / me : undefined, ulFb: mo ? mo * xsTot * 1000 : undefined, ulExpFb: me ? me * xsTot * 1000 : undefined, combination: { method: thirdMoment ? 'simplified-likelihood-skewed' : 'simplified-likelihood', regions: nsignal.length } };
   }
   if (res.jsonFiles && opts.pyhf) {
     let best: Prediction | undefined;
