@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RecoEvent, RecoJet, RecoObject } from '@sigmap/physics';
 import { aplanarity, getRecast, mt2, symmetricEigenvalues3 } from '@sigmap/physics/src/recasts';
 import { atlasSusy201624TwoLeptonVariables } from '@sigmap/physics/src/recasts/atlas-susy-2016-24-2l0j';
+import { atlasSusy201822Preselection } from '@sigmap/physics/src/recasts/atlas-susy-2018-22';
 import { atlasSusy201624Variables } from '@sigmap/physics/src/recasts/atlas-susy-2016-24';
 import { cmsSus16033Variables } from '@sigmap/physics/src/recasts/cms-sus-16-033';
 
@@ -103,5 +104,33 @@ describe('recast selections', () => {
     // 150 GeV electrons: m_ll ~ 278 (loose: > 111, tight: > 300), mT2 ~ 136 (> 100, > 130): loose only.
     const soft = pair(150);
     expect(names(event({ electrons: soft }, ...balanced(soft)))).toEqual(['SR2-SF-loose']);
+  });
+
+  it('ATLAS-SUSY-2018-22: preselection, the 4-jet regions by meff and MET/sqrt(HT), the 5-jet region by pT(j1) > 600', () => {
+    const r = getRecast('ATLAS-SUSY-2018-22');
+    const names = (e: RecoEvent) => r.regions.filter((_, i) => r.passes(e)[i]).map((x) => x.name);
+    // Four jets spread in 3D (aplanarity > 0.04), MET 700 opposite the first jet: HT = 1350, meff = 2050,
+    // MET/sqrt(HT) = 19.05 > 16: SR4j-1000 only (meff < 2200; SR5j needs 5 jets).
+    const jets = [jet(600, 0, Math.PI), jet(350, -1.5, 1.6), jet(250, 1.5, -1.6), jet(150, 1.9, 0.6)];
+    const ev = event({ jets }, 700, 0);
+    const pre = atlasSusy201822Preselection(ev)!;
+    expect(pre.ht).toBe(1350);
+    expect(pre.meff).toBe(2050);
+    expect(aplanarity(jets)).toBeGreaterThan(0.04);
+    expect(names(ev)).toEqual(['SR4j_1000']);
+    // A 7 GeV electron or a 6.5 GeV muon vetoes; MET 290 fails the preselection.
+    expect(names({ ...ev, electrons: [obj(8, 0, 2, -1)] })).toEqual([]);
+    expect(names({ ...ev, muons: [obj(6.5, 0, 2, -1)] })).toEqual([]);
+    expect(atlasSusy201822Preselection(event({ jets }, 290, 0))).toBeNull();
+    // A fourth jet at |eta| 2.2 fails the 4-jet regions' |eta| < 2.0.
+    const forward = [...jets.slice(0, 3), jet(150, 2.2, 0.6)];
+    expect(aplanarity(forward)).toBeGreaterThan(0.04);
+    expect(names(event({ jets: forward }, 700, 0))).toEqual([]);
+    // A fifth jet (pT 60) and pT(j1) = 650: SR5j-1600 (meff 2160 > 1600) too; the fifth jet leaves SR4j-1000 as it is.
+    const five = [jet(650, 0, Math.PI), ...jets.slice(1), jet(60, 0.2, -2.4)];
+    expect(aplanarity(five)).toBeGreaterThan(0.04);
+    expect(names(event({ jets: five }, 700, 0))).toEqual(['SR4j_1000', 'SR5j_1600']);
+    // A third jet of pT 300 along MET (Delta phi 0.1 < 0.4 among j1..3): no region.
+    expect(names(event({ jets: [jets[0], jets[1], jet(300, 0, 0.1), jets[3]] }, 700, 0))).toEqual([]);
   });
 });
