@@ -49,6 +49,30 @@ describe('every search cites the source of its numbers (issue 16, acceptance 4)'
     }
   });
 
+  it('a recast of part of an analysis names the analysis; tunes and detector settings cite their sources', () => {
+    const part = listRecasts().find((r) => r.analysis !== undefined)!;
+    expect(part.id.startsWith(`${part.analysis}-`)).toBe(true);
+    expect(recastProblems({ ...part, id: 'ATLAS-SUSY-2016-24x' }).join()).toMatch(/must be named/);
+    expect(recastProblems({ ...part, databasePath: '13TeV/ATLAS/ATLAS-SUSY-2016-07-eff' }).join()).toMatch(/not this analysis's SModelS result folder/);
+    for (const r of listRecasts()) {
+      if (r.generatorTune) expect(r.generatorTune.source, r.id).toContain(`arXiv:${r.arXiv}`);
+      if (r.detector) expect(r.detector.source, r.id).toContain(`arXiv:${r.arXiv}`);
+    }
+  });
+
+  it('ATLAS-SUSY-2016-24-2l0j: the slepton maps filed as TSelSel and TSmuSmu are the same numbers (one ATLAS map per region)', () => {
+    const r = listRecasts().find((x) => x.id === 'ATLAS-SUSY-2016-24-2l0j')!;
+    const sel = loadPublishedRecast(r, root);
+    const smu = loadPublishedRecast({ ...r, txName: 'TSmuSmu' }, root);
+    sel.regions.forEach((reg, i) => {
+      expect(reg.efficiencyMap.points).toEqual(smu.regions[i].efficiencyMap.points);
+      expect(reg.efficiencyMap.values).toEqual(smu.regions[i].efficiencyMap.values);
+    });
+    // The official map is TSlepSlep, with the constraint factor the recast states.
+    expect(sel.upperLimitMap!.file).toMatch(/TSlepSlep\.txt$/);
+    expect(readFileSync(join(root, sel.upperLimitMap!.file), 'utf8')).toMatch(new RegExp(`^constraint: ${r.upperLimitTxName!.crossSectionFactor}\\*`, 'm'));
+  });
+
   it('the CMS-SUS-16-033 region cuts are those its dataIds encode', () => {
     const cms = listRecasts().find((r) => r.id === 'CMS-SUS-16-033')!;
     for (const reg of cms.regions) {

@@ -4,11 +4,11 @@ import { generatedBatches } from '@sigmap/physics/src/simulate';
 import { getRecast, validateRecast, validationSvg } from '@sigmap/physics/src/recasts';
 import { loadPublishedRecast } from '@sigmap/catalogue/src/recast/published';
 
-// A stated subset (6 of the 116 T1 map points, 300 events each); the full validation is reports/recast/.
+// A stated subset (6 of the 116 T1 map points, 800 events each; at 300 the SR2jm median over these 6 points ranged 1.07-1.62 across seeds 7-9, at 800 1.10-1.39); the full validation is reports/recast/.
 describe('validate-recast on a subset of ATLAS-SUSY-2015-06 T1 points', () => {
   const recast = getRecast('ATLAS-SUSY-2015-06');
   const pub = loadPublishedRecast(recast);
-  const run = () => validateRecast({ recast, regions: pub.regions }, { events: 300, points: 6, seed: 7 });
+  const run = () => validateRecast({ recast, regions: pub.regions }, { events: 800, points: 6, seed: 7 });
   const first = run();
 
   it('reproduces the published 2-jet efficiencies to within a factor 1.6 (measured medians 1.16-1.20 on the full map)', async () => {
@@ -30,7 +30,7 @@ describe('validate-recast on a subset of ATLAS-SUSY-2015-06 T1 points', () => {
   });
 
   it('is reproducible per seed', async () => {
-    const [a, b] = [await first, await validateRecast({ recast, regions: pub.regions }, { events: 300, points: 2, seed: 7 })];
+    const [a, b] = [await first, await validateRecast({ recast, regions: pub.regions }, { events: 800, points: 2, seed: 7 })];
     // The same seed gives the same events at a point, whichever subset it is simulated in.
     const same = a.points.filter((p) => b.points.some((q) => q.masses.join() === p.masses.join()));
     expect(same.length).toBeGreaterThan(0);
@@ -67,8 +67,10 @@ describe('validate-recast forced decays', () => {
     const inclusive = await validateRecast({ recast, regions: pub.regions }, { ...opts, forcedDecays: false });
     expect(forced.forcedDecays!.branchingFraction).toBe(recast.forcedDecays!.branchingFraction);
     expect(inclusive.forcedDecays).toBeNull();
-    expect(seen[0]).toEqual(recast.forcedDecays!.pythiaSettings);
-    expect(seen.at(-1)).toBeUndefined();
+    // The recast's tune (ATLAS A14) first, then the forced decays; without forced decays the tune alone.
+    expect(seen[0]).toEqual([...recast.generatorTune!.pythiaSettings, ...recast.forcedDecays!.pythiaSettings]);
+    expect(seen.at(-1)).toEqual(recast.generatorTune!.pythiaSettings);
+    expect(forced.generatorTune!.settings).toEqual(['Tune:pp = 21']);
     const f = forced.points.flatMap((p) => p.simulated);
     const i = inclusive.points.flatMap((p) => p.simulated);
     expect(i.some((x) => x > 0)).toBe(true);
@@ -76,9 +78,43 @@ describe('validate-recast forced decays', () => {
     // Extra generator settings follow the forced decays and are stated in the report.
     seen.length = 0;
     const diag = await validateRecast({ recast, regions: pub.regions }, { ...opts, points: 1, generatorSettings: ['SpaceShower:pTmaxMatch = 1'] });
-    expect(seen[0]).toEqual([...recast.forcedDecays!.pythiaSettings, 'SpaceShower:pTmaxMatch = 1']);
+    expect(seen[0]).toEqual([...recast.generatorTune!.pythiaSettings, ...recast.forcedDecays!.pythiaSettings, 'SpaceShower:pTmaxMatch = 1']);
     expect(diag.generatorSettings).toEqual(['SpaceShower:pTmaxMatch = 1']);
     // The built-in generator takes no generator settings.
     await expect(validateRecast({ recast, regions: pub.regions }, { events: 10, points: 1, seed: 1, generatorSettings: ['a = 1'] })).rejects.toThrow(/pythia-settings/);
+  });
+});
+
+// ATLAS-SUSY-2016-24-2l0j on a stated subset (5 of the 81 TSelSel map points, 500 built-in events each; built-in
+// generator: no shower, so no ISR jets to veto: its medians were 1.15-1.19 on 10 points x 1000 events). The Pythia 8
+// validation is reports/recast/ATLAS-SUSY-2016-24-2l0j.md.
+describe('validate-recast on a subset of the ATLAS-SUSY-2016-24-2l0j slepton map', () => {
+  it('reproduces the published SR2-SF-loose efficiencies within a factor 1.5 and applies the official map factor', async () => {
+    const recast = getRecast('ATLAS-SUSY-2016-24-2l0j');
+    const pub = loadPublishedRecast(recast);
+    const r = await validateRecast({ recast, regions: pub.regions, officialUpperLimitPb: () => 0.002 }, { events: 500, points: 5, seed: 3 });
+    expect(r.points).toHaveLength(5);
+    const loose = r.agreement.perRegion.find((x) => x.region === 'SR2-SF-loose')!;
+    expect(loose.considered).toBeGreaterThanOrEqual(4);
+    expect(loose.medianRatio).toBeGreaterThan(0.8);
+    expect(loose.medianRatio).toBeLessThan(1.5);
+    // r official = 1.5 sigma / UL (the TSlepSlep constraint factor), sigma = two flavours of the L+R table.
+    for (const p of r.points) expect(p.rOfficial!).toBeCloseTo((1.5 * p.crossSectionPb) / 0.002, 9);
+    expect(r.officialContour).toMatch(/TSlepSlep.*1\.5 x sigma/);
+  });
+});
+
+// ATLAS-SUSY-2018-22 on a stated subset (6 of the 145 T1 map points, 400 built-in events each; the built-in
+// generator gave medians 0.85-1.01 on this subset at 300 events). The Pythia 8 validation is reports/recast/.
+describe('validate-recast on a subset of the ATLAS-SUSY-2018-22 gluino map', () => {
+  it('reproduces the published SR4j-1000 efficiencies within a factor 1.5', async () => {
+    const recast = getRecast('ATLAS-SUSY-2018-22');
+    const pub = loadPublishedRecast(recast);
+    const r = await validateRecast({ recast, regions: pub.regions }, { events: 400, points: 6, seed: 5 });
+    const a = r.agreement.perRegion.find((x) => x.region === 'SR4j_1000')!;
+    expect(a.considered).toBeGreaterThanOrEqual(3);
+    expect(a.medianRatio).toBeGreaterThan(0.67);
+    expect(a.medianRatio).toBeLessThan(1.5);
+    expect(pub.upperLimitMap!.file).toBe('13TeV/ATLAS/ATLAS-SUSY-2018-22/data/T1.txt');
   });
 });

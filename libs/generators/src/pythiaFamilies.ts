@@ -25,8 +25,17 @@ const window = (id: number, M: number) => [`${id}:m0 = ${M}`, `${id}:mMin = ${M 
 const SUSY_IDS = [1000001, 1000002, 1000003, 1000004, 1000005, 1000006, 2000001, 2000002, 2000003, 2000004, 2000005, 2000006, 1000011, 1000012, 1000013, 1000014, 1000015, 1000016, 2000011, 2000013, 2000015, 1000021, 1000022, 1000023, 1000025, 1000035, 1000024, 1000037];
 const DECOUPLED = 1e5;
 
-/** A simplified-model SLHA file: the named masses and 100% decays, everything else at 100 TeV and stable. */
-export function simplifiedSlha(masses: Record<number, number>, decays: Record<number, number[]>): string {
+/** One decay channel of a simplified-model SLHA file: branching ratio and daughter PDG ids. */
+export interface SlhaChannel {
+  br: number;
+  ids: number[];
+}
+
+/**
+ * A simplified-model SLHA file: the named masses and decays (one channel at 100%, or channels with their branching
+ * ratios), everything else at 100 TeV and stable.
+ */
+export function simplifiedSlha(masses: Record<number, number>, decays: Record<number, number[] | SlhaChannel[]>): string {
   const m = { ...Object.fromEntries(SUSY_IDS.map((id) => [id, DECOUPLED])), 25: 125, ...masses };
   // MODSEL 1 0: a general MSSM spectrum (without it Pythia keeps SUSY off).
   const lines = ['BLOCK MODSEL', ' 1 0', 'BLOCK MASS'];
@@ -43,10 +52,14 @@ export function simplifiedSlha(masses: Record<number, number>, decays: Record<nu
       continue;
     }
     // 1 GeV: narrow on the detector's scale, and a prompt decay.
-    lines.push(`DECAY ${id} 1.0`, `  1.0 ${d.length} ${d.join(' ')}`);
+    const channels: SlhaChannel[] = typeof d[0] === 'number' ? [{ br: 1, ids: d as number[] }] : (d as SlhaChannel[]);
+    lines.push(`DECAY ${id} 1.0`, ...channels.map((c) => `  ${c.br} ${c.ids.length} ${c.ids.join(' ')}`));
   }
   return lines.join('\n') + '\n';
 }
+
+/** g~ -> q qbar chi1 for q = u, d, s, c, 25% each (the T1 model, see configOf). */
+export const T1_CHANNELS: SlhaChannel[] = [1, 2, 3, 4].map((q) => ({ br: 0.25, ids: [q, -q, 1000022] }));
 
 const susy = (processes: string[], idA: number, idB: number, slha: string): PythiaConfig => ({
   settings: [...BEAMS, 'SUSY:all = off', ...processes.map((p) => `SUSY:${p} = on`), `SUSY:idA = ${idA}`, `SUSY:idB = ${idB}`],
@@ -55,7 +68,7 @@ const susy = (processes: string[], idA: number, idB: number, slha: string): Pyth
 });
 
 /** Families Pythia generates here; the generic x0-/x2- resonances are the built-in generator's only. */
-export const PYTHIA_FAMILIES = ['zprime-ssm', 'wprime-ssm', 'excited-quark', 'lq1-pair', 'lq2-pair', 'T2tt', 'T2bb', 'T1', 'TChiWZ', 'sbottom-bh'] as const;
+export const PYTHIA_FAMILIES = ['zprime-ssm', 'wprime-ssm', 'excited-quark', 'lq1-pair', 'lq2-pair', 'T2tt', 'T2bb', 'T1', 'TChiWZ', 'TSlepSlep', 'sbottom-bh'] as const;
 
 export function pythiaConfig(familyId: string, raw: Partial<Point>): { config: PythiaConfig; point: Point } {
   const family = getFamily(familyId);
@@ -98,8 +111,17 @@ function configOf(id: string, p: Point): PythiaConfig | null {
     case 'sbottom-bh':
       return susy(['gg2squarkantisquark', 'qqbar2squarkantisquark'], 1000005, 1000005, simplifiedSlha({ 1000005: p.m_sbottom, 1000023: p.m_chi2, 1000022: p.m_chi1 }, { 1000005: [5, 1000023], 1000023: [25, 1000022] }));
     case 'T1':
-      // g~ -> q qbar chi1 through heavy squarks, three-body phase space; d dbar stands for the family's light flavours.
-      return susy(['gg2gluinogluino', 'qqbar2gluinogluino'], 1000021, 1000021, simplifiedSlha({ 1000021: p.m_gluino, 1000022: p.m_lsp }, { 1000021: [1, -1, 1000022] }));
+      // g~ -> q qbar chi1 through heavy squarks, three-body phase space, q = u, d, s, c with equal branching ratios: the
+      // T1 model of CMS (arXiv:1704.07781, "T1qqqq": light-flavour q = u, d, s, c) and of ATLAS (arXiv:1605.03814:
+      // gluino -> two light-flavour quarks and the LSP).
+      return susy(['gg2gluinogluino', 'qqbar2gluinogluino'], 1000021, 1000021, simplifiedSlha({ 1000021: p.m_gluino, 1000022: p.m_lsp }, { 1000021: T1_CHANNELS }));
+    case 'TSlepSlep': {
+      // Drell-Yan slepton pairs among e~L, e~R, mu~L, mu~R (Pythia 8.3 "SUSY Processes": qqbar2sleptonantislepton with
+      // the idVecA / idVecB lists); Pythia weighs the four by its own cross sections (L and R differ), as ATLAS's sample.
+      const ids = [1000011, 2000011, 1000013, 2000013];
+      const slha = simplifiedSlha({ ...Object.fromEntries(ids.map((id) => [id, p.m_slep])), 1000022: p.m_lsp }, Object.fromEntries(ids.map((id) => [id, [id % 100, 1000022]])));
+      return { settings: [...BEAMS, 'SUSY:all = off', 'SUSY:qqbar2sleptonantislepton = on', `SUSY:idVecA = ${ids.join(',')}`, `SUSY:idVecB = ${ids.join(',')}`], slha, crossSection: 'family-table' };
+    }
     case 'TChiWZ':
       return susy(['qqbar2chi+-chi0'], 1000024, 1000023, simplifiedSlha({ 1000024: p.m_chi, 1000023: p.m_chi, 1000022: p.m_lsp }, { 1000024: [24, 1000022], 1000023: [23, 1000022] }));
     default:

@@ -126,3 +126,24 @@ describe.skipIf(!HAVE_PYTHIA)('event files in', () => {
     expect((await errorOf(simulateEventFile({ ...base, file: join(FIX, 'README.md') }))).field).toBe('--events');
   });
 });
+
+describe('Pythia 8 configurations of the SUSY families (no generation)', () => {
+  it('T1: the gluino decays to q qbar chi1 for q = u, d, s, c, a quarter each', () => {
+    const { config } = pythiaConfig('T1', { m_gluino: 1500, m_lsp: 100 });
+    const block = config.slha!.split('DECAY 1000021')[1].split('DECAY')[0];
+    expect(block.trim().split('\n').slice(1).map((l) => l.trim())).toEqual(['0.25 3 1 -1 1000022', '0.25 3 2 -2 1000022', '0.25 3 3 -3 1000022', '0.25 3 4 -4 1000022']);
+  });
+
+  it('TSlepSlep: e~L, e~R, mu~L, mu~R at one mass, each to its lepton and chi1; the family table (2 flavours) gives the cross section', async () => {
+    const { config } = pythiaConfig('TSlepSlep', { m_slep: 500, m_lsp: 100 });
+    expect(config.crossSection).toBe('family-table');
+    expect(config.settings).toContain('SUSY:qqbar2sleptonantislepton = on');
+    for (const [id, l] of [[1000011, 11], [2000011, 11], [1000013, 13], [2000013, 13]]) {
+      expect(config.slha).toMatch(new RegExp(`^ ${id} 5\\.000000e\\+2$`, 'm'));
+      expect(config.slha!.split(`DECAY ${id} `)[1].split('\n')[1].trim()).toBe(`1 2 ${l} 1000022`);
+    }
+    const { getFamily } = await import('@sigmap/physics');
+    // pp13_slep_LR_NLO+NLL_PDF4LHC.json at 500 GeV: 0.0006736329 pb per flavour.
+    expect(getFamily('TSlepSlep').crossSectionPb({ m_slep: 500, m_lsp: 100 })).toBeCloseTo(2 * 0.0006736329, 12);
+  });
+});

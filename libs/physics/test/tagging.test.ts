@@ -1,6 +1,6 @@
 import { createRng } from '@sigmap/contracts';
 import { describe, expect, it } from 'vitest';
-import { type EventRecord, JsShowerEngine, type RecoEvent, TAGGERS, fastDetector, fragmentAll, fullDetector, getFamily } from '../src';
+import { CMS_CSVV2_MEDIUM, type EventRecord, JsShowerEngine, type RecoEvent, TAGGERS, fastDetector, fragmentAll, fullDetector, getFamily } from '../src';
 
 function events(id: string, point: Record<string, number>, n: number, seed: number): EventRecord[] {
   const f = getFamily(id);
@@ -38,6 +38,33 @@ describe('tagging efficiencies match their declared values', () => {
       expect(r[label].n, label).toBeGreaterThan(300);
       expect(within(r[label], TAGGERS.btag.eff[label]), `${label}: ${r[label].k}/${r[label].n} vs ${TAGGERS.btag.eff[label]}`).toBe(true);
     }
+  });
+
+  it('a per-analysis working point (CMS CSVv2 medium) replaces the default, with the same jets and random stream', () => {
+    const evs = [...events('T2tt', { m_stop: 800, m_lsp: 100 }, 600, 1), ...events('zprime-ssm', { mass: 1500 }, 1000, 2)];
+    const def = evs.map((ev, i) => fastDetector(ev, createRng(i + 1000)));
+    const cms = evs.map((ev, i) => fastDetector(ev, createRng(i + 1000), { btag: CMS_CSVV2_MEDIUM }));
+    // Only the tags differ: the jets (and every later random draw) are the same.
+    expect(cms.map((r) => r.jets.map((j) => j.pt))).toEqual(def.map((r) => r.jets.map((j) => j.pt)));
+    const r = rates(cms, 'btag', CMS_CSVV2_MEDIUM);
+    console.log('CMS b-tag', Object.fromEntries(Object.entries(r).map(([k, v]) => [k, `${v.k}/${v.n} = ${(v.k / v.n).toFixed(4)}`])));
+    for (const label of ['b', 'c', 'light']) expect(within(r[label], CMS_CSVV2_MEDIUM.eff[label]), `${label}: ${r[label].k}/${r[label].n} vs ${CMS_CSVV2_MEDIUM.eff[label]}`).toBe(true);
+    // The same uniform draw per jet: a b jet CMS tags (u < 0.63) ATLAS tags too (u < 0.70), a light jet ATLAS tags
+    // (u < 0.004) CMS tags too (u < 0.01); and the working points do differ on some jets.
+    const pairs = cms.flatMap((r, i) => r.jets.map((j, k) => ({ label: j.label, cms: j.btag, def: def[i].jets[k].btag })));
+    expect(pairs.filter((p) => p.label === 'b' && p.cms && !p.def)).toHaveLength(0);
+    expect(pairs.filter((p) => p.label === 'light' && p.def && !p.cms)).toHaveLength(0);
+    expect(pairs.filter((p) => p.label === 'b' && p.def && !p.cms).length).toBeGreaterThan(10);
+  });
+
+  it('fatJets: false skips the large-R jets and nothing else', () => {
+    const evs = events('x0-W-Z', { mass: 2000 }, 50, 4);
+    const withFat = evs.map((ev, i) => fastDetector(ev, createRng(i)));
+    const without = evs.map((ev, i) => fastDetector(ev, createRng(i), { fatJets: false }));
+    expect(withFat.some((r) => r.fatjets.length > 0)).toBe(true);
+    expect(without.every((r) => r.fatjets.length === 0)).toBe(true);
+    const noFat = (r: RecoEvent) => ({ ...r, fatjets: [] });
+    expect(without).toEqual(withFat.map(noFat));
   });
 
   it('b- and tau-tagging with the full detector simulation (LQ3 -> tau b)', async () => {

@@ -45,6 +45,8 @@ function markdown(r: ValidationReport, regions: string[], sources: { globalInfo:
     `Published material: ${sources.globalInfo} (sqrt(s) = ${sources.sqrtsTeV} TeV, L = ${sources.lumiFb} fb-1); efficiency maps and counts from ${sources.files.length} region files (${sources.files[0]}, ...).`,
     `Simulation: generator ${r.generator}, detector ${r.detector}, ${r.events} events per point, seed ${r.seed}; ${r.points.length} of ${r.mapPoints} map points simulated (an evenly spaced subset: --points ${r.points.length}), ${r.skipped.length} the family cannot generate.`,
     ...(r.generatorSettings.length ? [`Extra generator settings (a diagnostic, beyond the family's configuration): ${r.generatorSettings.join('; ')}.`] : []),
+    ...(r.generatorTune ? [`Generator tune (the experiment's signal samples): ${r.generatorTune.settings.join('; ')} (${r.generatorTune.source}).`] : []),
+    ...(r.detectorSettings ? [`Detector: b-tagging working point ${Object.entries(r.detectorSettings.btag).map(([k, v]) => `${k} ${v}`).join(', ')} (${r.detectorSettings.source}).`] : []),
     ...(r.forcedDecays ? [`Forced decays: ${r.forcedDecays.settings.join('; ')}; efficiencies scaled by the kept branching fraction ${r.forcedDecays.branchingFraction.toFixed(5)} (${r.forcedDecays.source}).`] : []),
     '',
     `## Efficiency agreement (${r.rule.thresholdReason}; within ${100 * r.rule.tolerance}%)`,

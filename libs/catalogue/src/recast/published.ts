@@ -21,6 +21,10 @@ export function smodelsDatabaseRoot(env: NodeJS.ProcessEnv = process.env): strin
 /** What a recast names of its analysis (a structural subset of physics' Recast). */
 export interface RecastCitation {
   id: string;
+  /** The database's analysis id when the recast's id carries a suffix (a recast of part of an analysis). */
+  analysis?: string;
+  /** The official map's topology when it is not `txName`. */
+  upperLimitTxName?: { txName: string };
   databasePath: string;
   upperLimitPath?: string;
   txName: string;
@@ -56,7 +60,8 @@ export interface PublishedRecast {
 export function loadPublishedRecast(recast: RecastCitation, root = smodelsDatabaseRoot()): PublishedRecast {
   const folder = join(root, recast.databasePath);
   const result = loadSmodelsResult(folder);
-  if (result.id !== recast.id) throw new InputError(`${recast.databasePath}/globalInfo.txt:id`, `is '${result.id}', the recast cites '${recast.id}'`);
+  const analysis = recast.analysis ?? recast.id;
+  if (result.id !== analysis) throw new InputError(`${recast.databasePath}/globalInfo.txt:id`, `is '${result.id}', the recast cites '${analysis}'`);
   const regions = recast.regions.map(({ name }) => {
     const ds = result.datasets.find((d) => d.dataId === name);
     if (!ds) throw new InputError(`${recast.databasePath}/${name}`, `no signal region '${name}' in ${recast.id} (it has ${result.datasets.map((d) => d.dataId).join(', ')})`);
@@ -79,9 +84,10 @@ export function loadPublishedRecast(recast: RecastCitation, root = smodelsDataba
   let upperLimitMap: PublishedRecast['upperLimitMap'];
   if (recast.upperLimitPath) {
     const ul = loadSmodelsResult(join(root, recast.upperLimitPath));
-    const ds = ul.datasets.find((d) => d.dataType === 'upperLimit' && d.txNames.some((t) => t.txName === recast.txName));
-    if (!ds) throw new InputError(recast.upperLimitPath, `has no upper-limit map for ${recast.txName}`);
-    upperLimitMap = { grid: ds.txNames.find((t) => t.txName === recast.txName)!.observed, file: `${recast.upperLimitPath}/${ds.folder}/${recast.txName}.txt` };
+    const tx = recast.upperLimitTxName?.txName ?? recast.txName;
+    const ds = ul.datasets.find((d) => d.dataType === 'upperLimit' && d.txNames.some((t) => t.txName === tx));
+    if (!ds) throw new InputError(recast.upperLimitPath, `has no upper-limit map for ${tx}`);
+    upperLimitMap = { grid: ds.txNames.find((t) => t.txName === tx)!.observed, file: `${recast.upperLimitPath}/${ds.folder}/${tx}.txt` };
   }
   return { analysisId: result.id, sqrtsTeV: result.sqrtsTeV, lumiFb: result.lumiFb, arxiv: result.arxiv, publication: result.publication, globalInfoFile: `${recast.databasePath}/globalInfo.txt`, regions, upperLimitMap };
 }

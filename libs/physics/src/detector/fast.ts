@@ -9,7 +9,7 @@ import { EventRecord } from '../generator/event';
 import { type P4, deltaR, eta, phi, pt } from '../generator/vec';
 import { DESIGN, relResolution } from './design';
 import { antiKt } from './jets';
-import { bTag, fatJetLabel, jetLabel, tauTag, topTag, vTag } from './tagging';
+import { type BTagWorkingPoint, bTag, fatJetLabel, jetLabel, tauTag, topTag, vTag } from './tagging';
 import { truthInfo } from './truth';
 import type { Constituent, RecoEvent, RecoFatJet, RecoJet, RecoObject } from './types';
 
@@ -19,7 +19,17 @@ const obj = (p: P4, charge: number): RecoObject => ({ p, pt: pt(p), eta: eta(p),
 /** Prompt = not a fragmentation or hadronic-tau product. */
 const isPrompt = (label?: string) => label === undefined || label === 'fromTau' || label === 'fromTop';
 
-export function fastDetector(ev: EventRecord, rng: Rng): RecoEvent {
+/**
+ * Options of the fast detector: `btag` replaces the default (ATLAS) b-tagging working point, e.g. for a CMS recast;
+ * `fatJets: false` skips the large-R jets (their R = 1.0 clustering is most of the detector's time on a hadronic
+ * event; the caller then gets none, and the random stream of the later events of a batch differs from a run with them).
+ */
+export interface FastDetectorOptions {
+  btag?: BTagWorkingPoint;
+  fatJets?: boolean;
+}
+
+export function fastDetector(ev: EventRecord, rng: Rng, opts: FastDetectorOptions = {}): RecoEvent {
   const finals = ev.visibleFinals();
   const truth = truthInfo(ev);
   const electrons: RecoObject[] = [];
@@ -81,10 +91,10 @@ export function fastDetector(ev: EventRecord, rng: Rng): RecoEvent {
     if (o.pt < DESIGN.jets.ptMin || Math.abs(o.eta) > DESIGN.jets.etaMax) continue;
     const label = jetLabel(o.eta, o.phi, truth);
     const nTracks = j.constituents.filter((c) => finals[inputIdx[c]].charge !== 0 && pt(finals[inputIdx[c]].p) > 1).length;
-    jets.push({ ...o, label, btag: bTag(label, o.pt, o.eta, rng), tautag: tauTag(label, o.pt, o.eta, rng), nTracks });
+    jets.push({ ...o, label, btag: bTag(label, o.pt, o.eta, rng, opts.btag), tautag: tauTag(label, o.pt, o.eta, rng), nTracks });
   }
   const fatjets: RecoFatJet[] = [];
-  for (const j of antiKt(inputs, DESIGN.jets.fatR, DESIGN.jets.fatPtMin * 0.8)) {
+  for (const j of opts.fatJets === false ? [] : antiKt(inputs, DESIGN.jets.fatR, DESIGN.jets.fatPtMin * 0.8)) {
     const f = Math.max(0.05, 1 + normal(rng) * relResolution(j.E, DESIGN.jet.a, DESIGN.jet.b, DESIGN.jet.noisePerJetGeV));
     const p = scaled(j, f);
     const o = obj(p, 0);

@@ -13,8 +13,15 @@ import { type Rng } from '@sigmap/contracts';
 import { deltaR } from '../generator/vec';
 import type { TruthInfo } from './truth';
 
+/** A b-tagging working point: acceptance and the per-truth-label tagging probability. */
+export interface BTagWorkingPoint {
+  etaMax: number;
+  ptMin: number;
+  eff: Record<string, number>;
+}
+
 export const TAGGERS = {
-  btag: { etaMax: 2.5, ptMin: 20, eff: { b: 0.7, c: 0.11, tau: 0.05, light: 0.004 } as Record<string, number> },
+  btag: { etaMax: 2.5, ptMin: 20, eff: { b: 0.7, c: 0.11, tau: 0.05, light: 0.004 } as Record<string, number> } as BTagWorkingPoint,
   tautag: { etaMax: 2.5, ptMin: 20, eff: { tau: 0.6, b: 0.01, c: 0.01, light: 0.01 } as Record<string, number> },
   vtag: { massMin: 65, massMax: 105, ptMin: 200, eff: { W: 0.5, Z: 0.5, top: 0.1, qcd: 0.05 } as Record<string, number> },
   toptag: { massMin: 135, massMax: 205, ptMin: 350, eff: { top: 0.6, W: 0.05, Z: 0.05, qcd: 0.05 } as Record<string, number> },
@@ -39,10 +46,21 @@ export function fatJetLabel(eta: number, phi: number, truth: TruthInfo): string 
   return 'qcd';
 }
 
-export function bTag(label: string, pt: number, eta: number, rng: Rng): boolean {
+/**
+ * CMS CSVv2 medium working point (CMS-BTV-16-002, A. M. Sirunyan et al., JINST 13 (2018) P05011, Sec. 6 and the
+ * working-point table: in simulated tt-bar jets with pT > 20 GeV the medium CSVv2 point has a light-flavour (udsg)
+ * misidentification probability of 1%, a c-jet efficiency of about 12% and a b-jet efficiency of about 63%), within the
+ * tracker acceptance |eta| < 2.4. The paper gives no hadronic-tau rate: tau-labelled jets count as light jets. Flat in pT:
+ * the paper's pT dependence is not reproduced. For CMS analyses (a recast's `detector.btag`), instead of the ATLAS
+ * working point of TAGGERS.btag.
+ */
+export const CMS_CSVV2_MEDIUM: BTagWorkingPoint = { etaMax: 2.4, ptMin: 20, eff: { b: 0.63, c: 0.12, tau: 0.01, light: 0.01 } };
+
+/** One Bernoulli draw per jet (always drawn, so the random stream does not depend on the working point). */
+export function bTag(label: string, pt: number, eta: number, rng: Rng, wp: BTagWorkingPoint = TAGGERS.btag): boolean {
   const u = rng.uniform();
-  if (pt < TAGGERS.btag.ptMin || Math.abs(eta) > TAGGERS.btag.etaMax) return false;
-  return u < TAGGERS.btag.eff[label];
+  if (pt < wp.ptMin || Math.abs(eta) > wp.etaMax) return false;
+  return u < wp.eff[label];
 }
 
 export function tauTag(label: string, pt: number, eta: number, rng: Rng): boolean {

@@ -9,7 +9,7 @@ import { LuminosityTable, samplePairMass, sampleRapidity, sampleRecoilPt, system
 import { SM } from '../generator/sm';
 import { type LumiTerm, S_HADRONIC } from '../xsec/pdf';
 import { type XsecTable, tableCrossSection } from '../xsec/susy';
-import { GLUINO_PAIR, STOP_SBOTTOM_PAIR, WINO_C1N2 } from '../xsec/tables';
+import { GLUINO_PAIR, SLEPTON_LR_PAIR, STOP_SBOTTOM_PAIR, WINO_C1N2 } from '../xsec/tables';
 import { type ModelFamily, type Point, checkParams, param } from './types';
 
 /**
@@ -59,7 +59,11 @@ interface PairSpec {
   lumi: LumiTerm[];
   k: number;
   decay: (ev: EventRecord, i: number, p: Point, rng: Rng) => void;
+  /** Decays both parents at once (when their decays are correlated, e.g. one flavour per event); overrides `decay`. */
+  decayPair?: (ev: EventRecord, i1: number, i2: number, p: Point, rng: Rng) => void;
   charges?: [number, number];
+  /** Number of mass-degenerate copies of the tabulated process the family produces (its cross section is n x the table's). */
+  copies?: { n: number; what: string };
 }
 
 function pairFamily(s: PairSpec): ModelFamily {
@@ -69,7 +73,7 @@ function pairFamily(s: PairSpec): ModelFamily {
     description: s.description,
     signatureClass: 'complex',
     params: s.params,
-    xsecSource: tableSource(s.table),
+    xsecSource: s.copies ? `${s.copies.n} x ${tableSource(s.table)} (${s.copies.what})` : tableSource(s.table),
     xsecValidity: tableValidity(s.table),
     allowed: true,
     validate(p) {
@@ -79,13 +83,14 @@ function pairFamily(s: PairSpec): ModelFamily {
       return q;
     },
     signatures: s.signatures,
-    crossSectionPb: (p) => tableCrossSection(s.table, p[s.massParam], `point.${s.massParam}`).xsecPb,
+    crossSectionPb: (p) => (s.copies?.n ?? 1) * tableCrossSection(s.table, p[s.massParam], `point.${s.massParam}`).xsecPb,
     prepare: () => ({ lumi: new LuminosityTable(s.lumi) }),
     generate(p, rng, ctx) {
       const lumi = (ctx as { lumi: LuminosityTable }).lumi;
       const m = p[s.massParam];
       const [q1, q2] = s.charges ?? [0, 0];
       return generatePair(rng, m, m, lumi, s.k, s.parent, s.parent, (ev, i1, i2) => {
+        if (s.decayPair) return s.decayPair(ev, i1, i2, p, rng);
         s.decay(ev, i1, p, rng);
         s.decay(ev, i2, p, rng);
       }, q1, q2);
@@ -200,6 +205,39 @@ const sbottomBh = pairFamily({
   },
 });
 
+/**
+ * TSlepSlep as ATLAS generates it for its slepton searches (e.g. arXiv:1803.02762): selectrons and smuons, partners of
+ * the left- and right-handed leptons, all of one mass, pair-produced (Drell-Yan), each decaying to its lepton and the
+ * LSP. Cross section: two flavours x the NLO+NLL one-flavour l~L + l~R table. The built-in generator produces
+ * e~ e~* or mu~ mu~* with equal probability (the two flavours' cross sections are equal), P-wave (beta^3) threshold.
+ */
+const TSlepSlep = pairFamily({
+  id: 'TSlepSlep',
+  label: 'TSlepSlep: selectron and smuon pairs (L and R, one mass), slepton -> l LSP',
+  description: 'Simplified model TSlepSlep: pp -> l~ l~* for l~ = e~L, e~R, mu~L, mu~R of one mass, l~ -> l chi1^0.',
+  table: SLEPTON_LR_PAIR,
+  copies: { n: 2, what: 'e~ and mu~, each L + R' },
+  parent: 'slepton',
+  params: [param('m_slep', 100, 1000, 'linear', 'GeV', 400, 'slepton mass'), param('m_lsp', 0, 900, 'linear', 'GeV', 100, 'chi1^0 mass')],
+  massParam: 'm_slep',
+  constrain: (p) => {
+    if (p.m_lsp > p.m_slep - 1) throw new InputError('point.m_lsp', `must be below m_slep - 1 GeV (${p.m_slep - 1})`);
+  },
+  signatures: () => [{ key: 'complex:slepton', cls: 'complex', br: 1 }],
+  lumi: [
+    { a: 'u', b: 'ubar', w: 1 },
+    { a: 'd', b: 'dbar', w: 1 },
+  ],
+  k: 3,
+  charges: [-1, 1],
+  decay: () => undefined,
+  decayPair: (ev, i1, i2, p, rng) => {
+    const l = rng.uniform() < 0.5 ? 'e' : 'mu';
+    const m = l === 'e' ? SM.mE : SM.mMu;
+    for (const i of [i1, i2]) twoBodyDecay(ev, i, { kind: l, charge: ev.particles[i].charge, m }, lsp(p.m_lsp), rng);
+  },
+});
+
 /** Scalar leptoquark pairs; pair production is pure QCD and equals the stop-pair cross section (used as such by ATLAS/CMS). */
 function leptoquark(gen: 1 | 2 | 3): ModelFamily {
   const l = gen === 1 ? 'e' : gen === 2 ? 'mu' : 'tau';
@@ -228,4 +266,4 @@ function leptoquark(gen: 1 | 2 | 3): ModelFamily {
   });
 }
 
-export const PAIR_FAMILIES: ModelFamily[] = [T2tt, T2bb, T1, TChiWZ, sbottomBh, leptoquark(1), leptoquark(2), leptoquark(3)];
+export const PAIR_FAMILIES: ModelFamily[] = [T2tt, T2bb, T1, TChiWZ, TSlepSlep, sbottomBh, leptoquark(1), leptoquark(2), leptoquark(3)];

@@ -5,6 +5,7 @@
  */
 import type { RecoEvent } from '../detector/types';
 import { aplanarity, byPt, metPhi, minDeltaPhi, scalarSum } from './kinematics';
+import { ATLAS_A14 } from './tunes';
 import type { Recast, RecastRegion } from './types';
 
 const TABLE = 'arXiv:1605.03814 Table 2 (signal-region definitions), as reimplemented in CheckMATE atlas_1605_03814; SModelS ATLAS-SUSY-2015-06-eff/<dataId>/dataInfo.txt';
@@ -71,6 +72,9 @@ export const ATLAS_SUSY_2015_06: Recast = {
   preselection: 'no e/mu (pT > 10); jets pT > 50, |eta| < 2.8; MET > 200; pT(j1) > 200',
   selectionSource: `${ATLAS_SUSY_2015_06_BASELINE.source}; region cuts: ${TABLE}`,
   limitations: 'the per-region jet |eta| limits of Table 2 and the photon/jet cleaning are not applied (as in CheckMATE); the aplanarity uses all jets pT > 50 GeV; no trigger emulation',
+  // The signal samples: MG5_aMC@NLO with up to two extra partons, showered by Pythia 8.186 with the A14 tune and
+  // NNPDF2.3LO (the paper's section on simulated samples).
+  generatorTune: { pythiaSettings: [...ATLAS_A14.pythiaSettings], source: `arXiv:1605.03814, simulated samples (signal: Pythia 8 with the A14 tune); ${ATLAS_A14.tune}` },
   regions: REGIONS,
   passes: (ev) => REGIONS.map((r) => passesRegion(ev, r.cuts)),
 };

@@ -6,6 +6,7 @@
 import type { RecoEvent, RecoObject } from '../detector/types';
 import { add, mass } from '../generator/vec';
 import { byPt, metPhi, transverseMass } from './kinematics';
+import { ATLAS_A14 } from './tunes';
 import type { Recast, RecastRegion } from './types';
 
 const TABLE = 'arXiv:1803.02762, three-lepton WZ signal-region table (SR3l-WZ), as reimplemented in CheckMATE atlas_1803_02762; SModelS ATLAS-SUSY-2016-24-eff/<dataId>/dataInfo.txt';
@@ -48,16 +49,26 @@ const REGIONS: RecastRegion[] = [
 const BR_W_LNU = 0.1071 + 0.1063 + 0.1138;
 const BR_Z_LL = 0.033632 + 0.033662 + 0.033696;
 
-type Lepton = RecoObject & { flavour: 'e' | 'mu' };
+export type Lepton = RecoObject & { flavour: 'e' | 'mu' };
 
-export function atlasSusy201624Variables(ev: RecoEvent): { ok: boolean; met: number; mt: number; njet: number; ptj1: number; pt3l: number; ptl3: number } {
+/**
+ * The analysis's leptons (both channels share the object definitions): the number of baseline leptons (pT > 10) and
+ * the signal leptons (pT > 10 within the e / mu |eta| acceptance), by decreasing pT, with their flavour.
+ */
+export function atlasSusy201624Leptons(ev: RecoEvent): { baseline: number; leps: Lepton[] } {
   const B = ATLAS_SUSY_2016_24_BASELINE;
-  const fail = { ok: false, met: 0, mt: 0, njet: 0, ptj1: 0, pt3l: 0, ptl3: 0 };
   const baseline = ev.electrons.filter((e) => e.pt > B.baselineLeptonPtMin).length + ev.muons.filter((m) => m.pt > B.baselineLeptonPtMin).length;
   const leps: Lepton[] = byPt([
     ...ev.electrons.filter((e) => e.pt > B.baselineLeptonPtMin && Math.abs(e.eta) < B.electronEtaMax).map((e) => ({ ...e, flavour: 'e' as const })),
     ...ev.muons.filter((m) => m.pt > B.baselineLeptonPtMin && Math.abs(m.eta) < B.muonEtaMax).map((m) => ({ ...m, flavour: 'mu' as const })),
   ]);
+  return { baseline, leps };
+}
+
+export function atlasSusy201624Variables(ev: RecoEvent): { ok: boolean; met: number; mt: number; njet: number; ptj1: number; pt3l: number; ptl3: number } {
+  const B = ATLAS_SUSY_2016_24_BASELINE;
+  const fail = { ok: false, met: 0, mt: 0, njet: 0, ptj1: 0, pt3l: 0, ptl3: 0 };
+  const { baseline, leps } = atlasSusy201624Leptons(ev);
   if (baseline !== 3 || leps.length !== 3 || leps.some((l, i) => l.pt < B.leptonPtMin[i])) return fail;
   const jets = byPt(ev.jets.filter((j) => j.pt > B.jetPtMin && Math.abs(j.eta) < B.jetEtaMax));
   if (jets.some((j) => j.btag)) return fail;
@@ -97,6 +108,9 @@ export const ATLAS_SUSY_2016_24: Recast = {
   // 0Ja/b/c are MET bins of the 0-jet events; 1Ja (MET 120-200), 1Jb (MET > 200, mT 110-160) and 1Jc (MET > 200,
   // mT > 160) split the >= 1-jet events: no event enters two regions. The paper's WZ exclusion fits them together.
   disjointRegions: { source: 'arXiv:1803.02762, three-lepton WZ signal-region table (orthogonal 0-jet and 1-jet bins) and the simultaneous fit of its Sec. 8' },
+  // The signal samples: MG5_aMC@NLO (LO, up to two extra partons) showered by Pythia 8 with the A14 tune and
+  // NNPDF2.3LO (the paper's section on simulated samples).
+  generatorTune: { pythiaSettings: [...ATLAS_A14.pythiaSettings], source: `arXiv:1803.02762, simulated samples (signal: Pythia 8 with the A14 tune); ${ATLAS_A14.tune}` },
   forcedDecays: {
     pythiaSettings: ['24:onMode = off', '24:onIfAny = 11 13 15', '23:onMode = off', '23:onIfAny = 11 13 15'],
     branchingFraction: BR_W_LNU * BR_Z_LL,

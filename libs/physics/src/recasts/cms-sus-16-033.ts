@@ -3,8 +3,10 @@
  * 35.9 fb-1 at 13 TeV. The 12 aggregate search regions of the paper, which are the signal regions of the
  * SModelS result CMS-SUS-16-033-eff (dataIds encode the cuts: SR<k>_Njet<n>_Nb<b>_HT<h>_MHT<m>).
  */
+import { CMS_CSVV2_MEDIUM } from '../detector/tagging';
 import type { RecoEvent } from '../detector/types';
 import { minDeltaPhi, scalarSum } from './kinematics';
+import { CMS_CUETP8M1 } from './tunes';
 import type { Recast, RecastRegion } from './types';
 
 const TABLE = 'arXiv:1704.07781, the table of the 12 aggregate search regions (table number not checked offline); SModelS CMS-SUS-16-033-eff/<dataId>/dataInfo.txt';
@@ -75,7 +77,11 @@ export const CMS_SUS_16_033: Recast = {
   pointFromMasses: (m) => ({ m_gluino: m[0], m_lsp: m[1] }),
   preselection: 'no e/mu (pT > 10); jets pT > 30: Njet, Nb, HT from |eta| < 2.4, MHT from |eta| < 5; Njet >= 2, HT > 300, MHT > 300; Delta phi(MHT, j1,j2) > 0.5, Delta phi(MHT, j3,j4) > 0.3',
   selectionSource: `${CMS_SUS_16_033_BASELINE.source}; region cuts as in ${TABLE} and as encoded in the dataIds`,
-  limitations: 'no isolated-track veto; sigmap b-tagging is an ATLAS 70% working point (CMS CSVv2 medium is ~0.55-0.65 for b jets); no MHT/HT cleaning or event filters',
+  limitations: 'no isolated-track veto; the CSVv2 medium working point is applied flat in pT (b 63%, c 12%, light 1%), without its pT and eta dependence; no MHT/HT cleaning or event filters',
+  // The signal samples: MadGraph5_aMC@NLO at LO with up to two extra partons, showered by Pythia 8.205 with the
+  // CUETP8M1 tune (the paper's section on simulated samples); b jets: CSVv2 at its medium working point (Sec. 3).
+  generatorTune: { pythiaSettings: [...CMS_CUETP8M1.pythiaSettings], source: `arXiv:1704.07781, simulated samples (signal: Pythia 8 with the CUETP8M1 tune); ${CMS_CUETP8M1.tune}` },
+  detector: { btag: CMS_CSVV2_MEDIUM, source: 'arXiv:1704.07781 Sec. 3 (b jets: CSVv2, medium working point); rates: CMS-BTV-16-002, JINST 13 (2018) P05011 (CSVv2 medium: b 63%, c 12%, udsg 1%)' },
   regions: REGIONS,
   passes(ev) {
     const v = cmsSus16033Variables(ev);

@@ -55,6 +55,10 @@ export interface ValidationReport {
   mapPoints: number;
   /** Settings given to the external generator beyond its own configuration and the forced decays (empty: none). */
   generatorSettings: string[];
+  /** The experiment's generator tune applied (external generator only; null: Pythia's defaults). */
+  generatorTune: { settings: string[]; source: string } | null;
+  /** The detector's b-tagging working point when the recast sets its own (null: the default ATLAS-like one). */
+  detectorSettings: { btag: Record<string, number>; source: string } | null;
   /** The decays the generator was restricted to and the branching fraction the efficiencies were scaled by; null: inclusive. */
   forcedDecays: { settings: string[]; branchingFraction: number; source: string } | null;
   /** Map points the family cannot generate (off-shell decays, mass bounds), with the reason. */
@@ -100,8 +104,11 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
   }
   const chosen = evenSubset(usable, opts.points);
   const forced = opts.eventSource && opts.forcedDecays !== false && recast.forcedDecays ? recast.forcedDecays : null;
+  const tune = opts.eventSource && recast.generatorTune ? recast.generatorTune : null;
   if (opts.generatorSettings?.length && !opts.eventSource) throw new InputError('--pythia-settings', 'applies to an external generator (--generator pythia8) only');
-  const extra = [...(forced?.pythiaSettings ?? []), ...(opts.generatorSettings ?? [])];
+  // The experiment's tune first, then the forced decays, then the caller's settings (which may override either).
+  const extra = [...(tune?.pythiaSettings ?? []), ...(forced?.pythiaSettings ?? []), ...(opts.generatorSettings ?? [])];
+  const detOpts = { btag: recast.detector?.btag, fatJets: recast.needsFatJets === true };
   const points: ValidationReport['points'] = [];
   for (const { masses, point } of chosen) {
     const counts = emptyRegionCounts(recast);
@@ -111,9 +118,9 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
       let b = 0;
       for await (const { events } of opts.eventSource.batches(recast.family, point, opts.events, opts.seed, extra.length ? extra : undefined)) {
         const rng = det.fork(b++);
-        countRegions(recast, events.map((ev) => fastDetector(ev, rng)), counts);
+        countRegions(recast, events.map((ev) => fastDetector(ev, rng, detOpts)), counts);
       }
-    } else for (const { events, rng } of generatedBatches(family, point, family.prepare(point), opts.events, opts.seed)) countRegions(recast, events.map((ev) => fastDetector(ev, rng)), counts);
+    } else for (const { events, rng } of generatedBatches(family, point, family.prepare(point), opts.events, opts.seed)) countRegions(recast, events.map((ev) => fastDetector(ev, rng, detOpts)), counts);
     const raw = regionEfficiencies(counts, opts.events);
     // Efficiencies are per inclusive event: scale the forced-decay sample by the kept branching fraction.
     const bf = forced?.branchingFraction ?? 1;
@@ -129,7 +136,7 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
       point,
       rRecast: bestRegionR(xs, eff, regions).r,
       rPublished: bestRegionR(xs, published, regions).r,
-      rOfficial: ul === null ? null : xs / ul,
+      rOfficial: ul === null ? null : (xs * (recast.upperLimitTxName?.crossSectionFactor ?? 1)) / ul,
       rRecastCombined: combined ? combined(xs, eff) : null,
       rPublishedCombined: combined && published.every(Number.isFinite) ? combined(xs, published) : null,
     });
@@ -154,12 +161,14 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
     seed: opts.seed,
     mapPoints: all.length,
     generatorSettings: [...(opts.generatorSettings ?? [])],
+    generatorTune: tune ? { settings: [...tune.pythiaSettings], source: tune.source } : null,
+    detectorSettings: recast.detector ? { btag: { ...recast.detector.btag.eff, etaMax: recast.detector.btag.etaMax, ptMin: recast.detector.btag.ptMin }, source: recast.detector.source } : null,
     forcedDecays: forced ? { settings: [...forced.pythiaSettings], branchingFraction: forced.branchingFraction, source: forced.source } : null,
     skipped,
     points,
     rule,
     agreement: regionAgreement(recast.regions.map((r) => r.name), points, rule),
-    officialContour: hasOfficial ? `the official observed UL map (${recast.upperLimitPath}/${recast.txName}): excluded where sigma > UL_obs` : 'no official UL map in the database: the exclusion the published efficiency maps give (best expected region, published per-region UL_obs)',
+    officialContour: hasOfficial ? `the official observed UL map (${recast.upperLimitPath}/${recast.upperLimitTxName?.txName ?? recast.txName}): excluded where ${recast.upperLimitTxName ? `${recast.upperLimitTxName.crossSectionFactor} x ` : ''}sigma > UL_obs${recast.upperLimitTxName ? ` (${recast.upperLimitTxName.source})` : ''}` : 'no official UL map in the database: the exclusion the published efficiency maps give (best expected region, published per-region UL_obs)',
     contour: compareContours(recastPlane, officialPlane ?? publishedPlane),
     contourVsPublishedEff: compareContours(recastPlane, publishedPlane),
     exclusion: useCombined ? 'combined' : 'best-region',

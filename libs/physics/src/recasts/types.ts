@@ -1,3 +1,4 @@
+import type { BTagWorkingPoint } from '../detector/tagging';
 import type { RecoEvent } from '../detector/types';
 import type { Point } from '../families/types';
 
@@ -17,8 +18,13 @@ export interface RecastRegion {
  * database result `databasePath` at load time (catalogue `loadPublishedRecast`).
  */
 export interface Recast {
-  /** The analysis id as the experiment and the SModelS database name it (e.g. 'CMS-SUS-16-033'). */
+  /**
+   * The recast's id: the analysis id as the experiment and the SModelS database name it (e.g. 'CMS-SUS-16-033'), or,
+   * for a recast of part of an analysis, that id and a suffix naming the part (e.g. 'ATLAS-SUSY-2016-24-2l0j').
+   */
   id: string;
+  /** The analysis id in the database (globalInfo.txt), when `id` carries a suffix; `id` itself otherwise. */
+  analysis?: string;
   experiment: 'ATLAS' | 'CMS';
   title: string;
   arXiv: string;
@@ -26,6 +32,11 @@ export interface Recast {
   databasePath: string;
   /** The upper-limit result folder holding the official map of `txName`, when the database has one. */
   upperLimitPath?: string;
+  /**
+   * The official map's topology when it differs from `txName` (e.g. the slepton map TSlepSlep, whose efficiency maps are
+   * TSelSel / TSmuSmu), and the factor SModelS's constraint puts on the family's cross section for it, with the source.
+   */
+  upperLimitTxName?: { txName: string; crossSectionFactor: number; source: string };
   /** Simplified-model topology (SModelS txname) the validation uses, and the sigmap family that generates it. */
   txName: string;
   family: string;
@@ -50,6 +61,15 @@ export interface Recast {
    */
   disjointRegions?: { source: string };
   forcedDecays?: { pythiaSettings: string[]; branchingFraction: number; source: string };
+  /**
+   * Pythia 8 settings that reproduce the experiment's own signal-sample setup (its tune), applied before the forced
+   * decays and any user settings, with the sample description they come from.
+   */
+  generatorTune?: { pythiaSettings: string[]; source: string };
+  /** The selection reads large-R jets (RecoEvent.fatjets); without it the validation skips their clustering. */
+  needsFatJets?: boolean;
+  /** Detector settings the analysis's object definitions need (the experiment's own b-tagging working point). */
+  detector?: { btag: BTagWorkingPoint; source: string };
   /** For each region (index-aligned with `regions`), whether the event passes it. Regions may overlap. */
   passes(ev: RecoEvent): boolean[];
 }

@@ -21,7 +21,9 @@ const RESULT_PATH = /^(8|13)TeV\/(ATLAS|CMS)\/[A-Za-z0-9-]+$/;
 export function recastProblems(r: Recast): string[] {
   const out: string[] = [];
   if (!/^\d{4}\.\d{4,5}$/.test(r.arXiv)) out.push(`${r.id}: arXiv '${r.arXiv}' is not an arXiv id`);
-  if (!RESULT_PATH.test(r.databasePath) || !r.databasePath.includes(r.id)) out.push(`${r.id}: databasePath '${r.databasePath}' is not this analysis's SModelS result folder`);
+  const analysis = r.analysis ?? r.id;
+  if (r.analysis !== undefined && !r.id.startsWith(`${r.analysis}-`)) out.push(`${r.id}: a recast of part of ${r.analysis} must be named '${r.analysis}-<part>'`);
+  if (!RESULT_PATH.test(r.databasePath) || !r.databasePath.endsWith(`/${analysis}-eff`)) out.push(`${r.id}: databasePath '${r.databasePath}' is not this analysis's SModelS result folder`);
   if (!r.selectionSource.includes(`arXiv:${r.arXiv}`)) out.push(`${r.id}: selectionSource does not cite arXiv:${r.arXiv}`);
   if ('background' in r || 'observedN' in r || 'expectedBG' in r) out.push(`${r.id}: a recast must not hold background numbers (they are read from the database)`);
   if (!r.regions.length) out.push(`${r.id}: no signal regions`);

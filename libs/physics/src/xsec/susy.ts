@@ -10,7 +10,8 @@ export interface XsecTableJson {
   process_id: string;
   order?: string;
   source?: string;
-  data: Record<string, { xsec_pb: number; unc_pb: number }>;
+  /** Per mass: the cross section and a symmetric uncertainty (unc_pb) or an asymmetric one (unc_up_pb, unc_down_pb < 0). */
+  data: Record<string, { xsec_pb: number; unc_pb?: number; unc_up_pb?: number; unc_down_pb?: number }>;
 }
 
 export interface XsecTable {
@@ -24,7 +25,8 @@ export interface XsecTable {
 
 export function parseXsecTable(json: XsecTableJson): XsecTable {
   const rows = Object.entries(json.data)
-    .map(([m, v]) => [Number(m), v.xsec_pb, v.unc_pb] as const)
+    // An asymmetric uncertainty becomes its larger side.
+    .map(([m, v]) => [Number(m), v.xsec_pb, v.unc_pb ?? Math.max(v.unc_up_pb ?? NaN, -(v.unc_down_pb ?? NaN))] as const)
     .filter(([m, x]) => Number.isFinite(m) && x > 0)
     .sort((a, b) => a[0] - b[0]);
   if (rows.length < 2) throw new InputError('xsec table', `${json.process_id}: needs at least two mass points`);
