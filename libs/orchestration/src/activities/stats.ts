@@ -77,8 +77,12 @@ export function createStatsActivities(deps: ActivityDeps): StatsActivities {
     async finalizeScan(input: FinalizeScanInput): Promise<ScanReport> {
       const evals = await store.listEvaluations(input.scanId);
       const report = await computeHeartbeating(compute, 'report', { spec: input.spec, evaluations: evals }, () => ({ report: input.scanId }));
-      await store.setScanStatus(input.scanId, input.status);
       const events = await store.listEvents(input.scanId);
+      const rounds = events.filter((e) => e.kind === 'progress').reduce((m, e) => Math.max(m, e.round), 0);
+      // the report's learner saw every evaluated point (a scan that spends its budget evaluates one batch after its
+      // last round's fit): it is the scan's last GP snapshot, the one the coverage map classifies with
+      if (report.state) await store.putGpSnapshot({ scanId: input.scanId, round: rounds + 1, digest: report.gpDigest, trainingSize: report.trainingSize, misclassified: report.misclassified, state: report.state });
+      await store.setScanStatus(input.scanId, input.status);
       return {
         scanId: input.scanId,
         spec: input.spec,
@@ -87,7 +91,7 @@ export function createStatsActivities(deps: ActivityDeps): StatsActivities {
         evaluations: evals.map((e) => ({ point: e.point, key: e.key, search: e.search, fidelity: e.fidelity, seed: e.seed, clsObs: e.clsObs, clsExp: e.clsExp, region: e.region, excluded: e.excluded })),
         contour: report.contour,
         misclassified: report.misclassified,
-        rounds: events.filter((e) => e.kind === 'progress').reduce((m, e) => Math.max(m, e.round), 0),
+        rounds,
       };
     },
   };

@@ -5,7 +5,7 @@
  * API and the Temporal workers) or in-process (./compute.ts, InlineCompute); the activities keep the store and
  * Temporal calls. No store, no Temporal here: a task gets its inputs and returns its result.
  */
-import { CLS_LIMIT, buildLearner, contourOf, misclassifiedEstimate, proposeStep, trainingSet } from '@sigmap/scan';
+import { CLS_LIMIT, buildLearner, contourOf, misclassifiedEstimate, proposeStep, trainingDigest, trainingSet } from '@sigmap/scan';
 import { ApplicationFailure } from '@temporalio/activity';
 import {
   type ContourLine,
@@ -63,6 +63,15 @@ export interface ReportTask {
   evaluations: EvaluatedPoint[];
 }
 
+/** The final report's contour and estimate, and its learner (fitted on every evaluated point) for the last GP snapshot. */
+export interface ReportOutcome {
+  contour: ContourLine[];
+  misclassified: number | null;
+  state: unknown;
+  trainingSize: number;
+  gpDigest: string;
+}
+
 export interface LookupLimitTask {
   family: string;
   point: ModelPoint;
@@ -93,7 +102,7 @@ export type TrainTask = SurrogateTrainingInput & { evaluations: EvaluatedPoint[]
 export interface ComputeTaskMap {
   simulateSearch: { input: SimulateSearchTask; result: SearchYields };
   propose: { input: ProposeTask; result: ProposeOutcome };
-  report: { input: ReportTask; result: { contour: ContourLine[]; misclassified: number | null } };
+  report: { input: ReportTask; result: ReportOutcome };
   lookupLimit: { input: LookupLimitTask; result: PointLimit };
   limitFromYields: { input: YieldsLimitTask; result: YieldsLimitOutcome };
   trainSurrogate: { input: TrainTask; result: { modelKey: string; backend: string; skipped: { object: string }[] } };
@@ -160,7 +169,7 @@ export function createTaskRunner(families: FamilyRegistry) {
       const pool = t.spec.mode === 'pool' ? f.pool(t.spec) : null;
       const rows = trainingSet(t.spec, t.evaluations);
       const learner = rows.length >= 2 ? buildLearner(t.spec, rows, 0) : null;
-      return { contour: contourOf(t.spec, learner), misclassified: misclassifiedEstimate(learner, t.spec, pool) };
+      return { contour: contourOf(t.spec, learner), misclassified: misclassifiedEstimate(learner, t.spec, pool), state: learner ? learner.toState() : null, trainingSize: rows.length, gpDigest: trainingDigest(rows) };
     },
 
     async lookupLimit(t, ctx) {
