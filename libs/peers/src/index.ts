@@ -1,3 +1,4 @@
 export * from './sbottomPeer';
 export * from './excursionTruth';
 export * from './smodelsPyhfPeer';
+export * from './pythiaPdfPeer';
