@@ -19,7 +19,7 @@ import { generatePair } from './pairs';
 const RES_XSEC_SOURCE =
   'LO narrow-width formula sigma = 16 pi^2 (2J+1) N_R/(g_a g_b N_a N_b) Gamma_ab/(M s) dL_ab/dtau (PDG Review, cross-section formulae) with NNPDF3.1 NLO parton luminosities (NNPDF31_nlo_as_0118_luxqed, arXiv:1706.00428; LHAPDF6 grid of the pythia8mc 8.317 wheel) at mu_F = M';
 const RES_XSEC_VALIDITY =
-  'any sqrt(s) (13 TeV default; 8 TeV for the 8 TeV results), M up to ~0.6 sqrt(s); Gamma/M < 0.1 for the narrow-width cross section; LO (no K-factor). Checked against Pythia 8.317 sigmaGen with the same PDF set (test/peers/pythia-xsec): the narrow width is 1-4% low at 1-3 TeV and up to ~25% low at 5 TeV, where the Breit-Wigner tail below M carries more luminosity';
+  'any sqrt(s) (13 TeV default; 8 TeV for the 8 TeV results), M up to ~0.6 sqrt(s); Gamma/M < 0.1 for the narrow-width cross section; LO (no K-factor). Checked against Pythia 8.317 sigmaGen with the same PDF set (test/peers/pythia-xsec): the Breit-Wigner-integrated value within 1.3% of it at 1-5 TeV; the narrow width within 3% at 1-2 TeV, 5% low at 3 TeV and 15-20% low at 5 TeV for Z\'/W\' (the tail below M, where the luminosity is larger)';
 
 /** Generates X at mass ~ M with the given line shape and initial states, then X -> d1 d2, then SM decays. */
 function resonanceEvent(rng: Rng, M: number, width: number, lumi: LuminosityTable, name: string, charge: number, decay: (ev: EventRecord, ix: number) => void, minMass = 0): EventRecord {
