@@ -162,6 +162,19 @@ describe('resonance cross sections with NNPDF3.1', () => {
     }
   });
 
+  it('gg -> X (generic x0/x2): sigma = (2J+1) pi^2/8 Gamma_gg/(M s) L_gg, the gg -> H textbook value at J = 0', () => {
+    // 16 pi^2 (2J+1) / (2 * 2 * 8 * 8) * 2 (identical gluons; Gamma_gg carries the 1/2) = (2J+1) pi^2 / 8. At J = 0 the
+    // LO gg -> H cross section sigma-hat = pi^2 / (8 M) Gamma(H -> gg) delta(s-hat - M^2) (Spira, Djouadi, Graudenz,
+    // Zerwas, Nucl. Phys. B453 (1995) 17), integrated over the luminosity.
+    for (const [id, J] of [['x0-gamma-gamma', 0], ['x2-gamma-gamma', 2]] as const) {
+      const f = getFamily(id);
+      const p = f.validate({ mass: 1500, kprod: 1e-4 });
+      const s = 13000 ** 2;
+      const want = ((2 * J + 1) * Math.PI ** 2) / 8 * ((1e-4 * 1500) / (1500 * s)) * partonLuminosity('g', 'g', (1500 * 1500) / s, 1500) * 0.3894e9;
+      expect(f.crossSectionPb(p)).toBeCloseTo(want, 14);
+    }
+  });
+
   it('takes sqrt(s) as an input: lower at 8 TeV; table families accept their energy only; bad energies name the field', () => {
     for (const id of ['zprime-ssm', 'wprime-ssm', 'excited-quark', 'x0-gamma-gamma', 'x2-j-j']) {
       const f = getFamily(id);
