@@ -68,10 +68,11 @@ describe('resonance cross sections and PDFs against Pythia 8 with NNPDF3.1 NLO',
       const mine = nnpdf31Nlo().xf(pt.pid, pt.x, pt.Q);
       expect(Math.abs(mine - p.xf[i]), `pid ${pt.pid} x ${pt.x} Q ${pt.Q}: sigmap ${mine} Pythia ${p.xf[i]}`).toBeLessThanOrEqual(1e-12 * Math.abs(p.xf[i]) + 1e-300);
     });
-    // not a comparison of zeros: some sea densities at x = 0.8 are negative in the fit and clipped to 0 by both
+    // not a comparison of zeros: the fit's densities go negative only at large x (sbar from x ~ 0.35, the gluon and
+    // sea at 0.8), where both clip them to 0; 8 of the 88 points here
     const zero = PDF_POINTS.filter((pt, i) => p.xf[i] === 0);
     expect(zero.length).toBeLessThanOrEqual(PDF_POINTS.length / 8);
-    for (const pt of zero) expect(pt.x).toBeGreaterThanOrEqual(0.55);
+    for (const pt of zero) expect(pt.x, `pid ${pt.pid} x ${pt.x} Q ${pt.Q}`).toBeGreaterThanOrEqual(0.35);
   }, 300_000);
 
   it('runs alpha_s like Pythia within the two-loop conventions (|ratio - 1| < 4% up to 5 TeV, exact at m_Z)', () => {
