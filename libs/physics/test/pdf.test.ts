@@ -126,7 +126,7 @@ describe('NNPDF3.1 NLO (the shipped derived table)', () => {
 
   it('runs alpha_s at two loops from 0.118 (against the PDG approximate solution, rtol 5e-3)', () => {
     expect(alphaS(91.1876)).toBeCloseTo(0.118, 10);
-    // PDG QCD review eq. 9.5 truncated at b1: alpha_s = 1/(b0 t) (1 - b1 ln t / (b0^2 t)), t = ln(mu^2 / Lambda^2); its
+    // the PDG QCD review's approximate solution truncated at b1: alpha_s = 1/(b0 t) (1 - b1 ln t / (b0^2 t)), t = ln(mu^2 / Lambda^2); its
     // Lambda fixed by alpha_s(m_Z) = 0.118. The truncation differs from the exact two-loop solution by < 0.5% here.
     const nf = 5;
     const b0 = (33 - 2 * nf) / (12 * Math.PI);

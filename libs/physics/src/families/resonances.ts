@@ -184,7 +184,7 @@ export const wprimeSsm: ModelFamily = {
  * alpha_s runs to the scale M (two loops from alpha_s(m_Z) = 0.118, xsec/pdfset.ts), as Pythia 8 evaluates it at the
  * q* mass (Sigma1qg2qStar: Gamma_in = m^3 alpha_s / (3 Lambda^2) at the renormalisation scale m-hat). The family used
  * alpha_s(m_Z) = 0.118 until 2026-12, which overstated Gamma(q* -> q g), hence sigma, by alpha_s(m_Z)/alpha_s(M) =
- * 1.35 at 1 TeV and 1.53 at 5 TeV.
+ * 1.36 at 1 TeV and 1.60 at 5 TeV.
  */
 function qstarWidths(M: number, flavour: 'u' | 'd'): Record<string, number> {
   const sw2 = SM.sin2W;

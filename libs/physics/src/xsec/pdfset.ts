@@ -7,8 +7,9 @@
  * the resonance mass (the scale Pythia 8 uses for 2 -> 1 processes: SigmaProcess:factorScale1 = 1, "the squared
  * invariant mass sHat", Pythia 8.3 manual, "Couplings and Scales").
  *
- * alpha_s: the two-loop renormalisation-group equation (PDG Review of Particle Physics 2024, "Quantum
- * Chromodynamics", eq. 9.3 with b0, b1 of eq. 9.4) with n_f = 5 active flavours, integrated numerically from
+ * alpha_s: the two-loop renormalisation-group equation mu^2 d alpha_s / d mu^2 = -(b0 alpha_s^2 + b1 alpha_s^3),
+ * b0 = (33 - 2 n_f)/(12 pi), b1 = (153 - 19 n_f)/(24 pi^2) (PDG Review of Particle Physics 2024, section 9 "Quantum
+ * Chromodynamics", the running coupling) with n_f = 5 active flavours, integrated numerically (RK4) from
  * alpha_s(m_Z) = 0.118 (the value the PDF set was fitted with; PDG 2024 world average 0.1180 +- 0.0009). Two loops is
  * the order of the NLO PDF set; n_f = 5 the maximum number of flavours in NNPDF3.1's evolution (no top PDF).
  */
@@ -93,7 +94,7 @@ export interface LumiTerm {
   w: number;
 }
 
-/** alpha_s(Q) at two loops, n_f = 5, from alpha_s(m_Z) (see the header: PDG 2024 eqs. 9.3-9.4). */
+/** alpha_s(Q) at two loops, n_f = 5, from alpha_s(m_Z) (see the header: PDG 2024, the two-loop beta function). */
 export function alphaS(Q: number, alphaSMz = 0.118): number {
   if (!(Q > 1 && Number.isFinite(Q))) throw new InputError('Q', `alpha_s needs a scale above 1 GeV, got ${Q}`);
   const nf = 5;
