@@ -52,6 +52,11 @@ describe.skipIf(!existsSync(join(FIX, 'reference.json')))('sigmap limits with th
     expect(z.code, z.err).toBe(0);
     const zj = JSON.parse(z.out) as { database: Out };
     expect(zj.database.predictions.some((p) => p.resultFolder === 'CMS-EXO-19-012' && p.rObs! > 0)).toBe(true);
+    // the resonance families give sigma at 8 TeV too (NNPDF3.1 luminosities): the 8 TeV dijet results constrain a light Z'
+    const z8 = sigmap('limits', '--family', 'zprime-ssm', '--point', 'mass=1200,g=0.3', '--json');
+    expect(z8.code, z8.err).toBe(0);
+    const preds8 = (JSON.parse(z8.out) as { database: Out }).database.predictions;
+    expect(preds8.some((p) => p.resultFolder === 'ATLAS-EXOT-2013-11' && p.rObs! > 0)).toBe(true);
   }, 300_000);
 
   it('a bad SLHA file: exit 2, one line naming the file and line', () => {

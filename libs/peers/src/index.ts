@@ -1,3 +1,4 @@
 export * from './sbottomPeer';
 export * from './excursionTruth';
 export * from './smodelsStatsPeer';
+export * from './pythiaPdfPeer';

@@ -1,7 +1,11 @@
 export * from './signatures';
 export * from './families/types';
 export { listFamilies, getFamily } from './families/registry';
+export { resonanceShapeOf } from './families/resonances';
 export * from './xsec/pdf';
+export * from './xsec/pdfset';
+export * from './xsec/quadrature';
+export * from './xsec/lhagrid';
 export * from './xsec/resonance';
 export * from './xsec/susy';
 export { GLUINO_PAIR, STOP_SBOTTOM_PAIR, WINO_C1N2 } from './xsec/tables';

@@ -1,6 +1,6 @@
 import { createRng } from '@sigmap/contracts';
 import { describe, expect, it } from 'vitest';
-import { EventRecord, GLUINO_PAIR, PDF_NORMALISATION, STOP_SBOTTOM_PAIR, betaFn, fragmentAll, fromPtEtaPhiM, getFamily, integrate, mass, pt, resonanceCrossSectionPb, sum, tableCrossSection, twoBodyDecay, xf, zLikeWidth } from '../src';
+import { EventRecord, GLUINO_PAIR, PDF_NORMALISATION, STOP_SBOTTOM_PAIR, betaFn, fragmentAll, fromPtEtaPhiM, getFamily, integrate, mass, pt, resonanceCrossSectionPb, sum, tableCrossSection, twoBodyDecay, liteXf, zLikeWidth } from '../src';
 import { fastDetector } from '../src/detector/fast';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
@@ -91,31 +91,33 @@ describe('event generation', () => {
   });
 });
 
-describe('PDFs-lite and cross sections', () => {
-  it('satisfies the number and momentum sum rules', () => {
-    const uv = (x: number) => (xf('u', x) - xf('ubar', x)) / x;
-    const dv = (x: number) => (xf('d', x) - xf('dbar', x)) / x;
+describe('PDFs-lite (the built-in generator\'s sampling) and cross sections', () => {
+  it('PDFs-lite satisfies the number and momentum sum rules', () => {
+    const uv = (x: number) => (liteXf('u', x) - liteXf('ubar', x)) / x;
+    const dv = (x: number) => (liteXf('d', x) - liteXf('dbar', x)) / x;
     // Valence number integrals in ln x (integrable singularity at 0).
     const inLog = (f: (x: number) => number) => integrate((u) => f(Math.exp(u)) * Math.exp(u), Math.log(1e-9), Math.log(0.5)) + integrate(f, 0.5, 1);
     expect(inLog(uv)).toBeCloseTo(2, 2);
     expect(inLog(dv)).toBeCloseTo(1, 2);
     const partons = ['g', 'u', 'd', 's', 'c', 'b', 'ubar', 'dbar', 'sbar', 'cbar', 'bbar'] as const;
-    const mom = inLog((x) => partons.reduce((s, p) => s + xf(p, x), 0));
+    const mom = inLog((x) => partons.reduce((s, p) => s + liteXf(p, x), 0));
     expect(mom).toBeCloseTo(1, 2);
     expect(PDF_NORMALISATION.A_U).toBeCloseTo(2 / betaFn(0.5, 5), 10);
   });
 
   it('gives sigma(pp -> Z -> ll) at 13 TeV within LO expectations of the measured 1.98 nb', () => {
-    // ATLAS, Phys. Lett. B 759 (2016) 601: sigma(Z -> ll) = 1.981 nb (NNLO ~ measurement). A LO estimate with LO-like
-    // PDFs is expected ~20-30% low; we require 0.6-1.1 x the measurement.
+    // ATLAS, Phys. Lett. B 759 (2016) 601: sigma(Z -> ll) = 1.981 nb (NNLO ~ measurement). The LO formula with NNPDF3.1
+    // NLO PDFs at mu_F = m_Z lacks the NLO correction, +20-30% at the LHC (Altarelli, Ellis, Martinelli, Nucl. Phys.
+    // B157 (1979) 461: the soft-virtual pi^2 term alone is 1 + (alpha_s/2pi)(4/3)(1 + 4pi^2/3) = 1.35 at the Z pole);
+    // we require 0.7-0.95 x the measurement (measured here: 0.854).
     const M = 91.1876;
     const terms = (['u', 'd', 's', 'c', 'b'] as const).map((q) => ({ a: q, b: `${q}bar` as 'ubar', w: zLikeWidth(M, q) }));
     const tot = ['e', 'mu', 'tau', 'u', 'd', 's', 'c', 'b'].reduce((s, f) => s + zLikeWidth(M, f), 3 * zLikeWidth(M, 'nu'));
     expect(tot).toBeGreaterThan(2.4);
     expect(tot).toBeLessThan(2.55); // PDG Gamma_Z = 2.4952 GeV (LO without QCD corrections: ~2.43)
     const sigmaLL = (resonanceCrossSectionPb({ spin: 1, colour: 1, mass: M, terms }) * zLikeWidth(M, 'e')) / tot;
-    expect(sigmaLL / 1981).toBeGreaterThan(0.6);
-    expect(sigmaLL / 1981).toBeLessThan(1.1);
+    expect(sigmaLL / 1981).toBeGreaterThan(0.7);
+    expect(sigmaLL / 1981).toBeLessThan(0.95);
   });
 
   it('interpolates the LHC SUSY WG tables exactly at grid points and log-linearly between', () => {

@@ -1,3 +1,4 @@
+import { InputError } from '@sigmap/contracts';
 import { listFamilies, spinTable } from '@sigmap/physics';
 import { parseCli, printJson } from '../args';
 import type { CliCommand } from '../command';
@@ -5,12 +6,16 @@ import { formatTable } from '../output';
 
 export const command: CliCommand = {
   summary: 'list the model families (parameters, signatures with branching ratios, cross-section source)',
-  usage: `usage: sigmap families [--json] [--all] [--spins]
+  usage: `usage: sigmap families [--json] [--all] [--spins] [--sqrts TEV]
   --json    machine-readable list (every family with parameters, signatures at the default point, sigma source)
+  --sqrts   collider energy of the printed cross sections in TeV (default 13; families with a 13 TeV table show -)
   --all     include the generic resonances whose spin assignment the quantum-number rules forbid
   --spins   print the spin-rule table (J = 0, 1/2, 1, 3/2, 2) for the 55 pairs instead`,
   async run(argv) {
-    const { values } = parseCli(argv, { json: { type: 'boolean' }, all: { type: 'boolean' }, spins: { type: 'boolean' } }, false);
+    const { values } = parseCli(argv, { json: { type: 'boolean' }, all: { type: 'boolean' }, spins: { type: 'boolean' }, sqrts: { type: 'string' } }, false);
+    const tev = values.sqrts === undefined ? 13 : Number(values.sqrts);
+    if (!(Number.isFinite(tev) && tev >= 1 && tev <= 100)) throw new InputError('--sqrts', `expected a collider energy in TeV between 1 and 100, got '${values.sqrts}'`);
+    const sqrtS = 1000 * tev;
     if (values.spins) {
       const table = spinTable();
       if (values.json) printJson(table);
@@ -23,7 +28,7 @@ export const command: CliCommand = {
       let sigs: { key: string; br: number }[] = [];
       if (f.allowed) {
         const p = f.validate({});
-        sigma = f.crossSectionPb(p);
+        if (f.xsecSqrtS === 'any' || f.xsecSqrtS.includes(sqrtS)) sigma = f.crossSectionPb(p, sqrtS);
         sigs = f.signatures(p).map((s) => ({ key: s.key, br: s.br }));
       }
       return { f, sigma, sigs };
@@ -40,6 +45,8 @@ export const command: CliCommand = {
           params: f.params,
           signaturesAtDefault: sigs,
           crossSectionPbAtDefault: sigma,
+          sqrtS,
+          xsecSqrtS: f.xsecSqrtS,
           xsecSource: f.xsecSource,
           xsecValidity: f.xsecValidity,
         })),
@@ -48,7 +55,7 @@ export const command: CliCommand = {
     }
     process.stdout.write(
       formatTable(
-        ['family', 'class', 'parameters', 'sigma@default [pb]', 'signatures (BR at default)'],
+        ['family', 'class', 'parameters', `sigma@default [pb] (${tev} TeV)`, 'signatures (BR at default)'],
         rows.map(({ f, sigma, sigs }) => [
           f.allowed ? f.id : `${f.id} (forbidden)`,
           f.signatureClass,

@@ -111,8 +111,9 @@ function familySpectrum(name: string, point: Record<string, number>): Decomposit
   }
   const fam = getFamily(name);
   const p = fam.validate(point);
-  // the physics families give sigma at 13 TeV only; 8 TeV results then have no prediction
-  xsecPb.set(13, fam.crossSectionPb(p));
+  // sigma at 8 and 13 TeV where the family computes it from the PDFs (resonances); the table families have 13 TeV only,
+  // so 8 TeV results then have no prediction
+  for (const s of [8, 13]) if (fam.xsecSqrtS === 'any' || fam.xsecSqrtS.includes(1000 * s)) xsecPb.set(s, fam.crossSectionPb(p, 1000 * s));
   if (name === 'zprime-ssm') {
     const keys: Record<string, string> = { 'e-e': 'e', 'mu-mu': 'mu', 'tau-tau': 'tau', 'j-j': 'j', 'b-b': 'b', 't-t': 't' };
     const br: Record<string, number> = {};

@@ -7,10 +7,11 @@ import { decayAll, sampleSmMass, threeBodyDecay, twoBodyDecay } from '../generat
 import { EventRecord } from '../generator/event';
 import { LuminosityTable, samplePairMass, sampleRapidity, sampleRecoilPt, systemWithRecoil } from '../generator/production';
 import { SM } from '../generator/sm';
-import { type LumiTerm, S_HADRONIC } from '../xsec/pdf';
+import { S_HADRONIC } from '../xsec/pdf';
+import type { LumiTerm } from '../xsec/pdfset';
 import { type XsecTable, tableCrossSection } from '../xsec/susy';
 import { GLUINO_PAIR, SLEPTON_LR_PAIR, STOP_SBOTTOM_PAIR, WINO_C1N2 } from '../xsec/tables';
-import { type ModelFamily, type Point, checkParams, param } from './types';
+import { type ModelFamily, type Point, checkParams, param, tableEnergy } from './types';
 
 /**
  * Pair production p p -> A B: system mass from beta^k x luminosity (production.ts), rapidity from the PDFs, ISR recoil,
@@ -83,7 +84,11 @@ function pairFamily(s: PairSpec): ModelFamily {
       return q;
     },
     signatures: s.signatures,
-    crossSectionPb: (p) => (s.copies?.n ?? 1) * tableCrossSection(s.table, p[s.massParam], `point.${s.massParam}`).xsecPb,
+    crossSectionPb: (p, sqrtS) => {
+      tableEnergy(sqrtS, 13000, s.id);
+      return (s.copies?.n ?? 1) * tableCrossSection(s.table, p[s.massParam], `point.${s.massParam}`).xsecPb;
+    },
+    xsecSqrtS: [13000],
     prepare: () => ({ lumi: new LuminosityTable(s.lumi) }),
     generate(p, rng, ctx) {
       const lumi = (ctx as { lumi: LuminosityTable }).lumi;

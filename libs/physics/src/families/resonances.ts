@@ -7,16 +7,19 @@ import { ANGULAR, type CosSampler, cosFromDensity, decayAll, isotropic, sampleSm
 import { EventRecord } from '../generator/event';
 import { LuminosityTable, sampleRapidity, sampleRecoilPt, sampleResonanceMass, systemWithRecoil } from '../generator/production';
 import { SM } from '../generator/sm';
-import { type LumiTerm, type Parton, S_HADRONIC } from '../xsec/pdf';
-import { FERMION_EW, resonanceCrossSectionPb, wLikeWidth, zLikeWidth } from '../xsec/resonance';
+import { S_HADRONIC } from '../xsec/pdf';
+import { type LumiTerm, type Parton, alphaS } from '../xsec/pdfset';
+import { FERMION_EW, type LineShape, type ResonanceProduction, resonanceCrossSectionPb, wLikeWidth, zLikeWidth } from '../xsec/resonance';
 import { STOP_SBOTTOM_PAIR } from '../xsec/tables';
 import { tableCrossSection } from '../xsec/susy';
 import { OBJECT_INFO, SIGNATURE_PAIRS, type SmObject, pairKey, spinVerdict } from '../signatures';
-import { type FamilySignature, type GenerationContext, type ModelFamily, type Point, checkParams, param } from './types';
+import { type FamilySignature, type GenerationContext, type ModelFamily, type Point, checkParams, param, tableEnergy } from './types';
 import { generatePair } from './pairs';
 
-const RES_XSEC_SOURCE = 'LO narrow-width formula sigma = 16 pi^2 (2J+1) N_R/(g_a g_b N_a N_b) Gamma_ab/(M s) dL_ab/dtau (PDG Review, cross-section formulae) with the PDFs-lite luminosities of xsec/pdf.ts';
-const RES_XSEC_VALIDITY = 'M = 0.2-7 TeV at 13 TeV, Gamma/M < 0.1 for the narrow-width cross section; LO (no K-factor), PDFs-lite: about +-30% for M < 3 TeV, up to a factor 2 above 5 TeV';
+const RES_XSEC_SOURCE =
+  'LO narrow-width formula sigma = 16 pi^2 (2J+1) N_R/(g_a g_b N_a N_b) Gamma_ab/(M s) dL_ab/dtau (PDG Review, cross-section formulae) with NNPDF3.1 NLO parton luminosities (NNPDF31_nlo_as_0118_luxqed, arXiv:1706.00428; LHAPDF6 grid of the pythia8mc 8.317 wheel) at mu_F = M';
+const RES_XSEC_VALIDITY =
+  'any sqrt(s) (13 TeV default; 8 TeV for the 8 TeV results), M up to ~0.6 sqrt(s); Gamma/M < 0.1 for the narrow-width cross section; LO (no K-factor). Checked against Pythia 8.317 sigmaGen with the same PDF set (test/peers/pythia-xsec): the Breit-Wigner-integrated value within 1.3% of it at 1-5 TeV; the narrow width within 3% at 1-2 TeV, 5% low at 3 TeV and 15-20% low at 5 TeV for Z\'/W\' (the tail below M, where the luminosity is larger)';
 
 /** Generates X at mass ~ M with the given line shape and initial states, then X -> d1 d2, then SM decays. */
 function resonanceEvent(rng: Rng, M: number, width: number, lumi: LuminosityTable, name: string, charge: number, decay: (ev: EventRecord, ix: number) => void, minMass = 0): EventRecord {
@@ -68,10 +71,11 @@ export const zprimeSsm: ModelFamily = {
       { key: 't-t', cls: 'resonance-same', br: br(['t']) },
     ];
   },
-  crossSectionPb(p) {
+  crossSectionPb(p, sqrtS) {
     const w = zprimeWidths(p.mass, p.g);
-    return resonanceCrossSectionPb({ spin: 1, colour: 1, mass: p.mass, terms: zpTerms(w) });
+    return resonanceCrossSectionPb({ spin: 1, colour: 1, mass: p.mass, terms: zpTerms(w), sqrtS });
   },
+  xsecSqrtS: 'any',
   prepare(p) {
     const w = zprimeWidths(p.mass, p.g);
     return { w, width: Object.values(w).reduce((s, x) => s + x, 0), lumi: new LuminosityTable(zpTerms(w)) };
@@ -144,10 +148,11 @@ export const wprimeSsm: ModelFamily = {
       { key: 'b-t', cls: 'resonance-mixed', br: w.tb / tot },
     ];
   },
-  crossSectionPb(p) {
+  crossSectionPb(p, sqrtS) {
     const w = wprimeWidths(p.mass, p.g);
-    return resonanceCrossSectionPb({ spin: 1, colour: 1, mass: p.mass, terms: [...wpTerms(w, 1), ...wpTerms(w, -1)] });
+    return resonanceCrossSectionPb({ spin: 1, colour: 1, mass: p.mass, terms: [...wpTerms(w, 1), ...wpTerms(w, -1)], sqrtS });
   },
+  xsecSqrtS: 'any',
   prepare(p) {
     const w = wprimeWidths(p.mass, p.g);
     const plus = resonanceCrossSectionPb({ spin: 1, colour: 1, mass: p.mass, terms: wpTerms(w, 1) });
@@ -174,8 +179,12 @@ export const wprimeSsm: ModelFamily = {
 // ---------------------------------------------------------------- excited quarks
 /**
  * u*, d* with Lambda = M and f = f' = f_s = 1 (Baur, Spira, Zerwas, Phys. Rev. D42 (1990) 815):
- * Gamma(q* -> q g) = (alpha_s/3) M, Gamma(q* -> q V) = (alpha/4) f_V^2 M (1 - mV^2/M^2)^2 (1 + mV^2/(2M^2)),
+ * Gamma(q* -> q g) = (alpha_s(M)/3) M, Gamma(q* -> q V) = (alpha/4) f_V^2 M (1 - mV^2/M^2)^2 (1 + mV^2/(2M^2)),
  * f_gamma = T3 + Y/2, f_Z = (T3 cos^2 - (Y/2) sin^2)/(sin cos), f_W = 1/(sqrt2 sin).
+ * alpha_s runs to the scale M (two loops from alpha_s(m_Z) = 0.118, xsec/pdfset.ts), as Pythia 8 evaluates it at the
+ * q* mass (Sigma1qg2qStar: Gamma_in = m^3 alpha_s / (3 Lambda^2) at the renormalisation scale m-hat). The family used
+ * alpha_s(m_Z) = 0.118 until 2026-12, which overstated Gamma(q* -> q g), hence sigma, by alpha_s(m_Z)/alpha_s(M) =
+ * 1.36 at 1 TeV and 1.60 at 5 TeV.
  */
 function qstarWidths(M: number, flavour: 'u' | 'd'): Record<string, number> {
   const sw2 = SM.sin2W;
@@ -186,7 +195,7 @@ function qstarWidths(M: number, flavour: 'u' | 'd'): Record<string, number> {
   const fV = { gamma: T3 + Y2, Z: (T3 * cw * cw - Y2 * sw2) / (sw * cw), W: 1 / (Math.SQRT2 * sw) };
   const alpha = 1 / 128;
   const v = (f: number, mV: number) => (mV >= M ? 0 : (alpha / 4) * f * f * M * (1 - (mV * mV) / (M * M)) ** 2 * (1 + (mV * mV) / (2 * M * M)));
-  return { g: (SM.alphaS / 3) * M, gamma: v(fV.gamma, 0), Z: v(fV.Z, SM.mZ), W: v(fV.W, SM.mW) };
+  return { g: (alphaS(M) / 3) * M, gamma: v(fV.gamma, 0), Z: v(fV.Z, SM.mZ), W: v(fV.W, SM.mW) };
 }
 
 export const excitedQuark: ModelFamily = {
@@ -196,7 +205,7 @@ export const excitedQuark: ModelFamily = {
   signatureClass: 'resonance-mixed',
   params: [param('mass', 500, 8000, 'log', 'GeV', 5000, 'q* mass')],
   xsecSource: RES_XSEC_SOURCE,
-  xsecValidity: RES_XSEC_VALIDITY + '; alpha_s at m_Z (a running alpha_s(M) would lower sigma by ~30%)',
+  xsecValidity: RES_XSEC_VALIDITY + '; Gamma(q* -> q g) with alpha_s(M) at two loops from alpha_s(m_Z) = 0.118',
   allowed: true,
   validate: (p) => checkParams(excitedQuark.params, p, 'excited-quark'),
   signatures(p) {
@@ -209,9 +218,10 @@ export const excitedQuark: ModelFamily = {
       { key: 'j-Z', cls: 'resonance-mixed', br: w.Z / tot },
     ];
   },
-  crossSectionPb(p) {
-    return resonanceCrossSectionPb({ spin: 0.5, colour: 3, mass: p.mass, terms: qstarTerms(p.mass) });
+  crossSectionPb(p, sqrtS) {
+    return resonanceCrossSectionPb({ spin: 0.5, colour: 3, mass: p.mass, terms: qstarTerms(p.mass), sqrtS });
   },
+  xsecSqrtS: 'any',
   prepare(p) {
     const wu = qstarWidths(p.mass, 'u');
     return { wu, wd: qstarWidths(p.mass, 'd'), width: wu.g + wu.gamma + wu.Z + wu.W, lumi: new LuminosityTable(qstarTerms(p.mass)) };
@@ -235,6 +245,35 @@ function qstarTerms(M: number): LumiTerm[] {
     { a: 'd', b: 'g', w: d },
     { a: 'dbar', b: 'g', w: d },
   ];
+}
+
+/**
+ * Production terms and the Breit-Wigner line shape of zprime-ssm, wprime-ssm and excited-quark at a point, as Pythia 8
+ * generates them (libs/generators pythiaFamilies: mass window M/2 - 3M/2; running-width Breit-Wigner with
+ * Gamma_in(m) Gamma_out(m) growing as m^2 for the vectors (widths ~ m at fixed couplings) and as alpha_s(m) m^3 x
+ * Gamma(m) for q* at fixed Lambda = M): the input of resonanceLineShapeCrossSectionPb, which measures what the
+ * narrow-width cross section leaves out.
+ */
+export function resonanceShapeOf(familyId: string, p: Point, sqrtS?: number): { production: ResonanceProduction; shape: LineShape } {
+  const M = p.mass;
+  const window: [number, number] = [M / 2, 1.5 * M];
+  const sum = (w: Record<string, number>) => Object.values(w).reduce((s, x) => s + x, 0);
+  if (familyId === 'zprime-ssm') {
+    const w = zprimeWidths(M, p.g);
+    return { production: { spin: 1, colour: 1, mass: M, terms: zpTerms(w), sqrtS }, shape: { width: sum(w), window, growth: (m) => (m / M) ** 2 } };
+  }
+  if (familyId === 'wprime-ssm') {
+    const w = wprimeWidths(M, p.g);
+    return { production: { spin: 1, colour: 1, mass: M, terms: [...wpTerms(w, 1), ...wpTerms(w, -1)], sqrtS }, shape: { width: sum(w), window, growth: (m) => (m / M) ** 2 } };
+  }
+  if (familyId === 'excited-quark') {
+    const wM = qstarWidths(M, 'u');
+    // At fixed Lambda = M every width scales as m^3 / M^2 (qstarWidths(m) assumes Lambda = m, hence (m/M)^2).
+    const total = (m: number) => sum(qstarWidths(m, 'u')) * (m / M) ** 2;
+    const growth = (m: number) => ((alphaS(m) * m ** 3) / (alphaS(M) * M ** 3)) * (total(m) / total(M));
+    return { production: { spin: 0.5, colour: 3, mass: M, terms: qstarTerms(M), sqrtS }, shape: { width: sum(wM), window, growth } };
+  }
+  throw new InputError('family', `${familyId} has no line shape here (zprime-ssm, wprime-ssm, excited-quark)`);
 }
 
 // ---------------------------------------------------------------- generic X -> SM1 SM2
@@ -289,10 +328,14 @@ function makeGeneric(a: SmObject, b: SmObject, spin: 0 | 2): ModelFamily {
       return q;
     },
     signatures: (p) => [{ key, cls: fam.signatureClass, br: p.br }],
-    crossSectionPb(p) {
-      if (production === 'pair') return tableCrossSection(STOP_SBOTTOM_PAIR, p.mass, 'point.mass').xsecPb;
-      return resonanceCrossSectionPb({ spin, colour, mass: p.mass, terms: terms(p.mass, p.kprod) });
+    crossSectionPb(p, sqrtS) {
+      if (production === 'pair') {
+        tableEnergy(sqrtS, 13000, id);
+        return tableCrossSection(STOP_SBOTTOM_PAIR, p.mass, 'point.mass').xsecPb;
+      }
+      return resonanceCrossSectionPb({ spin, colour, mass: p.mass, terms: terms(p.mass, p.kprod), sqrtS });
     },
+    xsecSqrtS: production === 'pair' ? [13000] : 'any',
     prepare: (p) => (production === 'pair' ? { lumi: new LuminosityTable([{ a: 'g', b: 'g', w: 1 }]) } : { lumi: new LuminosityTable(terms(p.mass, p.kprod)) }),
     generate(p, rng, ctx) {
       const lumi = (ctx as { lumi: LuminosityTable }).lumi;

@@ -37,7 +37,13 @@ export interface ModelFamily {
   /** Throws InputError for a point outside the bounds or the kinematic constraints; fills defaults. */
   validate(point: Partial<Point>): Point;
   signatures(point: Point): FamilySignature[];
-  crossSectionPb(point: Point): number;
+  /**
+   * sigma(pp -> point) in pb at the collider energy sqrtS (GeV, default 13000). A family whose sigma is a published
+   * table accepts only the table's energies (xsecSqrtS) and throws InputError('sqrtS') for any other.
+   */
+  crossSectionPb(point: Point, sqrtS?: number): number;
+  /** The collider energies (GeV) crossSectionPb accepts: 'any' where sigma is computed from the PDFs. */
+  xsecSqrtS: 'any' | readonly number[];
   /**
    * One event's hard process and decays (before fragmentation), produced with probability proportional to the
    * family's differential cross section. `weight` on the record scales its yield (1 unless stated, e.g. a BR that
@@ -63,6 +69,11 @@ export function checkParams(params: ParamSpec[], point: Partial<Point>, family: 
     out[p.name] = v;
   }
   return out;
+}
+
+/** For the table families: the table's energy only. */
+export function tableEnergy(sqrtS: number | undefined, table: number, family: string): void {
+  if (sqrtS !== undefined && sqrtS !== table) throw new InputError('sqrtS', `${family}: the cross-section table is for sqrt(s) = ${table / 1000} TeV only, got ${sqrtS} GeV`);
 }
 
 export const param = (name: string, min: number, max: number, scale: 'linear' | 'log', unit: string, def: number, description: string): ParamSpec => ({ name, min, max, scale, unit, default: def, description });

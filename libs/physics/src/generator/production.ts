@@ -1,10 +1,12 @@
 /**
  * Production of the hard system at sqrt(s) = 13 TeV: its mass (Breit-Wigner x parton luminosity for resonances,
  * threshold factor x luminosity for pair production), its rapidity (from the parton densities at the sampled tau) and
- * its transverse recoil against initial-state radiation, balanced by one ISR parton.
+ * its transverse recoil against initial-state radiation, balanced by one ISR parton. The densities here are PDFs-lite
+ * (xsec/pdf.ts): the built-in fast generator's shapes; cross sections (normalisations) use NNPDF3.1 (xsec/pdfset.ts).
  */
 import { type Rng } from '@sigmap/contracts';
-import { type LumiTerm, type Parton, S_HADRONIC, partonLuminosity, xf } from '../xsec/pdf';
+import { S_HADRONIC, liteLuminosity, liteXf } from '../xsec/pdf';
+import type { LumiTerm, Parton } from '../xsec/pdfset';
 import { SM } from './sm';
 import type { P4 } from './vec';
 
@@ -28,7 +30,7 @@ export class LuminosityTable {
       this.lt[i] = Math.log(t);
       let s = 0;
       terms.forEach((term, k) => {
-        const l = term.w * partonLuminosity(term.a, term.b, t) * (term.a === term.b ? 2 : 1);
+        const l = term.w * liteLuminosity(term.a, term.b, t) * (term.a === term.b ? 2 : 1);
         this.perTerm[k][i] = Math.log(Math.max(l, 1e-300));
         s += l;
       });
@@ -127,8 +129,8 @@ export function sampleRapidity(rng: Rng, tau: number, lumi: LuminosityTable): nu
 
 function pairDensity(a: Parton, b: Parton, x1: number, x2: number): number {
   if (x1 >= 1 || x2 >= 1) return 0;
-  const ab = xf(a, x1) * xf(b, x2);
-  return a === b ? ab : ab + xf(b, x1) * xf(a, x2);
+  const ab = liteXf(a, x1) * liteXf(b, x2);
+  return a === b ? ab : ab + liteXf(b, x1) * liteXf(a, x2);
 }
 
 /**

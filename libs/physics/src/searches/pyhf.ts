@@ -4,7 +4,7 @@
  * dataset, since sigmap has no collision data) and a PatchSet whose patch adds the signal sample (normfactor mu_SIG,
  * lumi, staterror from the simulation's statistical errors) for a model point.
  */
-import { integrate } from '../xsec/pdf';
+import { integrate } from '../xsec/quadrature';
 import { canonicalJson, sha256Hex } from './sha256';
 import type { BackgroundModel, OwnSearch } from './types';
 

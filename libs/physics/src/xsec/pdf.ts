@@ -1,6 +1,8 @@
 /**
- * PDFs-lite: a closed-form proton at a hard scale Q ~ 0.1-1 TeV, enough to give parton luminosities, resonance cross
- * sections and the rapidity of produced systems to the ~30-50% accuracy of a leading-order estimate.
+ * PDFs-lite: a closed-form proton at a hard scale Q ~ 0.1-1 TeV. Since the cross sections moved to NNPDF3.1 (pdfset.ts)
+ * it serves only the built-in fast generator (generator/production.ts): the shape in mass and rapidity of the produced
+ * system is sampled from these luminosities (switching it would change every built-in event and with them the
+ * training samples of the shipped surrogate models; see libs/physics/README.md). Cross sections never use it.
  *
  * Form (the standard valence/sea/gluon ansatz of global fits, e.g. CTEQ6 / MSTW: x f = A x^a (1-x)^b):
  *   x u_v = A_u x^0.5 (1-x)^3.5,   x d_v = A_d x^0.5 (1-x)^4.5,   x g = A_g x^-0.25 (1-x)^6,
@@ -11,8 +13,8 @@
  * O(30%) deviations from LHAPDF sets at low x and up to a factor ~2 at x > 0.5 (the highest masses).
  */
 import { SM } from '../generator/sm';
-
-export type Parton = 'g' | 'u' | 'd' | 's' | 'c' | 'b' | 'ubar' | 'dbar' | 'sbar' | 'cbar' | 'bbar';
+import type { Parton } from './pdfset';
+import { integrate } from './quadrature';
 
 /** Regularised Beta(a, b) by the Gamma function (Lanczos, g = 7). */
 function lanczosGamma(z: number): number {
@@ -44,8 +46,8 @@ const A_S = (1 - GLUON_MOMENTUM_FRACTION - VALENCE_MOMENTUM) / (SEA_TOTAL_WEIGHT
 
 const pw = (A: number, p: { a: number; b: number }, x: number) => A * Math.pow(x, p.a) * Math.pow(1 - x, p.b);
 
-/** x f(x) for one parton species. */
-export function xf(parton: Parton, x: number): number {
+/** PDFs-lite x f(x) for one parton species (Q-independent). */
+export function liteXf(parton: Parton, x: number): number {
   if (!(x > 0 && x < 1)) return 0;
   const sea = pw(A_S, SEA, x);
   switch (parton) {
@@ -73,67 +75,23 @@ export function xf(parton: Parton, x: number): number {
 /** Momentum fractions for the sum-rule test. */
 export const PDF_NORMALISATION = { A_U, A_D, A_G, A_S, valenceMomentum: VALENCE_MOMENTUM };
 
-// 48-point Gauss-Legendre on [-1, 1] (computed once by Newton iteration on P_n).
-const GL_N = 48;
-const GL_X: number[] = [];
-const GL_W: number[] = [];
-(() => {
-  for (let i = 1; i <= GL_N; i++) {
-    let z = Math.cos((Math.PI * (i - 0.25)) / (GL_N + 0.5));
-    let pp = 0;
-    for (let it = 0; it < 100; it++) {
-      let p1 = 1;
-      let p2 = 0;
-      for (let j = 1; j <= GL_N; j++) {
-        const p3 = p2;
-        p2 = p1;
-        p1 = ((2 * j - 1) * z * p2 - (j - 1) * p3) / j;
-      }
-      pp = (GL_N * (z * p1 - p2)) / (z * z - 1);
-      const z1 = z;
-      z = z1 - p1 / pp;
-      if (Math.abs(z - z1) < 1e-15) break;
-    }
-    GL_X.push(z);
-    GL_W.push(2 / ((1 - z * z) * pp * pp));
-  }
-})();
-
-/** int_lo^hi f(t) dt by 48-point Gauss-Legendre. */
-export function integrate(f: (t: number) => number, lo: number, hi: number): number {
-  const h = 0.5 * (hi - lo);
-  const c = 0.5 * (hi + lo);
-  let s = 0;
-  for (let i = 0; i < GL_N; i++) s += GL_W[i] * f(c + h * GL_X[i]);
-  return s * h;
-}
-
 /**
  * Parton luminosity dL_ab/dtau (tau) = int_tau^1 dx/x [f_a(x) f_b(tau/x) + f_b(x) f_a(tau/x)] for a != b, and without the
  * second term for a = b (Eichten, Hinchliffe, Lane, Quigg, Rev. Mod. Phys. 56 (1984) 579, eq. 2.11).
  * Computed in u = ln x: dL/dtau = (1/tau) int_{ln tau}^0 du xf_a(x) yf_b(y), y = tau/x.
  */
-export function partonLuminosity(a: Parton, b: Parton, tau: number): number {
+export function liteLuminosity(a: Parton, b: Parton, tau: number): number {
   if (!(tau > 0 && tau < 1)) return 0;
   const lt = Math.log(tau);
   // Split the range to resolve both ends.
   const f = (u: number) => {
     const x = Math.exp(u);
     const y = tau / x;
-    const ab = xf(a, x) * xf(b, y);
-    return a === b ? ab : ab + xf(b, x) * xf(a, y);
+    const ab = liteXf(a, x) * liteXf(b, y);
+    return a === b ? ab : ab + liteXf(b, x) * liteXf(a, y);
   };
   return (integrate(f, lt, 0.5 * lt) + integrate(f, 0.5 * lt, 0)) / tau;
 }
 
-/** A weighted sum of luminosities, e.g. sum over flavours of Gamma(X -> q qbar) L_{q qbar}. */
-export interface LumiTerm {
-  a: Parton;
-  b: Parton;
-  /** Weight (e.g. a partial width in GeV). */
-  w: number;
-  /** 2 for identical initial partons (g g), see resonanceCrossSectionPb. */
-  identical?: boolean;
-}
-
+/** The built-in generator's collider: sqrt(s) = 13 TeV. */
 export const S_HADRONIC = SM.sqrtS * SM.sqrtS;
