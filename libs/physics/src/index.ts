@@ -1,6 +1,7 @@
 export * from './signatures';
 export * from './families/types';
 export { listFamilies, getFamily } from './families/registry';
+export { T5GG_GRAVITINO_MASS } from './families/pairs';
 export * from './xsec/pdf';
 export * from './xsec/resonance';
 export * from './xsec/susy';
