@@ -3,6 +3,7 @@ import type { RecoEvent, RecoJet, RecoObject } from '@sigmap/physics';
 import { aplanarity, getRecast, mt2, symmetricEigenvalues3 } from '@sigmap/physics/src/recasts';
 import { atlasSusy201624TwoLeptonVariables } from '@sigmap/physics/src/recasts/atlas-susy-2016-24-2l0j';
 import { atlasSusy201822Preselection } from '@sigmap/physics/src/recasts/atlas-susy-2018-22';
+import { atlasSusy201627Variables } from '@sigmap/physics/src/recasts/atlas-susy-2016-27';
 import { atlasSusy201624Variables } from '@sigmap/physics/src/recasts/atlas-susy-2016-24';
 import { cmsSus16033Variables } from '@sigmap/physics/src/recasts/cms-sus-16-033';
 
@@ -132,5 +133,34 @@ describe('recast selections', () => {
     expect(names(event({ jets: five }, 700, 0))).toEqual(['SR4j_1000', 'SR5j_1600']);
     // A third jet of pT 300 along MET (Delta phi 0.1 < 0.4 among j1..3): no region.
     expect(names(event({ jets: [jets[0], jets[1], jet(300, 0, 0.1), jets[3]] }, 700, 0))).toEqual([]);
+  });
+  it('ATLAS-SUSY-2016-27: two photons pT > 75, MET and HT (photons counted also as their jets), the Delta phi cuts', () => {
+    const r = getRecast('ATLAS-SUSY-2016-27');
+    const names = (e: RecoEvent) => r.regions.filter((_, i) => r.passes(e)[i]).map((x) => x.name);
+    // Photons 600 and 500, jets 400 and 300, MET 400 along phi = 0 (photons and jets away from it).
+    const photons = [obj(600, 0.2, 2.0), obj(500, -0.5, -2.0)];
+    const jets = [jet(400, 1.0, 3.0), jet(300, -1.2, -1.2)];
+    const ev = event({ photons, jets }, 400, 0);
+    const v = atlasSusy201627Variables(ev);
+    // HT = photons (1100) + jets (700) + the photons once more as their own jets (1100) = 2900.
+    expect(v.ht).toBe(2900);
+    expect(names(ev)).toEqual(['SRyy-SL-q', 'SRyy-SH-q']);
+    // MET 200: SR^S_L only (SR^S_H needs 250).
+    expect(names(event({ photons, jets }, 200, 0))).toEqual(['SRyy-SL-q']);
+    // Softer jets (HT = 2 x 1100 + 2 x 100 = 2400 < 2750): SR^S_H only.
+    const soft = [jet(100, 1.0, 3.0), jet(100, -1.2, -1.2)];
+    expect(atlasSusy201627Variables(event({ photons, jets: soft }, 400, 0)).ht).toBe(2400);
+    expect(names(event({ photons, jets: soft }, 400, 0))).toEqual(['SRyy-SH-q']);
+    // A leading jet along MET (Delta phi 0.3 < 0.5) vetoes both; a 60 GeV jet there does not (only jets above 75 count).
+    expect(names(event({ photons, jets: [jet(450, 0, 0.3), ...jets] }, 400, 0))).toEqual([]);
+    expect(names(event({ photons, jets: [...jets, jet(60, 0, 0.3)] }, 400, 0))).toEqual(['SRyy-SL-q', 'SRyy-SH-q']);
+    // A photon along MET fails SR^S_H's Delta phi(photon, MET) > 0.5 only.
+    expect(names(event({ photons: [photons[0], obj(500, -0.5, 0.2)], jets }, 400, 0))).toEqual(['SRyy-SL-q']);
+    // The second photon at 70 GeV, in the crack (|eta| 1.4) or within Delta R 0.4 of a jet: no region.
+    expect(names(event({ photons: [photons[0], obj(70, -0.5, -2.0)], jets }, 400, 0))).toEqual([]);
+    expect(names(event({ photons: [photons[0], obj(500, 1.4, -2.0)], jets }, 400, 0))).toEqual([]);
+    expect(names(event({ photons: [photons[0], obj(500, -0.9, -1.2)], jets }, 400, 0))).toEqual([]);
+    // Leptons are not vetoed; they add to HT.
+    expect(atlasSusy201627Variables(event({ photons, jets: soft, muons: [obj(100, 0, 1, 1)] }, 400, 0)).ht).toBe(2500);
   });
 });

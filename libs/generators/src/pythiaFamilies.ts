@@ -5,7 +5,7 @@
  * PDFs and full line shape, better than sigmap's narrow-width PDFs-lite formula).
  */
 import { InputError } from '@sigmap/contracts';
-import { type Point, getFamily } from '@sigmap/physics';
+import { type Point, T5GG_GRAVITINO_MASS, getFamily } from '@sigmap/physics';
 
 export interface PythiaConfig {
   settings: string[];
@@ -68,7 +68,7 @@ const susy = (processes: string[], idA: number, idB: number, slha: string): Pyth
 });
 
 /** Families Pythia generates here; the generic x0-/x2- resonances are the built-in generator's only. */
-export const PYTHIA_FAMILIES = ['zprime-ssm', 'wprime-ssm', 'excited-quark', 'lq1-pair', 'lq2-pair', 'T2tt', 'T2bb', 'T1', 'TChiWZ', 'TSlepSlep', 'sbottom-bh'] as const;
+export const PYTHIA_FAMILIES = ['zprime-ssm', 'wprime-ssm', 'excited-quark', 'lq1-pair', 'lq2-pair', 'T2tt', 'T2bb', 'T1', 'T5gg', 'TChiWZ', 'TSlepSlep', 'sbottom-bh'] as const;
 
 export function pythiaConfig(familyId: string, raw: Partial<Point>): { config: PythiaConfig; point: Point } {
   const family = getFamily(familyId);
@@ -115,6 +115,10 @@ function configOf(id: string, p: Point): PythiaConfig | null {
       // T1 model of CMS (arXiv:1704.07781, "T1qqqq": light-flavour q = u, d, s, c) and of ATLAS (arXiv:1605.03814:
       // gluino -> two light-flavour quarks and the LSP).
       return susy(['gg2gluinogluino', 'qqbar2gluinogluino'], 1000021, 1000021, simplifiedSlha({ 1000021: p.m_gluino, 1000022: p.m_lsp }, { 1000021: T1_CHANNELS }));
+    case 'T5gg':
+      // ATLAS's GGM gluino-bino grid (arXiv:1802.03158) as SModelS's T5gg: g~ -> q qbar chi1 as in T1, chi1 -> gamma G~
+      // (100%; Pythia's ~Gravitino, 1000039, is stable and invisible), the gravitino at the map's 1 GeV.
+      return susy(['gg2gluinogluino', 'qqbar2gluinogluino'], 1000021, 1000021, simplifiedSlha({ 1000021: p.m_gluino, 1000022: p.m_chi, 1000039: T5GG_GRAVITINO_MASS }, { 1000021: T1_CHANNELS, 1000022: [22, 1000039] }));
     case 'TSlepSlep': {
       // Drell-Yan slepton pairs among e~L, e~R, mu~L, mu~R (Pythia 8.3 "SUSY Processes": qqbar2sleptonantislepton with
       // the idVecA / idVecB lists); Pythia weighs the four by its own cross sections (L and R differ), as ATLAS's sample.

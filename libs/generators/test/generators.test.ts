@@ -75,6 +75,21 @@ describe.skipIf(!HAVE_PYTHIA)('Pythia 8 as sigmap event generator', () => {
     expect(lsps).toBe(20);
   });
 
+  it('T5gg from its SLHA spectrum: two prompt photons from chi1 -> gamma G~, two invisible gravitinos per event', async () => {
+    const { config } = pythiaConfig('T5gg', { m_gluino: 1600, m_chi: 1000 });
+    let photons = 0;
+    let invisible = 0;
+    for await (const b of driverBatches({ source: 'pythia', settings: config.settings, slha: config.slha, seed: 2, events: 10, batchSize: 10 })) {
+      for (const ev of b.events) {
+        // chi1 -> gamma G~ at rest gives a 499.9995 GeV photon; in the lab it is the hardest unlabelled photon.
+        photons += ev.visibleFinals().filter((p) => p.kind === 'gamma' && p.label === undefined && p.p.E > 100).length >= 2 ? 1 : 0;
+        invisible += ev.finals().filter((p) => p.kind === 'lsp').length;
+      }
+    }
+    expect(photons).toBe(10);
+    expect(invisible).toBe(20);
+  });
+
   it('families without a Pythia configuration and a missing virtualenv are InputErrors naming the field', async () => {
     expect((await errorOf(simulateWithGenerator({ ...ZP, family: 'x0-e-e', point: {}, seed: 1 }))).field).toBe('family');
     const saved = process.env.SIGMAP_PYHF_PYTHON;
@@ -132,6 +147,17 @@ describe('Pythia 8 configurations of the SUSY families (no generation)', () => {
     const { config } = pythiaConfig('T1', { m_gluino: 1500, m_lsp: 100 });
     const block = config.slha!.split('DECAY 1000021')[1].split('DECAY')[0];
     expect(block.trim().split('\n').slice(1).map((l) => l.trim())).toEqual(['0.25 3 1 -1 1000022', '0.25 3 2 -2 1000022', '0.25 3 3 -3 1000022', '0.25 3 4 -4 1000022']);
+  });
+
+  it('T5gg: the gluino decays as in T1, chi1 -> photon gravitino at 100%, the gravitino at the map\'s 1 GeV', () => {
+    const { config } = pythiaConfig('T5gg', { m_gluino: 1800, m_chi: 1000 });
+    expect(config.crossSection).toBe('family-table');
+    expect(config.slha).toMatch(/^ 1000039 1\.000000e\+0$/m);
+    expect(config.slha).toMatch(/^ 1000022 1\.000000e\+3$/m);
+    expect(config.slha!.split('DECAY 1000022 ')[1].split('\n')[1].trim()).toBe('1 2 22 1000039');
+    const block = config.slha!.split('DECAY 1000021')[1].split('DECAY')[0];
+    expect(block.trim().split('\n').slice(1).map((l) => l.trim())).toEqual(['0.25 3 1 -1 1000022', '0.25 3 2 -2 1000022', '0.25 3 3 -3 1000022', '0.25 3 4 -4 1000022']);
+    expect(() => pythiaConfig('T5gg', { m_gluino: 1800, m_chi: 1795 })).toThrow(/m_chi/);
   });
 
   it('TSlepSlep: e~L, e~R, mu~L, mu~R at one mass, each to its lepton and chi1; the family table (2 flavours) gives the cross section', async () => {

@@ -2,6 +2,7 @@ export * from './signatures';
 export * from './families/types';
 export { listFamilies, getFamily } from './families/registry';
 export { resonanceShapeOf } from './families/resonances';
+export { T5GG_GRAVITINO_MASS } from './families/pairs';
 export * from './xsec/pdf';
 export * from './xsec/pdfset';
 export * from './xsec/quadrature';

@@ -24,7 +24,7 @@ describe('event generation', () => {
   });
 
   it('every decay vertex of generated events conserves four-momentum, and events balance in pT', () => {
-    for (const [id, point] of [['zprime-ssm', { mass: 2000 }], ['T2tt', { m_stop: 800, m_lsp: 100 }], ['sbottom-bh', {}], ['wprime-ssm', {}], ['x0-W-H', { mass: 1500 }], ['T1', {}]] as const) {
+    for (const [id, point] of [['zprime-ssm', { mass: 2000 }], ['T2tt', { m_stop: 800, m_lsp: 100 }], ['sbottom-bh', {}], ['wprime-ssm', {}], ['x0-W-H', { mass: 1500 }], ['T1', {}], ['T5gg', {}]] as const) {
       const f = getFamily(id);
       const p = f.validate(point);
       const ctx = f.prepare(p);

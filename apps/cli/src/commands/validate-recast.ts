@@ -47,6 +47,7 @@ function markdown(r: ValidationReport, regions: string[], sources: { globalInfo:
     ...(r.generatorSettings.length ? [`Extra generator settings (a diagnostic, beyond the family's configuration): ${r.generatorSettings.join('; ')}.`] : []),
     ...(r.generatorTune ? [`Generator tune (the experiment's signal samples): ${r.generatorTune.settings.join('; ')} (${r.generatorTune.source}).`] : []),
     ...(r.detectorSettings ? [`Detector: b-tagging working point ${Object.entries(r.detectorSettings.btag).map(([k, v]) => `${k} ${v}`).join(', ')} (${r.detectorSettings.source}).`] : []),
+    ...(r.publishedModel ? [`Published model: ${r.publishedModel.description}; simulated efficiencies multiplied by the fraction of its events the family makes (${r.points.map((p) => `${p.masses[0]}, ${p.masses[1]}: ${p.modelFraction.toFixed(3)}`).slice(0, 3).join('; ')}${r.points.length > 3 ? '; ...' : ''}; per point in the JSON) (${r.publishedModel.source}).`] : []),
     ...(r.forcedDecays ? [`Forced decays: ${r.forcedDecays.settings.join('; ')}; efficiencies scaled by the kept branching fraction ${r.forcedDecays.branchingFraction.toFixed(5)} (${r.forcedDecays.source}).`] : []),
     '',
     `## Efficiency agreement (${r.rule.thresholdReason}; within ${100 * r.rule.tolerance}%)`,

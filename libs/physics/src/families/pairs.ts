@@ -1,5 +1,5 @@
 /**
- * Pair-production families: scalar leptoquarks (three generations) and simplified SUSY models (T2tt, T2bb, T1,
+ * Pair-production families: scalar leptoquarks (three generations) and simplified SUSY models (T2tt, T2bb, T1, T5gg,
  * TChiWZ and the ATLAS SUSY-2018-31 sbottom model), with the LHC SUSY WG cross-section tables.
  */
 import { InputError, type Rng } from '@sigmap/contracts';
@@ -123,6 +123,34 @@ const T1 = pairFamily({
   k: 1,
   decay: (ev, i, p, rng) => {
     threeBodyDecay(ev, i, [{ kind: 'q', charge: 0, m: 0 }, { kind: 'q', charge: 0, m: 0 }, lsp(p.m_lsp)], rng);
+  },
+});
+
+/** Gravitino mass of the T5gg grid (GeV): the third mass of every point of the SModelS T5gg maps (ATLAS-SUSY-2016-27). */
+export const T5GG_GRAVITINO_MASS = 1;
+
+/**
+ * T5gg (SModelS naming): the gluino-bino grid of ATLAS's photon + MET search with general gauge mediation
+ * (arXiv:1802.03158): pp -> g~ g~, g~ -> q qbar chi1^0 through heavy squarks (three-body, flat phase space, q as in T1),
+ * chi1^0 -> gamma G~ (100%), with a 1 GeV gravitino (invisible). Cross section: the gluino-pair table (as T1).
+ */
+const T5gg = pairFamily({
+  id: 'T5gg',
+  label: 'T5gg: gluino pair, gluino -> q qbar chi1, chi1 -> photon gravitino',
+  description: 'Simplified model T5gg: pp -> g~ g~, g~ -> q qbar chi1^0 (three-body), chi1^0 -> gamma G~ with a 1 GeV gravitino (GGM gluino-bino grid).',
+  table: GLUINO_PAIR,
+  parent: 'gluino',
+  params: [param('m_gluino', 500, 3000, 'linear', 'GeV', 1800, 'gluino mass'), param('m_chi', 10, 2990, 'linear', 'GeV', 1000, 'chi1^0 (NLSP) mass')],
+  massParam: 'm_gluino',
+  constrain: (p) => {
+    if (p.m_chi > p.m_gluino - 10) throw new InputError('point.m_chi', `must be at most m_gluino - 10 GeV (${p.m_gluino - 10})`);
+  },
+  signatures: () => [{ key: 'complex:gluino', cls: 'complex', br: 1 }],
+  lumi: GG,
+  k: 1,
+  decay: (ev, i, p, rng) => {
+    const [, , ic] = threeBodyDecay(ev, i, [{ kind: 'q', charge: 0, m: 0 }, { kind: 'q', charge: 0, m: 0 }, { kind: 'chi1', charge: 0, m: p.m_chi }], rng);
+    twoBodyDecay(ev, ic, { kind: 'gamma', charge: 0, m: 0 }, lsp(T5GG_GRAVITINO_MASS), rng);
   },
 });
 
@@ -271,4 +299,4 @@ function leptoquark(gen: 1 | 2 | 3): ModelFamily {
   });
 }
 
-export const PAIR_FAMILIES: ModelFamily[] = [T2tt, T2bb, T1, TChiWZ, TSlepSlep, sbottomBh, leptoquark(1), leptoquark(2), leptoquark(3)];
+export const PAIR_FAMILIES: ModelFamily[] = [T2tt, T2bb, T1, T5gg, TChiWZ, TSlepSlep, sbottomBh, leptoquark(1), leptoquark(2), leptoquark(3)];

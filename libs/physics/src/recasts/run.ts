@@ -61,9 +61,11 @@ export interface ValidationReport {
   detectorSettings: { btag: Record<string, number>; source: string } | null;
   /** The decays the generator was restricted to and the branching fraction the efficiencies were scaled by; null: inclusive. */
   forcedDecays: { settings: string[]; branchingFraction: number; source: string } | null;
+  /** The published maps' model and the fraction of its events the family makes (per point: `modelFraction`); null: the family's own. */
+  publishedModel: { description: string; source: string } | null;
   /** Map points the family cannot generate (off-shell decays, mass bounds), with the reason. */
   skipped: { masses: number[]; reason: string }[];
-  points: (ValidationPoint & { point: Point; rRecast: number; rPublished: number; rOfficial: number | null; rRecastCombined: number | null; rPublishedCombined: number | null })[];
+  points: (ValidationPoint & { point: Point; modelFraction: number; rRecast: number; rPublished: number; rOfficial: number | null; rRecastCombined: number | null; rPublishedCombined: number | null })[];
   rule: AgreementRule;
   agreement: { perRegion: RegionAgreement[]; considered: number; within: number; withinOrStat: number };
   officialContour: string;
@@ -123,7 +125,9 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
     } else for (const { events, rng } of generatedBatches(family, point, family.prepare(point), opts.events, opts.seed)) countRegions(recast, events.map((ev) => fastDetector(ev, rng, detOpts)), counts);
     const raw = regionEfficiencies(counts, opts.events);
     // Efficiencies are per inclusive event: scale the forced-decay sample by the kept branching fraction.
-    const bf = forced?.branchingFraction ?? 1;
+    // ... and by the fraction of the published model's events the family makes (recast.publishedModel).
+    const modelFraction = recast.publishedModel?.fraction(point) ?? 1;
+    const bf = (forced?.branchingFraction ?? 1) * modelFraction;
     const eff = raw.eff.map((x) => x * bf);
     const err = raw.err.map((x) => x * bf);
     const xs = family.crossSectionPb(point);
@@ -134,6 +138,7 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
     points.push({
       ...vp,
       point,
+      modelFraction,
       rRecast: bestRegionR(xs, eff, regions).r,
       rPublished: bestRegionR(xs, published, regions).r,
       rOfficial: ul === null ? null : (xs * (recast.upperLimitTxName?.crossSectionFactor ?? 1)) / ul,
@@ -164,6 +169,7 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
     generatorTune: tune ? { settings: [...tune.pythiaSettings], source: tune.source } : null,
     detectorSettings: recast.detector ? { btag: { ...recast.detector.btag.eff, etaMax: recast.detector.btag.etaMax, ptMin: recast.detector.btag.ptMin }, source: recast.detector.source } : null,
     forcedDecays: forced ? { settings: [...forced.pythiaSettings], branchingFraction: forced.branchingFraction, source: forced.source } : null,
+    publishedModel: recast.publishedModel ? { description: recast.publishedModel.description, source: recast.publishedModel.source } : null,
     skipped,
     points,
     rule,

@@ -62,6 +62,12 @@ export interface Recast {
   disjointRegions?: { source: string };
   forcedDecays?: { pythiaSettings: string[]; branchingFraction: number; source: string };
   /**
+   * When the published maps are efficiencies per event of a model with decays the family leaves out, and those decays
+   * cannot enter any region: the fraction of the published model's events that the family's decays make, per point.
+   * The simulated efficiencies are multiplied by it (with either generator), so that they compare with the maps.
+   */
+  publishedModel?: { fraction(p: Point): number; description: string; source: string };
+  /**
    * Pythia 8 settings that reproduce the experiment's own signal-sample setup (its tune), applied before the forced
    * decays and any user settings, with the sample description they come from.
    */
