@@ -50,8 +50,9 @@ describe('coverage of complex:sbottom from an ATLAS SUSY-2018-31 scan', () => {
     expect(ex.over).toEqual(['m_sbottom', 'm_chi2']);
     expect(ex.fixed).toEqual({ m_chi1: 60 });
     expect(ex.provenance.scanIds).toEqual([id]);
-    // budget 10 = two batches of 5: the last GP was fitted on 5 points, so the map classifies from the 10 points
-    expect(ex.provenance.method).toMatch(/^nn-grid: 1-nearest-neighbour label of 10 evaluated points/);
+    // the final report stores its learner fitted on all 10 evaluated points as the last GP snapshot: the map uses it
+    expect(ex.provenance.method).toMatch(/^gp-grid: \d+ GP-classified nodes \(P\(excluded\) >= 0\.5\)/);
+    expect(ex.points).toBe(10);
     expect(ex.provenance.searches).toEqual([{ id: 'ATLAS-SUSY-2018-31', version: record.version, sha: record.sha }]);
     // the scanned box is part of the allowed declared box, and only scanned volume can be excluded
     expect(ex.scannedFraction).toBeGreaterThan(0);
