@@ -186,3 +186,25 @@ describe('rate limiting before authentication', () => {
     expect((await call(limited.url, 'GET', '/api/scans', { key: limited.keys.alpha })).status).toBe(200);
   });
 });
+
+describe('requests with unknown keys: a lower limit per address, answered before the Nest pipeline', () => {
+  let guarded: Served;
+  beforeAll(async () => {
+    guarded = await serve({ groups: ['alpha'], args: CLIENT_ONLY, env: { SIGMAP_API_UNKNOWN_KEY_LIMIT: '3', SIGMAP_API_RATE_LIMIT: '100000' } });
+  }, 180_000);
+  afterAll(async () => {
+    await guarded?.stop();
+  });
+
+  it('gives 401 up to SIGMAP_API_UNKNOWN_KEY_LIMIT, then 429 with Retry-After naming x-api-key; valid keys and anonymous reads go on', async () => {
+    const replies = [];
+    for (let i = 0; i < 6; i++) replies.push(await call(guarded.url, 'GET', '/api/coverage', { key: `smk_guess-${i}` }));
+    expect(replies.map((r) => r.status)).toEqual([401, 401, 401, 429, 429, 429]);
+    const last = replies.at(-1)!;
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(String(last.body.message)).toMatch(/^x-api-key: more than 3 requests with unknown API keys from this address/);
+    expect(last.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await call(guarded.url, 'GET', '/api/scans', { key: guarded.keys.alpha })).status).toBe(200);
+    expect((await call(guarded.url, 'GET', '/api/coverage')).status).toBe(200);
+  });
+});

@@ -39,7 +39,7 @@ const NON_RETRYABLE = ['InputError', 'NotAvailable'];
  * Patch id: the cancel signal cancels the activities in flight (their simulations stop within seconds) instead of
  * waiting for the round in flight. Histories recorded before it (no marker) replay with the old behaviour.
  */
-export const CANCEL_STOPS_IN_FLIGHT = 'cancel-stops-in-flight';
+const CANCEL_STOPS_IN_FLIGHT = 'cancel-stops-in-flight';
 
 /** Store-side bookkeeping: quick, on the orchestration queue. */
 const orchestration = proxyActivities<OrchestrationActivities>({

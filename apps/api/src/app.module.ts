@@ -29,7 +29,7 @@ import { EventsService } from './events/events.service';
 /** Shared infrastructure: options, the store (opened by the caller), API keys, the Temporal client, scan access. */
 @Global()
 @Module({})
-export class InfraModule {
+class InfraModule {
   static forRoot(options: ApiOptions, store: Store, keys: KeyRing, scanTargets: ScanTargets): DynamicModule {
     return {
       module: InfraModule,
@@ -47,22 +47,22 @@ export class InfraModule {
 }
 
 @Module({ providers: [FamiliesService], controllers: [FamiliesController], exports: [FamiliesService] })
-export class FamiliesModule {}
+class FamiliesModule {}
 
 @Module({ imports: [FamiliesModule], providers: [CatalogueService], controllers: [CatalogueController], exports: [CatalogueService] })
-export class CatalogueModule {}
+class CatalogueModule {}
 
 @Module({ imports: [CatalogueModule, FamiliesModule], providers: [CoverageService], controllers: [CoverageController] })
-export class CoverageModule {}
+class CoverageModule {}
 
 @Module({ providers: [ScansService, ReconcileService, ScanReadableGuard], controllers: [ScansController] })
-export class ScansModule {}
+class ScansModule {}
 
 @Module({ providers: [EventsService, EventStreamGuard], controllers: [EventsController], exports: [EventsService] })
-export class EventsModule {}
+class EventsModule {}
 
 @Module({ controllers: [DashboardController] })
-export class DashboardModule {}
+class DashboardModule {}
 
 @Module({})
 export class AppModule {

@@ -16,6 +16,10 @@ export interface ApiOptions {
   /** Requests per window per API key (or per client address without a key). */
   rateLimit: number;
   rateWindowMs: number;
+  /** Requests with a key that matches no group, per client address and rate window (default 30), answered 401; then 429. */
+  unknownKeyLimit: number;
+  /** Connections of one client address read at once (default 16); more wait their turn (ConnectionGate). */
+  connectionsPerAddress: number;
   /** JSON file of { group, hash } entries (sha256 of each key). */
   keysFile: string;
   /** Seconds a coverage map is reused before the store is checked for new results. */
@@ -48,7 +52,7 @@ export interface ApiOptions {
 }
 
 /** Defaults of the cost limits (README, configuration). */
-export const COST_DEFAULTS = { maxEvents: 1_000_000, maxScanCost: 2e8, maxGroupCost: 5e8, maxExtendPoints: 10_000 } as const;
+const COST_DEFAULTS = { maxEvents: 1_000_000, maxScanCost: 2e8, maxGroupCost: 5e8, maxExtendPoints: 10_000 } as const;
 
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
 
@@ -64,6 +68,8 @@ export function apiOptions(overrides: Partial<ApiOptions> = {}, env: NodeJS.Proc
     bodyLimit: env.SIGMAP_API_BODY_LIMIT ?? '64kb',
     rateLimit: Number(env.SIGMAP_API_RATE_LIMIT ?? 600),
     rateWindowMs: Number(env.SIGMAP_API_RATE_WINDOW_MS ?? 60_000),
+    unknownKeyLimit: Number(env.SIGMAP_API_UNKNOWN_KEY_LIMIT ?? 30),
+    connectionsPerAddress: Number(env.SIGMAP_API_CONNECTIONS_PER_ADDRESS ?? 16),
     keysFile: env.SIGMAP_API_KEYS_FILE ?? resolve(home, 'api-keys.json'),
     coverageTtlMs: Number(env.SIGMAP_API_COVERAGE_TTL_MS ?? 1000),
     maxActiveScans: Number(env.SIGMAP_API_MAX_ACTIVE_SCANS ?? 8),
@@ -83,6 +89,10 @@ export function apiOptions(overrides: Partial<ApiOptions> = {}, env: NodeJS.Proc
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new InputError('port', `expected an integer in [0, 65535], got ${o.port}`);
   if (!Number.isInteger(o.maxActiveScans) || o.maxActiveScans < 1) throw new InputError('max-active-scans', `expected an integer >= 1, got ${o.maxActiveScans}`);
   if (!Number.isInteger(o.rateLimit) || o.rateLimit < 1) throw new InputError('rate-limit', `expected an integer >= 1, got ${o.rateLimit}`);
+  if (!Number.isInteger(o.unknownKeyLimit) || o.unknownKeyLimit < 1)
+    throw new InputError('SIGMAP_API_UNKNOWN_KEY_LIMIT', `expected an integer >= 1, got ${o.unknownKeyLimit}`);
+  if (!Number.isInteger(o.connectionsPerAddress) || o.connectionsPerAddress < 1)
+    throw new InputError('SIGMAP_API_CONNECTIONS_PER_ADDRESS', `expected an integer >= 1, got ${o.connectionsPerAddress}`);
   for (const [field, v] of [['sse-per-group', o.sseMaxPerGroup], ['sse-per-address', o.sseMaxPerAddress], ['sse-idle-ms', o.sseIdleMs], ['sse-max-ms', o.sseMaxMs]] as const)
     if (!Number.isInteger(v) || v < 1) throw new InputError(field, `expected an integer >= 1, got ${v}`);
   for (const [field, v] of [['SIGMAP_API_MAX_EVENTS', o.maxEvents], ['SIGMAP_API_MAX_EXTEND_POINTS', o.maxExtendPoints], ['SIGMAP_API_RECONCILE_MS', o.reconcileMs]] as const)

@@ -7,7 +7,7 @@ import { integerOption, parseCli, runAsProcess } from '@sigmap/contracts/cli';
 import { addApiKey, apiOptions, startApi } from './index';
 import { revokeApiKeys } from './common/keys';
 
-export async function serveMain(argv: string[]): Promise<number> {
+async function serveMain(argv: string[]): Promise<number> {
   const { values } = parseCli(
     argv,
     {

@@ -8,6 +8,8 @@ import { AppModule } from './app.module';
 import { globalValidationPipe } from './common/validation';
 import { verifyDepth } from './common/hygiene';
 import { KeyRing } from './common/keys';
+import { UnknownKeyLimiter } from './common/unknown-keys';
+import { ConnectionGate } from './common/connection-gate';
 import type { ApiOptions } from './config';
 import type { ScanTargets } from './common/tokens';
 
@@ -15,7 +17,7 @@ import type { ScanTargets } from './common/tokens';
  * Standard security headers. The CSP fits the dashboard: its script and the API are same-origin, styles are inline
  * (a <style> block and style attributes), the matrix is inline SVG; data: URLs never leave the browser.
  */
-export const SECURITY_HEADERS: [string, string][] = [
+const SECURITY_HEADERS: [string, string][] = [
   ['X-Content-Type-Options', 'nosniff'],
   ['X-Frame-Options', 'DENY'],
   ['Referrer-Policy', 'no-referrer'],
@@ -36,7 +38,7 @@ export interface RunningApi {
 }
 
 /** Builds the Nest application on an open store (not listening yet). */
-export async function createApp(options: ApiOptions, store: Store, scanTargets: ScanTargets): Promise<{ app: NestExpressApplication; document: OpenAPIObject }> {
+async function createApp(options: ApiOptions, store: Store, scanTargets: ScanTargets): Promise<{ app: NestExpressApplication; document: OpenAPIObject }> {
   const keys = KeyRing.fromFile(options.keysFile);
   const logger: LogLevel[] = options.log ? ['log', 'warn', 'error'] : ['warn', 'error'];
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options, store, keys, scanTargets), { bodyParser: false, logger });
@@ -50,6 +52,10 @@ export async function createApp(options: ApiOptions, store: Store, scanTargets: 
     for (const [h, v] of SECURITY_HEADERS) res.setHeader(h, v);
     next();
   });
+  const gate = new ConnectionGate(options.connectionsPerAddress);
+  gate.attach(app.getHttpServer() as import('node:http').Server);
+  app.use(gate.releaseForStreams((req) => req.method === 'GET' && /^\/api\/scans\/[^/]+\/events$/.test(req.path)));
+  app.use(new UnknownKeyLimiter(keys, options.unknownKeyLimit, options.rateWindowMs).middleware());
   app.useGlobalPipes(globalValidationPipe());
   const config = new DocumentBuilder()
     .setTitle('sigmap API')

@@ -4,6 +4,9 @@
  * {sqrtS, signatures: cell keys, material: full-likelihood | upper-limit-map | efficiency-map, version, sha}.
  */
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { InputError } from '@sigmap/contracts';
 import { loadCatalogue } from './search/registry';
 import { databaseSearchRecords } from './smodels/coverageRecords';
 import { smodelsDatabase } from './smodels/databaseIndex';
@@ -70,11 +73,17 @@ export function ownSearchRecords(): SearchRecord[] {
   }));
 }
 
+export interface ShippedCatalogue {
+  searches: SearchRecord[];
+  source: string;
+  catalogue: string;
+}
+
 /**
  * The searches of the map: the catalogue library's bundled records, the user's registry (SIGMAP_HOME/catalogue.json)
  * and sigmap's own searches, as coverage records.
  */
-export function loadShippedCatalogue(home: string): { searches: SearchRecord[]; source: string; catalogue: string } {
+export function loadShippedCatalogue(home: string): ShippedCatalogue {
   const entries = loadCatalogue({ ...process.env, SIGMAP_HOME: home });
   const bundled = entries.filter((e) => e.source === 'bundled').length;
   const own = ownSearchRecords();
@@ -88,3 +97,22 @@ export function loadShippedCatalogue(home: string): { searches: SearchRecord[]; 
   };
 }
 
+
+/**
+ * loadShippedCatalogue in a thread of its own, for long-lived processes (the API): the SModelS database it reads is
+ * ~700 MiB of small objects that would stay in the caller's heap as garbage until a major GC, and that GC, when it
+ * comes, pauses the event loop for hundreds of ms (/healthz p99 over 100 ms in `sigmap bench soak`'s abuse wave).
+ * The thread's heap goes away with it; only the search records come back.
+ */
+export function loadShippedCatalogueOffThread(home: string): Promise<ShippedCatalogue> {
+  return new Promise((res, rej) => {
+    const w = new Worker(join(__dirname, 'shipped-thread-entry.js'), { workerData: { home } });
+    let result: ShippedCatalogue | undefined;
+    w.once('message', (m: { ok: true; value: ShippedCatalogue } | { ok: false; error: { name: string; message: string; field?: string; problem?: string } }) => {
+      if (m.ok) result = m.value;
+      else rej(m.error.field ? new InputError(m.error.field, m.error.problem ?? m.error.message) : new Error(m.error.message));
+    });
+    w.once('error', rej);
+    w.once('exit', (code) => (result ? res(result) : rej(new Error(`catalogue thread exited with code ${code} before answering`))));
+  });
+}

@@ -27,7 +27,7 @@ export function integerOption(name: string, raw: string | undefined, fallback: n
 
 
 /** Bad input is one line on stderr and exit code 2; anything else is a bug and keeps its stack. */
-export function reportError(e: unknown): number {
+function reportError(e: unknown): number {
   if (isInputError(e)) {
     process.stderr.write(`error: ${e.message}\n`);
     return 2;

@@ -9,7 +9,7 @@ import { Mlp, type MlpState, type Scaler, fitScaler, minimiseOverMinibatches } f
 import { scaleTo } from './iqn';
 import { tf, tidyValues } from './tf';
 
-export interface BernoulliOptions {
+interface BernoulliOptions {
   hidden: number[];
   steps: number;
   batch: number;
@@ -17,7 +17,7 @@ export interface BernoulliOptions {
   seed: number;
 }
 
-export const BERNOULLI_DEFAULTS: BernoulliOptions = { hidden: [32, 32], steps: 600, batch: 256, learningRate: 3e-3, seed: 1 };
+const BERNOULLI_DEFAULTS: BernoulliOptions = { hidden: [32, 32], steps: 600, batch: 256, learningRate: 3e-3, seed: 1 };
 
 export interface BernoulliState {
   kind: 'bernoulli';

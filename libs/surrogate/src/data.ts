@@ -30,7 +30,7 @@ export interface FullSample {
 }
 
 /** A point drawn uniformly in the family's box (log-uniform for log-scale parameters); kinematic rejects redrawn. */
-export function randomPoint(family: ModelFamily, rng: Rng): Point {
+function randomPoint(family: ModelFamily, rng: Rng): Point {
   for (let attempt = 0; attempt < 200; attempt++) {
     const raw: Point = {};
     for (const p of family.params) {
@@ -72,7 +72,7 @@ export function truthEvent(ev: EventRecord): Omit<SampledEvent, 'reco' | 'point'
   return { truth, metTruth: { px: -ix, py: -iy }, unclustered: { px: vx, py: vy } };
 }
 
-export interface FullSampleRequest {
+interface FullSampleRequest {
   family: string;
   /** Explicit points, or `nPoints` drawn at random over the family's box. */
   points?: Partial<Point>[];
@@ -162,10 +162,5 @@ export function tableDigest(t: ObjectTable): string {
   put(t.cont);
   put(t.flags);
   return h.digest('hex');
-}
-
-/** Splits events into two disjoint halves by index parity (independent samples of the same size). */
-export function splitEvents<T>(xs: readonly T[]): [T[], T[]] {
-  return [xs.filter((_, i) => i % 2 === 0), xs.filter((_, i) => i % 2 === 1)];
 }
 

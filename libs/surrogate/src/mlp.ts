@@ -12,7 +12,7 @@ export interface MlpState {
   weights: string[];
 }
 
-export type Activation = 'relu' | 'tanh' | 'elu';
+type Activation = 'relu' | 'tanh' | 'elu';
 
 export class Mlp {
   readonly vars: tf.Variable[] = [];
@@ -86,15 +86,6 @@ export function fitScaler(rows: readonly number[][]): Scaler {
   return { mean, std };
 }
 
-export function scaleRows(rows: readonly number[][], s: Scaler): Float32Array {
-  const d = s.mean.length;
-  const out = new Float32Array(rows.length * d);
-  rows.forEach((r, i) => {
-    for (let j = 0; j < d; j++) out[i * d + j] = (r[j] - s.mean[j]) / s.std[j];
-  });
-  return out;
-}
-
 /** Indices 0..n-1 in a seeded random order (Fisher-Yates). */
 export function permutation(n: number, rng: Rng): Int32Array {
   const p = new Int32Array(n);
@@ -109,7 +100,7 @@ export function permutation(n: number, rng: Rng): Int32Array {
 }
 
 /** One optimiser step's minibatch: rows are picked into slots 0..B-1 in order, then its loss is minimised. */
-export interface Minibatch {
+interface Minibatch {
   pick(slot: number, row: number): void;
   loss(): tf.Scalar;
 }

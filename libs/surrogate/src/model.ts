@@ -36,7 +36,7 @@ export interface ObjectModelState {
   flags: BernoulliState[];
 }
 
-export interface SampledResponse {
+interface SampledResponse {
   found: boolean[];
   /** Continuous response per truth object (empty for lost ones). */
   cont: number[][];

@@ -116,7 +116,7 @@ export function recoObjectsOf(reco: RecoEvent, object: ObjectType): RecoObject[]
 }
 
 /** One truth object with its matched reco object (or null). */
-export interface MatchedPair {
+interface MatchedPair {
   truth: TruthObject;
   reco: RecoObject | null;
 }

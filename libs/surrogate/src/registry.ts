@@ -111,7 +111,7 @@ export function updateMeta(path: string, patch: Partial<ModelMeta>): ModelMeta {
 }
 
 /** Cache of full-simulation samples (expensive) under SIGMAP_HOME/samples. */
-export function sampleCachePath(key: string, env: NodeJS.ProcessEnv = process.env): string {
+function sampleCachePath(key: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(sigmapHome(env), 'samples', `${key}.json`);
 }
 

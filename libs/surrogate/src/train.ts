@@ -14,7 +14,7 @@ import type { SurrogateSet } from './ensemble';
 import { ensureBackend } from './tf';
 import { type ValidateRequest, type ValidationReport, chooseByValidation, validateSurrogate } from './validate';
 
-export interface SampleSpec {
+interface SampleSpec {
   family: string;
   nPoints: number;
   /** Explicit points (else nPoints drawn at random over the family's box). */

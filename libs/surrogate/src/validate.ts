@@ -37,7 +37,7 @@ import type { RecoEvent } from '@sigmap/physics';
 import { type SurrogateSet, ensembleStats, memberCount, membersAt, occupancyVariance, productionSpread } from './ensemble';
 
 /** Surrogate passes per member over the closure events. */
-export const CLOSURE_REPLICAS = 5;
+const CLOSURE_REPLICAS = 5;
 
 /**
  * Coverage the ensemble spread is calibrated to. Conformal coverage is exact only on average (between the level and
@@ -216,7 +216,7 @@ export function permutationFloors(object: ObjectType, pool: readonly SampledEven
 }
 
 /** Surrogate reco events for `events`, the members taking turns (the ensemble's predictive mixture). */
-export function surrogateEvents(events: readonly SampledEvent[], set: SurrogateSet, seed: number, transform?: (m: ObjectModels) => ObjectModels): RecoEvent[] {
+function surrogateEvents(events: readonly SampledEvent[], set: SurrogateSet, seed: number, transform?: (m: ObjectModels) => ObjectModels): RecoEvent[] {
   const only = Object.keys(set) as ObjectType[];
   const K = memberCount(set);
   const out: RecoEvent[] = new Array(events.length);
@@ -461,7 +461,7 @@ export function closureTest(
 }
 
 /** A full reco event with one object type's list replaced by the surrogate's; MET moved by the momentum difference. */
-export function hybrid(full: RecoEvent, surr: RecoEvent, object: ObjectType): RecoEvent {
+function hybrid(full: RecoEvent, surr: RecoEvent, object: ObjectType): RecoEvent {
   const key = object === 'electron' ? 'electrons' : object === 'muon' ? 'muons' : object === 'photon' ? 'photons' : 'jets';
   let dx = 0;
   let dy = 0;

@@ -1,13 +1,13 @@
 import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { parseCell, type SearchRecord } from '@sigmap/coverage';
 import { deleteCatalogueEntry, insertCatalogueEntry, listCatalogueEntries, reviewCatalogueEntry, type Review, type Store } from '@sigmap/store';
-import { loadShippedCatalogue } from '@sigmap/catalogue';
+import { loadShippedCatalogueOffThread } from '@sigmap/catalogue';
 import { API_OPTIONS, SCAN_TARGETS, STORE, type ScanTargets } from '../common/tokens';
 import type { ApiOptions } from '../config';
 import { FamiliesService } from '../families/families.service';
 import type { RegisterSearchDto } from './dto/register-search.dto';
 
-export type RegisteredSearch = SearchRecord & { registeredBy: string; review: Review; reviewedBy: string | null; reviewedAt: string | null };
+type RegisteredSearch = SearchRecord & { registeredBy: string; review: Review; reviewedBy: string | null; reviewedAt: string | null };
 
 /**
  * The search catalogue as the API serves it: the catalogue library's records plus searches registered through the
@@ -36,7 +36,7 @@ export class CatalogueService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const { searches, source, catalogue } = loadShippedCatalogue(this.options.home);
+    const { searches, source, catalogue } = await loadShippedCatalogueOffThread(this.options.home);
     this.shipped = searches;
     this.source = source;
     this.catalogueLine = catalogue;

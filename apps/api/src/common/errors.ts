@@ -3,13 +3,13 @@ import type { ValidationError } from 'class-validator';
 import type { Response } from 'express';
 import { isInputError } from '@sigmap/contracts';
 
-export interface FieldProblem {
+interface FieldProblem {
   field: string;
   problem: string;
 }
 
 /** Flattens class-validator errors into dotted field paths ('fidelity.events', 'searches.2'). */
-export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldProblem[] {
+function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;

@@ -2,7 +2,7 @@ import { BadRequestException, CanActivate, ExecutionContext, Injectable } from '
 import type { Request } from 'express';
 
 /** Deepest JSON nesting a request body may have: a scan spec needs 3 levels; recursion in the DTO pipes stays bounded. */
-export const MAX_BODY_DEPTH = 32;
+const MAX_BODY_DEPTH = 32;
 
 /** A 400 naming the field, as body-parser errors are answered (the exception filter passes it through). */
 function refuse(field: string, problem: string): BadRequestException {
@@ -13,7 +13,7 @@ function refuse(field: string, problem: string): BadRequestException {
  * Nesting depth of a JSON text, by one pass over its bytes (strings skipped, escapes honoured); no recursion, so a
  * body nested 10^5 levels costs O(n) and never reaches JSON.parse. Stops as soon as `limit` is exceeded.
  */
-export function jsonDepth(buf: Uint8Array, limit = Infinity): number {
+function jsonDepth(buf: Uint8Array, limit = Infinity): number {
   let depth = 0;
   let max = 0;
   let inString = false;

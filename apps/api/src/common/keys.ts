@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { dirname } from 'node:path';
 import { InputError } from '@sigmap/contracts';
 
-export interface KeyEntry {
+interface KeyEntry {
   group: string;
   /** 'sha256:<hex>' */
   hash: string;
@@ -16,7 +16,7 @@ export interface KeyEntry {
   createdAt: string;
 }
 
-export const GROUP_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const GROUP_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export function hashKey(key: string): string {
   return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;

@@ -5,7 +5,7 @@ import { lookupScanAccess, publicScanIds, recordScanAccess, visibleScans, type V
 
 export type Visibility = 'public' | 'private';
 
-export interface ScanAccess {
+interface ScanAccess {
   scanId: string;
   group: string | null;
   visibility: Visibility;

@@ -17,18 +17,18 @@ const FINAL_WORKFLOW_STATES: Record<string, ScanStatus> = {
 };
 
 /** A scan row older than this whose workflow Temporal does not know is failed (its start never reached Temporal). */
-export const NOT_FOUND_GRACE_MS = 60_000;
+const NOT_FOUND_GRACE_MS = 60_000;
 /** One scan is asked about at most this often on reads. */
 const RECHECK_MS = 2000;
 /** Reads wait at most this long for reconciliation (Temporal slow or down: they answer from the store). */
-export const READ_WAIT_MS = 300;
+const READ_WAIT_MS = 300;
 /** Temporal calls at once per sweep. */
 const PARALLEL = 8;
 /** What asking Temporal about one scan gave: a final status set now, nothing changed, or Temporal's failure. */
 type Outcome = ScanStatus | null | { unreachable: ServiceUnavailableException };
 const isUnreachable = (o: Outcome): o is { unreachable: ServiceUnavailableException } => typeof o === 'object' && o !== null;
 
-export interface SweepResult {
+interface SweepResult {
   /** Scans that got a final status. */
   settled: number;
   /** Temporal did not answer (the 503 it gave); the scans not asked keep their status. */

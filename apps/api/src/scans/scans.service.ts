@@ -12,7 +12,7 @@ import { TemporalService } from '../infra/temporal.service';
 import type { CreateScanDto } from './dto/create-scan.dto';
 import { ReconcileService } from './reconcile.service';
 
-export type ScanSignal = 'pause' | 'resume' | 'cancel';
+type ScanSignal = 'pause' | 'resume' | 'cancel';
 
 const tooMany = (field: string, problem: string, message: string) =>
   new HttpException({ statusCode: 429, error: 'Too Many Requests', message, fields: [{ field, problem }] }, HttpStatus.TOO_MANY_REQUESTS);

@@ -1,9 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '@sigmap/orchestration';
+import { send, type Latency, type MonitorJob } from './probe';
 
 /**
  * The abuse wave of `sigmap bench soak` (issue 18): against a real `sigmap serve` (embedded Temporal dev server,
@@ -12,8 +14,9 @@ import { freePort } from '@sigmap/orchestration';
  *     equivalents, SIGMAP_API_MAX_SCAN_COST), public, so that anonymous clients may follow it;
  *   - 1 000 idle event streams opened by one anonymous client (one source address) on that scan;
  *   - 1 000 requests with unknown API keys from another address, 50 in flight;
- * while a monitor from a third address samples /healthz every 200 ms and /api/coverage every 500 ms. The API
- * answers the monitor's latency (p50 / p99 / max), the status counts of the abusers' requests, and the API process's
+ * while a monitor from a third address samples /healthz every 200 ms and /api/coverage every 500 ms. The monitor
+ * runs in its own thread (own event loop), so that the abusers' client work in this thread does not add to the
+ * latency it measures. The report gives the monitor's latency (p50 / p99 / max), the status counts of the abusers' requests, and the API process's
  * CPU while the scan simulates.
  */
 export interface AbuseReport {
@@ -26,52 +29,10 @@ export interface AbuseReport {
   apiCpuPerSecond: number;
 }
 
-export interface Latency {
-  samples: number;
-  failures: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
 
 const REPO = resolve(__dirname, '..', '..', '..', '..');
 const BIN = join(REPO, 'apps', 'cli', 'bin', 'sigmap.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
-
-interface Reply {
-  status: number;
-  body: string;
-}
-
-/** One HTTP request from a chosen loopback source address (the API limits per client address). */
-function send(url: URL, o: { method?: string; path: string; from: string; key?: string; body?: unknown; timeoutMs?: number }): Promise<Reply> {
-  return new Promise((res, rej) => {
-    const body = o.body === undefined ? undefined : JSON.stringify(o.body);
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: o.path,
-        method: o.method ?? 'GET',
-        localAddress: o.from,
-        agent: false,
-        headers: { ...(o.key ? { 'x-api-key': o.key } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-        timeout: o.timeoutMs ?? 30_000,
-      },
-      (r) => {
-        let text = '';
-        r.setEncoding('utf8');
-        r.on('data', (d) => (text += d));
-        r.on('end', () => res({ status: r.statusCode ?? 0, body: text }));
-        r.on('error', rej);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', rej);
-    req.end(body);
-  });
-}
 
 /** Opens an event stream and leaves it open (not read): resolves with the status once the headers arrive. */
 function openStream(url: URL, path: string, from: string): Promise<{ status: number; req: ClientRequest }> {
@@ -91,26 +52,17 @@ function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / 100;
 }
 
-const count = (xs: number[]) => xs.reduce<Record<string, number>>((m, s) => ((m[String(s)] = (m[String(s)] ?? 0) + 1), m), {});
-
-/** Samples one route every `everyMs` until `until()` from `from`, with the group's key. */
-async function monitor(url: URL, path: string, key: string, everyMs: number, from: string, until: () => boolean): Promise<Latency> {
-  const ms: number[] = [];
-  let failures = 0;
-  while (!until()) {
-    const t0 = performance.now();
-    try {
-      const r = await send(url, { path, key, from, timeoutMs: 10_000 });
-      if (r.status !== 200) failures++;
-    } catch {
-      failures++;
-    }
-    const dt = performance.now() - t0;
-    ms.push(dt);
-    if (dt < everyMs) await sleep(everyMs - dt);
-  }
-  return { samples: ms.length, failures, p50Ms: quantile(ms, 0.5), p99Ms: quantile(ms, 0.99), maxMs: Math.max(...ms) };
+/** The latency monitors in a thread of their own; resolves with one Latency per route when `seconds` have passed. */
+function runMonitors(job: MonitorJob): Promise<Latency[]> {
+  return new Promise((res, rej) => {
+    const w = new Worker(join(__dirname, 'monitor-entry.js'), { workerData: job });
+    w.once('message', (m: Latency[]) => res(m));
+    w.once('error', rej);
+    w.once('exit', (code) => (code === 0 ? undefined : rej(new Error(`latency monitor thread exited with code ${code}`))));
+  });
 }
+
+const count = (xs: number[]) => xs.reduce<Record<string, number>>((m, s) => ((m[String(s)] = (m[String(s)] ?? 0) + 1), m), {});
 
 export async function abuseWave(o: { seconds: number; log: (line: string) => void }): Promise<AbuseReport> {
   const home = mkdtempSync(join(tmpdir(), 'sigmap-bench-abuse-'));
@@ -168,9 +120,16 @@ export async function abuseWave(o: { seconds: number; log: (line: string) => voi
 
     const t0 = performance.now();
     const cpu0 = cpuSeconds(pid);
-    let done = false;
-    const stop = () => done;
-    const monitors = Promise.all([monitor(url, '/healthz', key, 200, '127.0.0.4', stop), monitor(url, '/api/coverage', key, 500, '127.0.0.4', stop)]);
+    const monitors = runMonitors({
+      url: url.href,
+      key,
+      from: '127.0.0.4',
+      seconds: o.seconds,
+      routes: [
+        { path: '/healthz', everyMs: 200 },
+        { path: '/api/coverage', everyMs: 500 },
+      ],
+    });
 
     // 1 000 idle anonymous event streams from one address
     const sseStatuses: number[] = [];
@@ -197,9 +156,6 @@ export async function abuseWave(o: { seconds: number; log: (line: string) => voi
       }),
     );
     o.log(`abuse wave: 1000 unknown-key requests: ${JSON.stringify(count(keyStatuses))}`);
-    const left = o.seconds * 1000 - (performance.now() - t0);
-    if (left > 0) await sleep(left);
-    done = true;
     const [healthz, coverage] = await monitors;
     const seconds = (performance.now() - t0) / 1000;
     const apiCpuPerSecond = (cpuSeconds(pid) - cpu0) / seconds;

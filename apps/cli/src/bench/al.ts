@@ -86,7 +86,7 @@ const STOP_CASES: (Case & { targetFraction: number; budget?: number; initial: nu
   { name: 'excursion fast_3D, 15^3 grid', csv: () => gridPoolCsv(3, 15), target: 'truth', threshold: 0, logTarget: false, targetFraction: 0.01, initial: 15, floor: 1e-3 },
 ];
 
-export interface StoppingRow {
+interface StoppingRow {
   case: string;
   target_fraction: number;
   seeds: number;

@@ -201,6 +201,7 @@ async function runAbuse(seconds: number): Promise<AbuseReport & { targets: typeo
       `1000 unknown-key requests: ${JSON.stringify(a.unknownKeys.statuses)}\n`,
   );
   process.stdout.write(formatTable(['route during the abuse wave', 'samples', 'failures', 'p50 ms', 'p99 ms', 'max ms'], [['/healthz', ...fmt(a.healthz)], ['/api/coverage', ...fmt(a.coverage)]]));
+  for (const l of [a.healthz, a.coverage]) process.stdout.write(`slowest ${l.path} samples (s into the wave: ms): ${l.slowest.map((x) => `${x.atS}: ${x.ms}`).join(', ')}\n`);
   const passed = abusePassed(a);
   process.stdout.write(`targets: /healthz p99 < ${ABUSE_TARGETS.healthzP99Ms} ms, /api/coverage p99 < ${ABUSE_TARGETS.coverageP99Ms} ms, no failures: ${passed ? 'met' : 'NOT met'}\n`);
   return { ...a, targets: ABUSE_TARGETS, passed };

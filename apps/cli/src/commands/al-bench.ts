@@ -84,7 +84,7 @@ export interface AlBenchOptions {
   targetFraction?: number;
 }
 
-export interface StrategyResult {
+interface StrategyResult {
   evals_to_accuracy: Record<string, number | null>;
   curve: [number, number][];
   per_seed: { seed: number; evals_to_accuracy: Record<string, number | null>; final: [number, number]; stopped_by_rule?: StopRecord | null; /** al: the evaluated point keys, in proposal order. */ evaluated?: string[] }[];
@@ -107,7 +107,7 @@ export interface AlBenchResult {
 }
 
 /** Greedy maximin ordering in the unit-scaled parameter space, from a start index (a refining "grid"). */
-export function farthestPointOrder(X: number[][], start: number): number[] {
+function farthestPointOrder(X: number[][], start: number): number[] {
   const d = X[0].length;
   const lo = Array.from({ length: d }, (_, j) => Math.min(...X.map((r) => r[j])));
   const hi = Array.from({ length: d }, (_, j) => Math.max(...X.map((r) => r[j])));
@@ -142,7 +142,7 @@ export function farthestPointOrder(X: number[][], start: number): number[] {
  * range), one objective (the target column), and the pool's points as the candidates. The 'al' strategy drives the
  * @sigmap/scan loop on it exactly as the ScanWorkflow's activities do; the baselines use the same learner.
  */
-export function poolScan(pool: Pool, o: AlBenchOptions, seed: number): { spec: ScanSpec; points: ModelPoint[]; options: LoopOptions } {
+function poolScan(pool: Pool, o: AlBenchOptions, seed: number): { spec: ScanSpec; points: ModelPoint[]; options: LoopOptions } {
   const parameters: ScanSpec['parameters'] = {};
   pool.params.forEach((p, j) => {
     const b = o.bounds?.[p];
@@ -169,7 +169,7 @@ export function poolScan(pool: Pool, o: AlBenchOptions, seed: number): { spec: S
 }
 
 /** What a stopped run reports: evaluations, the stopping estimate and the true accuracy / misclassified fraction then. */
-export interface StopRecord {
+interface StopRecord {
   evals: number;
   estimate: number;
   accuracy: number;
@@ -348,7 +348,7 @@ export function runAlBench(pool: Pool, o: AlBenchOptions, log?: (s: string) => v
 }
 
 /** --bounds m_sbottom=400:1600,m_chi2=100:1600 */
-export function parseBounds(text: string | undefined): Record<string, [number, number]> | undefined {
+function parseBounds(text: string | undefined): Record<string, [number, number]> | undefined {
   if (!text) return undefined;
   const out: Record<string, [number, number]> = {};
   for (const part of text.split(',').map((x) => x.trim()).filter(Boolean)) {

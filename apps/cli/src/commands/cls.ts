@@ -5,7 +5,7 @@ import { integerOption, numberOption, parseCli, printJson } from '../args';
 import type { CliCommand } from '../command';
 
 /** Reads a JSON file; a missing file or bad JSON is an InputError naming the file. */
-export function readJsonFile(path: string): unknown {
+function readJsonFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -27,7 +27,7 @@ export const modelOptions = {
   'histosys-interp': { type: 'string' },
 } as const;
 
-export interface ModelInputs {
+interface ModelInputs {
   model: HistFactoryModel;
   data: Float64Array;
 }

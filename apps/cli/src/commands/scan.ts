@@ -22,7 +22,7 @@ function fmtDuration(s: number): string {
   return m ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
 }
 
-export function progressLine(p: ScanProgress, nowMs: number): string {
+function progressLine(p: ScanProgress, nowMs: number): string {
   const frac = p.budget ? p.evaluated / p.budget : 0;
   const width = 24;
   const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');

@@ -6,7 +6,7 @@ import type { CliCommand } from '../command';
 import { formatTable } from '../output';
 import { materialKind } from './catalogue';
 
-export interface SearchRow {
+interface SearchRow {
   id: string;
   /**
    * 'own' (libs/physics, simulated signal: a demonstration layer, not LHC coverage), 'bundled' or 'user' (the catalogue's

@@ -21,7 +21,7 @@ export function parsePoint(raw: string | undefined): Record<string, number> {
 }
 
 /** The shower engine for `full`: tfjs on the selected backend (tfjs-node-gpu, else wasm, else cpu), or pure JS. */
-export async function showerEngineFor(engine: string): Promise<ShowerEngine> {
+async function showerEngineFor(engine: string): Promise<ShowerEngine> {
   if (engine === 'js') return new JsShowerEngine();
   if (engine !== 'tf') throw new InputError('--engine', `expected 'tf' or 'js', got '${engine}'`);
   // Required lazily (tfjs costs ~1 s to load and `fast` does not need it); only the backend module of the surrogate lib.

@@ -5,7 +5,7 @@ import { integerOption, parseCli, printJson } from '../args';
 import type { CliCommand } from '../command';
 import { formatNumber, formatTable } from '../output';
 
-export function validationTable(r: ValidationReport): string {
+function validationTable(r: ValidationReport): string {
   const lines: string[] = [];
   lines.push(`object ${r.object}, backend ${r.backend}, ${r.eventsPerSample} events per full sample (${r.objectsFull} full / ${r.objectsSurrogate} surrogate reco objects)`);
   lines.push(

@@ -19,7 +19,7 @@ export function smodelsDatabaseRoot(env: NodeJS.ProcessEnv = process.env): strin
 }
 
 /** What a recast names of its analysis (a structural subset of physics' Recast). */
-export interface RecastCitation {
+interface RecastCitation {
   id: string;
   /** The database's analysis id when the recast's id carries a suffix (a recast of part of an analysis). */
   analysis?: string;
@@ -31,7 +31,7 @@ export interface RecastCitation {
   regions: { name: string }[];
 }
 
-export interface PublishedRegion {
+interface PublishedRegion {
   name: string;
   observedN: number;
   expectedBG: number;
@@ -45,7 +45,7 @@ export interface PublishedRegion {
   efficiencyMapFile: string;
 }
 
-export interface PublishedRecast {
+interface PublishedRecast {
   analysisId: string;
   sqrtsTeV: number;
   lumiFb: number;

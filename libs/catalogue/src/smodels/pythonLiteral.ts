@@ -5,7 +5,7 @@ import { InputError } from '@sigmap/contracts';
  * datasetOrder lists): dicts, lists, tuples (as arrays), quoted strings, Python float syntax (`1.`, `.5`, `1e-3`),
  * None / True / False. Nothing is evaluated; anything else is an InputError naming the field and the character.
  */
-export type PyValue = null | boolean | number | string | PyValue[] | { [k: string]: PyValue };
+type PyValue = null | boolean | number | string | PyValue[] | { [k: string]: PyValue };
 
 export function parsePythonLiteral(text: string, field: string): PyValue {
   let i = 0;

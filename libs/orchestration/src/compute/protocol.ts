@@ -10,7 +10,7 @@ export type FromThread =
   | { type: 'done'; id: number; result: unknown }
   | { type: 'fail'; id: number; error: SerializedError };
 
-export interface SerializedError {
+interface SerializedError {
   name: string;
   message: string;
   stack?: string;

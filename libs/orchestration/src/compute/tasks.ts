@@ -47,7 +47,7 @@ export interface SimulateSearchTask {
   resume?: GeneratorProgress;
 }
 
-export interface ProposeTask {
+interface ProposeTask {
   spec: ScanSpec;
   evaluations: EvaluatedPoint[];
   pending: ModelPoint[];
@@ -56,15 +56,15 @@ export interface ProposeTask {
 }
 
 /** The activity's result plus the learner's state for the GP snapshot (null before two points are evaluated). */
-export type ProposeOutcome = ProposeBatchResult & { state: unknown };
+type ProposeOutcome = ProposeBatchResult & { state: unknown };
 
-export interface ReportTask {
+interface ReportTask {
   spec: ScanSpec;
   evaluations: EvaluatedPoint[];
 }
 
 /** The final report's contour and estimate, and its learner (fitted on every evaluated point) for the last GP snapshot. */
-export interface ReportOutcome {
+interface ReportOutcome {
   contour: ContourLine[];
   misclassified: number | null;
   state: unknown;
@@ -72,7 +72,7 @@ export interface ReportOutcome {
   gpDigest: string;
 }
 
-export interface LookupLimitTask {
+interface LookupLimitTask {
   family: string;
   point: ModelPoint;
   search: string;
@@ -80,7 +80,7 @@ export interface LookupLimitTask {
   resumeFrom: unknown;
 }
 
-export interface YieldsLimitTask {
+interface YieldsLimitTask {
   family: string;
   point: ModelPoint;
   search: string;
@@ -91,12 +91,12 @@ export interface YieldsLimitTask {
   escalation?: { k: number; band: number };
 }
 
-export interface YieldsLimitOutcome {
+interface YieldsLimitOutcome {
   limit: PointLimit | null;
   escalate?: { needed: boolean; reason: string; clsDown: number; clsUp: number };
 }
 
-export type TrainTask = SurrogateTrainingInput & { evaluations: EvaluatedPoint[] };
+type TrainTask = SurrogateTrainingInput & { evaluations: EvaluatedPoint[] };
 
 /** Every compute task: its input and its result. */
 export interface ComputeTaskMap {
@@ -109,7 +109,7 @@ export interface ComputeTaskMap {
 }
 export type ComputeKind = keyof ComputeTaskMap;
 
-export interface TaskContext {
+interface TaskContext {
   /** Aborted when the activity is cancelled (or its workflow is gone): the task stops at its next check. */
   signal: AbortSignal;
   /** Resumable progress details (the activity heartbeats the latest). */

@@ -27,7 +27,7 @@ export const TAGGERS = {
   toptag: { massMin: 135, massMax: 205, ptMin: 350, eff: { top: 0.6, W: 0.05, Z: 0.05, qcd: 0.05 } as Record<string, number> },
 } as const;
 
-export const MATCH_DR = 0.3;
+const MATCH_DR = 0.3;
 
 /** Jet flavour label: b if a b quark (pT > 5) is within 0.3, else c, else a visible hadronic tau, else light. */
 export function jetLabel(eta: number, phi: number, truth: TruthInfo): string {

@@ -2,7 +2,7 @@
 import type { EventRecord } from '../generator/event';
 import { type P4, add, eta, phi, pt } from '../generator/vec';
 
-export interface TruthDirection {
+interface TruthDirection {
   eta: number;
   phi: number;
   pt: number;

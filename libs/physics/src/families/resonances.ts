@@ -48,7 +48,7 @@ function zprimeWidths(M: number, g: number): Record<string, number> {
   return w;
 }
 
-export const zprimeSsm: ModelFamily = {
+const zprimeSsm: ModelFamily = {
   id: 'zprime-ssm',
   label: "sequential Z' (SSM couplings x g)",
   description: "Z' with the Z boson's couplings to fermions times g (Altarelli et al. 1989); decays to all fermion pairs, no Z'->WW.",
@@ -129,7 +129,7 @@ function wpTerms(w: Record<string, number>, sign: number): LumiTerm[] {
   return sign > 0 ? [t('u', 'dbar', w.ud), t('u', 'sbar', w.us), t('c', 'sbar', w.cs), t('c', 'dbar', w.cd)] : [t('d', 'ubar', w.ud), t('s', 'ubar', w.us), t('s', 'cbar', w.cs), t('d', 'cbar', w.cd)];
 }
 
-export const wprimeSsm: ModelFamily = {
+const wprimeSsm: ModelFamily = {
   id: 'wprime-ssm',
   label: "sequential W' (SM W couplings x g)",
   description: "W' with the W boson's V-A couplings times g (Altarelli et al. 1989): W' -> l nu, q qbar', t b; no W'->WZ.",
@@ -198,7 +198,7 @@ function qstarWidths(M: number, flavour: 'u' | 'd'): Record<string, number> {
   return { g: (alphaS(M) / 3) * M, gamma: v(fV.gamma, 0), Z: v(fV.Z, SM.mZ), W: v(fV.W, SM.mW) };
 }
 
-export const excitedQuark: ModelFamily = {
+const excitedQuark: ModelFamily = {
   id: 'excited-quark',
   label: 'excited quarks u*, d* (Lambda = M, f = f\' = f_s = 1)',
   description: 'Degenerate u*, d* and their antiparticles produced in q g fusion, decaying to q g, q gamma, q W, q Z.',

@@ -40,7 +40,7 @@ export function sampleBreitWigner(rng: Rng, M: number, width: number, lo: number
   return Math.sqrt(Math.max(m2, 0));
 }
 
-export interface Daughter {
+interface Daughter {
   kind: string;
   charge: number;
   m: number;
@@ -232,7 +232,7 @@ export function decayAll(ev: EventRecord, rng: Rng, from = 0): void {
  * tau -> nu + X with X = W* -> l nu (leptonic; the W* mass from phase space), pi, rho (-> pi+- pi0) or a1 (-> 3 pi+-).
  * The visible hadronic products carry label 'tauh' and origin = the tau's index.
  */
-export function decayTau(ev: EventRecord, i: number, rng: Rng): void {
+function decayTau(ev: EventRecord, i: number, rng: Rng): void {
   const tau = ev.particles[i];
   const q = Math.sign(tau.charge) || -1;
   const mode = pick(rng.uniform(), TAU_DECAYS);
@@ -256,7 +256,7 @@ export function decayTau(ev: EventRecord, i: number, rng: Rng): void {
 }
 
 /** Gaussian kT of fragmentation products relative to the parton axis, GeV (per transverse component). */
-export const FRAG_KT = 0.45;
+const FRAG_KT = 0.45;
 
 /**
  * Independent fragmentation (Field & Feynman, Nucl. Phys. B136 (1978) 1) of every final parton (q, c, b, g) into

@@ -10,7 +10,7 @@ import type { Recast, RecastRegion } from './types';
 
 const TABLE = 'arXiv:1605.03814 Table 2 (signal-region definitions), as reimplemented in CheckMATE atlas_1605_03814; SModelS ATLAS-SUSY-2015-06-eff/<dataId>/dataInfo.txt';
 
-export const ATLAS_SUSY_2015_06_BASELINE = {
+const ATLAS_SUSY_2015_06_BASELINE = {
   leptonPtMin: 10,
   electronEtaMax: 2.47,
   muonEtaMax: 2.5,

@@ -14,7 +14,7 @@ import type { Recast, RecastRegion } from './types';
 const TABLE = 'arXiv:1803.02762, two-lepton + 0-jet signal-region table (inclusive SR2-SF-loose / SR2-SF-tight), as reimplemented in CheckMATE atlas_1803_02762; SModelS ATLAS-SUSY-2016-24-eff/<dataId>/dataInfo.txt';
 
 /** The 2l+0j preselection; the lepton definitions are the analysis's (ATLAS_SUSY_2016_24_BASELINE, atlasSusy201624Leptons). */
-export const ATLAS_SUSY_2016_24_2L0J_BASELINE = {
+const ATLAS_SUSY_2016_24_2L0J_BASELINE = {
   leptonPtMin: [25, 20],
   mllMin: 40,
   bJetPtMin: 20,

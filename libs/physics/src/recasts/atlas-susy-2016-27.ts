@@ -14,7 +14,7 @@ import type { Recast, RecastRegion } from './types';
 const TABLE =
   'arXiv:1802.03158, diphoton signal-region table (SR^S_L, SR^S_H), as reimplemented in CheckMATE atlas_1802_03158 and GAMBIT ColliderBit Analysis_ATLAS_13TeV_PhotonGGM_36invfb (both: >= 2 photons pT > 75; MET > 150 / 250; HT > 2750 / 2000; Delta phi(jet, MET) > 0.5; SR^S_H also Delta phi(photon, MET) > 0.5); SModelS ATLAS-SUSY-2016-27-eff/<folder>/dataInfo.txt';
 
-export const ATLAS_SUSY_2016_27_BASELINE = {
+const ATLAS_SUSY_2016_27_BASELINE = {
   photonPtMin: 25,
   photonEtaMax: 2.37,
   /** The calorimeter barrel-endcap transition, excluded for photons and electrons. */

@@ -11,7 +11,7 @@ import type { Recast, RecastRegion } from './types';
 
 const TABLE = 'arXiv:2010.14293, single-bin meff signal-region table (SR4j-1000 / 2200 / 3400, SR5j-1600), as reimplemented in CheckMATE atlas_conf_2019_040 (ATLAS-CONF-2019-040, the same analysis); SModelS ATLAS-SUSY-2018-22-eff/<dataId>/dataInfo.txt';
 
-export const ATLAS_SUSY_2018_22_BASELINE = {
+const ATLAS_SUSY_2018_22_BASELINE = {
   electronPtMin: 7,
   electronEtaMax: 2.47,
   muonPtMin: 6,

@@ -19,7 +19,7 @@ const region = (name: string, njetMin: number, nb: number, htMin: number, mhtMin
 });
 
 /** Baseline of arXiv:1704.07781 Sec. 4 (object definitions, Sec. 3). */
-export const CMS_SUS_16_033_BASELINE = {
+const CMS_SUS_16_033_BASELINE = {
   jetPtMin: 30,
   htJetEtaMax: 2.4,
   mhtJetEtaMax: 5.0,

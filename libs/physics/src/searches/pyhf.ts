@@ -63,7 +63,7 @@ export function workspaceDigest(ws: unknown): string {
   return sha256Hex(canonicalJson(ws));
 }
 
-export interface PatchPoint {
+interface PatchPoint {
   family: string;
   point: Record<string, number>;
   yields: number[];

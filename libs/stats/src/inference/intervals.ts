@@ -38,7 +38,7 @@ export interface UpperLimitResult {
 }
 
 /** The model with the POI's upper bound moved to `hi` (nothing else changes). */
-export function withPoiUpperBound(model: HistFactoryModel, hi: number): HistFactoryModel {
+function withPoiUpperBound(model: HistFactoryModel, hi: number): HistFactoryModel {
   const poi = model.config.poiIndex;
   const bounds = model.config.suggestedBounds.map((b, i) => (i === poi ? ([b[0], hi] as [number, number]) : b));
   const widened = Object.create(model) as HistFactoryModel & { config: HistFactoryModel['config'] };

@@ -17,7 +17,7 @@ export const NORMSYS_STRIDE = 10;
 export const HISTOSYS_STRIDE = 4;
 
 /** code4 polynomial coefficients (pyhf code4.__init__, A_inverse . b with alpha0 = 1). */
-export function code4Coefficients(hi: number, lo: number, alpha0 = 1): number[] {
+function code4Coefficients(hi: number, lo: number, alpha0 = 1): number[] {
   const a0 = alpha0;
   const upA0 = Math.pow(hi, a0);
   const dnA0 = Math.pow(lo, a0);

@@ -18,14 +18,3 @@ export function lgamma(x: number): number {
   return LOG_SQRT_2PI + (xm + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
-/** Poisson log-probability with pyhf's continuous extension: xlogy(n, lam) - lam - lgamma(n + 1). */
-export function poissonLogpdf(n: number, lam: number): number {
-  const xlogy = n === 0 ? 0 : n * Math.log(lam);
-  return xlogy - lam - lgamma(n + 1);
-}
-
-/** Normal log-density. */
-export function normalLogpdf(x: number, mu: number, sigma: number): number {
-  const z = (x - mu) / sigma;
-  return -0.5 * z * z - Math.log(sigma) - LOG_SQRT_2PI;
-}

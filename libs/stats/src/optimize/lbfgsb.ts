@@ -29,7 +29,7 @@ export interface MinimizeResult {
   message: string;
 }
 
-export type ObjectiveWithGradient = (x: Float64Array, grad: Float64Array) => number;
+type ObjectiveWithGradient = (x: Float64Array, grad: Float64Array) => number;
 
 export function minimizeBounded(fg: ObjectiveWithGradient, x0: ArrayLike<number>, lower: ArrayLike<number>, upper: ArrayLike<number>, opts: MinimizeOptions = {}): MinimizeResult {
   const n = x0.length;

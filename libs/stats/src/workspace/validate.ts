@@ -13,7 +13,7 @@ import jsonpatchSchema from '../schemas/jsonpatch.json';
 import measurementSchema from '../schemas/measurement.json';
 import modelSchema from '../schemas/model.json';
 
-export type SchemaName = 'workspace' | 'patchset' | 'jsonpatch' | 'measurement' | 'model';
+type SchemaName = 'workspace' | 'patchset' | 'jsonpatch' | 'measurement' | 'model';
 
 let compiled: Record<SchemaName, ValidateFunction> | undefined;
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 
-export const REVIEW_DECISIONS = ['approve', 'reject'] as const;
+const REVIEW_DECISIONS = ['approve', 'reject'] as const;
 
 /** A reviewer's decision on a registered search: approved ones count in the public coverage map. */
 export class ReviewSearchDto {

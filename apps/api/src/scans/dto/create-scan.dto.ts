@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-export class FidelityDto {
+class FidelityDto {
   @ApiProperty({ enum: ['full', 'fast', 'surrogate', 'lookup'] })
   @IsIn(['full', 'fast', 'surrogate', 'lookup'])
   default!: 'full' | 'fast' | 'surrogate' | 'lookup';

@@ -39,15 +39,10 @@ import { type Track, reconstructMuon, reconstructTracks } from './tracker';
  */
 export const CALIBRATION = { emContainment: 0.995, jesR0: 0.985, jesR1: -0.25, jetMassScale: 0.81 };
 
-export const jetResponse = (E: number) => CALIBRATION.jesR0 + CALIBRATION.jesR1 / Math.sqrt(Math.max(E, 1));
+const jetResponse = (E: number) => CALIBRATION.jesR0 + CALIBRATION.jesR1 / Math.sqrt(Math.max(E, 1));
 
 const SHOWER_KIND: Record<string, ShowerKind> = { e: 0, gamma: 1, hadron: 2, hadron0: 2 };
 const MIN_SHOWER_E = 0.2;
-
-export interface CellMap {
-  /** Global cell id -> energy (GeV), noise included. */
-  cells: Map<number, number>;
-}
 
 export function makeShowerBatch(items: { E: number; eta: number; phi: number; kind: ShowerKind }[]): ShowerBatch {
   const n = items.length;
@@ -77,7 +72,7 @@ export function makeShowerBatch(items: { E: number; eta: number; phi: number; ki
 }
 
 /** Adds shower s's window deposits into a cell map. */
-export function accumulateWindow(cells: Map<number, number>, batch: ShowerBatch, deposits: Float32Array, s: number): void {
+function accumulateWindow(cells: Map<number, number>, batch: ShowerBatch, deposits: Float32Array, s: number): void {
   const base = s * WINDOW_SIZE;
   for (let l = 0; l < 6; l++) {
     const em = l < 3;
@@ -100,20 +95,20 @@ export function accumulateWindow(cells: Map<number, number>, batch: ShowerBatch,
 }
 
 /** Gaussian electronic noise on every cell that received energy (empty cells stay empty: zero suppression). */
-export function addNoise(cells: Map<number, number>, rng: Rng): void {
+function addNoise(cells: Map<number, number>, rng: Rng): void {
   for (const [id, e] of cells) {
     const layer = Math.floor(id / 1048576);
     cells.set(id, e + normal(rng, 0, layer < 3 ? GEO.em.noiseGeV : GEO.had.noiseGeV));
   }
 }
 
-export interface FullOptions {
+interface FullOptions {
   engine: ShowerEngine;
   seed: number;
 }
 
 /** Showers for one event's visible particles (muons and invisibles excluded). */
-export function showerInputs(finals: readonly Particle[]): { E: number; eta: number; phi: number; kind: ShowerKind }[] {
+function showerInputs(finals: readonly Particle[]): { E: number; eta: number; phi: number; kind: ShowerKind }[] {
   const out: { E: number; eta: number; phi: number; kind: ShowerKind }[] = [];
   for (const p of finals) {
     const k = SHOWER_KIND[p.kind];
@@ -154,7 +149,7 @@ interface Tower {
   phi: number;
 }
 
-export function buildTowers(cells: Map<number, number>): Tower[] {
+function buildTowers(cells: Map<number, number>): Tower[] {
   // Energy, and energy-weighted cell positions (the tower barycentre), per 0.1 x 0.1 tower.
   const towers = new Map<number, { E: number; we: number; wx: number; wy: number; w: number }>();
   for (const [id, e] of cells) {
@@ -194,7 +189,7 @@ interface Cluster {
 }
 
 /** EM sliding-window clusters around local maxima of the middle layer. */
-export function emClusters(cells: Map<number, number>): Cluster[] {
+function emClusters(cells: Map<number, number>): Cluster[] {
   const nPhi = GEO.em.nPhi;
   const get = (l: number, ie: number, ip: number) => cells.get(cellId(l, ie, ((ip % nPhi) + nPhi) % nPhi)) ?? 0;
   const out: Cluster[] = [];
@@ -319,4 +314,3 @@ function reconstruct(ev: EventRecord, finals: readonly Particle[], cells: Map<nu
   return { electrons, muons, photons, jets, fatjets, met: { px: mx, py: my, pt: Math.hypot(mx, my) }, weight: ev.weight };
 }
 
-export { eta as etaOf, pt as ptOf };

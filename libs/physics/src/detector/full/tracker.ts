@@ -17,11 +17,11 @@ export interface Track {
   source: number;
 }
 
-export function trackResolution(ptv: number): number {
+function trackResolution(ptv: number): number {
   return Math.hypot(DESIGN.tracker.a * ptv, DESIGN.tracker.b);
 }
 
-export function muonResolution(ptv: number): number {
+function muonResolution(ptv: number): number {
   return Math.hypot(DESIGN.muon.a * ptv, DESIGN.muon.b);
 }
 

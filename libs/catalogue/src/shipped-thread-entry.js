@@ -1,0 +1,3 @@
+// Entry of loadShippedCatalogueOffThread's thread (node:worker_threads): sources are TypeScript run through tsx.
+require('tsx/cjs');
+require('./shippedThread.ts');
