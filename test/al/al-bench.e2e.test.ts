@@ -27,7 +27,11 @@ interface AlBenchResult {
 let runs = 0;
 function bench(args: string[]): AlBenchResult {
   const out = join(dir, `r${runs++}.json`);
-  const r = spawnSync(process.execPath, [join(REPO, 'apps/cli/bin/sigmap.js'), 'al-bench', ...args, '--json', out], { cwd: REPO, encoding: 'utf8', timeout: 280_000 });
+  const r = spawnSync(process.execPath, [join(REPO, 'apps/cli/bin/sigmap.js'), 'al-bench', ...args, '--json', out], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 280_000,
+  });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/strategy\s+evals to 0.95/);
@@ -55,7 +59,23 @@ describe('al-bench on the excursion truth functions (threshold 0, batch 5, 3 see
   it('fast_2D asynchronous (one batch of 5 still running at each proposal, kriging believer): al still reaches 99% with <= 10% of the pool', () => {
     const pool = join(dir, 'fast2d-async.csv');
     writeFileSync(pool, gridPoolCsv(2, 40));
-    const r = bench(['--pool', pool, '--target', 'truth', '--threshold', '0', '--seeds', '3', '--budget', '400', '--in-flight', '1', '--strategies', 'al', '--stop-when-reached']);
+    const r = bench([
+      '--pool',
+      pool,
+      '--target',
+      'truth',
+      '--threshold',
+      '0',
+      '--seeds',
+      '3',
+      '--budget',
+      '400',
+      '--in-flight',
+      '1',
+      '--strategies',
+      'al',
+      '--stop-when-reached',
+    ]);
     expect(Object.keys(r.strategies)).toEqual(['al']);
     expect(e99(r, 'al')).not.toBeNull();
     expect(e99(r, 'al')!).toBeLessThanOrEqual(160);

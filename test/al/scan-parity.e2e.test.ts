@@ -41,7 +41,9 @@ describe('al-bench and the ScanWorkflow evaluate the same points (same seed, sam
       for (const e of report.evaluations) cls.set(planeKey(e.point), e.clsObs);
       // the proposals in workflow order (one run: roundsPerRun 20 > 6 rounds)
       const events = (await handle.fetchHistory()).events ?? [];
-      const proposals = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'proposeBatch').map((e) => String(e.eventId)));
+      const proposals = new Set(
+        events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'proposeBatch').map((e) => String(e.eventId)),
+      );
       proposed = events
         .map((e) => e.activityTaskCompletedEventAttributes)
         .filter((a) => a && proposals.has(String(a.scheduledEventId)))
@@ -54,7 +56,9 @@ describe('al-bench and the ScanWorkflow evaluate the same points (same seed, sam
 
     const pool = new FamilyRegistry().get('atlas-sbottom')!.pool(spec)!;
     const fixture = new Map<string, string>();
-    const lines = readFileSync(join(REPO, 'test/fixtures/sbottom_pool.csv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const lines = readFileSync(join(REPO, 'test/fixtures/sbottom_pool.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     const header = lines[0].split(',');
     const [ms, m2, m1, best] = ['m_sbottom', 'm_chi2', 'm_chi1', 'CLs_obs_best'].map((h) => header.indexOf(h));
     for (const l of lines.slice(1)) {
@@ -73,7 +77,33 @@ describe('al-bench and the ScanWorkflow evaluate the same points (same seed, sam
     const out = join(dir, 'al.json');
     const b = spawnSync(
       process.execPath,
-      [join(REPO, 'apps/cli/bin/sigmap.js'), 'al-bench', '--pool', poolFile, '--target', 'CLs', '--threshold', '0.05', '--log-target', '--floor', '1e-8', '--bounds', 'm_sbottom=400:1600,m_chi2=100:1600', '--batch', '5', '--initial', '10', '--budget', '30', '--seeds', '1', '--strategies', 'al', '--json', out],
+      [
+        join(REPO, 'apps/cli/bin/sigmap.js'),
+        'al-bench',
+        '--pool',
+        poolFile,
+        '--target',
+        'CLs',
+        '--threshold',
+        '0.05',
+        '--log-target',
+        '--floor',
+        '1e-8',
+        '--bounds',
+        'm_sbottom=400:1600,m_chi2=100:1600',
+        '--batch',
+        '5',
+        '--initial',
+        '10',
+        '--budget',
+        '30',
+        '--seeds',
+        '1',
+        '--strategies',
+        'al',
+        '--json',
+        out,
+      ],
       { cwd: REPO, encoding: 'utf8', timeout: 100_000 },
     );
     expect(b.status, b.stderr).toBe(0);

@@ -43,7 +43,10 @@ afterAll(async () => {
 /** Opens an event stream and keeps it open (not read to its end); returns the status and its closer. */
 async function openStream(key?: string): Promise<{ status: number; body: Json; close: () => void }> {
   const ctrl = new AbortController();
-  const r = await fetch(`${api.url}/api/scans/public-running-1/events`, { headers: { accept: 'text/event-stream', ...(key ? { 'x-api-key': key } : {}) }, signal: ctrl.signal });
+  const r = await fetch(`${api.url}/api/scans/public-running-1/events`, {
+    headers: { accept: 'text/event-stream', ...(key ? { 'x-api-key': key } : {}) },
+    signal: ctrl.signal,
+  });
   if (r.status !== 200) return { status: r.status, body: await r.json(), close: () => undefined };
   return { status: 200, body: null, close: () => ctrl.abort() };
 }
@@ -60,14 +63,25 @@ describe('item 4: event streams are limited per address and per group, and end w
     // other routes are not affected while the streams are open
     expect((await call(api.url, 'GET', '/api/coverage')).status).toBe(200);
     open.pop()!.close();
-    const again = await waitFor(() => openStream(), (s) => s.status === 200, 10_000, 100);
+    const again = await waitFor(
+      () => openStream(),
+      (s) => s.status === 200,
+      10_000,
+      100,
+    );
     open.push(again);
     open.forEach((s) => s.close());
   }, 60_000);
 
   it(`limits a group to ${PER_GROUP} streams`, async () => {
     // the previous test's closed streams free their per-address slots once the server sees the disconnect
-    const opened = () => waitFor(() => openStream(api.keys.beta), (s) => s.status === 200, 10_000, 100);
+    const opened = () =>
+      waitFor(
+        () => openStream(api.keys.beta),
+        (s) => s.status === 200,
+        10_000,
+        100,
+      );
     const open = [await opened(), await opened()];
     expect(open.map((s) => s.status)).toEqual([200, 200]);
     const over = await openStream(api.keys.beta);
@@ -78,7 +92,12 @@ describe('item 4: event streams are limited per address and per group, and end w
 
   it(`ends a stream with no new event for ${IDLE_MS} ms with an 'end' event of reason 'idle'`, async () => {
     const t0 = performance.now();
-    const r = await waitFor(() => readSse(`${api.url}/api/scans/public-running-1/events`, undefined, 20_000), (x) => x.status === 200, 10_000, 200);
+    const r = await waitFor(
+      () => readSse(`${api.url}/api/scans/public-running-1/events`, undefined, 20_000),
+      (x) => x.status === 200,
+      10_000,
+      200,
+    );
     const ms = performance.now() - t0;
     expect(r.events.map((e) => e.event)).toEqual(['progress', 'end']);
     expect(r.events[1].data).toMatchObject({ scanId: 'public-running-1', status: 'running', reason: 'idle' });
@@ -100,7 +119,13 @@ describe('item 6: catalogue registrations are reviewed, per group, with delete',
   });
   let family: string;
   let coveredBefore: number;
-  const covered = async () => (await waitFor(() => call(api.url, 'GET', '/api/coverage'), (r) => r.status === 200)).body.summary.covered as number;
+  const covered = async () =>
+    (
+      await waitFor(
+        () => call(api.url, 'GET', '/api/coverage'),
+        (r) => r.status === 200,
+      )
+    ).body.summary.covered as number;
 
   beforeAll(async () => {
     const f = await call(api.url, 'GET', '/api/families');
@@ -167,7 +192,12 @@ describe('item 12: key revocation without a restart; decompression limit for cat
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('1');
     const t0 = performance.now();
-    const after = await waitFor(() => call(api.url, 'GET', '/api/catalogue/pending', { key }), (x) => x.status === 401, 5000, 100);
+    const after = await waitFor(
+      () => call(api.url, 'GET', '/api/catalogue/pending', { key }),
+      (x) => x.status === 401,
+      5000,
+      100,
+    );
     expect(after.body.message).toMatch(/unknown API key/);
     expect(performance.now() - t0).toBeLessThan(5000);
     // the other groups' keys still work, and the server is the same process

@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { call, excursion, readSse, REPO, serve, waitFor, type Served } from './harness';
 
-
 /**
  * diana-hep/excursion fast_2D_truth, the analytic CLs of the worker's excursion-fast2d family: a point is excluded
  * when CLs < 0.05. Its excluded fraction of [0, 1.5]^2 by a 600^2 midpoint rule is the reference for the map.
@@ -38,7 +37,16 @@ describe('API e2e (real store, real Temporal dev server)', () => {
     const r = await call(api.url, 'GET', '/api/docs-json');
     expect(r.status).toBe(200);
     expect(r.body.openapi).toMatch(/^3\./);
-    for (const p of ['/api/scans', '/api/scans/{id}/events', '/api/scans/{id}/pause', '/api/coverage', '/api/coverage/cells/{key}', '/api/coverage/recommendations', '/api/catalogue', '/api/families'])
+    for (const p of [
+      '/api/scans',
+      '/api/scans/{id}/events',
+      '/api/scans/{id}/pause',
+      '/api/coverage',
+      '/api/coverage/cells/{key}',
+      '/api/coverage/recommendations',
+      '/api/catalogue',
+      '/api/families',
+    ])
       expect(Object.keys(r.body.paths)).toContain(p);
     const dto = r.body.components.schemas.CreateScanDto;
     expect(dto.required).toEqual(expect.arrayContaining(['family', 'parameters', 'searches', 'budget']));
@@ -51,7 +59,9 @@ describe('API e2e (real store, real Temporal dev server)', () => {
     expect(cat.status).toBe(200);
     expect(cat.body.searches.length).toBeGreaterThan(0);
     // covered = probed by a published analysis; sigmap's own simulated searches are a layer of their own
-    const cellsWithSearches = new Set<string>(cat.body.searches.filter((s: { layer?: string }) => s.layer !== 'own').flatMap((s: { signatures: string[] }) => s.signatures));
+    const cellsWithSearches = new Set<string>(
+      cat.body.searches.filter((s: { layer?: string }) => s.layer !== 'own').flatMap((s: { signatures: string[] }) => s.signatures),
+    );
     expect(cat.body.searches.filter((s: { layer?: string }) => s.layer === 'own')).toHaveLength(8);
     expect(cat.body.searches.length).toBeGreaterThan(130);
     const map = await call(api.url, 'GET', '/api/coverage');
@@ -118,7 +128,10 @@ describe('API e2e (real store, real Temporal dev server)', () => {
     expect(map.body.warnings.join(' ')).toMatch(/excursion-fast2d.*not in the catalogue/);
 
     // `sigmap coverage --url` reads the same map from the running server
-    const cli = spawnSync(process.execPath, [join(REPO, 'apps', 'cli', 'bin', 'sigmap.js'), 'coverage', '--json', '--url', api.url], { encoding: 'utf8', timeout: 60_000 });
+    const cli = spawnSync(process.execPath, [join(REPO, 'apps', 'cli', 'bin', 'sigmap.js'), 'coverage', '--json', '--url', api.url], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(cli.status).toBe(0);
     const viaCli = JSON.parse(cli.stdout);
     expect(viaCli.summary).toEqual(map.body.summary);
@@ -126,7 +139,10 @@ describe('API e2e (real store, real Temporal dev server)', () => {
   });
 
   it("keeps a group's private scan from other groups: 404 to read, 404/403 to signal", async () => {
-    const sub = await call(api.url, 'POST', '/api/scans', { key: api.keys.alpha, body: excursion({ name: 'private', budget: 400, batchSize: 2, initialPoints: 4, target: 0.00001, seed: 9 }) });
+    const sub = await call(api.url, 'POST', '/api/scans', {
+      key: api.keys.alpha,
+      body: excursion({ name: 'private', budget: 400, batchSize: 2, initialPoints: 4, target: 0.00001, seed: 9 }),
+    });
     expect(sub.status).toBe(201);
     const id = sub.body.scanId as string;
     expect(sub.body.visibility).toBe('private');
@@ -146,12 +162,20 @@ describe('API e2e (real store, real Temporal dev server)', () => {
 
     // the owner pauses, extends and cancels it through Temporal signals / updates
     expect((await call(api.url, 'POST', `/api/scans/${id}/pause`, { key: api.keys.alpha })).status).toBe(202);
-    await waitFor(() => call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.alpha }), (r) => r.body.status === 'paused', 60_000);
+    await waitFor(
+      () => call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.alpha }),
+      (r) => r.body.status === 'paused',
+      60_000,
+    );
     const ext = await call(api.url, 'POST', `/api/scans/${id}/extend`, { key: api.keys.alpha, body: { points: 5 } });
     expect(ext.status).toBe(200);
     expect(ext.body.budget).toBe(405);
     expect((await call(api.url, 'POST', `/api/scans/${id}/cancel`, { key: api.keys.alpha })).status).toBe(202);
-    await waitFor(() => call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.alpha }), (r) => r.body.status === 'cancelled', 60_000);
+    await waitFor(
+      () => call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.alpha }),
+      (r) => r.body.status === 'cancelled',
+      60_000,
+    );
 
     // a private scan never feeds the public coverage map
     const map = await call(api.url, 'GET', '/api/coverage');
@@ -173,8 +197,11 @@ describe('API e2e (real store, real Temporal dev server)', () => {
     }
   });
 
-  it("lets another group read a public scan but not signal it (403)", async () => {
-    const sub = await call(api.url, 'POST', '/api/scans', { key: api.keys.alpha, body: excursion({ name: 'shared', budget: 10, visibility: 'public', seed: 5 }) });
+  it('lets another group read a public scan but not signal it (403)', async () => {
+    const sub = await call(api.url, 'POST', '/api/scans', {
+      key: api.keys.alpha,
+      body: excursion({ name: 'shared', budget: 10, visibility: 'public', seed: 5 }),
+    });
     const id = sub.body.scanId as string;
     expect((await call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.beta })).status).toBe(200);
     const r = await call(api.url, 'POST', `/api/scans/${id}/cancel`, { key: api.keys.beta });
@@ -220,7 +247,16 @@ describe('API e2e (real store, real Temporal dev server)', () => {
 
   it('registers a search through the API; the map counts its cell', async () => {
     const before = (await call(api.url, 'GET', '/api/coverage')).body.summary;
-    const rec = { id: 'E2E-EXO-1', experiment: 'CMS', sqrtS: 13, lumiFb: 138, signatures: ['mu-e', 'W-Z'], families: [], material: 'upper-limit-map', version: 'test:v1' };
+    const rec = {
+      id: 'E2E-EXO-1',
+      experiment: 'CMS',
+      sqrtS: 13,
+      lumiFb: 138,
+      signatures: ['mu-e', 'W-Z'],
+      families: [],
+      material: 'upper-limit-map',
+      version: 'test:v1',
+    };
     const emptyBefore = new Set<string>(before.emptyCells);
     const newlyCovered = ['e-mu', 'W-Z'].filter((k) => emptyBefore.has(k)).length;
     expect((await call(api.url, 'POST', '/api/catalogue', { body: rec })).status).toBe(401);
@@ -235,7 +271,11 @@ describe('API e2e (real store, real Temporal dev server)', () => {
     expect((await call(api.url, 'GET', '/api/coverage')).body.summary.searches).toBe(before.searches);
     const ok = await call(api.url, 'POST', '/api/catalogue/E2E-EXO-1/review', { key: api.keys.admin, body: { decision: 'approve' } });
     expect([ok.status, ok.body.review]).toEqual([200, 'approved']);
-    const after = await waitFor(() => call(api.url, 'GET', '/api/coverage'), (x) => x.body.summary.searches === before.searches + 1, 10_000);
+    const after = await waitFor(
+      () => call(api.url, 'GET', '/api/coverage'),
+      (x) => x.body.summary.searches === before.searches + 1,
+      10_000,
+    );
     expect(after.body.summary.covered).toBe(before.covered + newlyCovered);
     const cell = await call(api.url, 'GET', '/api/coverage/cells/e-mu');
     expect(cell.body.searches.map((s: { id: string }) => s.id)).toContain('E2E-EXO-1');
@@ -287,12 +327,22 @@ describe('API active-scan limit per group', () => {
     expect(third.status).toBe(429);
     expect(third.body.fields).toEqual([{ field: 'group', problem: 'at most 2 active scans' }]);
     // another group has its own allowance
-    const beta = await call(small.url, 'POST', '/api/scans', { key: small.keys.beta, body: excursion({ name: 'beta-1', budget: 10, batchSize: 5, initialPoints: 5 }) });
+    const beta = await call(small.url, 'POST', '/api/scans', {
+      key: small.keys.beta,
+      body: excursion({ name: 'beta-1', budget: 10, batchSize: 5, initialPoints: 5 }),
+    });
     expect(beta.status).toBe(201);
     // once one of alpha's scans has ended, alpha may submit again
     expect((await call(small.url, 'POST', `/api/scans/${ids[0]}/cancel`, { key: small.keys.alpha })).status).toBe(202);
-    await waitFor(() => call(small.url, 'GET', `/api/scans/${ids[0]}`, { key: small.keys.alpha }), (r) => r.body.status === 'cancelled', 60_000);
-    const again = await call(small.url, 'POST', '/api/scans', { key: small.keys.alpha, body: excursion({ name: 'alpha-again', budget: 10, batchSize: 5, initialPoints: 5 }) });
+    await waitFor(
+      () => call(small.url, 'GET', `/api/scans/${ids[0]}`, { key: small.keys.alpha }),
+      (r) => r.body.status === 'cancelled',
+      60_000,
+    );
+    const again = await call(small.url, 'POST', '/api/scans', {
+      key: small.keys.alpha,
+      body: excursion({ name: 'alpha-again', budget: 10, batchSize: 5, initialPoints: 5 }),
+    });
     expect(again.status).toBe(201);
     expect((await call(small.url, 'POST', `/api/scans/${ids[1]}/cancel`, { key: small.keys.alpha })).status).toBe(202);
   }, 180_000);

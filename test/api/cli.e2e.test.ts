@@ -8,7 +8,12 @@ import { REPO } from './harness';
 
 const home = mkdtempSync(join(tmpdir(), 'sigmap-cov-cli-'));
 const run = (args: string[]) =>
-  spawnSync(process.execPath, [join(REPO, 'apps', 'cli', 'bin', 'sigmap.js'), ...args], { env: { ...process.env, SIGMAP_HOME: home, DATABASE_URL: '' }, encoding: 'utf8', cwd: REPO, timeout: 120_000 });
+  spawnSync(process.execPath, [join(REPO, 'apps', 'cli', 'bin', 'sigmap.js'), ...args], {
+    env: { ...process.env, SIGMAP_HOME: home, DATABASE_URL: '' },
+    encoding: 'utf8',
+    cwd: REPO,
+    timeout: 120_000,
+  });
 
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
@@ -25,7 +30,10 @@ describe('sigmap coverage', () => {
     const cat = run(['searches', '--json']);
     expect(cat.status).toBe(0);
     const rows = JSON.parse(cat.stdout) as { id: string; origin: string; supersededBy?: string }[];
-    const ids = rows.filter((x) => !x.supersededBy).map((x) => x.id).sort();
+    const ids = rows
+      .filter((x) => !x.supersededBy)
+      .map((x) => x.id)
+      .sort();
     expect(ids.filter((id) => id.startsWith('own-')).length).toBe(8);
     // superseded analyses are listed but, as in SModelS, left out of the map; own searches are their own layer
     const inMap = (layer: 'searches' | 'ownSearches') =>

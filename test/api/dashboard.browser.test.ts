@@ -20,14 +20,26 @@ let page: Page;
 let expectedCovered: Set<string>;
 
 beforeAll(async () => {
-  const exe = execFileSync('bash', [join(REPO, 'infra', 'browser', 'install.sh')], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
+  const exe = execFileSync('bash', [join(REPO, 'infra', 'browser', 'install.sh')], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .at(-1)!;
   api = await serve({ groups: ['alpha'] });
   // what the shipped catalogue implies, from the catalogue endpoint (independent of the matrix code path)
   const cat = await call(api.url, 'GET', '/api/catalogue');
   expectedCovered = new Set(cat.body.searches.filter((s: { layer?: string }) => s.layer !== 'own').flatMap((s: { signatures: string[] }) => s.signatures));
   browser = await chromium.launch({
     executablePath: exe,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
   mkdirSync(SHOTS, { recursive: true });
@@ -58,9 +70,16 @@ describe('dashboard in headless Chromium', () => {
     await page.goto(api.url + '/');
     await page.waitForSelector('body[data-matrix-ready="1"]', { timeout: 30_000 });
     const summary = (await call(api.url, 'GET', '/api/coverage')).body.summary;
-    const cells = await page.$$eval('#matrix g.cell', (gs) => gs.map((g) => ({ key: g.getAttribute('data-cell')!, covered: g.getAttribute('data-covered') === '1' })));
+    const cells = await page.$$eval('#matrix g.cell', (gs) =>
+      gs.map((g) => ({ key: g.getAttribute('data-cell')!, covered: g.getAttribute('data-covered') === '1' })),
+    );
     expect(cells).toHaveLength(summary.cells);
-    expect(cells.filter((c) => c.covered).map((c) => c.key).sort()).toEqual([...expectedCovered].sort());
+    expect(
+      cells
+        .filter((c) => c.covered)
+        .map((c) => c.key)
+        .sort(),
+    ).toEqual([...expectedCovered].sort());
     expect(cells.filter((c) => !c.covered)).toHaveLength(summary.cells - expectedCovered.size);
     expect(await page.textContent('#summary')).toContain(`${expectedCovered.size} covered / ${summary.cells - expectedCovered.size} empty`);
 
@@ -96,7 +115,19 @@ describe('dashboard in headless Chromium', () => {
   it("follows a public scan's live progress and draws its points and contour", async () => {
     const sub = await call(api.url, 'POST', '/api/scans', {
       key: api.keys.alpha,
-      body: { name: 'browser', family: 'excursion-fast2d', parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } }, searches: ['excursion-fast2d'], mode: 'continuous', batchSize: 5, budget: 25, initialPoints: 10, target: 0.01, seed: 3, visibility: 'public' },
+      body: {
+        name: 'browser',
+        family: 'excursion-fast2d',
+        parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } },
+        searches: ['excursion-fast2d'],
+        mode: 'continuous',
+        batchSize: 5,
+        budget: 25,
+        initialPoints: 10,
+        target: 0.01,
+        seed: 3,
+        visibility: 'public',
+      },
     });
     expect(sub.status).toBe(201);
     await page.goto(`${api.url}/?scan=${encodeURIComponent(sub.body.scanId)}`);
@@ -105,7 +136,11 @@ describe('dashboard in headless Chromium', () => {
     const scan = (await call(api.url, 'GET', `/api/scans/${sub.body.scanId}`)).body;
     expect(scan.points).toBeGreaterThan(0);
     // the plot is redrawn after the 'end' event: it must settle on every evaluated point, plus the GP contour
-    await page.waitForFunction((n) => document.querySelectorAll('#scan-svg circle.pt').length === n && document.querySelectorAll('#scan-svg polyline.contour').length > 0, scan.points, { timeout: 15_000 });
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('#scan-svg circle.pt').length === n && document.querySelectorAll('#scan-svg polyline.contour').length > 0,
+      scan.points,
+      { timeout: 15_000 },
+    );
     expect(await page.textContent('#scan-progress')).toContain(`finished: ${scan.status}`);
     await page.locator('#scan-panel').screenshot({ path: join(SHOTS, 'dashboard-scan.png') });
     const recs = await page.$$eval('#recs li', (li) => li.length);

@@ -61,7 +61,16 @@ describe('input the store or the parsers cannot take: 400 naming the field, neve
       expect([r.status, fields(r)]).toEqual([400, ['id']]);
       expect((await call(api.url, 'GET', `/api/coverage/cells/${id}`)).status).toBe(400);
     }
-    const search = { id: 'CMS-EXO-19-019', experiment: 'CMS', sqrtS: 13, lumiFb: 137, signatures: ['j-j'], families: ['zprime-ssm'], material: 'full-likelihood', version: 'ins1764471' };
+    const search = {
+      id: 'CMS-EXO-19-019',
+      experiment: 'CMS',
+      sqrtS: 13,
+      lumiFb: 137,
+      signatures: ['j-j'],
+      families: ['zprime-ssm'],
+      material: 'full-likelihood',
+      version: 'ins1764471',
+    };
     for (const [body, field] of [
       [{ ...search, id: 'X\u0000Y' }, 'id'],
       [{ ...search, version: 'v\ud800' }, 'version'],
@@ -99,7 +108,8 @@ describe('scan specs checked against their limits and the family before a workfl
 describe('scan access', () => {
   it('a scan without an access row is private: no caller reads it or sees it listed', async () => {
     for (const key of [undefined, api.keys.alpha, api.keys.beta]) {
-      for (const path of ['', '/points', '/contour', '/events']) expect((await call(api.url, 'GET', `/api/scans/operator-scan-1${path}`, { key })).status, `${path} ${key}`).toBe(404);
+      for (const path of ['', '/points', '/contour', '/events'])
+        expect((await call(api.url, 'GET', `/api/scans/operator-scan-1${path}`, { key })).status, `${path} ${key}`).toBe(404);
       const list = await call(api.url, 'GET', '/api/scans', { key });
       expect(JSON.stringify(list.body)).not.toContain('operator-scan-1');
     }
@@ -109,7 +119,12 @@ describe('scan access', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, SIGMAP_HOME: home };
     delete env.TEMPORAL_ADDRESS;
     delete env.DATABASE_URL;
-    const second = spawnSync(process.execPath, [join(REPO, 'apps', 'cli', 'bin', 'sigmap.js'), 'serve', '--port', '0', ...CLIENT_ONLY], { env, cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    const second = spawnSync(process.execPath, [join(REPO, 'apps', 'cli', 'bin', 'sigmap.js'), 'serve', '--port', '0', ...CLIENT_ONLY], {
+      env,
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(second.status).toBe(2);
     expect(second.stderr).toMatch(/SIGMAP_HOME/);
     expect(second.stderr).toContain(String(api.apiPid));

@@ -12,7 +12,6 @@ import { freePort } from '@sigmap/orchestration';
 export const REPO = resolve(__dirname, '..', '..');
 const BIN = join(REPO, 'apps', 'cli', 'bin', 'sigmap.js');
 
-
 export interface Served {
   url: string;
   home: string;

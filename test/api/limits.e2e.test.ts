@@ -93,7 +93,9 @@ describe('cost limits with the defaults, a maximal full-fidelity scan, cancel', 
       await sleep(20);
     }
     const during = await cpuRate(api.apiPid, 1000);
-    const p50 = quantile(ms, 0.5), p95 = quantile(ms, 0.95), max = Math.max(...ms);
+    const p50 = quantile(ms, 0.5),
+      p95 = quantile(ms, 0.95),
+      max = Math.max(...ms);
 
     const cancel = await call(api.url, 'POST', `/api/scans/${id}/cancel`, { key: api.keys.alpha });
     expect(cancel.status).toBe(202);
@@ -101,7 +103,11 @@ describe('cost limits with the defaults, a maximal full-fidelity scan, cancel', 
     let rate = during;
     while (rate > Math.max(0.25, idle + 0.15) && performance.now() - tc < 60_000) rate = await cpuRate(api.apiPid, 1000);
     const stopS = (performance.now() - tc) / 1000;
-    const final = await waitFor(() => call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.alpha }), (r) => r.body.status === 'cancelled', 60_000);
+    const final = await waitFor(
+      () => call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.alpha }),
+      (r) => r.body.status === 'cancelled',
+      60_000,
+    );
     process.stdout.write(
       `maximal full scan (200 points x 1e6 events, compute ${process.env.SIGMAP_COMPUTE_THREADS ?? 'threads'}): /healthz p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${ms.length} requests (${failures.length} failed${failures.length ? `: ${failures[0]}` : ''}); ` +
         `API process CPU ${idle.toFixed(2)} s/s idle, ${busy.toFixed(2)} busy, ${during.toFixed(2)} while measured; cancel -> simulations stopped in ${stopS.toFixed(1)} s (CPU ${rate.toFixed(2)} s/s); ${final.body.evaluations} evaluations\n`,
@@ -116,7 +122,10 @@ describe('cumulative extends and the group cost, with small limits', () => {
   let api: Served;
   beforeAll(async () => {
     // an excursion lookup point costs 20: budget 200 costs 4000; a group may have 10000 in active scans
-    api = await serve({ groups: ['alpha', 'beta'], env: { SIGMAP_API_RATE_LIMIT: '100000', SIGMAP_API_MAX_EXTEND_POINTS: '50', SIGMAP_API_MAX_GROUP_COST: '10000' } });
+    api = await serve({
+      groups: ['alpha', 'beta'],
+      env: { SIGMAP_API_RATE_LIMIT: '100000', SIGMAP_API_MAX_EXTEND_POINTS: '50', SIGMAP_API_MAX_GROUP_COST: '10000' },
+    });
   }, 180_000);
   afterAll(async () => {
     await api?.stop();
@@ -127,7 +136,11 @@ describe('cumulative extends and the group cost, with small limits', () => {
     expect(sub.status).toBe(201);
     const id = sub.body.scanId;
     expect((await call(api.url, 'POST', `/api/scans/${id}/pause`, { key: api.keys.alpha })).status).toBe(202);
-    await waitFor(() => call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.alpha }), (r) => r.body.status === 'paused', 60_000);
+    await waitFor(
+      () => call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.alpha }),
+      (r) => r.body.status === 'paused',
+      60_000,
+    );
     const a = await call(api.url, 'POST', `/api/scans/${id}/extend`, { key: api.keys.alpha, body: { points: 30 } });
     expect([a.status, a.body.budget, a.body.extendedPoints]).toEqual([200, 70, 30]);
     const b = await call(api.url, 'POST', `/api/scans/${id}/extend`, { key: api.keys.alpha, body: { points: 21 } });
@@ -139,7 +152,11 @@ describe('cumulative extends and the group cost, with small limits', () => {
     expect([d.status, fields(d)]).toEqual([400, ['points']]);
     expect((await call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.alpha })).body.extendedPoints).toBe(50);
     expect((await call(api.url, 'POST', `/api/scans/${id}/cancel`, { key: api.keys.alpha })).status).toBe(202);
-    await waitFor(() => call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.alpha }), (r) => r.body.status === 'cancelled', 60_000);
+    await waitFor(
+      () => call(api.url, 'GET', `/api/scans/${id}`, { key: api.keys.alpha }),
+      (r) => r.body.status === 'cancelled',
+      60_000,
+    );
   }, 180_000);
 
   it("counts the cost of a group's active scans together: 429 naming budget beyond it, room again once one ends", async () => {
@@ -157,7 +174,11 @@ describe('cumulative extends and the group cost, with small limits', () => {
     expect((await call(api.url, 'POST', '/api/scans', { key: api.keys.beta, body: excursion({ budget: 100, target: 0, seed: 13 }) })).status).toBe(201);
     expect((await call(api.url, 'POST', '/api/scans', { key: api.keys.alpha, body: excursion({ budget: 200, target: 0, seed: 14 }) })).status).toBe(201);
     expect((await call(api.url, 'POST', `/api/scans/${ids[0]}/cancel`, { key: api.keys.beta })).status).toBe(202);
-    await waitFor(() => call(api.url, 'GET', `/api/scans/${ids[0]}`, { key: api.keys.beta }), (r) => r.body.status === 'cancelled', 60_000);
+    await waitFor(
+      () => call(api.url, 'GET', `/api/scans/${ids[0]}`, { key: api.keys.beta }),
+      (r) => r.body.status === 'cancelled',
+      60_000,
+    );
     expect((await call(api.url, 'POST', '/api/scans', { key: api.keys.beta, body: excursion({ budget: 200, target: 0, seed: 15 }) })).status).toBe(201);
   }, 240_000);
 });

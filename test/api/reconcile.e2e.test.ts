@@ -50,7 +50,11 @@ beforeAll(async () => {
   const broken = { ...validateScanSpec(excursion({ name: 'broken' })), fidelity: undefined } as unknown as ScanSpec;
   await startScanWorkflow(client, { scanId: 'direct-typeerror', spec: broken });
   // a valid scan that cannot finish within its execution timeout
-  await startScanWorkflow(client, { scanId: 'direct-timeout', spec: validateScanSpec(excursion({ name: 'slow', budget: 2000, target: 0 })) }, { workflowExecutionTimeout: '20 seconds' });
+  await startScanWorkflow(
+    client,
+    { scanId: 'direct-timeout', spec: validateScanSpec(excursion({ name: 'slow', budget: 2000, target: 0 })) },
+    { workflowExecutionTimeout: '20 seconds' },
+  );
   api = await serve({ home, groups: ['alpha', 'beta'], env: env() });
 }, 240_000);
 
@@ -79,18 +83,31 @@ const statusOf = async (id: string, key: string) => (await call(api!.url, 'GET',
 
 describe('scan status reconciled with Temporal', () => {
   it('a workflow that throws a TypeError fails (no endless workflow-task retries) and the store says failed', async () => {
-    await waitFor(() => statusOf('direct-typeerror', api!.keys.alpha), (s) => s === 'failed', 90_000, 1000);
+    await waitFor(
+      () => statusOf('direct-typeerror', api!.keys.alpha),
+      (s) => s === 'failed',
+      90_000,
+      1000,
+    );
     const d = await client.workflow.getHandle('direct-typeerror').describe();
     expect(d.status.name).toBe('FAILED');
   }, 120_000);
 
   it('a workflow past its execution timeout is timed-out in the store', async () => {
-    await waitFor(() => statusOf('direct-timeout', api!.keys.alpha), (s) => s === 'timed-out', 90_000, 1000);
+    await waitFor(
+      () => statusOf('direct-timeout', api!.keys.alpha),
+      (s) => s === 'timed-out',
+      90_000,
+      1000,
+    );
     expect((await client.workflow.getHandle('direct-timeout').describe()).status.name).toBe('TIMED_OUT');
   }, 120_000);
 
   it('refuses a +-1e308 parameter range with a 400 naming the field (no workflow is started)', async () => {
-    const r = await call(api!.url, 'POST', '/api/scans', { key: api!.keys.alpha, body: excursion({ parameters: { x: { min: -1e308, max: 1e308, scale: 'linear' }, y: { min: 0, max: 1.5, scale: 'linear' } } }) });
+    const r = await call(api!.url, 'POST', '/api/scans', {
+      key: api!.keys.alpha,
+      body: excursion({ parameters: { x: { min: -1e308, max: 1e308, scale: 'linear' }, y: { min: 0, max: 1.5, scale: 'linear' } } }),
+    });
     expect([r.status, fields(r)]).toEqual([400, ['parameters.x.min']]);
     expect(r.body.message).toMatch(/within \+-1e\+12/);
   });

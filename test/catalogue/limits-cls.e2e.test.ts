@@ -22,7 +22,12 @@ const regions = readPatchArchive(readFileSync(archivePath), 'archive');
 const dir = mkdtempSync(join(tmpdir(), 'sigmap-limits-'));
 
 function sigmap(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [join(REPO, 'apps/cli/bin/sigmap.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, SIGMAP_HOME: dir } });
+  const r = spawnSync(process.execPath, [join(REPO, 'apps/cli/bin/sigmap.js'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, SIGMAP_HOME: dir },
+  });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
@@ -99,7 +104,17 @@ describe('sigmap limits vs sigmap cls on the ATLAS sbottom patches', () => {
 
 describe('sigmap catalogue', () => {
   it('registers an SModelS result in the user catalogue and lists it with its provenance checked', () => {
-    const add = sigmap('catalogue', 'add', join(dataRoot(), 'smodels_db/8TeV/ATLAS/ATLAS-SUSY-2013-05'), '--families', 'sbottom_direct', '--signatures', 'b:b', '--txname', 'sbottom_direct:T2bb:m_sbottom,m_chi1;m_sbottom,m_chi1');
+    const add = sigmap(
+      'catalogue',
+      'add',
+      join(dataRoot(), 'smodels_db/8TeV/ATLAS/ATLAS-SUSY-2013-05'),
+      '--families',
+      'sbottom_direct',
+      '--signatures',
+      'b:b',
+      '--txname',
+      'sbottom_direct:T2bb:m_sbottom,m_chi1;m_sbottom,m_chi1',
+    );
     expect(add.code, add.err).toBe(0);
     expect(add.out).toMatch(/registered ATLAS-SUSY-2013-05 \(smodels, \d+ files hashed\) in .*catalogue\.json/);
     const list = sigmap('catalogue', '--json');
@@ -111,7 +126,15 @@ describe('sigmap catalogue', () => {
       ['CMS-SUS-16-036', 'bundled', 'ok'],
       ['ATLAS-SUSY-2013-05', 'user', 'ok'],
     ]);
-    const again = sigmap('catalogue', 'add', join(dataRoot(), 'smodels_db/8TeV/ATLAS/ATLAS-SUSY-2013-05'), '--families', 'sbottom_direct', '--signatures', 'b:b');
+    const again = sigmap(
+      'catalogue',
+      'add',
+      join(dataRoot(), 'smodels_db/8TeV/ATLAS/ATLAS-SUSY-2013-05'),
+      '--families',
+      'sbottom_direct',
+      '--signatures',
+      'b:b',
+    );
     expect([again.code, again.err]).toEqual([2, "error: --id: a search 'ATLAS-SUSY-2013-05' is already registered\n"]);
     // an 8 TeV search has no cross section for this 13 TeV-only family: said so, no number
     const lim = sigmap('limits', '--family', 'sbottom_direct', '--point', 'm_sbottom=600,m_chi1=100', '--json');
@@ -126,7 +149,27 @@ describe('bad input through the CLI', () => {
     const cut = join(dir, 'cut.tar.gz');
     const full = readFileSync(archivePath);
     writeFileSync(cut, full.subarray(0, full.length - 5000));
-    const r = sigmap('catalogue', 'add', cut, '--id', 'T', '--experiment', 'ATLAS', '--sqrts', '13', '--lumi', '139', '--families', 'sbottom', '--signatures', 'b:H', '--params', 'm_sbottom,m_chi2,m_chi1', '--doi', 'x');
+    const r = sigmap(
+      'catalogue',
+      'add',
+      cut,
+      '--id',
+      'T',
+      '--experiment',
+      'ATLAS',
+      '--sqrts',
+      '13',
+      '--lumi',
+      '139',
+      '--families',
+      'sbottom',
+      '--signatures',
+      'b:H',
+      '--params',
+      'm_sbottom,m_chi2,m_chi1',
+      '--doi',
+      'x',
+    );
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/^error: .*cut\.tar\.gz: .*(truncated|corrupt)/);
@@ -148,7 +191,10 @@ describe('bad input through the CLI', () => {
 
   it('unknown family and malformed point: exit 2, one line', () => {
     const a = sigmap('limits', '--family', 'stop', '--point', 'm=1');
-    expect([a.code, a.err]).toEqual([2, "error: --family: unknown family 'stop' (known: sbottom, sbottom_direct, T2tt, T2bb, T1, TChiWZ, sbottom-bh, zprime-ssm)\n"]);
+    expect([a.code, a.err]).toEqual([
+      2,
+      "error: --family: unknown family 'stop' (known: sbottom, sbottom_direct, T2tt, T2bb, T1, TChiWZ, sbottom-bh, zprime-ssm)\n",
+    ]);
     const b = sigmap('limits', '--family', 'sbottom', '--point', 'm_sbottom=abc');
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/^error: --point m_sbottom: expected a number, got 'abc'\n$/);

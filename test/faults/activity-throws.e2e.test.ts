@@ -25,7 +25,8 @@ it('an activity that throws every third call: the scan completes with the undist
     const injected = trace.events.filter((e) => e.event === 'fail' && e.injected);
     const other = trace.events.filter((e) => e.event === 'fail' && !e.injected);
     const byType = new Map<string, { calls: number; injected: number }>();
-    for (const e of trace.events.filter((x) => x.event === 'start')) byType.set(e.type, { calls: Math.max(byType.get(e.type)?.calls ?? 0, e.call), injected: 0 });
+    for (const e of trace.events.filter((x) => x.event === 'start'))
+      byType.set(e.type, { calls: Math.max(byType.get(e.type)?.calls ?? 0, e.call), injected: 0 });
     for (const e of injected) byType.get(e.type)!.injected++;
     const summary = [...byType.entries()].map(([t, v]) => `${t} ${v.injected}/${v.calls}`).join(', ');
     entry.injected = `SIGMAP_FAULT_THROW_EVERY=3: every third call of each activity type threw a retryable ApplicationFailure (injected/calls: ${summary})`;
@@ -37,11 +38,28 @@ it('an activity that throws every third call: the scan completes with the undist
 
     entry.checks.push({
       check: 'every third call of each activity type failed, before and after the activity ran',
-      ok: [...byType.values()].every((v) => v.injected === Math.floor(v.calls / 3)) && injected.some((e) => e.injected === 'before') && injected.some((e) => e.injected === 'after') && injected.length >= 8,
+      ok:
+        [...byType.values()].every((v) => v.injected === Math.floor(v.calls / 3)) &&
+        injected.some((e) => e.injected === 'before') &&
+        injected.some((e) => e.injected === 'after') &&
+        injected.length >= 8,
       detail: `${injected.length} injected (${injected.filter((e) => e.injected === 'before').length} before, ${injected.filter((e) => e.injected === 'after').length} after the activity ran); ${summary}`,
     });
-    entry.checks.push({ check: 'no failure other than the injected ones', ok: other.length === 0, detail: other.length ? other.map((e) => `${e.type}: ${e.message}`).slice(0, 3).join('; ') : 'none' });
-    entry.checks.push({ check: 'each injected failure was retried by Temporal (one extra attempt each in the histories)', ok: retries === injected.length, detail: `${retries} retries over ${runs.size} workflow runs, ${injected.length} injected failures` });
+    entry.checks.push({
+      check: 'no failure other than the injected ones',
+      ok: other.length === 0,
+      detail: other.length
+        ? other
+            .map((e) => `${e.type}: ${e.message}`)
+            .slice(0, 3)
+            .join('; ')
+        : 'none',
+    });
+    entry.checks.push({
+      check: 'each injected failure was retried by Temporal (one extra attempt each in the histories)',
+      ok: retries === injected.length,
+      detail: `${retries} retries over ${runs.size} workflow runs, ${injected.length} injected failures`,
+    });
     entry.checks.push(statusCheck(report));
     entry.checks.push(...compareToReference(await readStoredScan(rig.storeDir, scanId), rig.ref.stored));
 
@@ -49,7 +67,10 @@ it('an activity that throws every third call: the scan completes with the undist
     // payload, which the store must not record twice
     const store = await openStore({ dataDir: rig.storeDir });
     try {
-      const r = await store.sql.query<{ n: number; distinct_n: number }>(`SELECT COUNT(*)::int AS n, COUNT(DISTINCT payload::text)::int AS distinct_n FROM scan_events WHERE scan_id = $1 AND kind = 'progress'`, [scanId]);
+      const r = await store.sql.query<{ n: number; distinct_n: number }>(
+        `SELECT COUNT(*)::int AS n, COUNT(DISTINCT payload::text)::int AS distinct_n FROM scan_events WHERE scan_id = $1 AND kind = 'progress'`,
+        [scanId],
+      );
       const after = injected.filter((e) => e.type === 'recordProgress' && e.injected === 'after').length;
       entry.checks.push({
         check: 'a recordProgress retried after its write adds no second progress event',

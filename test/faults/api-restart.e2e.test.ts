@@ -53,7 +53,12 @@ it('restart of the API process mid-scan: the scan, followed through the API, com
     entry.timings.apiRestart = Math.round(performance.now() - t);
     entry.injected = `SIGKILL to the API process (pid ${api1.proc.pid}: HTTP server, in-process workers and PGlite store) while computeLimit #${victim.activityId} of round 2 was fitting; restarted on the same SIGMAP_HOME (pid ${api2.proc.pid}) after ${((performance.now() - killedAt) / 1000).toFixed(1)} s; the scan followed through the new API`;
 
-    const final = await waitFor(() => call(api2.url, 'GET', `/api/scans/${scanId}`, { key }), (r: { body: Json }) => TERMINAL.includes(r.body?.status), 240_000, 500);
+    const final = await waitFor(
+      () => call(api2.url, 'GET', `/api/scans/${scanId}`, { key }),
+      (r: { body: Json }) => TERMINAL.includes(r.body?.status),
+      240_000,
+      500,
+    );
     const doneAt = performance.now();
     const points = await call(api2.url, 'GET', `/api/scans/${scanId}/points`, { key });
     entry.timings.scan = Math.round(doneAt - t0);
@@ -69,7 +74,11 @@ it('restart of the API process mid-scan: the scan, followed through the API, com
       ok: api1.proc.signalCode === 'SIGKILL' && finishedBeforeKill === 0,
       detail: `signal ${api1.proc.signalCode}; activity ${victim.activityId} had not ended (${finishedBeforeKill} end/fail lines)`,
     });
-    entry.checks.push({ check: 'the killed activity was retried by the restarted API process', ok: (retried?.attempt ?? 0) >= 2, detail: `history: ${retried?.type ?? '?'} #${victim.activityId} completed on attempt ${retried?.attempt ?? '?'}` });
+    entry.checks.push({
+      check: 'the killed activity was retried by the restarted API process',
+      ok: (retried?.attempt ?? 0) >= 2,
+      detail: `history: ${retried?.type ?? '?'} #${victim.activityId} completed on attempt ${retried?.attempt ?? '?'}`,
+    });
     entry.checks.push({
       check: 'GET /api/scans/{id} on the restarted API reports the scan complete',
       ok: final.body.status === 'budget-spent' && final.body.evaluations === ref.stored.rows.length,
@@ -77,11 +86,17 @@ it('restart of the API process mid-scan: the scan, followed through the API, com
     });
     const refById = new Map(ref.stored.rows.map((r) => [`${r.key}|${r.search}|${r.fidelity}`, r]));
     const served: Json[] = points.body?.evaluations ?? [];
-    const servedOk = served.length === ref.stored.rows.length && served.every((e: Json) => {
-      const r = refById.get(`${e.key}|${e.search}|${e.fidelity}`);
-      return r && r.clsObs === e.clsObs && JSON.stringify(r.clsExp) === JSON.stringify(e.clsExp) && r.region === e.region && r.excluded === e.excluded;
+    const servedOk =
+      served.length === ref.stored.rows.length &&
+      served.every((e: Json) => {
+        const r = refById.get(`${e.key}|${e.search}|${e.fidelity}`);
+        return r && r.clsObs === e.clsObs && JSON.stringify(r.clsExp) === JSON.stringify(e.clsExp) && r.region === e.region && r.excluded === e.excluded;
+      });
+    entry.checks.push({
+      check: 'GET /api/scans/{id}/points serves exactly the undisturbed results',
+      ok: points.status === 200 && servedOk,
+      detail: `${served.length} evaluations served (undisturbed: ${ref.stored.rows.length})`,
     });
-    entry.checks.push({ check: 'GET /api/scans/{id}/points serves exactly the undisturbed results', ok: points.status === 200 && servedOk, detail: `${served.length} evaluations served (undisturbed: ${ref.stored.rows.length})` });
     const stored = await readStoredScan(join(home, 'store'), scanId);
     entry.checks.push(...compareToReference(stored, ref.stored));
     entry.notes.push(`scan id ${scanId} (given by the API)`);

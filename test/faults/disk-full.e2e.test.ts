@@ -96,7 +96,11 @@ it('store disk full mid-scan, then space returns: the scan completes with the un
       detail: `${failuresWhileFull.length} activity attempts failed (${failedTypes || 'none'}): ${failuresWhileFull[0]?.message?.split('\n')[0] ?? '-'}`,
     });
     const otherFailures = trace.events.filter((e) => e.event === 'fail' && !enospc(e));
-    entry.checks.push({ check: 'failures were clean (only ENOSPC errors) and the worker process survived', ok: otherFailures.length === 0 && workerSurvived, detail: `${otherFailures.length} other failures${otherFailures[0] ? ` (${otherFailures[0].type}: ${otherFailures[0].message})` : ''}; worker ${workerSurvived ? 'still running' : 'exited'}` });
+    entry.checks.push({
+      check: 'failures were clean (only ENOSPC errors) and the worker process survived',
+      ok: otherFailures.length === 0 && workerSurvived,
+      detail: `${otherFailures.length} other failures${otherFailures[0] ? ` (${otherFailures[0].type}: ${otherFailures[0].message})` : ''}; worker ${workerSurvived ? 'still running' : 'exited'}`,
+    });
     entry.checks.push(statusCheck(report));
     entry.checks.push(...compareToReference(await readStoredScan(rig.storeDir, scanId), rig.ref.stored));
   });

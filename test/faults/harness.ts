@@ -52,7 +52,16 @@ export const identity = (r: StoredResult) => `${r.key}|${r.search}|${r.fidelity}
 export async function readStoredScan(dataDir: string, scanId: string): Promise<StoredScan> {
   const store = await openStore({ dataDir });
   try {
-    const rows = (await store.listEvaluations(scanId)).map((e) => ({ key: e.key, search: e.search, fidelity: e.fidelity, seed: e.seed, clsObs: e.clsObs, clsExp: e.clsExp, region: e.region, excluded: e.excluded }));
+    const rows = (await store.listEvaluations(scanId)).map((e) => ({
+      key: e.key,
+      search: e.search,
+      fidelity: e.fidelity,
+      seed: e.seed,
+      clsObs: e.clsObs,
+      clsExp: e.clsExp,
+      region: e.region,
+      excluded: e.excluded,
+    }));
     rows.sort((a, b) => identity(a).localeCompare(identity(b)));
     return { scanId, status: (await store.getScan(scanId))?.status ?? null, rows };
   } finally {
@@ -79,16 +88,33 @@ export function compareToReference(run: StoredScan, ref: StoredScan): FaultCheck
   for (const a of ref.rows) {
     const b = byId.get(identity(a));
     if (!b) continue;
-    const same = a.clsObs === b.clsObs && a.clsExp.length === b.clsExp.length && a.clsExp.every((x, i) => x === b.clsExp[i]) && a.region === b.region && a.excluded === b.excluded;
+    const same =
+      a.clsObs === b.clsObs &&
+      a.clsExp.length === b.clsExp.length &&
+      a.clsExp.every((x, i) => x === b.clsExp[i]) &&
+      a.region === b.region &&
+      a.excluded === b.excluded;
     if (!same) differ.push(`${identity(a)}: clsObs ${a.clsObs} vs ${b.clsObs}, region ${a.region} vs ${b.region}`);
   }
   const list = (xs: string[]) => (xs.length ? xs.slice(0, 5).join('; ') + (xs.length > 5 ? ` (+${xs.length - 5} more)` : '') : 'none');
   return [
     { check: `scan completed: store status '${ref.status}'`, ok: run.status === ref.status, detail: `status ${run.status} (undisturbed: ${ref.status})` },
-    { check: 'no duplicate rows per (point, search, fidelity, seed)', ok: dupes.length === 0, detail: `${run.rows.length} rows, ${count.size} distinct; duplicates: ${list(dupes)}` },
-    { check: 'no gaps: every undisturbed (point, search, fidelity, seed) key is stored', ok: gaps.length === 0, detail: `${ref.rows.length} expected; missing: ${list(gaps)}` },
+    {
+      check: 'no duplicate rows per (point, search, fidelity, seed)',
+      ok: dupes.length === 0,
+      detail: `${run.rows.length} rows, ${count.size} distinct; duplicates: ${list(dupes)}`,
+    },
+    {
+      check: 'no gaps: every undisturbed (point, search, fidelity, seed) key is stored',
+      ok: gaps.length === 0,
+      detail: `${ref.rows.length} expected; missing: ${list(gaps)}`,
+    },
     { check: 'no extra keys beyond the undisturbed run', ok: extra.length === 0, detail: `extra: ${list(extra)}` },
-    { check: 'identical CLs_obs, CLs_exp band, region and excluded flag (bitwise)', ok: differ.length === 0 && gaps.length === 0, detail: differ.length ? list(differ) : `${ref.rows.length - gaps.length} rows equal` },
+    {
+      check: 'identical CLs_obs, CLs_exp band, region and excluded flag (bitwise)',
+      ok: differ.length === 0 && gaps.length === 0,
+      detail: differ.length ? list(differ) : `${ref.rows.length - gaps.length} rows equal`,
+    },
   ];
 }
 
@@ -188,7 +214,8 @@ export async function referenceScan(spec: ScanSpec = FAULT_SPEC): Promise<Refere
       writeFileSync(`${file}.tmp`, JSON.stringify(run));
       renameSync(`${file}.tmp`, file);
       // references of this spec made by older code are of no further use
-      for (const f of readdirSync(cacheDir)) if (f.startsWith(`${specPart}-`) && f.endsWith('.json') && join(cacheDir, f) !== file) rmSync(join(cacheDir, f), { force: true });
+      for (const f of readdirSync(cacheDir))
+        if (f.startsWith(`${specPart}-`) && f.endsWith('.json') && join(cacheDir, f) !== file) rmSync(join(cacheDir, f), { force: true });
       return run;
     } finally {
       if (worker) killIfAlive(worker);
@@ -328,7 +355,15 @@ export interface FaultRig {
   teardown: Teardown;
 }
 
-export async function faultRig(o: { dir: string; teardown: Teardown; entry: FaultDraft; spec?: ScanSpec; storeDir?: string; port?: number; env?: NodeJS.ProcessEnv }): Promise<FaultRig> {
+export async function faultRig(o: {
+  dir: string;
+  teardown: Teardown;
+  entry: FaultDraft;
+  spec?: ScanSpec;
+  storeDir?: string;
+  port?: number;
+  env?: NodeJS.ProcessEnv;
+}): Promise<FaultRig> {
   const spec = o.spec ?? FAULT_SPEC;
   const ref = await referenceScan(spec);
   o.entry.timings.reference = ref.cached ? 0 : ref.wallMs;
@@ -394,7 +429,11 @@ export async function killWorkerAndResume(
   return report;
 }
 
-export const statusCheck = (report: ScanReport): FaultCheck => ({ check: 'workflow result status budget-spent', ok: report.status === 'budget-spent', detail: `status ${report.status}, ${report.evaluations.length} evaluations` });
+export const statusCheck = (report: ScanReport): FaultCheck => ({
+  check: 'workflow result status budget-spent',
+  ok: report.status === 'budget-spent',
+  detail: `status ${report.status}, ${report.evaluations.length} evaluations`,
+});
 
 // ---------------------------------------------------------------- the report
 
@@ -432,7 +471,9 @@ function markdown(r: FaultReport): string {
   ];
   for (const e of r.entries) {
     const passed = `${e.checks.filter((c) => c.ok).length}/${e.checks.length}`;
-    const t = Object.entries(e.timings).map(([k, v]) => `${k} ${ms(v)}`).join(', ');
+    const t = Object.entries(e.timings)
+      .map(([k, v]) => `${k} ${ms(v)}`)
+      .join(', ');
     lines.push(`| ${e.fault} | **${e.result}**${e.reason ? `: ${e.reason.replace(/\|/g, '/')}` : ''} | ${e.injected.replace(/\|/g, '/')} | ${passed} | ${t} |`);
   }
   for (const e of r.entries) {
@@ -440,7 +481,11 @@ function markdown(r: FaultReport): string {
     if (e.reason) lines.push(`Reason: ${e.reason}`, '');
     for (const c of e.checks) lines.push(`- [${c.ok ? 'x' : ' '}] ${c.check}: ${c.detail}`);
     for (const n of e.notes ?? []) lines.push(`- note: ${n}`);
-    lines.push(`- run at ${e.at}; ${Object.entries(e.timings).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
+    lines.push(
+      `- run at ${e.at}; ${Object.entries(e.timings)
+        .map(([k, v]) => `${k} ${ms(v)}`)
+        .join(', ')}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -459,7 +504,9 @@ export async function recordFault(entry: Omit<FaultEntry, 'at'>): Promise<void> 
       }
     }
     report.spec = FAULT_SPEC;
-    report.entries = [...report.entries.filter((e) => e.fault !== entry.fault), { ...entry, at: new Date().toISOString() }].sort((a, b) => a.fault.localeCompare(b.fault));
+    report.entries = [...report.entries.filter((e) => e.fault !== entry.fault), { ...entry, at: new Date().toISOString() }].sort((a, b) =>
+      a.fault.localeCompare(b.fault),
+    );
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     writeFileSync(join(REPORT_DIR, 'report.md'), markdown(report));
   });
@@ -489,7 +536,16 @@ export async function faultCase(fault: string, file: string, body: (entry: Fault
   entry.timings.total = Math.round(performance.now() - t0);
   const failed = entry.checks.filter((c) => !c.ok);
   const reason = error ? `error: ${error.message.split('\n')[0]}` : failed.length ? `failed: ${failed.map((c) => c.check).join('; ')}` : undefined;
-  await recordFault({ fault, file, injected: entry.injected, result: error || failed.length ? 'fail' : 'pass', reason, checks: entry.checks, timings: entry.timings, notes: entry.notes });
+  await recordFault({
+    fault,
+    file,
+    injected: entry.injected,
+    result: error || failed.length ? 'fail' : 'pass',
+    reason,
+    checks: entry.checks,
+    timings: entry.timings,
+    notes: entry.notes,
+  });
   if (error) throw error;
   if (failed.length) throw new Error(`fault '${fault}': ${failed.map((c) => `${c.check} (${c.detail})`).join('; ')}`);
 }

@@ -24,7 +24,8 @@ it('kill -9 of a worker inside proposeBatch: the GP call is retried after its he
       entry,
       scanId,
       { pred: (e) => e.type === 'proposeBatch' && e.event === 'start' && e.attempt === 1 && e.call >= 2, what: 'the start of a round-2 proposeBatch' },
-      (v, pid, lagMs) => `SIGKILL to the worker process (pid ${pid}) ${lagMs} ms after proposeBatch #${v.activityId} (call ${v.call}, attempt 1) started (held ${HOLD_MS} ms before its GP fit); then a new worker process on the same PGlite store`,
+      (v, pid, lagMs) =>
+        `SIGKILL to the worker process (pid ${pid}) ${lagMs} ms after proposeBatch #${v.activityId} (call ${v.call}, attempt 1) started (held ${HOLD_MS} ms before its GP fit); then a new worker process on the same PGlite store`,
       300_000,
     );
     const expectedTimeoutMs = GP_HEARTBEAT_TIMEOUT_MS;

@@ -43,10 +43,15 @@ const simulationInProgress = (n: number) => {
   };
 };
 
-it("kill -9 of a worker during a simulation: the scan completes with the undisturbed results", async (ctx) => {
+it('kill -9 of a worker during a simulation: the scan completes with the undisturbed results', async (ctx) => {
   const missing = await simulatedFamilyMissing();
   if (missing) {
-    await skipFault(FAULT, FILE, `SIGKILL to the worker while a simulate activity (${FAMILY}, fast fidelity) runs`, `no simulated family available: ${missing}`);
+    await skipFault(
+      FAULT,
+      FILE,
+      `SIGKILL to the worker while a simulate activity (${FAMILY}, fast fidelity) runs`,
+      `no simulated family available: ${missing}`,
+    );
     ctx.skip();
     return;
   }
@@ -77,6 +82,8 @@ it("kill -9 of a worker during a simulation: the scan completes with the undistu
       360_000,
     );
     entry.checks.push(...compareToReference(await readStoredScan(rig.storeDir, scanId), rig.ref.stored));
-    entry.notes.push('the simulate activity heartbeats every 5 s but its heartbeat timeout is 2 minutes (workflows/src/scan.ts): a killed simulation is retried only after 2 minutes, which dominates this case');
+    entry.notes.push(
+      'the simulate activity heartbeats every 5 s but its heartbeat timeout is 2 minutes (workflows/src/scan.ts): a killed simulation is retried only after 2 minutes, which dominates this case',
+    );
   });
 }, 600_000);

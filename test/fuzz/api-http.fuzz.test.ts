@@ -48,7 +48,16 @@ const badText = fc
   .filter((s) => s.includes('\u0000') || /[\ud800-\udfff]/.test(s));
 
 const SCAN_FIELDS = ['name', 'family', 'searches', 'parameters', 'fidelity'] as const;
-const search = { id: 'CMS-EXO-19-019', experiment: 'CMS', sqrtS: 13, lumiFb: 137, signatures: ['j-j'], families: ['zprime-ssm'], material: 'full-likelihood', version: 'ins1764471' };
+const search = {
+  id: 'CMS-EXO-19-019',
+  experiment: 'CMS',
+  sqrtS: 13,
+  lumiFb: 137,
+  signatures: ['j-j'],
+  families: ['zprime-ssm'],
+  material: 'full-likelihood',
+  version: 'ins1764471',
+};
 
 describe(`HTTP surfaces under nesting and bad text (${NUM_RUNS} cases each, real server)`, () => {
   it('deeply nested bodies: 400 naming body past the depth limit, never a 500', async () => {
@@ -71,9 +80,11 @@ describe(`HTTP surfaces under nesting and bad text (${NUM_RUNS} cases each, real
         if (where === 0) r = await call(api.url, 'GET', `/api/scans/${id}`);
         else if (where === 1) r = await call(api.url, 'POST', `/api/scans/${id}/cancel`, { key: api.keys.alpha });
         else if (where === 2) r = await call(api.url, 'GET', `/api/coverage/recommendations?limit=${id}`);
-        else if (where === 3) r = await call(api.url, 'POST', '/api/scans', { key: api.keys.alpha, body: excursion({ [field]: field === 'searches' ? [text] : text }) });
+        else if (where === 3)
+          r = await call(api.url, 'POST', '/api/scans', { key: api.keys.alpha, body: excursion({ [field]: field === 'searches' ? [text] : text }) });
         else if (where === 4) r = await call(api.url, 'POST', '/api/catalogue', { key: api.keys.alpha, body: { ...search, id: text } });
-        else if (where === 5) r = await call(api.url, 'POST', '/api/scans', { key: api.keys.alpha, body: excursion({ parameters: { [text]: { min: 0, max: 1 } } }) });
+        else if (where === 5)
+          r = await call(api.url, 'POST', '/api/scans', { key: api.keys.alpha, body: excursion({ parameters: { [text]: { min: 0, max: 1 } } }) });
         else if (where === 6) r = await call(api.url, 'POST', `/api/catalogue/${id}/review`, { key: api.keys.admin, body: { decision: text } });
         else if (where === 7) r = await call(api.url, 'POST', `/api/catalogue/${id}/review`, { key: api.keys.admin, body: { decision: 'approve' } });
         else if (where === 8) r = await call(api.url, 'DELETE', `/api/catalogue/${id}`, { key: api.keys.alpha });

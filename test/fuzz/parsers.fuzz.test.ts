@@ -53,7 +53,9 @@ function mutate(doc: unknown, path: (string | number)[], value: unknown, remove:
 /** A valid document with one node replaced by arbitrary JSON, or removed. */
 function mutations(doc: unknown) {
   const all = paths(doc);
-  return fc.tuple(fc.nat({ max: all.length - 1 }), fc.jsonValue({ maxDepth: 3 }), fc.boolean()).map(([i, v, rm]) => mutate(doc, all[i], v, rm && all[i].length > 0));
+  return fc
+    .tuple(fc.nat({ max: all.length - 1 }), fc.jsonValue({ maxDepth: 3 }), fc.boolean())
+    .map(([i, v, rm]) => mutate(doc, all[i], v, rm && all[i].length > 0));
 }
 
 const simple = (readJson('pyhf_reference/pyhf_reference_numbers.json') as { workspaces: { simple: unknown } }).workspaces.simple;
@@ -62,7 +64,10 @@ const validation = readJson('pyhf_validation/2bin_2channel_coupledhistosys_mu1.j
 describe(`hostile input (${NUM_RUNS} cases per parser)`, () => {
   it('workspace JSON -> model: arbitrary JSON and mutated valid workspaces', () => {
     const parseAndBuild = (doc: unknown) => () => buildModel(parseWorkspace(doc));
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (doc) => onlyInputErrors(parseAndBuild(doc))), { numRuns: NUM_RUNS / 2 });
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (doc) => onlyInputErrors(parseAndBuild(doc))),
+      { numRuns: NUM_RUNS / 2 },
+    );
     fc.assert(
       fc.property(fc.oneof(mutations(simple), mutations(validation.workspace)), (doc) => onlyInputErrors(parseAndBuild(doc))),
       { numRuns: NUM_RUNS / 2 },
@@ -73,18 +78,27 @@ describe(`hostile input (${NUM_RUNS} cases per parser)`, () => {
     const op = fc.record(
       {
         op: fc.oneof(fc.constantFrom('add', 'remove', 'replace', 'move', 'copy', 'test'), fc.string()),
-        path: fc.oneof(fc.constantFrom('/channels/0/samples/-', '/channels/0/samples/0/data/1', '/measurements/0/config/poi', '/x~1y', '/channels/7'), fc.string()),
+        path: fc.oneof(
+          fc.constantFrom('/channels/0/samples/-', '/channels/0/samples/0/data/1', '/measurements/0/config/poi', '/x~1y', '/channels/7'),
+          fc.string(),
+        ),
         from: fc.oneof(fc.constantFrom('/channels/0', '/observations/0/data'), fc.string()),
         value: fc.jsonValue({ maxDepth: 2 }),
       },
       { requiredKeys: ['op'] },
     );
-    fc.assert(fc.property(fc.oneof(fc.array(op, { maxLength: 4 }), fc.jsonValue({ maxDepth: 3 })), (ops) => onlyInputErrors(() => applyJsonPatch(simple, ops))), { numRuns: NUM_RUNS });
+    fc.assert(
+      fc.property(fc.oneof(fc.array(op, { maxLength: 4 }), fc.jsonValue({ maxDepth: 3 })), (ops) => onlyInputErrors(() => applyJsonPatch(simple, ops))),
+      { numRuns: NUM_RUNS },
+    );
   });
 
   it('PatchSet: arbitrary JSON and mutated valid patchsets', () => {
     const good = readJson('pyhf_reference/patchset_format_examples/example_patchset.json');
-    fc.assert(fc.property(fc.oneof(fc.jsonValue({ maxDepth: 4 }), mutations(good)), (doc) => onlyInputErrors(() => parsePatchSet(doc))), { numRuns: NUM_RUNS });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 4 }), mutations(good)), (doc) => onlyInputErrors(() => parsePatchSet(doc))),
+      { numRuns: NUM_RUNS },
+    );
   });
 
   it('scan specs: arbitrary text, arbitrary YAML values and mutated valid specs', () => {
@@ -99,16 +113,30 @@ describe(`hostile input (${NUM_RUNS} cases per parser)`, () => {
       seed: 1,
     };
     expect(() => validateScanSpec(spec)).not.toThrow();
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => onlyInputErrors(() => parseScanSpec(text))), { numRuns: NUM_RUNS / 2 });
-    fc.assert(fc.property(mutations(spec), (doc) => onlyInputErrors(() => validateScanSpec(doc))), { numRuns: NUM_RUNS / 2 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => onlyInputErrors(() => parseScanSpec(text))),
+      { numRuns: NUM_RUNS / 2 },
+    );
+    fc.assert(
+      fc.property(mutations(spec), (doc) => onlyInputErrors(() => validateScanSpec(doc))),
+      { numRuns: NUM_RUNS / 2 },
+    );
   });
 
   it('SModelS database text: info files and upper-limit grids', () => {
     const grid = '[[[[500.0*GEV, 100.0*GEV], [500.0*GEV, 100.0*GEV]], 0.5*PB], [[[600.0*GEV, 100.0*GEV], [600.0*GEV, 100.0*GEV]], 0.3*PB]]';
     const gridChars = fc.string({ unit: fc.constantFrom(...'[]0123456789.,*GEVPBFBTeVfb -e+'.split('')), maxLength: 120 });
-    const spliced = fc.tuple(fc.nat({ max: grid.length }), fc.nat({ max: grid.length }), gridChars).map(([a, b, s]) => grid.slice(0, Math.min(a, b)) + s + grid.slice(Math.max(a, b)));
-    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 200 }), gridChars, spliced), (text) => onlyInputErrors(() => parseGrid(text, 'upperLimit', 'upperLimits'))), { numRuns: NUM_RUNS / 2 });
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (text) => onlyInputErrors(() => parseInfoFile(text, 'globalInfo.txt'))), { numRuns: NUM_RUNS / 2 });
+    const spliced = fc
+      .tuple(fc.nat({ max: grid.length }), fc.nat({ max: grid.length }), gridChars)
+      .map(([a, b, s]) => grid.slice(0, Math.min(a, b)) + s + grid.slice(Math.max(a, b)));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 200 }), gridChars, spliced), (text) => onlyInputErrors(() => parseGrid(text, 'upperLimit', 'upperLimits'))),
+      { numRuns: NUM_RUNS / 2 },
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => onlyInputErrors(() => parseInfoFile(text, 'globalInfo.txt'))),
+      { numRuns: NUM_RUNS / 2 },
+    );
   });
 
   it('tar archives: random bytes, gzip of random bytes, truncations and bit flips of a real archive', () => {
@@ -136,6 +164,9 @@ describe(`hostile input (${NUM_RUNS} cases per parser)`, () => {
         return b;
       }),
     );
-    fc.assert(fc.property(damaged, (buf) => onlyInputErrors(() => readTar(buf, 't.tar'))), { numRuns: NUM_RUNS });
+    fc.assert(
+      fc.property(damaged, (buf) => onlyInputErrors(() => readTar(buf, 't.tar'))),
+      { numRuns: NUM_RUNS },
+    );
   });
 });

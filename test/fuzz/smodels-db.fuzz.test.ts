@@ -27,7 +27,23 @@ function filesOf(dir: string): string[] {
 
 const garbage = fc.oneof(
   fc.string({ maxLength: 80 }),
-  fc.constantFrom('\0\0\0', '1e400*pb', '-1*fb', 'NaN', '[[[', ']]]', '(', ')', "'", 'None', '*GeV', ':', 'upperLimits:', 'dataType: efficiencyMap', '{(PV > X(1)), (X(1) > '),
+  fc.constantFrom(
+    '\0\0\0',
+    '1e400*pb',
+    '-1*fb',
+    'NaN',
+    '[[[',
+    ']]]',
+    '(',
+    ')',
+    "'",
+    'None',
+    '*GeV',
+    ':',
+    'upperLimits:',
+    'dataType: efficiencyMap',
+    '{(PV > X(1)), (X(1) > ',
+  ),
   fc.string({ unit: fc.constantFrom(...'[](){},.*0123456789eE+-GeVpbfb: \n#'.split('')), maxLength: 60 }),
 );
 

@@ -29,7 +29,10 @@ describe('module boundaries and domain purity', () => {
   });
 
   it('forbids I/O, Math.random and the clock in domain libs', async () => {
-    const errors = await lint('libs/gp/src/probe.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\nexport const b = Math.random();\nexport const c = Date.now();\n");
+    const errors = await lint(
+      'libs/gp/src/probe.ts',
+      "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\nexport const b = Math.random();\nexport const c = Date.now();\n",
+    );
     expect(errors.filter((e) => e.startsWith('no-restricted-imports'))).toHaveLength(1);
     expect(errors.filter((e) => e.startsWith('no-restricted-properties'))).toHaveLength(2);
   });

@@ -90,11 +90,15 @@ export interface ChildWorker {
 
 /** `sigmap worker` as a child process (a real separate OS process that the tests can kill -9). */
 export function spawnWorker(address: string, storeDir: string, queues = 'all', env: NodeJS.ProcessEnv = {}, concurrency = 2): ChildWorker {
-  const proc = spawn(process.execPath, [join(REPO, 'apps/cli/bin/sigmap.js'), 'worker', '--queues', queues, '--address', address, '--store-dir', storeDir, '--concurrency', String(concurrency)], {
-    cwd: REPO,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [join(REPO, 'apps/cli/bin/sigmap.js'), 'worker', '--queues', queues, '--address', address, '--store-dir', storeDir, '--concurrency', String(concurrency)],
+    {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
   const ready = new Promise<string>((res, rej) => {

@@ -31,7 +31,9 @@ async function main() {
     // protobufjs object form of temporal.api.history.v1.History (longs/enums/bytes as strings);
     // workflows/test/replay.test.ts restores it with History.fromObject (same protobufjs copy as @temporalio/proto)
     const proto = await c.workflow.getHandle('recorded-scan', handle.firstExecutionRunId).fetchHistory();
-    const history = temporal.api.history.v1.History.toObject(proto as temporal.api.history.v1.History, { longs: String, enums: String, bytes: String }) as { events: unknown[] };
+    const history = temporal.api.history.v1.History.toObject(proto as temporal.api.history.v1.History, { longs: String, enums: String, bytes: String }) as {
+      events: unknown[];
+    };
     const out = join(REPO, 'workflows/test/fixtures/scan-workflow-history.json');
     writeFileSync(out, JSON.stringify(history, null, 1) + '\n');
     process.stdout.write(`wrote ${out} (${history.events.length} events)\n`);

@@ -143,7 +143,11 @@ describe('sigmap scan (embedded default)', () => {
     const spec = join(home, 'spec.yaml');
     writeFileSync(spec, readFileSync(join(REPO, 'examples/excursion-fast2d.yaml'), 'utf8').replace('budget: 30', 'budget: 15'));
     const env = { ...process.env, SIGMAP_HOME: home, SIGMAP_TEMPORAL_PORT: String(await freePort()), TEMPORAL_ADDRESS: '' };
-    const r = spawnSync(process.execPath, [join(REPO, 'apps/cli/bin/sigmap.js'), 'scan', spec, '--report', join(home, 'report'), '--json-out', join(home, 'scan.json')], { cwd: REPO, env, encoding: 'utf8', timeout: 110_000 });
+    const r = spawnSync(
+      process.execPath,
+      [join(REPO, 'apps/cli/bin/sigmap.js'), 'scan', spec, '--report', join(home, 'report'), '--json-out', join(home, 'scan.json')],
+      { cwd: REPO, env, encoding: 'utf8', timeout: 110_000 },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/round \d+ \| evals \d+\/15/);
     expect(r.stdout).toMatch(/budget-spent|converged/);
@@ -157,8 +161,15 @@ describe('sigmap scan (embedded default)', () => {
   it('rejects an invalid spec with the field and exit code 2', () => {
     const home = tmp('cli-bad');
     const spec = join(home, 'bad.yaml');
-    writeFileSync(spec, readFileSync(join(REPO, 'examples/sbottom-lookup.yaml'), 'utf8').replace('m_sbottom: { min: 400, max: 1600', 'm_sbottom: { min: 1600, max: 400'));
-    const r = spawnSync(process.execPath, [join(REPO, 'apps/cli/bin/sigmap.js'), 'scan', spec], { cwd: REPO, encoding: 'utf8', env: { ...process.env, SIGMAP_HOME: home } });
+    writeFileSync(
+      spec,
+      readFileSync(join(REPO, 'examples/sbottom-lookup.yaml'), 'utf8').replace('m_sbottom: { min: 400, max: 1600', 'm_sbottom: { min: 1600, max: 400'),
+    );
+    const r = spawnSync(process.execPath, [join(REPO, 'apps/cli/bin/sigmap.js'), 'scan', spec], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, SIGMAP_HOME: home },
+    });
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('error: parameters.m_sbottom.min: must be < max');
   });

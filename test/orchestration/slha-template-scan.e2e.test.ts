@@ -35,14 +35,25 @@ describe('ScanWorkflow of an SLHA-template family (real dev server, SModelS data
     expect(spec.family).toBe(`${SLHA_TEMPLATE_FAMILY}:examples/templates/T2tt.slha`);
     expect(spec.mode).toBe('continuous');
     expect(validateScanSpec(spec)).toEqual(spec); // a validated spec validates to itself
-    const base = { family: 'slha-template', parameters: { m_stop: { min: 700, max: 1500 }, m_lsp: { min: 0, max: 650 } }, searches: ['smodels-best-sr'], budget: 5 };
+    const base = {
+      family: 'slha-template',
+      parameters: { m_stop: { min: 700, max: 1500 }, m_lsp: { min: 0, max: 650 } },
+      searches: ['smodels-best-sr'],
+      budget: 5,
+    };
     expect(() => validateScanSpec({ ...base })).toThrow(/^template: is required/);
     expect(() => validateScanSpec({ ...base, family: 'T2tt', template: TEMPLATE })).toThrow(/^template: applies to family/);
     expect(() => validateScanSpec({ ...base, template: TEMPLATE, fidelity: 'fast' })).toThrow(/^fidelity.default/);
     const f = new FamilyRegistry().get(`${SLHA_TEMPLATE_FAMILY}:${TEMPLATE}`)!;
-    expect(() => f.checkSpec(validateScanSpec({ ...base, template: TEMPLATE, parameters: { ...base.parameters, m_gluino: { min: 1000, max: 2000 } } }))).toThrow(/^parameters.m_gluino: no \{m_gluino\} placeholder/);
-    expect(() => f.checkSpec(validateScanSpec({ ...base, template: TEMPLATE, parameters: { m_stop: base.parameters.m_stop } }))).toThrow(new RegExp(`^${TEMPLATE}:7: placeholder \\{m_lsp\\} names no parameter`));
-    expect(() => f.checkSpec(validateScanSpec({ ...base, template: TEMPLATE, parameters: { ...base.parameters, m_stop: { min: 700, max: 4000 } } }))).toThrow(new RegExp(`^${TEMPLATE}:12: .*outside the table`));
+    expect(() =>
+      f.checkSpec(validateScanSpec({ ...base, template: TEMPLATE, parameters: { ...base.parameters, m_gluino: { min: 1000, max: 2000 } } })),
+    ).toThrow(/^parameters.m_gluino: no \{m_gluino\} placeholder/);
+    expect(() => f.checkSpec(validateScanSpec({ ...base, template: TEMPLATE, parameters: { m_stop: base.parameters.m_stop } }))).toThrow(
+      new RegExp(`^${TEMPLATE}:7: placeholder \\{m_lsp\\} names no parameter`),
+    );
+    expect(() => f.checkSpec(validateScanSpec({ ...base, template: TEMPLATE, parameters: { ...base.parameters, m_stop: { min: 700, max: 4000 } } }))).toThrow(
+      new RegExp(`^${TEMPLATE}:12: .*outside the table`),
+    );
   });
 
   it('runs a short scan: r_max per point equals theoryPredictions on the filled template, excluded iff r >= 1', async () => {
@@ -75,7 +86,10 @@ describe('ScanWorkflow of an SLHA-template family (real dev server, SModelS data
         expect(e.seed).toBe(pointSeed(spec.seed, e.key));
         expect(e.point.m_stop).toBeGreaterThanOrEqual(700);
         expect(e.point.m_stop).toBeLessThanOrEqual(1500);
-        const preds = theoryPredictions(decomposeSlha(parseSlha(fillSlhaTemplate(tpl, e.point, { xsecDir: XSEC }), TEMPLATE)), db.results, { combineSRs: false, pyhf: false });
+        const preds = theoryPredictions(decomposeSlha(parseSlha(fillSlhaTemplate(tpl, e.point, { xsecDir: XSEC }), TEMPLATE)), db.results, {
+          combineSRs: false,
+          pyhf: false,
+        });
         const r = preds.mostConstraining?.rObs ?? 0;
         // the exact r travels in `region`; CLs = 0.05^r carries it to the GP
         const m = /r_obs=(\S+)/.exec(e.region ?? '');

@@ -42,7 +42,17 @@ describe('SurrogateTrainingWorkflow (real dev server)', () => {
       expect(scan.evaluations.map((e) => e.fidelity)).toEqual(['full', 'full']);
 
       const r = await (
-        await startSurrogateTrainingWorkflow(c, 'e2e-train-jet', { family: 'zprime-ssm', searches: spec.searches, scanIds: ['e2e-full-for-training'], seed: 5, objects: ['jet'], events: 160, kinds: ['iqn'], members: 2, budget: { generatorSteps: 80, headSteps: 40, hidden: [16, 16] } })
+        await startSurrogateTrainingWorkflow(c, 'e2e-train-jet', {
+          family: 'zprime-ssm',
+          searches: spec.searches,
+          scanIds: ['e2e-full-for-training'],
+          seed: 5,
+          objects: ['jet'],
+          events: 160,
+          kinds: ['iqn'],
+          members: 2,
+          budget: { generatorSteps: 80, headSteps: 40, hidden: [16, 16] },
+        })
       ).result();
       expect(r.trainedOn).toBe(2);
       expect(r.modelKey).toMatch(/^jet-iqn-[0-9a-f]{12}-s5$/);
@@ -56,13 +66,24 @@ describe('SurrogateTrainingWorkflow (real dev server)', () => {
 
       // too few objects of the kind asked for: an input error, not retried
       await expect(
-        startSurrogateTrainingWorkflow(c, 'e2e-train-few', { family: 'zprime-ssm', searches: [], scanIds: [], seed: 1, objects: ['photon'], events: 40, kinds: ['iqn'], members: 1 }).then((h) => h.result()),
+        startSurrogateTrainingWorkflow(c, 'e2e-train-few', {
+          family: 'zprime-ssm',
+          searches: [],
+          scanIds: [],
+          seed: 1,
+          objects: ['photon'],
+          events: 40,
+          kinds: ['iqn'],
+          members: 1,
+        }).then((h) => h.result()),
       ).rejects.toThrow();
       const few = (await c.workflow.getHandle('e2e-train-few').fetchHistory()).events ?? [];
       expect(few.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
       // bad input is not retried: the workflow fails at once with the field named
       await expect(
-        startSurrogateTrainingWorkflow(c, 'e2e-train-bad', { family: 'zprime-ssm', searches: [], scanIds: [], seed: 1, objects: ['gluon'] }).then((h) => h.result()),
+        startSurrogateTrainingWorkflow(c, 'e2e-train-bad', { family: 'zprime-ssm', searches: [], scanIds: [], seed: 1, objects: ['gluon'] }).then((h) =>
+          h.result(),
+        ),
       ).rejects.toThrow();
       const bad = await c.workflow.getHandle('e2e-train-bad').fetchHistory();
       const failed = (bad.events ?? []).find((e) => e.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes?.failure;

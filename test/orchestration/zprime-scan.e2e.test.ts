@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { pointKey, pointSeed, validateScanSpec, type LimitInput, type LimitResult, type ScanReport, type SimulateInput, type SimulateResult } from '@sigmap/contracts';
+import {
+  pointKey,
+  pointSeed,
+  validateScanSpec,
+  type LimitInput,
+  type LimitResult,
+  type ScanReport,
+  type SimulateInput,
+  type SimulateResult,
+} from '@sigmap/contracts';
 import type { Store } from '@sigmap/store';
 import { progressQuery } from '@sigmap/workflows';
 import { trainingSet } from '@sigmap/scan';
@@ -58,7 +67,12 @@ describe("ScanWorkflow of the Z' family at fast fidelity (real dev server)", () 
       const keys = new Set(report.evaluations.map((e) => e.key));
       expect(keys.size).toBe(12);
       expect(report.evaluations).toHaveLength(12);
-      const rows = (await store.sql.query<{ point_key: string; fidelity: string; seed: number | string; yields: unknown }>('SELECT point_key, fidelity, seed, yields FROM yields WHERE scan_id = $1', [scanId])).rows;
+      const rows = (
+        await store.sql.query<{ point_key: string; fidelity: string; seed: number | string; yields: unknown }>(
+          'SELECT point_key, fidelity, seed, yields FROM yields WHERE scan_id = $1',
+          [scanId],
+        )
+      ).rows;
       const byKey = new Map(rows.map((r) => [r.point_key, r]));
       for (const e of report.evaluations) {
         expect(e.point.mass).toBeGreaterThanOrEqual(1500);
@@ -103,7 +117,7 @@ describe("ScanWorkflow of the Z' family at fast fidelity (real dev server)", () 
     }
   }, 600_000);
 
-  it('at fixed coupling a heavier Z\' is less excluded (larger CLs), through the same activities', async () => {
+  it("at fixed coupling a heavier Z' is less excluded (larger CLs), through the same activities", async () => {
     const scanId = 'e2e-zprime-direct';
     await new MockActivityEnvironment().run(activities.orchestration.startScan, { scanId, spec });
     const cls: number[] = [];
@@ -125,7 +139,14 @@ describe("ScanWorkflow of the Z' family at fast fidelity (real dev server)", () 
   it('multi-fidelity: surrogate points whose label depends on the ensemble spread are re-simulated (fast), and the GP learns those', async () => {
     const scanId = 'e2e-zprime-multifidelity';
     const BAND = 0.3;
-    const mf = validateScanSpec({ ...spec, name: 'zprime-mf', fidelity: { default: 'surrogate', escalate: 'fast', band: BAND, events: EVENTS }, budget: 8, initialPoints: 8, seed: 12 });
+    const mf = validateScanSpec({
+      ...spec,
+      name: 'zprime-mf',
+      fidelity: { default: 'surrogate', escalate: 'fast', band: BAND, events: EVENTS },
+      budget: 8,
+      initialPoints: 8,
+      seed: 12,
+    });
     const { client: c, close } = await client(env.server.address);
     try {
       const handle = await startScanWorkflow(c, { scanId, spec: mf });

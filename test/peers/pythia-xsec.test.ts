@@ -45,7 +45,6 @@ const PDF_POINTS = [21, 1, 2, 3, 4, 5, -1, -2, -3, -4, -5].flatMap((pid) =>
 );
 const ALPHA_AT = [91.1876, 1000, 2000, 3000, 5000];
 
-
 describe('resonance cross sections and PDFs against Pythia 8 with NNPDF3.1 NLO', () => {
   let peer: PythiaPdfOutcome;
   const peerRun = () =>
@@ -62,11 +61,13 @@ describe('resonance cross sections and PDFs against Pythia 8 with NNPDF3.1 NLO',
       }),
     }));
 
-  it('evaluates the same x f(x, Q) as Pythia from the same grid (rtol 1e-12), frozen above the grid\'s Q_max', () => {
+  it("evaluates the same x f(x, Q) as Pythia from the same grid (rtol 1e-12), frozen above the grid's Q_max", () => {
     const p = peerRun();
     PDF_POINTS.forEach((pt, i) => {
       const mine = nnpdf31Nlo().xf(pt.pid, pt.x, pt.Q);
-      expect(Math.abs(mine - p.xf[i]), `pid ${pt.pid} x ${pt.x} Q ${pt.Q}: sigmap ${mine} Pythia ${p.xf[i]}`).toBeLessThanOrEqual(1e-12 * Math.abs(p.xf[i]) + 1e-300);
+      expect(Math.abs(mine - p.xf[i]), `pid ${pt.pid} x ${pt.x} Q ${pt.Q}: sigmap ${mine} Pythia ${p.xf[i]}`).toBeLessThanOrEqual(
+        1e-12 * Math.abs(p.xf[i]) + 1e-300,
+      );
     });
     // not a comparison of zeros: the fit's densities go negative only at large x (sbar from x ~ 0.35, the gluon and
     // sea at 0.8), where both clip them to 0; 8 of the 88 points here
@@ -84,24 +85,32 @@ describe('resonance cross sections and PDFs against Pythia 8 with NNPDF3.1 NLO',
     });
   }, 300_000);
 
-  it.each(CASES.map((c, i) => [`${c.family} M = ${c.mass} GeV at ${c.sqrtS / 1000} TeV`, i] as const))('%s: the line shape matches Pythia\'s sigmaGen, the narrow width within its Breit-Wigner tail', (_, i) => {
-    const p = peerRun();
-    const c = CASES[i];
-    const py = p.processes[i];
-    const fam = getFamily(c.family);
-    const pt = fam.validate({ mass: c.mass });
-    const nwa = fam.crossSectionPb(pt, c.sqrtS);
-    const { production, shape } = resonanceShapeOf(c.family, pt, c.sqrtS);
-    const ls = resonanceLineShapeCrossSectionPb(production, shape);
-    // q*: Gamma_in ~ alpha_s(M); compare at Pythia's alpha_s (its running differs by convention, see the header).
-    const ia = ALPHA_AT.indexOf(c.mass);
-    const coupling = c.family === 'excited-quark' ? (ia >= 0 ? p.alphaS[ia] : NaN) / alphaS(c.mass) : 1;
-    const tol = 3 * (py.errPb / py.sigmaPb) + 0.025;
-    const tail = Math.abs(ls / nwa - 1);
-    process.stdout.write(
-      `${py.id}: Pythia ${py.sigmaPb.toPrecision(4)} +- ${py.errPb.toPrecision(2)} pb (width ${Object.values(py.widthGeV).map((w) => w.toFixed(1)).join('/')} GeV) | sigmap narrow ${nwa.toPrecision(4)} line shape ${ls.toPrecision(4)} pb (width ${shape.width.toFixed(1)} GeV), coupling factor ${coupling.toFixed(4)} | ratio line shape ${((ls * coupling) / py.sigmaPb).toFixed(4)} narrow ${((nwa * coupling) / py.sigmaPb).toFixed(4)}\n`,
-    );
-    expect(Math.abs((ls * coupling) / py.sigmaPb - 1), 'line shape vs Pythia').toBeLessThan(tol);
-    expect(Math.abs((nwa * coupling) / py.sigmaPb - 1), 'narrow width vs Pythia').toBeLessThan(tail + tol);
-  }, 300_000);
+  it.each(CASES.map((c, i) => [`${c.family} M = ${c.mass} GeV at ${c.sqrtS / 1000} TeV`, i] as const))(
+    "%s: the line shape matches Pythia's sigmaGen, the narrow width within its Breit-Wigner tail",
+    (_, i) => {
+      const p = peerRun();
+      const c = CASES[i];
+      const py = p.processes[i];
+      const fam = getFamily(c.family);
+      const pt = fam.validate({ mass: c.mass });
+      const nwa = fam.crossSectionPb(pt, c.sqrtS);
+      const { production, shape } = resonanceShapeOf(c.family, pt, c.sqrtS);
+      const ls = resonanceLineShapeCrossSectionPb(production, shape);
+      // q*: Gamma_in ~ alpha_s(M); compare at Pythia's alpha_s (its running differs by convention, see the header).
+      const ia = ALPHA_AT.indexOf(c.mass);
+      const coupling = c.family === 'excited-quark' ? (ia >= 0 ? p.alphaS[ia] : NaN) / alphaS(c.mass) : 1;
+      const tol = 3 * (py.errPb / py.sigmaPb) + 0.025;
+      const tail = Math.abs(ls / nwa - 1);
+      process.stdout.write(
+        `${py.id}: Pythia ${py.sigmaPb.toPrecision(4)} +- ${py.errPb.toPrecision(2)} pb (width ${Object.values(py.widthGeV)
+          .map((w) => w.toFixed(1))
+          .join(
+            '/',
+          )} GeV) | sigmap narrow ${nwa.toPrecision(4)} line shape ${ls.toPrecision(4)} pb (width ${shape.width.toFixed(1)} GeV), coupling factor ${coupling.toFixed(4)} | ratio line shape ${((ls * coupling) / py.sigmaPb).toFixed(4)} narrow ${((nwa * coupling) / py.sigmaPb).toFixed(4)}\n`,
+      );
+      expect(Math.abs((ls * coupling) / py.sigmaPb - 1), 'line shape vs Pythia').toBeLessThan(tol);
+      expect(Math.abs((nwa * coupling) / py.sigmaPb - 1), 'narrow width vs Pythia').toBeLessThan(tail + tol);
+    },
+    300_000,
+  );
 });

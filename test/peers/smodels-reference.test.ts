@@ -14,7 +14,12 @@ import { describe, expect, it } from 'vitest';
 const FIXTURES = join(__dirname, '..', 'fixtures', 'smodels');
 const SHARED = join(__dirname, '..', '..', '..', 'shared', 'data');
 
-interface Prediction { analysisId: string; dataType: string; txnames: string[]; r_obs: number | null }
+interface Prediction {
+  analysisId: string;
+  dataType: string;
+  txnames: string[];
+  r_obs: number | null;
+}
 interface FileResult {
   xsections_fb?: { sqrts_TeV: number; pdgs: number[]; value_fb: number }[];
   predictions?: Prediction[];
@@ -30,7 +35,12 @@ const slhaFiles = (sub: string): string[] => readdirSync(join(FIXTURES, 'slha', 
 const points = slhaFiles('points');
 const examples = slhaFiles('examples');
 
-interface Xsection { sqrtsTeV: number; pdgs: number[]; pb: number; comment: string }
+interface Xsection {
+  sqrtsTeV: number;
+  pdgs: number[];
+  pb: number;
+  comment: string;
+}
 
 /** XSECTION blocks (SLHA cross-section extension): header `XSECTION sqrts 2212 2212 n pdg...`, then value lines. */
 function xsectionsOf(text: string): Xsection[] {
@@ -45,8 +55,12 @@ function xsectionsOf(text: string): Xsection[] {
     for (let j = i + 1; j < lines.length; j += 1) {
       const value = lines[j].split('#')[0].trim().split(/\s+/);
       if (value.length < 7 || !/^\d+$/.test(value[0])) break;
-      found.push({ sqrtsTeV: Number(head[1]) / 1000, pdgs: head.slice(5, 5 + n).map(Number), pb: Number(value[6]),
-        comment: previous.startsWith('#') ? previous : '' });
+      found.push({
+        sqrtsTeV: Number(head[1]) / 1000,
+        pdgs: head.slice(5, 5 + n).map(Number),
+        pb: Number(value[6]),
+        comment: previous.startsWith('#') ? previous : '',
+      });
     }
   });
   return found;
@@ -65,17 +79,26 @@ describe('SModelS 3.2.1 reference fixture', () => {
 
   it('holds exactly the SLHA files of the folder, with the cross sections they contain', () => {
     expect(Object.keys(reference.files).sort()).toEqual([...points, ...examples].sort());
-    for (const [sub, names] of [['points', points], ['examples', examples]] as const) {
+    for (const [sub, names] of [
+      ['points', points],
+      ['examples', examples],
+    ] as const) {
       for (const name of names) {
         const inFile = new Map<string, number>();
         for (const x of xsectionsOf(readFileSync(join(FIXTURES, 'slha', sub, name), 'utf8'))) {
           // SModelS keeps the largest order per process and energy; so does this map.
-          const k = key(x.sqrtsTeV, [...x.pdgs].sort((a, b) => a - b));
+          const k = key(
+            x.sqrtsTeV,
+            [...x.pdgs].sort((a, b) => a - b),
+          );
           inFile.set(k, Math.max(inFile.get(k) ?? 0, x.pb * 1000));
         }
         const read = new Map<string, number>();
         for (const x of reference.files[name].xsections_fb ?? []) {
-          const k = key(x.sqrts_TeV, [...x.pdgs].sort((a, b) => a - b));
+          const k = key(
+            x.sqrts_TeV,
+            [...x.pdgs].sort((a, b) => a - b),
+          );
           read.set(k, Math.max(read.get(k) ?? 0, x.value_fb));
         }
         expect([...read.keys()].sort(), name).toEqual([...inFile.keys()].sort());

@@ -13,12 +13,33 @@ const obj = (pt: number, eta: number, phi: number, charge = 0, m = 0): RecoObjec
   const pz = pt * Math.sinh(eta);
   return { p: { px, py, pz, E: Math.sqrt(px * px + py * py + pz * pz + m * m) }, pt, eta, phi, charge };
 };
-const jet = (pt: number, eta: number, phi: number, btag = false): RecoJet => ({ ...obj(pt, eta, phi), label: btag ? 'b' : 'light', btag, tautag: false, nTracks: 10 });
-const event = (e: Partial<RecoEvent>, metPt: number, metPhi: number): RecoEvent => ({ electrons: [], muons: [], photons: [], jets: [], fatjets: [], met: { px: metPt * Math.cos(metPhi), py: metPt * Math.sin(metPhi), pt: metPt }, weight: 1, ...e });
+const jet = (pt: number, eta: number, phi: number, btag = false): RecoJet => ({
+  ...obj(pt, eta, phi),
+  label: btag ? 'b' : 'light',
+  btag,
+  tautag: false,
+  nTracks: 10,
+});
+const event = (e: Partial<RecoEvent>, metPt: number, metPhi: number): RecoEvent => ({
+  electrons: [],
+  muons: [],
+  photons: [],
+  jets: [],
+  fatjets: [],
+  met: { px: metPt * Math.cos(metPhi), py: metPt * Math.sin(metPhi), pt: metPt },
+  weight: 1,
+  ...e,
+});
 
 describe('recast selections', () => {
   it('aplanarity: 3/2 of the smallest momentum-tensor eigenvalue', () => {
-    expect(symmetricEigenvalues3([[2, 1, 0], [1, 2, 0], [0, 0, 5]]).sort()).toEqual([1, 3, 5].map((x) => expect.closeTo(x, 12)));
+    expect(
+      symmetricEigenvalues3([
+        [2, 1, 0],
+        [1, 2, 0],
+        [0, 0, 5],
+      ]).sort(),
+    ).toEqual([1, 3, 5].map((x) => expect.closeTo(x, 12)));
     // Three orthogonal equal momenta: S = 1/3 identity, A = 1/2; jets in one plane: A = 0.
     const cube = [jet(100, 0, 0), jet(100, 0, Math.PI / 2), { ...jet(1, 0, 0), p: { px: 0, py: 0, pz: 100, E: 100 } }];
     expect(aplanarity(cube)).toBeCloseTo(0.5, 12);

@@ -26,7 +26,17 @@ describe('validate-recast on a subset of ATLAS-SUSY-2015-06 T1 points', () => {
     const i = pub.regions[0].efficiencyMap.points.findIndex((m) => m[0] === r.points[0].masses[0] && m[1] === r.points[0].masses[1]);
     expect(r.points[0].published[0]).toBe(pub.regions[0].efficiencyMap.values[i]);
     expect(r.contour.rows.length).toBeGreaterThan(0);
-    const svg = validationSvg({ title: 't', regions: recast.regions.map((x) => x.name), points: r.points, threshold: 0.01, tolerance: 0.2, axes: { x: 'x', y: 'y' }, recastPlane: [], officialPlane: [], officialLabel: 'o' });
+    const svg = validationSvg({
+      title: 't',
+      regions: recast.regions.map((x) => x.name),
+      points: r.points,
+      threshold: 0.01,
+      tolerance: 0.2,
+      axes: { x: 'x', y: 'y' },
+      recastPlane: [],
+      officialPlane: [],
+      officialLabel: 'o',
+    });
     expect(svg.match(/<circle/g)!.length).toBeGreaterThan(recast.regions.length);
   });
 
@@ -82,7 +92,9 @@ describe('validate-recast forced decays', () => {
     expect(seen[0]).toEqual([...recast.generatorTune!.pythiaSettings, ...recast.forcedDecays!.pythiaSettings, 'SpaceShower:pTmaxMatch = 1']);
     expect(diag.generatorSettings).toEqual(['SpaceShower:pTmaxMatch = 1']);
     // The built-in generator takes no generator settings.
-    await expect(validateRecast({ recast, regions: pub.regions }, { events: 10, points: 1, seed: 1, generatorSettings: ['a = 1'] })).rejects.toThrow(/pythia-settings/);
+    await expect(validateRecast({ recast, regions: pub.regions }, { events: 10, points: 1, seed: 1, generatorSettings: ['a = 1'] })).rejects.toThrow(
+      /pythia-settings/,
+    );
   });
 });
 
@@ -130,7 +142,7 @@ describe('validate-recast on a subset of the ATLAS-SUSY-2016-27 gluino-bino map'
     expect(binoPhotonBranching(200)).toBeCloseTo(0.76878 / (0.76878 + z), 12);
   });
 
-  it('reproduces the published diphoton efficiencies within a factor 1.5 once the maps\' BR(gamma G~)^2 is applied', async () => {
+  it("reproduces the published diphoton efficiencies within a factor 1.5 once the maps' BR(gamma G~)^2 is applied", async () => {
     const recast = getRecast('ATLAS-SUSY-2016-27');
     const pub = loadPublishedRecast(recast);
     const r = await validateRecast({ recast, regions: pub.regions }, { events: 400, points: 6, seed: 5 });

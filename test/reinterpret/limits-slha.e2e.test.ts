@@ -13,7 +13,12 @@ const FIX = join(REPO, 'test/fixtures/smodels');
 const dir = mkdtempSync(join(tmpdir(), 'sigmap-reinterpret-'));
 
 function sigmap(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [join(REPO, 'apps/cli/bin/sigmap.js'), ...args], { cwd: REPO, encoding: 'utf8', timeout: 300_000, env: { ...process.env, SIGMAP_HOME: dir } });
+  const r = spawnSync(process.execPath, [join(REPO, 'apps/cli/bin/sigmap.js'), ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, SIGMAP_HOME: dir },
+  });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 

@@ -14,7 +14,12 @@ import { runSmodelsPyhfPeer, type SmodelsPyhfCase } from '@sigmap/peers';
 import { describe, expect, it } from 'vitest';
 
 const root = smodelsDatabaseRoot();
-const cases: (SmodelsPyhfCase & { id: string; file: string; mapping: ReturnType<typeof loadSmodelsResult>['jsonFiles'] extends infer J ? J extends Record<string, infer M> ? M : never : never; opts: { includeCRs?: boolean; signalUncertainty?: number } })[] = [];
+const cases: (SmodelsPyhfCase & {
+  id: string;
+  file: string;
+  mapping: ReturnType<typeof loadSmodelsResult>['jsonFiles'] extends infer J ? (J extends Record<string, infer M> ? M : never) : never;
+  opts: { includeCRs?: boolean; signalUncertainty?: number };
+})[] = [];
 for (const f of resultFolders(root)) {
   const res = loadSmodelsResult(join(root, f));
   for (const [file, mapping] of Object.entries(res.jsonFiles ?? {})) {
@@ -46,7 +51,7 @@ describe('pyhf SR combinations of the SModelS database v3.0.0, against SModelS 3
     expect(cases.filter((c) => typeof c.regions[0] === 'string').length).toBe(16);
   });
 
-  it.each(cases.map((c, i) => [`${c.id} ${c.file}`, i] as const))('%s: the signal patch is SModelS\'s', (_, i) => {
+  it.each(cases.map((c, i) => [`${c.id} ${c.file}`, i] as const))("%s: the signal patch is SModelS's", (_, i) => {
     const c = cases[i];
     const p = peer[i];
     if ('error' in p) throw new Error(`SModelS: ${p.error}`);
@@ -55,7 +60,7 @@ describe('pyhf SR combinations of the SModelS database v3.0.0, against SModelS 3
     expect(mine.signalRegions.length).toBe(Object.keys(c.nsignals).length);
   });
 
-  it.each(cases.flatMap((c, i) => (c.limits ? [[`${c.id} ${c.file}`, i] as const] : [])))('%s: CLs(mu = 1) is pyhf\'s, the upper limit SModelS\'s', (_, i) => {
+  it.each(cases.flatMap((c, i) => (c.limits ? [[`${c.id} ${c.file}`, i] as const] : [])))("%s: CLs(mu = 1) is pyhf's, the upper limit SModelS's", (_, i) => {
     const c = cases[i];
     const p = peer[i];
     if ('error' in p) throw new Error(`SModelS: ${p.error}`);

@@ -39,7 +39,13 @@ for (const f of resultFolders(root)) {
     nsignal: dss.map((d, i) => (i % 3 === 0 ? 2 : 0.3) * Math.sqrt(d.expectedBG! + 1)),
   });
 }
-const data = (c: SmodelsSlCase, observed = c.observed): CountingData => ({ observed, backgrounds: c.backgrounds, covariance: c.covariance, nsignal: c.nsignal, thirdMoment: c.thirdMoment ?? undefined });
+const data = (c: SmodelsSlCase, observed = c.observed): CountingData => ({
+  observed,
+  backgrounds: c.backgrounds,
+  covariance: c.covariance,
+  nsignal: c.nsignal,
+  thirdMoment: c.thirdMoment ?? undefined,
+});
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
 describe('simplified-likelihood SR combinations of the SModelS database v3.0.0, against SModelS 3.2.1', () => {
@@ -51,29 +57,34 @@ describe('simplified-likelihood SR combinations of the SModelS database v3.0.0, 
     expect(cases.filter((c) => c.zeros > 0).length).toBe(5);
   });
 
-  it.each(cases.map((c, i) => [`${c.id} (${c.observed.length} SRs${c.thirdMoment ? ', skewed' : ''}${c.zeros ? `, ${c.zeros} empty` : ''})`, i] as const))('%s', (_, i) => {
-    const c = cases[i];
-    const p = peer[i];
-    if ('error' in p) throw new Error(`SModelS: ${p.error}`);
-    const obs = new CountingLikelihood(data(c));
-    const exp = new CountingLikelihood(data(c, c.backgrounds));
-    expect(obs.skewed).toBe(p.skewed);
-    // the same likelihood, profiled alike, on the expected counts (unless a region expects 0: SModelS pins it too)
-    const emptyExpected = c.backgrounds.some((x) => x === 0);
-    SL_PEER_MUS.forEach((mu, k) =>
-      emptyExpected ? expect(exp.nll(mu)).toBeLessThanOrEqual(p.nllApriori[k] + 1e-7) : expect(Math.abs(exp.nll(mu) - p.nllApriori[k]), `nll(${mu}) on the expected counts`).toBeLessThan(1e-5),
-    );
-    if (c.zeros === 0) {
-      SL_PEER_MUS.forEach((mu, k) => expect(Math.abs(obs.nll(mu) - p.nllObs[k]), `nll(${mu}) observed`).toBeLessThan(1e-5));
-      expect(rel(upperLimitOnMu(obs, 'observed')!, p.ulObs!)).toBeLessThan(2e-3);
-    } else {
-      // SModelS pins the empty regions' nuisances: sigmap's profile is the higher likelihood at every mu
-      SL_PEER_MUS.forEach((mu, k) => expect(obs.nll(mu), `nll(${mu}) observed`).toBeLessThanOrEqual(p.nllObs[k] + 1e-7));
-      expect(obs.nll(0)).toBeLessThan(p.nllObs[0] - 1e-4);
-    }
-    const muHat = clsFunction(exp)!.muHat;
-    if (emptyExpected) return;
-    if (Math.abs(muHat - p.muHatApriori) < 1e-3) expect(rel(upperLimitOnMu(obs, 'apriori')!, p.ulExpApriori!)).toBeLessThan(2e-3);
-    else expect(exp.nll(muHat)).toBeLessThan(exp.nll(p.muHatApriori) - 1e-6);
-  });
+  it.each(cases.map((c, i) => [`${c.id} (${c.observed.length} SRs${c.thirdMoment ? ', skewed' : ''}${c.zeros ? `, ${c.zeros} empty` : ''})`, i] as const))(
+    '%s',
+    (_, i) => {
+      const c = cases[i];
+      const p = peer[i];
+      if ('error' in p) throw new Error(`SModelS: ${p.error}`);
+      const obs = new CountingLikelihood(data(c));
+      const exp = new CountingLikelihood(data(c, c.backgrounds));
+      expect(obs.skewed).toBe(p.skewed);
+      // the same likelihood, profiled alike, on the expected counts (unless a region expects 0: SModelS pins it too)
+      const emptyExpected = c.backgrounds.some((x) => x === 0);
+      SL_PEER_MUS.forEach((mu, k) =>
+        emptyExpected
+          ? expect(exp.nll(mu)).toBeLessThanOrEqual(p.nllApriori[k] + 1e-7)
+          : expect(Math.abs(exp.nll(mu) - p.nllApriori[k]), `nll(${mu}) on the expected counts`).toBeLessThan(1e-5),
+      );
+      if (c.zeros === 0) {
+        SL_PEER_MUS.forEach((mu, k) => expect(Math.abs(obs.nll(mu) - p.nllObs[k]), `nll(${mu}) observed`).toBeLessThan(1e-5));
+        expect(rel(upperLimitOnMu(obs, 'observed')!, p.ulObs!)).toBeLessThan(2e-3);
+      } else {
+        // SModelS pins the empty regions' nuisances: sigmap's profile is the higher likelihood at every mu
+        SL_PEER_MUS.forEach((mu, k) => expect(obs.nll(mu), `nll(${mu}) observed`).toBeLessThanOrEqual(p.nllObs[k] + 1e-7));
+        expect(obs.nll(0)).toBeLessThan(p.nllObs[0] - 1e-4);
+      }
+      const muHat = clsFunction(exp)!.muHat;
+      if (emptyExpected) return;
+      if (Math.abs(muHat - p.muHatApriori) < 1e-3) expect(rel(upperLimitOnMu(obs, 'apriori')!, p.ulExpApriori!)).toBeLessThan(2e-3);
+      else expect(exp.nll(muHat)).toBeLessThan(exp.nll(p.muHatApriori) - 1e-6);
+    },
+  );
 });

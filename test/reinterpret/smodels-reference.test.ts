@@ -87,7 +87,9 @@ describe.skipIf(!existsSync(REF))('r-values against SModelS 3.2.1 (same database
     for (const name of ['gluinoToTops.slha', 'simplyGluino.slha', 'gluino_squarks.slha', 'lightEWinos.slha', 'higgsinoStop.slha']) {
       const r = ref.files[name];
       const m = run(name);
-      rows.push(`${name}: SModelS ${r.mostConstraining!.analysisId} r=${r.mostConstraining!.r_obs!.toPrecision(4)}, sigmap ${m.mostConstraining!.analysis} r=${m.mostConstraining!.rObs!.toPrecision(4)}; missing ${m.missingXsecFb.toPrecision(4)} fb (SModelS ${r.missingTopologies?.['missing (all)']?.totalXsec_fb.toPrecision(4)})`);
+      rows.push(
+        `${name}: SModelS ${r.mostConstraining!.analysisId} r=${r.mostConstraining!.r_obs!.toPrecision(4)}, sigmap ${m.mostConstraining!.analysis} r=${m.mostConstraining!.rObs!.toPrecision(4)}; missing ${m.missingXsecFb.toPrecision(4)} fb (SModelS ${r.missingTopologies?.['missing (all)']?.totalXsec_fb.toPrecision(4)})`,
+      );
       expect(m.mostConstraining!.analysis).toBe(r.mostConstraining!.analysisId);
       expect(m.mostConstraining!.dataset ?? null).toBe(r.mostConstraining!.datasetId);
       expect(close(m.mostConstraining!.rObs, r.mostConstraining!.r_obs)).toBe(true);
@@ -109,9 +111,14 @@ describe.skipIf(!existsSync(REF))('r-values against SModelS 3.2.1 (same database
       for (const rp of r.predictions ?? []) {
         if (rp.r_obs === null) continue;
         n++;
-        const mine = run(name).predictions.filter((x) => x.analysis === rp.analysisId && x.dataType === rp.dataType && (rp.dataType !== 'upperLimit' || x.txNames.join() === rp.txnames.join()));
+        const mine = run(name).predictions.filter(
+          (x) => x.analysis === rp.analysisId && x.dataType === rp.dataType && (rp.dataType !== 'upperLimit' || x.txNames.join() === rp.txnames.join()),
+        );
         if (mine.some((x) => close(x.rObs, rp.r_obs))) ok++;
-        else if (worst.length < 15) worst.push(`${name} ${rp.analysisId} ${rp.dataType} ${rp.datasetId ?? ''} ${rp.txnames}: SModelS ${rp.r_obs.toPrecision(4)}, sigmap ${mine.map((x) => `${x.dataset ?? 'UL'}:${x.rObs?.toPrecision(4)}`).join(' ') || 'none'}`);
+        else if (worst.length < 15)
+          worst.push(
+            `${name} ${rp.analysisId} ${rp.dataType} ${rp.datasetId ?? ''} ${rp.txnames}: SModelS ${rp.r_obs.toPrecision(4)}, sigmap ${mine.map((x) => `${x.dataset ?? 'UL'}:${x.rObs?.toPrecision(4)}`).join(' ') || 'none'}`,
+          );
       }
     }
     console.log(`${ok}/${n} SModelS predictions matched within 5%; first differences:\n  ${worst.join('\n  ')}`);

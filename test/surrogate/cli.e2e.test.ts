@@ -7,12 +7,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CALIBRATION_LEVEL, CLOSURE_TARGET, OBJECT_TYPES, productionSpread, type ModelMeta, fullSample, objectTable, simulateWithSurrogate, tableDigest, trainingSampleSpec } from '@sigmap/surrogate';
+import {
+  CALIBRATION_LEVEL,
+  CLOSURE_TARGET,
+  OBJECT_TYPES,
+  productionSpread,
+  type ModelMeta,
+  fullSample,
+  objectTable,
+  simulateWithSurrogate,
+  tableDigest,
+  trainingSampleSpec,
+} from '@sigmap/surrogate';
 
 const REPO = resolve(__dirname, '..', '..');
 const home = mkdtempSync(join(tmpdir(), 'sigmap-surrogate-cli-'));
 const run = (args: string[]) =>
-  spawnSync(process.execPath, [join(REPO, 'apps', 'cli', 'bin', 'sigmap.js'), ...args], { env: { ...process.env, SIGMAP_HOME: home }, encoding: 'utf8', cwd: REPO, timeout: 120_000 });
+  spawnSync(process.execPath, [join(REPO, 'apps', 'cli', 'bin', 'sigmap.js'), ...args], {
+    env: { ...process.env, SIGMAP_HOME: home },
+    encoding: 'utf8',
+    cwd: REPO,
+    timeout: 120_000,
+  });
 
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
@@ -95,7 +111,9 @@ describe('sigmap surrogate', () => {
       expect(s.effAcc).toBeGreaterThan(0.5);
       expect(Object.keys(s.models).sort()).toEqual([...OBJECT_TYPES].sort());
       // the spread entering the likelihood is the ensemble's, scaled by the largest calibration of the models in use
-      const scales = listed().filter((m) => m.meta.selected).map((m) => m.meta.metrics?.closure?.calibration?.scale ?? 1);
+      const scales = listed()
+        .filter((m) => m.meta.selected)
+        .map((m) => m.meta.metrics?.closure?.calibration?.scale ?? 1);
       expect(s.epistemicScale).toBe(Math.max(1, ...scales));
       const spread = productionSpread(s.memberYields, s.memberCounts, s.occupancyVariance).spread;
       s.epistemic.forEach((e, b) => expect(e).toBeCloseTo(spread[b] * s.epistemicScale, 12));

@@ -21,7 +21,9 @@ describe('sigmap cls / upper-limit', () => {
     const out = JSON.parse(r.stdout) as { CLs_obs: number; CLs_exp: number[] };
     expect(Object.keys(out)).toEqual(['CLs_obs', 'CLs_exp']);
     expect(out.CLs_exp).toHaveLength(5);
-    const e = (JSON.parse(readFileSync(join(ref, 'pyhf_reference_numbers.json'), 'utf8')) as { checks: { id: string; expected: { CLs_obs: number } }[] }).checks.find((c) => c.id === '2bin1ch_cls_cli')!;
+    const e = (
+      JSON.parse(readFileSync(join(ref, 'pyhf_reference_numbers.json'), 'utf8')) as { checks: { id: string; expected: { CLs_obs: number } }[] }
+    ).checks.find((c) => c.id === '2bin1ch_cls_cli')!;
     expect(Math.abs(out.CLs_obs - e.expected.CLs_obs) / e.expected.CLs_obs).toBeLessThan(5e-6);
   });
 
@@ -52,7 +54,10 @@ describe('sigmap cls / upper-limit', () => {
     const bad = (args: string[], field: RegExp) => {
       const r = sigmap(...args);
       expect(r.status, r.stdout + r.stderr).toBe(2);
-      const lines = r.stderr.trim().split('\n').filter((l) => !/npm warn/.test(l));
+      const lines = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !/npm warn/.test(l));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(field);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -74,7 +79,10 @@ describe('sigmap cls / upper-limit', () => {
     const nopoi = structuredClone(ws);
     nopoi.measurements[0].config.poi = 'xsec';
     bad(['cls', write('nopoi.json', JSON.stringify(nopoi))], /^error: measurements\[0\]\.config\.poi: parameter of interest 'xsec'/);
-    bad(['cls', join(ref, '2-bin_1-channel.json'), '-p', write('p.json', JSON.stringify([{ op: 'remove', path: '/channels/7' }]))], /^error: .*p\.json\[0\]\.path: array index 7 out of range/);
+    bad(
+      ['cls', join(ref, '2-bin_1-channel.json'), '-p', write('p.json', JSON.stringify([{ op: 'remove', path: '/channels/7' }]))],
+      /^error: .*p\.json\[0\]\.path: array index 7 out of range/,
+    );
     bad(['cls', join(ref, '2-bin_1-channel.json'), '--test-stat', 'z'], /^error: --test-stat: expected qtilde, q or q0/);
     bad(['upper-limit', join(ref, '2-bin_1-channel.json'), '--cl', '1.5'], /^error: --cl: expected a number in \(0, 1\)/);
     bad(['cls', join(tmp, 'missing.json')], /^error: .*missing\.json: cannot read file \(ENOENT\)/);

@@ -11,7 +11,9 @@ import { buildModel, hypotest, observedData, parseWorkspace, type HistosysCode, 
 import { runPeerJobs } from '@sigmap/peers';
 
 const dir = join(__dirname, '../../../shared/data/pyhf_validation');
-const refs = JSON.parse(readFileSync(join(__dirname, '../../../shared/data/pyhf_reference/pyhf_reference_numbers.json'), 'utf8')) as { workspaces: Record<string, unknown> };
+const refs = JSON.parse(readFileSync(join(__dirname, '../../../shared/data/pyhf_reference/pyhf_reference_numbers.json'), 'utf8')) as {
+  workspaces: Record<string, unknown>;
+};
 
 interface Job {
   id: string;
@@ -29,7 +31,13 @@ describe('sigmap vs pyhf at a tight optimizer tolerance', () => {
     const jobs: Job[] = index
       .filter((e) => e.calctype === 'asymptotics')
       .map((e) => {
-        const c = JSON.parse(readFileSync(join(dir, e.file), 'utf8')) as { id: string; workspace: unknown; poi_test: number; test_stat: 'q'; tolerance: { value: number } };
+        const c = JSON.parse(readFileSync(join(dir, e.file), 'utf8')) as {
+          id: string;
+          workspace: unknown;
+          poi_test: number;
+          test_stat: 'q';
+          tolerance: { value: number };
+        };
         return { id: c.id, workspace: c.workspace, poi_test: c.poi_test, test_stat: c.test_stat, normsys: 'code1', histosys: 'code0', tol: c.tolerance.value };
       });
     for (const name of ['simple', '2-bin_1-channel'])

@@ -53,7 +53,16 @@ export function compareRegion(region: string, part: number, parts: number): Regi
   const points = inRegion.slice(part * size, (part + 1) * size);
   const peer = runPyhfPeer(regions, points, { tolerance: PYHF_FTOL });
   const bkg = regions[0].bkgOnly;
-  const out: RegionComparison = { points: points.length, compared: 0, multimodal: 0, insensitive: 0, maxRelObs: 0, maxRelExp: 0, pyhfSeconds: peer.seconds, failures: [] };
+  const out: RegionComparison = {
+    points: points.length,
+    compared: 0,
+    multimodal: 0,
+    insensitive: 0,
+    maxRelObs: 0,
+    maxRelExp: 0,
+    pyhfSeconds: peer.seconds,
+    failures: [],
+  };
   const rows: string[] = [];
   points.forEach((p, i) => {
     const id = `${p.region}/${p.name}`;
@@ -94,7 +103,8 @@ export function compareRegion(region: string, part: number, parts: number): Regi
       };
       for (const k of differing) {
         const deep = Math.min(ours[k], refit[k]());
-        if (!(deep <= (ref.twice_nll[k] ?? Infinity) + SAME_MINIMUM)) out.failures.push(`${id}: sigmap's ${k} fit does not reach pyhf's minimum even with reflection (${deep} vs ${ref.twice_nll[k]})`);
+        if (!(deep <= (ref.twice_nll[k] ?? Infinity) + SAME_MINIMUM))
+          out.failures.push(`${id}: sigmap's ${k} fit does not reach pyhf's minimum even with reflection (${deep} vs ${ref.twice_nll[k]})`);
       }
       return;
     }

@@ -6,12 +6,7 @@
  * @temporalio/workflow.
  */
 import type { Client, Workflow, WorkflowHandleWithFirstExecutionRunId, WorkflowStartOptions } from '@temporalio/client';
-import {
-  TASK_QUEUES,
-  type CoverageWorkflowInput,
-  type ScanWorkflowInput,
-  type SurrogateTrainingInput,
-} from '@sigmap/contracts';
+import { TASK_QUEUES, type CoverageWorkflowInput, type ScanWorkflowInput, type SurrogateTrainingInput } from '@sigmap/contracts';
 import { OrchestrationBenchWorkflow, type OrchestrationBenchInput } from '../src/bench';
 import { CoverageWorkflow, ScanWorkflow, SurrogateTrainingWorkflow } from '../src/scan';
 
@@ -28,7 +23,12 @@ export function startScanWorkflow(client: Client, input: ScanWorkflowInput, opts
 }
 
 /** Starts CoverageWorkflow (re-aggregation of the coverage map) under the given workflow id. */
-export function startCoverageWorkflow(client: Client, workflowId: string, input: CoverageWorkflowInput, opts: StartOptions<typeof CoverageWorkflow> = {}): Handle<typeof CoverageWorkflow> {
+export function startCoverageWorkflow(
+  client: Client,
+  workflowId: string,
+  input: CoverageWorkflowInput,
+  opts: StartOptions<typeof CoverageWorkflow> = {},
+): Handle<typeof CoverageWorkflow> {
   return client.workflow.start(CoverageWorkflow, { ...opts, taskQueue: opts.taskQueue ?? TASK_QUEUES.orchestration, workflowId, args: [input] });
 }
 
@@ -48,5 +48,10 @@ export function startOrchestrationBenchWorkflow(
   input: OrchestrationBenchInput,
   opts: StartOptions<typeof OrchestrationBenchWorkflow> = {},
 ): Handle<typeof OrchestrationBenchWorkflow> {
-  return client.workflow.start(OrchestrationBenchWorkflow, { ...opts, taskQueue: opts.taskQueue ?? TASK_QUEUES.orchestration, workflowId: input.scanId, args: [input] });
+  return client.workflow.start(OrchestrationBenchWorkflow, {
+    ...opts,
+    taskQueue: opts.taskQueue ?? TASK_QUEUES.orchestration,
+    workflowId: input.scanId,
+    args: [input],
+  });
 }

@@ -22,7 +22,14 @@ const { computeLimit } = proxyActivities<Pick<StatsActivities, 'computeLimit'>>(
 export async function OrchestrationBenchWorkflow(input: OrchestrationBenchInput): Promise<number> {
   const results = await Promise.all(
     input.points.map((point) =>
-      computeLimit({ scanId: input.scanId, family: input.family, point, search: input.search, fidelity: input.fidelity, seed: pointSeed(input.seed, pointKey(point)) }),
+      computeLimit({
+        scanId: input.scanId,
+        family: input.family,
+        point,
+        search: input.search,
+        fidelity: input.fidelity,
+        seed: pointSeed(input.seed, pointKey(point)),
+      }),
     ),
   );
   return results.length;

@@ -94,7 +94,15 @@ const surrogate = proxyActivities<Pick<SurrogateActivities, 'trainSurrogate'>>({
  */
 export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport> {
   const { scanId, spec } = input;
-  const c: ScanCarry = input.carry ?? { round: 0, evaluated: 0, budget: spec.budget, paused: false, gpDigest: '', misclassified: null, startedAtMs: Date.now() };
+  const c: ScanCarry = input.carry ?? {
+    round: 0,
+    evaluated: 0,
+    budget: spec.budget,
+    paused: false,
+    gpDigest: '',
+    misclassified: null,
+    startedAtMs: Date.now(),
+  };
   let status: ScanStatus = c.paused ? 'paused' : 'running';
   let cancelled = false;
   let inFlight = 0;
@@ -141,7 +149,8 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
       validator: (n: number) => {
         if (!Number.isInteger(n) || n < 1) throw new Error(`extendBudget: expected an integer >= 1, got ${n}`);
         // the spec's own cap holds for extended budgets too (the API applies its cumulative extend limit before)
-        if (c.budget + n > SCAN_LIMITS.budget) throw new Error(`extendBudget: the budget would be ${c.budget + n}, over the limit of ${SCAN_LIMITS.budget} points`);
+        if (c.budget + n > SCAN_LIMITS.budget)
+          throw new Error(`extendBudget: the budget would be ${c.budget + n}, over the limit of ${SCAN_LIMITS.budget} points`);
       },
     },
   );
@@ -160,16 +169,47 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
     const seed = pointSeed(spec.seed, key);
     let yieldsKey: string | undefined;
     if (spec.fidelity.default !== 'lookup') {
-      const sim = await simulate({ scanId, family: spec.family, point, searches: spec.searches, fidelity: spec.fidelity.default, events: spec.fidelity.events, seed });
+      const sim = await simulate({
+        scanId,
+        family: spec.family,
+        point,
+        searches: spec.searches,
+        fidelity: spec.fidelity.default,
+        events: spec.fidelity.events,
+        seed,
+      });
       yieldsKey = sim.yieldsKey;
     }
     const results = await Promise.all(
-      spec.searches.map((search) => limits.computeLimit({ scanId, family: spec.family, point, search, fidelity: spec.fidelity.default, seed, yieldsKey, ...(escalation ? { escalation } : {}) })),
+      spec.searches.map((search) =>
+        limits.computeLimit({
+          scanId,
+          family: spec.family,
+          point,
+          search,
+          fidelity: spec.fidelity.default,
+          seed,
+          yieldsKey,
+          ...(escalation ? { escalation } : {}),
+        }),
+      ),
     );
     if (escalateTo && results.some((r) => r.escalate?.needed)) {
       c.escalated = (c.escalated ?? 0) + 1;
-      const sim = await simulateEscalated({ scanId, family: spec.family, point, searches: spec.searches, fidelity: escalateTo, events: spec.fidelity.events, seed });
-      await Promise.all(spec.searches.map((search) => limits.computeLimit({ scanId, family: spec.family, point, search, fidelity: escalateTo, seed, yieldsKey: sim.yieldsKey })));
+      const sim = await simulateEscalated({
+        scanId,
+        family: spec.family,
+        point,
+        searches: spec.searches,
+        fidelity: escalateTo,
+        events: spec.fidelity.events,
+        seed,
+      });
+      await Promise.all(
+        spec.searches.map((search) =>
+          limits.computeLimit({ scanId, family: spec.family, point, search, fidelity: escalateTo, seed, yieldsKey: sim.yieldsKey }),
+        ),
+      );
     }
   }
 
@@ -218,7 +258,13 @@ export async function ScanWorkflow(input: ScanWorkflowInput): Promise<ScanReport
       }
       // fill the pipeline: each new batch is proposed with the points still in flight as pending points
       let finished: ScanStatus | null = null;
-      while (!cancelled && !c.paused && running.size < maxInFlight && c.evaluated + pendingCount() < c.budget && roundsThisRun + running.size < spec.roundsPerRun) {
+      while (
+        !cancelled &&
+        !c.paused &&
+        running.size < maxInFlight &&
+        c.evaluated + pendingCount() < c.budget &&
+        roundsThisRun + running.size < spec.roundsPerRun
+      ) {
         const q = Math.min(spec.batchSize, c.budget - c.evaluated - pendingCount());
         const proposal = await timedGp((gp) => gp.proposeBatch({ scanId, spec, q, pending: pendingPoints(), round: c.round + running.size }));
         c.misclassified = proposal.misclassified;

@@ -23,8 +23,8 @@ describe('ScanWorkflow replay', () => {
   });
 
   it('fails replay for a workflow with an extra activity call', async () => {
-    await expect(
-      Worker.runReplayHistory({ workflowsPath: join(__dirname, 'nondeterministic', 'workflows.ts') }, history(), 'recorded-scan'),
-    ).rejects.toThrow(/[Nn]ondetermin|DeterminismViolation/);
+    await expect(Worker.runReplayHistory({ workflowsPath: join(__dirname, 'nondeterministic', 'workflows.ts') }, history(), 'recorded-scan')).rejects.toThrow(
+      /[Nn]ondetermin|DeterminismViolation/,
+    );
   });
 });

@@ -78,7 +78,10 @@ export function apiOptions(overrides: Partial<ApiOptions> = {}, env: NodeJS.Proc
     sseMaxPerAddress: Number(env.SIGMAP_API_SSE_PER_ADDRESS ?? 32),
     sseIdleMs: Number(env.SIGMAP_API_SSE_IDLE_MS ?? 60_000),
     sseMaxMs: Number(env.SIGMAP_API_SSE_MAX_MS ?? 10 * 60_000),
-    reviewerGroups: (env.SIGMAP_API_REVIEWERS ?? 'admin').split(',').map((g) => g.trim()).filter(Boolean),
+    reviewerGroups: (env.SIGMAP_API_REVIEWERS ?? 'admin')
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean),
     maxEvents: Number(env.SIGMAP_API_MAX_EVENTS ?? COST_DEFAULTS.maxEvents),
     maxScanCost: Number(env.SIGMAP_API_MAX_SCAN_COST ?? COST_DEFAULTS.maxScanCost),
     maxGroupCost: Number(env.SIGMAP_API_MAX_GROUP_COST ?? COST_DEFAULTS.maxGroupCost),
@@ -87,17 +90,30 @@ export function apiOptions(overrides: Partial<ApiOptions> = {}, env: NodeJS.Proc
     ...overrides,
   };
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new InputError('port', `expected an integer in [0, 65535], got ${o.port}`);
-  if (!Number.isInteger(o.maxActiveScans) || o.maxActiveScans < 1) throw new InputError('max-active-scans', `expected an integer >= 1, got ${o.maxActiveScans}`);
+  if (!Number.isInteger(o.maxActiveScans) || o.maxActiveScans < 1)
+    throw new InputError('max-active-scans', `expected an integer >= 1, got ${o.maxActiveScans}`);
   if (!Number.isInteger(o.rateLimit) || o.rateLimit < 1) throw new InputError('rate-limit', `expected an integer >= 1, got ${o.rateLimit}`);
   if (!Number.isInteger(o.unknownKeyLimit) || o.unknownKeyLimit < 1)
     throw new InputError('SIGMAP_API_UNKNOWN_KEY_LIMIT', `expected an integer >= 1, got ${o.unknownKeyLimit}`);
   if (!Number.isInteger(o.connectionsPerAddress) || o.connectionsPerAddress < 1)
     throw new InputError('SIGMAP_API_CONNECTIONS_PER_ADDRESS', `expected an integer >= 1, got ${o.connectionsPerAddress}`);
-  for (const [field, v] of [['sse-per-group', o.sseMaxPerGroup], ['sse-per-address', o.sseMaxPerAddress], ['sse-idle-ms', o.sseIdleMs], ['sse-max-ms', o.sseMaxMs]] as const)
+  for (const [field, v] of [
+    ['sse-per-group', o.sseMaxPerGroup],
+    ['sse-per-address', o.sseMaxPerAddress],
+    ['sse-idle-ms', o.sseIdleMs],
+    ['sse-max-ms', o.sseMaxMs],
+  ] as const)
     if (!Number.isInteger(v) || v < 1) throw new InputError(field, `expected an integer >= 1, got ${v}`);
-  for (const [field, v] of [['SIGMAP_API_MAX_EVENTS', o.maxEvents], ['SIGMAP_API_MAX_EXTEND_POINTS', o.maxExtendPoints], ['SIGMAP_API_RECONCILE_MS', o.reconcileMs]] as const)
+  for (const [field, v] of [
+    ['SIGMAP_API_MAX_EVENTS', o.maxEvents],
+    ['SIGMAP_API_MAX_EXTEND_POINTS', o.maxExtendPoints],
+    ['SIGMAP_API_RECONCILE_MS', o.reconcileMs],
+  ] as const)
     if (!Number.isInteger(v) || v < 1) throw new InputError(field, `expected an integer >= 1, got ${v}`);
-  for (const [field, v] of [['SIGMAP_API_MAX_SCAN_COST', o.maxScanCost], ['SIGMAP_API_MAX_GROUP_COST', o.maxGroupCost]] as const)
+  for (const [field, v] of [
+    ['SIGMAP_API_MAX_SCAN_COST', o.maxScanCost],
+    ['SIGMAP_API_MAX_GROUP_COST', o.maxGroupCost],
+  ] as const)
     if (!Number.isFinite(v) || v <= 0) throw new InputError(field, `expected a number > 0, got ${v}`);
   if (!LOOPBACK.includes(o.host) && env.SIGMAP_API_ALLOW_REMOTE !== '1')
     throw new InputError('host', `'${o.host}' is not a loopback address; set SIGMAP_API_ALLOW_REMOTE=1 to listen beyond this machine`);

@@ -38,7 +38,15 @@ export async function startEmbedded(home: string, store: Store, opts: { port?: n
   let closeCompute: () => Promise<void>;
   try {
     connection = await connect(server.address, { ...env, tls: undefined, apiKey: undefined });
-    ({ workers, close: closeCompute } = await createWorkers({ connection, namespace: env.namespace, queues: [...ALL_TASK_QUEUES], concurrency: opts.concurrency ?? 2, store, families, identity: `sigmap-serve@${process.pid}` }));
+    ({ workers, close: closeCompute } = await createWorkers({
+      connection,
+      namespace: env.namespace,
+      queues: [...ALL_TASK_QUEUES],
+      concurrency: opts.concurrency ?? 2,
+      store,
+      families,
+      identity: `sigmap-serve@${process.pid}`,
+    }));
   } catch (e) {
     // a failed start must not leave the dev server it launched (or reused: stop() is then a no-op) running
     await connection?.close().catch(() => undefined);

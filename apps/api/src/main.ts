@@ -41,7 +41,11 @@ async function serveMain(argv: string[]): Promise<number> {
   if (values['sse-per-group'] !== undefined) overrides.sseMaxPerGroup = integerOption('sse-per-group', values['sse-per-group'], 16, 1);
   if (values['sse-per-address'] !== undefined) overrides.sseMaxPerAddress = integerOption('sse-per-address', values['sse-per-address'], 32, 1);
   if (values['sse-idle-ms'] !== undefined) overrides.sseIdleMs = integerOption('sse-idle-ms', values['sse-idle-ms'], 60_000, 1);
-  if (values.reviewers !== undefined) overrides.reviewerGroups = values.reviewers.split(',').map((g) => g.trim()).filter(Boolean);
+  if (values.reviewers !== undefined)
+    overrides.reviewerGroups = values.reviewers
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
   if (values.log) overrides.log = true;
   const options = apiOptions(overrides);
   if (values.key !== undefined && !values['revoke-key']) throw new InputError('--key', 'only with --revoke-key GROUP (revokes that one key of the group)');
@@ -56,7 +60,9 @@ async function serveMain(argv: string[]): Promise<number> {
   if (values['add-key']) {
     const key = addApiKey(options.keysFile, values['add-key']);
     process.stdout.write(`${key}\n`);
-    process.stderr.write(`API key for group '${values['add-key']}' added to ${options.keysFile} (only its sha256 is stored; this is the only time it is shown)\n`);
+    process.stderr.write(
+      `API key for group '${values['add-key']}' added to ${options.keysFile} (only its sha256 is stored; this is the only time it is shown)\n`,
+    );
     return 0;
   }
   const embedded = !values.temporal && !process.env.TEMPORAL_ADDRESS;

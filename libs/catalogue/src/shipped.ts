@@ -35,7 +35,11 @@ export function materialKind(m: CatalogueRecordLike['material']): string {
 export function fromCatalogueRecord(r: CatalogueRecordLike): SearchRecord {
   const p = r.provenance ?? {};
   const files = [...(p.files ?? [])].sort((a, b) => a.path.localeCompare(b.path));
-  const sha = files.length ? createHash('sha256').update(files.map((f) => `${f.path}:${f.sha256}`).join('\n')).digest('hex') : undefined;
+  const sha = files.length
+    ? createHash('sha256')
+        .update(files.map((f) => `${f.path}:${f.sha256}`).join('\n'))
+        .digest('hex')
+    : undefined;
   return {
     id: r.id,
     experiment: r.experiment,
@@ -97,7 +101,6 @@ export function loadShippedCatalogue(home: string): ShippedCatalogue {
   };
 }
 
-
 /**
  * loadShippedCatalogue in a thread of its own, for long-lived processes (the API): the SModelS database it reads is
  * ~700 MiB of small objects that would stay in the caller's heap as garbage until a major GC, and that GC, when it
@@ -108,10 +111,13 @@ export function loadShippedCatalogueOffThread(home: string): Promise<ShippedCata
   return new Promise((res, rej) => {
     const w = new Worker(join(__dirname, 'shipped-thread-entry.js'), { workerData: { home } });
     let result: ShippedCatalogue | undefined;
-    w.once('message', (m: { ok: true; value: ShippedCatalogue } | { ok: false; error: { name: string; message: string; field?: string; problem?: string } }) => {
-      if (m.ok) result = m.value;
-      else rej(m.error.field ? new InputError(m.error.field, m.error.problem ?? m.error.message) : new Error(m.error.message));
-    });
+    w.once(
+      'message',
+      (m: { ok: true; value: ShippedCatalogue } | { ok: false; error: { name: string; message: string; field?: string; problem?: string } }) => {
+        if (m.ok) result = m.value;
+        else rej(m.error.field ? new InputError(m.error.field, m.error.problem ?? m.error.message) : new Error(m.error.message));
+      },
+    );
     w.once('error', rej);
     w.once('exit', (code) => (result ? res(result) : rej(new Error(`catalogue thread exited with code ${code} before answering`))));
   });

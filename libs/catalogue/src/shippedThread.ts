@@ -7,5 +7,8 @@ try {
   parentPort!.postMessage({ ok: true, value: loadShippedCatalogue((workerData as { home: string }).home) });
 } catch (e) {
   const err = e instanceof Error ? e : new Error(String(e));
-  parentPort!.postMessage({ ok: false, error: { name: err.name, message: err.message, ...(isInputError(err) ? { field: err.field, problem: err.problem } : {}) } });
+  parentPort!.postMessage({
+    ok: false,
+    error: { name: err.name, message: err.message, ...(isInputError(err) ? { field: err.field, problem: err.problem } : {}) },
+  });
 }

@@ -25,7 +25,6 @@ export function integerOption(name: string, raw: string | undefined, fallback: n
   return numberOption(name, raw, fallback, (x) => Number.isInteger(x) && x >= min, `an integer >= ${min}`);
 }
 
-
 /** Bad input is one line on stderr and exit code 2; anything else is a bug and keeps its stack. */
 function reportError(e: unknown): number {
   if (isInputError(e)) {

@@ -13,7 +13,8 @@ export const LOOKUP_POINT_COST = 20;
 /** Cost of one point (all searches) of a spec; escalated scans pay for the escalation of every point (worst case). */
 export function pointCost(spec: Pick<ScanSpec, 'fidelity' | 'searches'>): number {
   const f = spec.fidelity;
-  const perSearch = f.default === 'lookup' ? LOOKUP_POINT_COST : f.events * (FIDELITY_EVENT_COST[f.default] + (f.escalate ? FIDELITY_EVENT_COST[f.escalate] : 0));
+  const perSearch =
+    f.default === 'lookup' ? LOOKUP_POINT_COST : f.events * (FIDELITY_EVENT_COST[f.default] + (f.escalate ? FIDELITY_EVENT_COST[f.escalate] : 0));
   return spec.searches.length * perSearch;
 }
 
@@ -39,7 +40,10 @@ export const fmtCost = (c: number) => (c >= 1e5 ? c.toExponential(1).replace('e+
 /** How a spec's cost is made up, for messages. */
 export function costBreakdown(spec: Pick<ScanSpec, 'fidelity' | 'searches' | 'budget'>, points = spec.budget): string {
   const f = spec.fidelity;
-  const per = f.default === 'lookup' ? `${LOOKUP_POINT_COST} per lookup` : `${f.events} events x ${FIDELITY_EVENT_COST[f.default]} (${f.default})${f.escalate ? ` + ${f.events} x ${FIDELITY_EVENT_COST[f.escalate]} (escalation to ${f.escalate})` : ''}`;
+  const per =
+    f.default === 'lookup'
+      ? `${LOOKUP_POINT_COST} per lookup`
+      : `${f.events} events x ${FIDELITY_EVENT_COST[f.default]} (${f.default})${f.escalate ? ` + ${f.events} x ${FIDELITY_EVENT_COST[f.escalate]} (escalation to ${f.escalate})` : ''}`;
   return `${points} points x ${spec.searches.length} search${spec.searches.length === 1 ? '' : 'es'} x ${per} = ${fmtCost(scanCost(spec, points))} event equivalents`;
 }
 
@@ -48,6 +52,10 @@ export function checkScanCost(spec: ScanSpec, limits: Pick<CostLimits, 'maxEvent
   if (spec.fidelity.default !== 'lookup' && spec.fidelity.events > limits.maxEvents)
     throw new InputError('fidelity.events', `${spec.fidelity.events} events per point is over the limit of ${limits.maxEvents} (SIGMAP_API_MAX_EVENTS)`);
   const cost = scanCost(spec);
-  if (cost > limits.maxScanCost) throw new InputError('budget', `the scan would cost ${costBreakdown(spec)}, over the per-scan limit of ${fmtCost(limits.maxScanCost)} (SIGMAP_API_MAX_SCAN_COST); lower budget, events or searches`);
+  if (cost > limits.maxScanCost)
+    throw new InputError(
+      'budget',
+      `the scan would cost ${costBreakdown(spec)}, over the per-scan limit of ${fmtCost(limits.maxScanCost)} (SIGMAP_API_MAX_SCAN_COST); lower budget, events or searches`,
+    );
   return cost;
 }

@@ -32,7 +32,16 @@ describe('scan specs', () => {
 
   it('fills the documented defaults', () => {
     const s = validateScanSpec(base);
-    expect(s).toMatchObject({ name: 'zprime-ssm', fidelity: { default: 'lookup', events: 10000 }, mode: 'pool', batchSize: 5, target: 0.02, roundsPerRun: 10, inFlightBatches: 1, seed: 1 });
+    expect(s).toMatchObject({
+      name: 'zprime-ssm',
+      fidelity: { default: 'lookup', events: 10000 },
+      mode: 'pool',
+      batchSize: 5,
+      target: 0.02,
+      roundsPerRun: 10,
+      inFlightBatches: 1,
+      seed: 1,
+    });
     // 2 scanned parameters: 2 * 2 + 1 initial points, at least one batch
     expect(s.initialPoints).toBe(5);
     expect(scannedParameters(validateScanSpec({ ...base, parameters: { ...base.parameters, g: { fixed: 0.3 } } }))).toEqual(['mass']);

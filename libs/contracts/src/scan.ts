@@ -95,7 +95,8 @@ function num(obj: Record<string, unknown>, key: string, field: string, fallback?
     throw new InputError(at(field, key), 'is required');
   }
   // String(), not JSON.stringify: Infinity (a YAML or JSON 1e400) must not read as null
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(at(field, key), `must be a finite number, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new InputError(at(field, key), `must be a finite number, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
   return v;
 }
 
@@ -109,7 +110,15 @@ function int(obj: Record<string, unknown>, key: string, field: string, fallback:
  * Upper limits of a spec, the same for the CLI (YAML) and the API (its DTO states them too): they bound the cost of
  * one scan. Parameter values stay within +-PARAMETER_MAGNITUDE so widths and log ranges stay finite.
  */
-export const SCAN_LIMITS = { budget: 100_000, batchSize: 256, events: 10_000_000, initialPoints: 100_000, roundsPerRun: 1000, inFlightBatches: 16, seed: 2 ** 31 - 1 } as const;
+export const SCAN_LIMITS = {
+  budget: 100_000,
+  batchSize: 256,
+  events: 10_000_000,
+  initialPoints: 100_000,
+  roundsPerRun: 1000,
+  inFlightBatches: 16,
+  seed: 2 ** 31 - 1,
+} as const;
 export const PARAMETER_MAGNITUDE = 1e12;
 
 function bounded(v: number, field: string): number {
@@ -127,12 +136,35 @@ function str(obj: Record<string, unknown>, key: string, field: string, fallback?
   return v;
 }
 
-const KNOWN_KEYS = ['name', 'family', 'parameters', 'searches', 'fidelity', 'mode', 'batchSize', 'batch_size', 'budget', 'target', 'stopping', 'initialPoints', 'initial_points', 'roundsPerRun', 'rounds_per_run', 'inFlightBatches', 'in_flight_batches', 'seed', 'generator', 'template'];
+const KNOWN_KEYS = [
+  'name',
+  'family',
+  'parameters',
+  'searches',
+  'fidelity',
+  'mode',
+  'batchSize',
+  'batch_size',
+  'budget',
+  'target',
+  'stopping',
+  'initialPoints',
+  'initial_points',
+  'roundsPerRun',
+  'rounds_per_run',
+  'inFlightBatches',
+  'in_flight_batches',
+  'seed',
+  'generator',
+  'template',
+];
 
 /** Validates a parsed spec object. Field paths in errors are relative to the document root. */
 export function validateScanSpec(raw: unknown): ScanSpec {
   if (!isRecord(raw)) throw new InputError('spec', 'must be a mapping (YAML object)');
-  for (const k of Object.keys(raw)) if (!KNOWN_KEYS.includes(k)) throw new InputError(k === '' ? '(empty key)' : k, `unknown key (known: ${KNOWN_KEYS.filter((x) => !x.includes('_')).join(', ')})`);
+  for (const k of Object.keys(raw))
+    if (!KNOWN_KEYS.includes(k))
+      throw new InputError(k === '' ? '(empty key)' : k, `unknown key (known: ${KNOWN_KEYS.filter((x) => !x.includes('_')).join(', ')})`);
   const family = str(raw, 'family', '');
   const name = str(raw, 'name', '', family);
   const params = raw.parameters;
@@ -146,7 +178,8 @@ export function validateScanSpec(raw: unknown): ScanSpec {
       continue;
     }
     if (!isRecord(pr)) throw new InputError(field, 'must be {min, max, scale} or {fixed: value}');
-    for (const k of Object.keys(pr)) if (!['min', 'max', 'scale', 'fixed'].includes(k)) throw new InputError(`${field}.${k}`, 'unknown key (known: min, max, scale, fixed)');
+    for (const k of Object.keys(pr))
+      if (!['min', 'max', 'scale', 'fixed'].includes(k)) throw new InputError(`${field}.${k}`, 'unknown key (known: min, max, scale, fixed)');
     if (pr.fixed !== undefined) {
       const f = bounded(num(pr, 'fixed', field), `${field}.fixed`);
       parameters[pname] = { min: f, max: f, scale: 'linear', fixed: f };
@@ -171,12 +204,15 @@ export function validateScanSpec(raw: unknown): ScanSpec {
   if (typeof raw.fidelity === 'string') fidelity = { ...fidelity, default: raw.fidelity as Fidelity };
   else if (isRecord(raw.fidelity)) {
     const f = raw.fidelity;
-    for (const k of Object.keys(f)) if (!['default', 'events', 'escalate', 'k', 'band'].includes(k)) throw new InputError(`fidelity.${k}`, 'unknown key (known: default, events, escalate, k, band)');
+    for (const k of Object.keys(f))
+      if (!['default', 'events', 'escalate', 'k', 'band'].includes(k))
+        throw new InputError(`fidelity.${k}`, 'unknown key (known: default, events, escalate, k, band)');
     fidelity = { default: str(f, 'default', 'fidelity', 'lookup') as Fidelity, events: int(f, 'events', 'fidelity', 10000, 1, SCAN_LIMITS.events) };
     if (f.escalate !== undefined) {
       const escalate = str(f, 'escalate', 'fidelity');
       if (escalate !== 'full' && escalate !== 'fast') throw new InputError('fidelity.escalate', `must be 'full' or 'fast', got '${escalate}'`);
-      if (fidelity.default !== 'surrogate') throw new InputError('fidelity.escalate', `applies to surrogate scans only (fidelity.default is '${fidelity.default}')`);
+      if (fidelity.default !== 'surrogate')
+        throw new InputError('fidelity.escalate', `applies to surrogate scans only (fidelity.default is '${fidelity.default}')`);
       const k = num(f, 'k', 'fidelity', 1);
       if (!(k > 0 && k <= 10)) throw new InputError('fidelity.k', `must be in (0, 10], got ${k}`);
       const band = num(f, 'band', 'fidelity', 0.01);
@@ -195,18 +231,40 @@ export function validateScanSpec(raw: unknown): ScanSpec {
   if (raw.target !== undefined) target = num(raw, 'target', 'spec');
   else if (isRecord(raw.stopping)) target = num(raw.stopping, 'misclassified', 'stopping', 0.02);
   if (!(target >= 0 && target < 1)) throw new InputError('target', `must be in [0, 1), got ${target}`);
-  const initialPoints = int(raw, pick('initialPoints', 'initial_points'), 'spec', Math.min(budget, Math.max(batchSize, 2 * Object.values(parameters).filter((p) => p.fixed === undefined).length + 1)), 1, SCAN_LIMITS.initialPoints);
+  const initialPoints = int(
+    raw,
+    pick('initialPoints', 'initial_points'),
+    'spec',
+    Math.min(budget, Math.max(batchSize, 2 * Object.values(parameters).filter((p) => p.fixed === undefined).length + 1)),
+    1,
+    SCAN_LIMITS.initialPoints,
+  );
   if (initialPoints > budget) throw new InputError('initialPoints', `must be <= budget (${budget})`);
   const roundsPerRun = int(raw, pick('roundsPerRun', 'rounds_per_run'), 'spec', 10, 1, SCAN_LIMITS.roundsPerRun);
   const inFlightBatches = int(raw, pick('inFlightBatches', 'in_flight_batches'), 'spec', 1, 1);
   if (inFlightBatches > 16) throw new InputError('inFlightBatches', `must be <= 16, got ${inFlightBatches}`);
   const seed = int(raw, 'seed', 'spec', 1, 0, SCAN_LIMITS.seed);
-  const out: ScanSpec = { name, family, parameters, searches: searches as string[], fidelity, mode, batchSize, budget, target, initialPoints, roundsPerRun, inFlightBatches, seed };
+  const out: ScanSpec = {
+    name,
+    family,
+    parameters,
+    searches: searches as string[],
+    fidelity,
+    mode,
+    batchSize,
+    budget,
+    target,
+    initialPoints,
+    roundsPerRun,
+    inFlightBatches,
+    seed,
+  };
   if (raw.generator !== undefined) {
     const g = raw.generator as EventGenerator;
     if (!EVENT_GENERATORS.includes(g)) throw new InputError('generator', `must be one of ${EVENT_GENERATORS.join(', ')}, got '${String(raw.generator)}'`);
     const simulated = fidelity.default === 'full' || fidelity.default === 'fast' || fidelity.escalate !== undefined;
-    if (g === 'pythia8' && !simulated) throw new InputError('generator', `pythia8 generates for simulated fidelities (full, fast, or an escalation), not '${fidelity.default}'`);
+    if (g === 'pythia8' && !simulated)
+      throw new InputError('generator', `pythia8 generates for simulated fidelities (full, fast, or an escalation), not '${fidelity.default}'`);
     out.generator = g;
   }
   const tplFamily = family === SLHA_TEMPLATE_FAMILY || family.startsWith(`${SLHA_TEMPLATE_FAMILY}:`);
@@ -214,8 +272,10 @@ export function validateScanSpec(raw: unknown): ScanSpec {
     const template = str(raw, 'template', '');
     if (!tplFamily) throw new InputError('template', `applies to family '${SLHA_TEMPLATE_FAMILY}' only, not '${family}'`);
     // a spec validated once (family slha-template:<path>) validates again to the same spec
-    if (family !== SLHA_TEMPLATE_FAMILY && family !== `${SLHA_TEMPLATE_FAMILY}:${template}`) throw new InputError('family', `'${family}' names another template than template: ${template}`);
-    if (fidelity.default !== 'lookup') throw new InputError('fidelity.default', `an SLHA template is reinterpreted (lookup), not simulated ('${fidelity.default}')`);
+    if (family !== SLHA_TEMPLATE_FAMILY && family !== `${SLHA_TEMPLATE_FAMILY}:${template}`)
+      throw new InputError('family', `'${family}' names another template than template: ${template}`);
+    if (fidelity.default !== 'lookup')
+      throw new InputError('fidelity.default', `an SLHA template is reinterpreted (lookup), not simulated ('${fidelity.default}')`);
     out.template = template;
     out.family = `${SLHA_TEMPLATE_FAMILY}:${template}`;
     if (raw.name === undefined) out.name = SLHA_TEMPLATE_FAMILY;
@@ -391,7 +451,16 @@ export interface RecordRoundInput {
 export type ScanStatus = 'running' | 'paused' | 'completed' | 'cancelled' | 'budget-spent' | 'converged' | 'exhausted' | 'failed' | 'terminated' | 'timed-out';
 
 /** Statuses after which a scan runs no more (every other status counts as active). */
-export const FINAL_SCAN_STATUSES: readonly ScanStatus[] = ['completed', 'cancelled', 'budget-spent', 'converged', 'exhausted', 'failed', 'terminated', 'timed-out'];
+export const FINAL_SCAN_STATUSES: readonly ScanStatus[] = [
+  'completed',
+  'cancelled',
+  'budget-spent',
+  'converged',
+  'exhausted',
+  'failed',
+  'terminated',
+  'timed-out',
+];
 export const isFinalScanStatus = (s: string): boolean => (FINAL_SCAN_STATUSES as readonly string[]).includes(s);
 
 export interface FinalizeScanInput {

@@ -19,7 +19,9 @@ export function loadFamilies(): { families: FamilyInfo[]; source: string } {
       label: f.label,
       parameters: f.params.map((p) => ({ name: p.name, min: p.min, max: p.max, scale: p.scale, unit: p.unit })),
       signatures: f.signatures(f.validate(defaults)).map((s) => ({ cell: s.key, br: s.br })),
-      ...(massParameter ? { massParameter, reference: Object.fromEntries(f.params.filter((p) => p.name !== massParameter).map((p) => [p.name, p.default])) } : {}),
+      ...(massParameter
+        ? { massParameter, reference: Object.fromEntries(f.params.filter((p) => p.name !== massParameter).map((p) => [p.name, p.default])) }
+        : {}),
       allowed: accepts((p) => f.validate(p)),
     });
   }

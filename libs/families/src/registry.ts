@@ -1,9 +1,32 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { checkTemplateParameters, dataRoot, decomposeSlha, readPatchArchive, readSlhaTemplate, templateParameters, rToCls, slhaFromTemplate, smodelsDatabase, theoryPredictions, type ArchiveRegion, type DatabasePredictions, type SlhaTemplate } from '@sigmap/catalogue';
+import {
+  checkTemplateParameters,
+  dataRoot,
+  decomposeSlha,
+  readPatchArchive,
+  readSlhaTemplate,
+  templateParameters,
+  rToCls,
+  slhaFromTemplate,
+  smodelsDatabase,
+  theoryPredictions,
+  type ArchiveRegion,
+  type DatabasePredictions,
+  type SlhaTemplate,
+} from '@sigmap/catalogue';
 import { InputError, isInputError, pointKey, SLHA_TEMPLATE_FAMILY, type Fidelity, type ModelPoint, type ScanSpec } from '@sigmap/contracts';
-import { getOwnSearch, listFamilies, ownSearchesFor, simulatePoint, JsShowerEngine, type ModelFamily, type ShowerEngine, type SimulateResult } from '@sigmap/physics';
+import {
+  getOwnSearch,
+  listFamilies,
+  ownSearchesFor,
+  simulatePoint,
+  JsShowerEngine,
+  type ModelFamily,
+  type ShowerEngine,
+  type SimulateResult,
+} from '@sigmap/physics';
 import { clsFromYields, selectBackend, simulateWithSurrogate, TfShowerEngine, type SurrogateSimulateResult } from '@sigmap/surrogate';
 import { applyJsonPatch, buildModel, hypotest, observedData, parseWorkspace } from '@sigmap/stats';
 
@@ -85,7 +108,8 @@ export function checkParameterNames(f: Pick<FamilyAdapter, 'id' | 'parameters'>,
 /** The checks every family makes of a spec: known parameter names and an allowed fidelity. */
 export function checkSpecBasics(f: Pick<FamilyAdapter, 'id' | 'parameters' | 'fidelities'>, spec: ScanSpec): void {
   checkParameterNames(f, spec);
-  if (!f.fidelities.includes(spec.fidelity.default)) throw new InputError('fidelity.default', `${f.id} supports ${f.fidelities.join(', ')}, not '${spec.fidelity.default}'`);
+  if (!f.fidelities.includes(spec.fidelity.default))
+    throw new InputError('fidelity.default', `${f.id} supports ${f.fidelities.join(', ')}, not '${spec.fidelity.default}'`);
 }
 
 export const SBOTTOM_ARCHIVE = 'atlas_sbottom_ins1748602/pyhf-ins1748602-probability-models.tar.gz';
@@ -161,9 +185,13 @@ export class SbottomFamily implements FamilyAdapter {
   async lookupLimit(point: ModelPoint, search: string, ctx: LimitContext): Promise<PointLimit> {
     if (search !== SBOTTOM_SEARCH) throw new InputError('searches', `${this.id} has lookup likelihoods only for ${SBOTTOM_SEARCH}, not '${search}'`);
     const patch = this.patchName(point);
-    const regions = this.archive().filter((r) => r.patches.some((p) => p.name === patch)).map((r) => r.region);
+    const regions = this.archive()
+      .filter((r) => r.patches.some((p) => p.name === patch))
+      .map((r) => r.region);
     if (regions.length === 0) throw new InputError('point', `no published patch ${patch}`);
-    const done: Record<string, { clsObs: number; clsExp: number[] }> = { ...((ctx.resumeFrom as { regions?: Record<string, { clsObs: number; clsExp: number[] }> } | null)?.regions ?? {}) };
+    const done: Record<string, { clsObs: number; clsExp: number[] }> = {
+      ...((ctx.resumeFrom as { regions?: Record<string, { clsObs: number; clsExp: number[] }> } | null)?.regions ?? {}),
+    };
     // a region whose published patch gives no usable signal model (e.g. RegionB/sbottom_1500_1495_60: its POI is
     // missing) is left out, as test/fixtures/make-sbottom-pool.ts leaves it out; the point fails only if no region works
     let unusable: unknown = null;
@@ -185,7 +213,6 @@ export class SbottomFamily implements FamilyAdapter {
     const best = usable.reduce((a, b) => (done[b].clsExp[2] < done[a].clsExp[2] ? b : a));
     return { clsObs: done[best].clsObs, clsExp: done[best].clsExp, region: best };
   }
-
 }
 
 /**
@@ -281,14 +308,16 @@ export class SlhaTemplateFamily implements FamilyAdapter {
   }
 
   checkSpec(spec: ScanSpec): void {
-    if (spec.fidelity.default !== 'lookup') throw new InputError('fidelity.default', `an SLHA template is reinterpreted (lookup), not '${spec.fidelity.default}'`);
+    if (spec.fidelity.default !== 'lookup')
+      throw new InputError('fidelity.default', `an SLHA template is reinterpreted (lookup), not '${spec.fidelity.default}'`);
     if (spec.mode !== 'continuous') throw new InputError('mode', "an SLHA template has no published grid: mode must be 'continuous'");
     const t = this.template();
     checkTemplateParameters(t, Object.keys(spec.parameters));
     // fill and parse the template at the box's lowest corner, highest corner and centre now, so that a template that
     // does not read as SLHA (or leaves a cross-section table) fails at the start of the scan, naming the file and line
     const names = Object.keys(spec.parameters);
-    const at = (pick: (p: ScanSpec['parameters'][string]) => number) => Object.fromEntries(names.map((n) => [n, spec.parameters[n].fixed ?? pick(spec.parameters[n])]));
+    const at = (pick: (p: ScanSpec['parameters'][string]) => number) =>
+      Object.fromEntries(names.map((n) => [n, spec.parameters[n].fixed ?? pick(spec.parameters[n])]));
     for (const pt of [at((p) => p.min), at((p) => p.max), at((p) => (p.min + p.max) / 2)]) slhaFromTemplate(t, pt, { xsecDir: this.xsecDir });
   }
 
@@ -299,7 +328,7 @@ export class SlhaTemplateFamily implements FamilyAdapter {
     const r = top?.rObs ?? 0;
     const rExp = top?.rExp ?? r;
     const cExp = rToCls(rExp);
-    const by = top ? `${top.resultFolder} ${top.dataType === 'combined' ? 'combined SRs' : top.dataset ?? 'UL'}` : 'no constraining analysis';
+    const by = top ? `${top.resultFolder} ${top.dataType === 'combined' ? 'combined SRs' : (top.dataset ?? 'UL')}` : 'no constraining analysis';
     return { clsObs: rToCls(r), clsExp: [cExp, cExp, cExp, cExp, cExp], region: `${by}; r_obs=${r} r_exp=${top?.rExp ?? '-'}` };
   }
 }
@@ -363,7 +392,8 @@ export class PhysicsFamily implements FamilyAdapter {
     for (const [name, r] of Object.entries(spec.parameters)) {
       const p = this.model.params.find((x) => x.name === name)!;
       const [lo, hi] = r.fixed !== undefined ? [r.fixed, r.fixed] : [r.min, r.max];
-      if (lo < p.min || hi > p.max) throw new InputError(`parameters.${name}`, `[${lo}, ${hi}] leaves the range of ${this.id}: [${p.min}, ${p.max}] ${p.unit}`.trimEnd());
+      if (lo < p.min || hi > p.max)
+        throw new InputError(`parameters.${name}`, `[${lo}, ${hi}] leaves the range of ${this.id}: [${p.min}, ${p.max}] ${p.unit}`.trimEnd());
     }
   }
 
@@ -383,7 +413,8 @@ export class PhysicsFamily implements FamilyAdapter {
       const r = await simulateWithSurrogate(req);
       return { ...searchYieldsOf(r, o), epistemic: r.epistemic };
     }
-    if (o.fidelity !== 'full' && o.fidelity !== 'fast') throw new InputError('fidelity', `${this.id} is simulated: full, fast or surrogate, not '${o.fidelity}'`);
+    if (o.fidelity !== 'full' && o.fidelity !== 'fast')
+      throw new InputError('fidelity', `${this.id} is simulated: full, fast or surrogate, not '${o.fidelity}'`);
     const showerEngine = o.fidelity === 'full' ? await this.backends.shower() : undefined;
     return searchYieldsOf(await simulatePoint({ ...req, fidelity: o.fidelity, showerEngine }), o);
   }

@@ -27,7 +27,11 @@ export function checkGeneratorPython(): string {
   if (checked === py) return py;
   if (!existsSync(py)) throw new InputError('generator', `no Python at ${py}: run 'bash infra/pyhf/install.sh' (or set SIGMAP_PYHF_PYTHON)`);
   const r = spawnSync(py, ['-c', 'import pythia8mc, pylhe, pyhepmc, awkward, numpy'], { encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new InputError('generator', `${py} lacks pythia8mc / pylhe / pyhepmc (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}): run 'bash infra/pyhf/install.sh'`);
+  if (r.status !== 0)
+    throw new InputError(
+      'generator',
+      `${py} lacks pythia8mc / pylhe / pyhepmc (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}): run 'bash infra/pyhf/install.sh'`,
+    );
   checked = py;
   return py;
 }
@@ -101,7 +105,10 @@ export function decodeRows(rows: Float64Array, nEvents: number): EventRecord[] {
 }
 
 /** Runs the driver; yields its batches in order. Errors it reports become InputError(field, problem). */
-export async function* driverBatches(req: DriverRequest, opts: { signal?: AbortSignal; onInfo?: (info: DriverInfo) => void } = {}): AsyncGenerator<DriverBatch> {
+export async function* driverBatches(
+  req: DriverRequest,
+  opts: { signal?: AbortSignal; onInfo?: (info: DriverInfo) => void } = {},
+): AsyncGenerator<DriverBatch> {
   const py = checkGeneratorPython();
   const child: ChildProcess = spawn(py, [DRIVER], { stdio: ['pipe', 'pipe', 'pipe'] });
   const kill = () => {
@@ -137,13 +144,21 @@ export async function* driverBatches(req: DriverRequest, opts: { signal?: AbortS
           // copy: Float64Array needs 8-byte alignment, the Buffer slice has none
           const rows = new Float64Array(h.bytes / 8);
           new Uint8Array(rows.buffer).set(payload);
-          yield { batch: h.batch as number, start: h.start as number, events: decodeRows(rows, h.events as number), sigmaPb: (h.sigmaPb as number | null) ?? null, sigmaErrPb: (h.sigmaErrPb as number | null) ?? null, rows: h.rows as number };
+          yield {
+            batch: h.batch as number,
+            start: h.start as number,
+            events: decodeRows(rows, h.events as number),
+            sigmaPb: (h.sigmaPb as number | null) ?? null,
+            sigmaErrPb: (h.sigmaErrPb as number | null) ?? null,
+            rows: h.rows as number,
+          };
         }
       }
     }
     const code = await exited;
     if (opts.signal?.aborted) throw new InputError('generator', 'cancelled');
-    if (!ended) throw new InputError('generator', `the generator process ended early (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no message'}`);
+    if (!ended)
+      throw new InputError('generator', `the generator process ended early (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no message'}`);
   } finally {
     kill();
     opts.signal?.removeEventListener('abort', kill);

@@ -22,7 +22,10 @@ const WP_COUPLINGS = { vq: 1, aq: 1, vl: 1, al: 1 };
 /** Mass window of a resonance's generated line shape: M/2 .. 3M/2 (the off-shell tail below carries no signal). */
 const window = (id: number, M: number) => [`${id}:m0 = ${M}`, `${id}:mMin = ${M / 2}`, `${id}:mMax = ${1.5 * M}`];
 
-const SUSY_IDS = [1000001, 1000002, 1000003, 1000004, 1000005, 1000006, 2000001, 2000002, 2000003, 2000004, 2000005, 2000006, 1000011, 1000012, 1000013, 1000014, 1000015, 1000016, 2000011, 2000013, 2000015, 1000021, 1000022, 1000023, 1000025, 1000035, 1000024, 1000037];
+const SUSY_IDS = [
+  1000001, 1000002, 1000003, 1000004, 1000005, 1000006, 2000001, 2000002, 2000003, 2000004, 2000005, 2000006, 1000011, 1000012, 1000013, 1000014, 1000015,
+  1000016, 2000011, 2000013, 2000015, 1000021, 1000022, 1000023, 1000025, 1000035, 1000024, 1000037,
+];
 const DECOUPLED = 1e5;
 
 /** One decay channel of a simplified-model SLHA file: branching ratio and daughter PDG ids. */
@@ -68,13 +71,27 @@ const susy = (processes: string[], idA: number, idB: number, slha: string): Pyth
 });
 
 /** Families Pythia generates here; the generic x0-/x2- resonances are the built-in generator's only. */
-export const PYTHIA_FAMILIES = ['zprime-ssm', 'wprime-ssm', 'excited-quark', 'lq1-pair', 'lq2-pair', 'T2tt', 'T2bb', 'T1', 'T5gg', 'TChiWZ', 'TSlepSlep', 'sbottom-bh'] as const;
+export const PYTHIA_FAMILIES = [
+  'zprime-ssm',
+  'wprime-ssm',
+  'excited-quark',
+  'lq1-pair',
+  'lq2-pair',
+  'T2tt',
+  'T2bb',
+  'T1',
+  'T5gg',
+  'TChiWZ',
+  'TSlepSlep',
+  'sbottom-bh',
+] as const;
 
 export function pythiaConfig(familyId: string, raw: Partial<Point>): { config: PythiaConfig; point: Point } {
   const family = getFamily(familyId);
   const p = family.validate(raw);
   const config = configOf(family.id, p);
-  if (!config) throw new InputError('family', `${family.id} has no Pythia 8 configuration (pythia8 generates ${PYTHIA_FAMILIES.join(', ')}; use --generator builtin)`);
+  if (!config)
+    throw new InputError('family', `${family.id} has no Pythia 8 configuration (pythia8 generates ${PYTHIA_FAMILIES.join(', ')}; use --generator builtin)`);
   return { config, point: p };
 }
 
@@ -82,18 +99,41 @@ function configOf(id: string, p: Point): PythiaConfig | null {
   switch (id) {
     case 'zprime-ssm':
       return {
-        settings: [...BEAMS, 'NewGaugeBoson:ffbar2gmZZprime = on', 'Zprime:gmZmode = 3', 'Zprime:coup2WW = 0', ...Object.entries(ZP_COUPLINGS).map(([k, v]) => `Zprime:${k} = ${v * p.g}`), ...window(32, p.mass)],
+        settings: [
+          ...BEAMS,
+          'NewGaugeBoson:ffbar2gmZZprime = on',
+          'Zprime:gmZmode = 3',
+          'Zprime:coup2WW = 0',
+          ...Object.entries(ZP_COUPLINGS).map(([k, v]) => `Zprime:${k} = ${v * p.g}`),
+          ...window(32, p.mass),
+        ],
         crossSection: 'pythia',
       };
     case 'wprime-ssm':
       return {
-        settings: [...BEAMS, 'NewGaugeBoson:ffbar2Wprime = on', 'Wprime:coup2WZ = 0', ...Object.entries(WP_COUPLINGS).map(([k, v]) => `Wprime:${k} = ${v * p.g}`), ...window(34, p.mass)],
+        settings: [
+          ...BEAMS,
+          'NewGaugeBoson:ffbar2Wprime = on',
+          'Wprime:coup2WZ = 0',
+          ...Object.entries(WP_COUPLINGS).map(([k, v]) => `Wprime:${k} = ${v * p.g}`),
+          ...window(34, p.mass),
+        ],
         crossSection: 'pythia',
       };
     case 'excited-quark':
       // Lambda = M and f = f' = f_s = 1, the family's choice (Baur, Spira, Zerwas 1990).
       return {
-        settings: [...BEAMS, 'ExcitedFermion:dg2dStar = on', 'ExcitedFermion:ug2uStar = on', `ExcitedFermion:Lambda = ${p.mass}`, 'ExcitedFermion:coupF = 1', 'ExcitedFermion:coupFprime = 1', 'ExcitedFermion:coupFcol = 1', ...window(4000001, p.mass), ...window(4000002, p.mass)],
+        settings: [
+          ...BEAMS,
+          'ExcitedFermion:dg2dStar = on',
+          'ExcitedFermion:ug2uStar = on',
+          `ExcitedFermion:Lambda = ${p.mass}`,
+          'ExcitedFermion:coupF = 1',
+          'ExcitedFermion:coupFprime = 1',
+          'ExcitedFermion:coupFcol = 1',
+          ...window(4000001, p.mass),
+          ...window(4000002, p.mass),
+        ],
         crossSection: 'pythia',
       };
     case 'lq1-pair':
@@ -101,33 +141,85 @@ function configOf(id: string, p: Point): PythiaConfig | null {
       // Pythia's LQ (id 42, charge -1/3): LQ -> l- u (BR beta) or nu d (1 - beta); widths forced so the BRs hold.
       const [l, nu] = id === 'lq1-pair' ? [11, 12] : [13, 14];
       const q = id === 'lq1-pair' ? [2, 1] : [4, 3];
-      const channels = [p.beta > 0 ? `42:addChannel = 1 ${p.beta} 0 ${q[0]} ${l}` : null, p.beta < 1 ? `42:addChannel = 1 ${1 - p.beta} 0 ${q[1]} ${nu}` : null].filter((s): s is string => s !== null);
-      return { settings: [...BEAMS, 'LeptoQuark:gg2LQLQbar = on', 'LeptoQuark:qqbar2LQLQbar = on', `42:m0 = ${p.mass}`, '42:mWidth = 1.0', '42:doForceWidth = on', '42:oneChannel = 1 0.0 0 2 11', ...channels], crossSection: 'family-table' };
+      const channels = [
+        p.beta > 0 ? `42:addChannel = 1 ${p.beta} 0 ${q[0]} ${l}` : null,
+        p.beta < 1 ? `42:addChannel = 1 ${1 - p.beta} 0 ${q[1]} ${nu}` : null,
+      ].filter((s): s is string => s !== null);
+      return {
+        settings: [
+          ...BEAMS,
+          'LeptoQuark:gg2LQLQbar = on',
+          'LeptoQuark:qqbar2LQLQbar = on',
+          `42:m0 = ${p.mass}`,
+          '42:mWidth = 1.0',
+          '42:doForceWidth = on',
+          '42:oneChannel = 1 0.0 0 2 11',
+          ...channels,
+        ],
+        crossSection: 'family-table',
+      };
     }
     case 'T2tt':
-      return susy(['gg2squarkantisquark', 'qqbar2squarkantisquark'], 1000006, 1000006, simplifiedSlha({ 1000006: p.m_stop, 1000022: p.m_lsp }, { 1000006: [6, 1000022] }));
+      return susy(
+        ['gg2squarkantisquark', 'qqbar2squarkantisquark'],
+        1000006,
+        1000006,
+        simplifiedSlha({ 1000006: p.m_stop, 1000022: p.m_lsp }, { 1000006: [6, 1000022] }),
+      );
     case 'T2bb':
-      return susy(['gg2squarkantisquark', 'qqbar2squarkantisquark'], 1000005, 1000005, simplifiedSlha({ 1000005: p.m_sbottom, 1000022: p.m_lsp }, { 1000005: [5, 1000022] }));
+      return susy(
+        ['gg2squarkantisquark', 'qqbar2squarkantisquark'],
+        1000005,
+        1000005,
+        simplifiedSlha({ 1000005: p.m_sbottom, 1000022: p.m_lsp }, { 1000005: [5, 1000022] }),
+      );
     case 'sbottom-bh':
-      return susy(['gg2squarkantisquark', 'qqbar2squarkantisquark'], 1000005, 1000005, simplifiedSlha({ 1000005: p.m_sbottom, 1000023: p.m_chi2, 1000022: p.m_chi1 }, { 1000005: [5, 1000023], 1000023: [25, 1000022] }));
+      return susy(
+        ['gg2squarkantisquark', 'qqbar2squarkantisquark'],
+        1000005,
+        1000005,
+        simplifiedSlha({ 1000005: p.m_sbottom, 1000023: p.m_chi2, 1000022: p.m_chi1 }, { 1000005: [5, 1000023], 1000023: [25, 1000022] }),
+      );
     case 'T1':
       // g~ -> q qbar chi1 through heavy squarks, three-body phase space, q = u, d, s, c with equal branching ratios: the
       // T1 model of CMS (arXiv:1704.07781, "T1qqqq": light-flavour q = u, d, s, c) and of ATLAS (arXiv:1605.03814:
       // gluino -> two light-flavour quarks and the LSP).
-      return susy(['gg2gluinogluino', 'qqbar2gluinogluino'], 1000021, 1000021, simplifiedSlha({ 1000021: p.m_gluino, 1000022: p.m_lsp }, { 1000021: T1_CHANNELS }));
+      return susy(
+        ['gg2gluinogluino', 'qqbar2gluinogluino'],
+        1000021,
+        1000021,
+        simplifiedSlha({ 1000021: p.m_gluino, 1000022: p.m_lsp }, { 1000021: T1_CHANNELS }),
+      );
     case 'T5gg':
       // ATLAS's GGM gluino-bino grid (arXiv:1802.03158) as SModelS's T5gg: g~ -> q qbar chi1 as in T1, chi1 -> gamma G~
       // (100%; Pythia's ~Gravitino, 1000039, is stable and invisible), the gravitino at the map's 1 GeV.
-      return susy(['gg2gluinogluino', 'qqbar2gluinogluino'], 1000021, 1000021, simplifiedSlha({ 1000021: p.m_gluino, 1000022: p.m_chi, 1000039: T5GG_GRAVITINO_MASS }, { 1000021: T1_CHANNELS, 1000022: [22, 1000039] }));
+      return susy(
+        ['gg2gluinogluino', 'qqbar2gluinogluino'],
+        1000021,
+        1000021,
+        simplifiedSlha({ 1000021: p.m_gluino, 1000022: p.m_chi, 1000039: T5GG_GRAVITINO_MASS }, { 1000021: T1_CHANNELS, 1000022: [22, 1000039] }),
+      );
     case 'TSlepSlep': {
       // Drell-Yan slepton pairs among e~L, e~R, mu~L, mu~R (Pythia 8.3 "SUSY Processes": qqbar2sleptonantislepton with
       // the idVecA / idVecB lists); Pythia weighs the four by its own cross sections (L and R differ), as ATLAS's sample.
       const ids = [1000011, 2000011, 1000013, 2000013];
-      const slha = simplifiedSlha({ ...Object.fromEntries(ids.map((id) => [id, p.m_slep])), 1000022: p.m_lsp }, Object.fromEntries(ids.map((id) => [id, [id % 100, 1000022]])));
-      return { settings: [...BEAMS, 'SUSY:all = off', 'SUSY:qqbar2sleptonantislepton = on', `SUSY:idVecA = ${ids.join(',')}`, `SUSY:idVecB = ${ids.join(',')}`], slha, crossSection: 'family-table' };
+      const slha = simplifiedSlha(
+        { ...Object.fromEntries(ids.map((id) => [id, p.m_slep])), 1000022: p.m_lsp },
+        Object.fromEntries(ids.map((id) => [id, [id % 100, 1000022]])),
+      );
+      return {
+        settings: [...BEAMS, 'SUSY:all = off', 'SUSY:qqbar2sleptonantislepton = on', `SUSY:idVecA = ${ids.join(',')}`, `SUSY:idVecB = ${ids.join(',')}`],
+        slha,
+        crossSection: 'family-table',
+      };
     }
     case 'TChiWZ':
-      return susy(['qqbar2chi+-chi0'], 1000024, 1000023, simplifiedSlha({ 1000024: p.m_chi, 1000023: p.m_chi, 1000022: p.m_lsp }, { 1000024: [24, 1000022], 1000023: [23, 1000022] }));
+      return susy(
+        ['qqbar2chi+-chi0'],
+        1000024,
+        1000023,
+        simplifiedSlha({ 1000024: p.m_chi, 1000023: p.m_chi, 1000022: p.m_lsp }, { 1000024: [24, 1000022], 1000023: [23, 1000022] }),
+      );
     default:
       return null;
   }

@@ -5,7 +5,18 @@
 import { extname } from 'node:path';
 import { existsSync } from 'node:fs';
 import { InputError } from '@sigmap/contracts';
-import { type DetectorFidelity, type EventBatch, type Point, type ShowerEngine, type SimulateResult, type YieldTally, generatedBatches, getFamily, getOwnSearch, simulateEvents } from '@sigmap/physics';
+import {
+  type DetectorFidelity,
+  type EventBatch,
+  type Point,
+  type ShowerEngine,
+  type SimulateResult,
+  type YieldTally,
+  generatedBatches,
+  getFamily,
+  getOwnSearch,
+  simulateEvents,
+} from '@sigmap/physics';
 import { type DriverBatch, type DriverInfo, type DriverRequest, driverBatches } from './driver';
 import { pythiaConfig } from './pythiaFamilies';
 
@@ -101,17 +112,53 @@ export async function simulateWithGenerator(req: GeneratorSimulateRequest): Prom
         if (b++ >= skip) yield x;
       }
     })();
-    const r = await simulateEvents(batches, { search: req.search, fidelity: req.fidelity, seed: req.seed, events: req.events, crossSectionPb: familyPb, family: family.id, point, showerEngine: req.showerEngine, tally: req.resume?.tally, onBatch });
-    return { ...r, generator: 'builtin (sigmap two-body generator + independent fragmentation)', crossSection: { usedPb: familyPb, used: 'family', familyPb, familySource: family.xsecSource, pythiaPb: null, pythiaErrPb: null } };
+    const r = await simulateEvents(batches, {
+      search: req.search,
+      fidelity: req.fidelity,
+      seed: req.seed,
+      events: req.events,
+      crossSectionPb: familyPb,
+      family: family.id,
+      point,
+      showerEngine: req.showerEngine,
+      tally: req.resume?.tally,
+      onBatch,
+    });
+    return {
+      ...r,
+      generator: 'builtin (sigmap two-body generator + independent fragmentation)',
+      crossSection: { usedPb: familyPb, used: 'family', familyPb, familySource: family.xsecSource, pythiaPb: null, pythiaErrPb: null },
+    };
   }
   const { config } = pythiaConfig(family.id, point);
   let info: DriverInfo = {};
-  const src = driverBatches({ source: 'pythia', settings: config.settings, slha: config.slha, seed: req.seed, events: req.events, batchSize, startBatch: prog.nextBatch }, { signal: req.signal, onInfo: (i) => (info = { ...info, ...i }) });
+  const src = driverBatches(
+    { source: 'pythia', settings: config.settings, slha: config.slha, seed: req.seed, events: req.events, batchSize, startBatch: prog.nextBatch },
+    { signal: req.signal, onInfo: (i) => (info = { ...info, ...i }) },
+  );
   // Yields are scaled at the end, when Pythia's cross section is known: run with sigma = 1 pb and rescale.
-  const r = await simulateEvents(tracked(src, prog), { search: req.search, fidelity: req.fidelity, seed: req.seed, events: req.events, crossSectionPb: 1, family: family.id, point, showerEngine: req.showerEngine, tally: req.resume?.tally, onBatch });
+  const r = await simulateEvents(tracked(src, prog), {
+    search: req.search,
+    fidelity: req.fidelity,
+    seed: req.seed,
+    events: req.events,
+    crossSectionPb: 1,
+    family: family.id,
+    point,
+    showerEngine: req.showerEngine,
+    tally: req.resume?.tally,
+    onBatch,
+  });
   const py = combineSigmas(prog.sigmas);
   const usedPb = config.crossSection === 'family-table' ? familyPb : py!.pb;
-  const xs: CrossSectionReport = { usedPb, used: config.crossSection === 'family-table' ? 'family' : 'pythia', familyPb, familySource: family.xsecSource, pythiaPb: py?.pb ?? null, pythiaErrPb: py?.err ?? null };
+  const xs: CrossSectionReport = {
+    usedPb,
+    used: config.crossSection === 'family-table' ? 'family' : 'pythia',
+    familyPb,
+    familySource: family.xsecSource,
+    pythiaPb: py?.pb ?? null,
+    pythiaErrPb: py?.err ?? null,
+  };
   return { ...rescaled(r, usedPb), generator: info.generator ?? 'pythia8', crossSection: xs };
 }
 
@@ -150,13 +197,15 @@ export async function simulateEventFile(req: EventFileRequest): Promise<Generate
   const batchSize = req.batchSize ?? DEFAULT_BATCH;
   checkCommon(req.events ?? 1, req.seed, batchSize);
   if (!existsSync(req.file)) throw new InputError('--events', `${req.file}: no such file`);
-  if (req.xsecPb !== undefined && !(req.xsecPb > 0 && Number.isFinite(req.xsecPb))) throw new InputError('--xsec', `must be a cross section in pb > 0, got ${req.xsecPb}`);
+  if (req.xsecPb !== undefined && !(req.xsecPb > 0 && Number.isFinite(req.xsecPb)))
+    throw new InputError('--xsec', `must be a cross section in pb > 0, got ${req.xsecPb}`);
   getOwnSearch(req.search);
   const format = eventFormatOf(req.file);
   const prog: GeneratorProgress = req.resume ? structuredClone(req.resume) : { tally: undefined as unknown as YieldTally, nextBatch: 0, sigmas: [] };
   let info: DriverInfo = {};
   const base = { events: req.events ?? 0, batchSize, startBatch: prog.nextBatch };
-  const dreq: DriverRequest = format === 'lhe' ? { source: 'lhe', file: req.file, settings: [], seed: req.seed, ...base } : { source: 'hepmc', file: req.file, ...base };
+  const dreq: DriverRequest =
+    format === 'lhe' ? { source: 'lhe', file: req.file, settings: [], seed: req.seed, ...base } : { source: 'hepmc', file: req.file, ...base };
   const src = driverBatches(dreq, { signal: req.signal, onInfo: (i) => (info = { ...info, ...i }) });
   // The normalisation N is known once the file is read: count events, then rescale yields by N_assumed / N.
   const assumed = 1;
@@ -193,6 +242,13 @@ export async function simulateEventFile(req: EventFileRequest): Promise<Generate
     effAcc,
     effAccError: Math.sqrt(Math.max(prog.tally.selW2 / N - effAcc * effAcc, 0) / N),
     generator: format === 'lhe' ? `${info.generator ?? 'pythia8'} showering ${req.file}` : `${info.generator ?? 'pyhepmc'} reading ${req.file}`,
-    crossSection: { usedPb, used: req.xsecPb !== undefined ? 'given' : format === 'lhe' ? 'lhe-init' : 'hepmc', familyPb: null, familySource: null, pythiaPb: format === 'lhe' ? (py?.pb ?? null) : null, pythiaErrPb: format === 'lhe' ? (py?.err ?? null) : null },
+    crossSection: {
+      usedPb,
+      used: req.xsecPb !== undefined ? 'given' : format === 'lhe' ? 'lhe-init' : 'hepmc',
+      familyPb: null,
+      familySource: null,
+      pythiaPb: format === 'lhe' ? (py?.pb ?? null) : null,
+      pythiaErrPb: format === 'lhe' ? (py?.err ?? null) : null,
+    },
   };
 }

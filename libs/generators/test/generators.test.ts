@@ -7,7 +7,15 @@ import { type GeneratorProgress, driverBatches, generatorPython, pythiaConfig, s
 
 const HAVE_PYTHIA = existsSync(generatorPython());
 const FIX = join(__dirname, 'fixtures/events');
-const ZP = { family: 'zprime-ssm', point: { mass: 2000 }, search: 'own-dilepton-resonance-13tev', events: 120, fidelity: 'fast' as const, generator: 'pythia8' as const, batchSize: 40 };
+const ZP = {
+  family: 'zprime-ssm',
+  point: { mass: 2000 },
+  search: 'own-dilepton-resonance-13tev',
+  events: 120,
+  fidelity: 'fast' as const,
+  generator: 'pythia8' as const,
+  batchSize: 40,
+};
 
 async function errorOf(p: Promise<unknown>): Promise<{ field: string; problem: string }> {
   try {
@@ -146,17 +154,29 @@ describe('Pythia 8 configurations of the SUSY families (no generation)', () => {
   it('T1: the gluino decays to q qbar chi1 for q = u, d, s, c, a quarter each', () => {
     const { config } = pythiaConfig('T1', { m_gluino: 1500, m_lsp: 100 });
     const block = config.slha!.split('DECAY 1000021')[1].split('DECAY')[0];
-    expect(block.trim().split('\n').slice(1).map((l) => l.trim())).toEqual(['0.25 3 1 -1 1000022', '0.25 3 2 -2 1000022', '0.25 3 3 -3 1000022', '0.25 3 4 -4 1000022']);
+    expect(
+      block
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim()),
+    ).toEqual(['0.25 3 1 -1 1000022', '0.25 3 2 -2 1000022', '0.25 3 3 -3 1000022', '0.25 3 4 -4 1000022']);
   });
 
-  it('T5gg: the gluino decays as in T1, chi1 -> photon gravitino at 100%, the gravitino at the map\'s 1 GeV', () => {
+  it("T5gg: the gluino decays as in T1, chi1 -> photon gravitino at 100%, the gravitino at the map's 1 GeV", () => {
     const { config } = pythiaConfig('T5gg', { m_gluino: 1800, m_chi: 1000 });
     expect(config.crossSection).toBe('family-table');
     expect(config.slha).toMatch(/^ 1000039 1\.000000e\+0$/m);
     expect(config.slha).toMatch(/^ 1000022 1\.000000e\+3$/m);
     expect(config.slha!.split('DECAY 1000022 ')[1].split('\n')[1].trim()).toBe('1 2 22 1000039');
     const block = config.slha!.split('DECAY 1000021')[1].split('DECAY')[0];
-    expect(block.trim().split('\n').slice(1).map((l) => l.trim())).toEqual(['0.25 3 1 -1 1000022', '0.25 3 2 -2 1000022', '0.25 3 3 -3 1000022', '0.25 3 4 -4 1000022']);
+    expect(
+      block
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim()),
+    ).toEqual(['0.25 3 1 -1 1000022', '0.25 3 2 -2 1000022', '0.25 3 3 -3 1000022', '0.25 3 4 -4 1000022']);
     expect(() => pythiaConfig('T5gg', { m_gluino: 1800, m_chi: 1795 })).toThrow(/m_chi/);
   });
 
@@ -164,7 +184,12 @@ describe('Pythia 8 configurations of the SUSY families (no generation)', () => {
     const { config } = pythiaConfig('TSlepSlep', { m_slep: 500, m_lsp: 100 });
     expect(config.crossSection).toBe('family-table');
     expect(config.settings).toContain('SUSY:qqbar2sleptonantislepton = on');
-    for (const [id, l] of [[1000011, 11], [2000011, 11], [1000013, 13], [2000013, 13]]) {
+    for (const [id, l] of [
+      [1000011, 11],
+      [2000011, 11],
+      [1000013, 13],
+      [2000013, 13],
+    ]) {
       expect(config.slha).toMatch(new RegExp(`^ ${id} 5\\.000000e\\+2$`, 'm'));
       expect(config.slha!.split(`DECAY ${id} `)[1].split('\n')[1].trim()).toBe(`1 2 ${l} 1000022`);
     }

@@ -1,6 +1,15 @@
 import { createRng, normal } from '@sigmap/contracts';
 import { describe, expect, it } from 'vitest';
-import { acquisition, boundaryEntropy, expectedMisclassAfter, gaussHermiteNormal, lookaheadReduction, misclassificationProbability, normalCdf, straddle } from './acquisition';
+import {
+  acquisition,
+  boundaryEntropy,
+  expectedMisclassAfter,
+  gaussHermiteNormal,
+  lookaheadReduction,
+  misclassificationProbability,
+  normalCdf,
+  straddle,
+} from './acquisition';
 
 // Fake posteriors: the acquisition functions see only mean and variance.
 const fake = { mean: [0.05, 1, -1, 0.3], variance: [0.04, 0.25, 1, 0] };

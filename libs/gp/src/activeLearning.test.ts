@@ -37,11 +37,17 @@ function accuracy(l: ReturnType<typeof createActiveLearner>): number {
 describe('active learner', () => {
   it('learns the excursion 2D level set to >= 98% with 40 evaluations (pool mode, batches of 5)', () => {
     const l = createActiveLearner(config);
-    l.observe(init, init.map((p) => [truth(p[0], p[1])]));
+    l.observe(
+      init,
+      init.map((p) => [truth(p[0], p[1])]),
+    );
     while (l.observations < 40) {
       const { points } = l.proposeBatch(5, [], { candidates: grid });
       expect(points.length).toBe(5);
-      l.observe(points, points.map((p) => [truth(p[0], p[1])]));
+      l.observe(
+        points,
+        points.map((p) => [truth(p[0], p[1])]),
+      );
     }
     expect(accuracy(l)).toBeGreaterThanOrEqual(0.98);
     const est = l.estimateMisclassifiedFraction(grid);
@@ -52,7 +58,10 @@ describe('active learner', () => {
   it('is deterministic and survives toState/fromState (JSON) with identical proposals', () => {
     const run = () => {
       const l = createActiveLearner(config);
-      l.observe(init, init.map((p) => [truth(p[0], p[1])]));
+      l.observe(
+        init,
+        init.map((p) => [truth(p[0], p[1])]),
+      );
       l.proposeBatch(3, [], { candidates: grid });
       return l;
     };
@@ -70,7 +79,10 @@ describe('active learner', () => {
   it('continuous mode respects a forbidden region (y > x forbidden) and pending points', () => {
     const l = createActiveLearner({ ...config, constraints: [{ coefficients: [-1, 1], bound: 0 }], continuousCandidates: 1500 });
     const ok = init.filter((p) => p[1] <= p[0]);
-    l.observe(ok, ok.map((p) => [truth(p[0], p[1])]));
+    l.observe(
+      ok,
+      ok.map((p) => [truth(p[0], p[1])]),
+    );
     const pending = [[1.0, 0.3]];
     const { points } = l.proposeBatch(6, pending);
     expect(points.length).toBe(6);
@@ -112,11 +124,17 @@ describe('active learner: the stopping estimate', () => {
       [0.4, 1.0],
       [0.75, 1.4],
     ];
-    l.observe(allowedOnly, allowedOnly.map((p) => [truth(p[0], p[1])]));
+    l.observe(
+      allowedOnly,
+      allowedOnly.map((p) => [truth(p[0], p[1])]),
+    );
     expect(allowedOnly.every((p) => truth(p[0], p[1]) >= 0)).toBe(true);
     expect(l.bracketed()).toBe(false);
     const l2 = createActiveLearner(config);
-    l2.observe(init, init.map((p) => [truth(p[0], p[1])]));
+    l2.observe(
+      init,
+      init.map((p) => [truth(p[0], p[1])]),
+    );
     expect(l2.bracketed()).toBe(true);
     // reference = the observed points only: each is interpolated, so its label is right and counts 0 exactly
     expect(l2.estimateMisclassifiedFraction(init).fraction).toBe(0);

@@ -116,7 +116,8 @@ export class ActiveLearner {
     if (points.length !== values.length) throw new InputError('values', `expected ${points.length} rows, got ${values.length}`);
     points.forEach((p, i) => {
       if (p.length !== this.dim) throw new InputError('points', `point ${i} has ${p.length} coordinates, expected ${this.dim}`);
-      if (values[i].length !== this.config.objectives.length) throw new InputError('values', `row ${i} has ${values[i].length} values, expected ${this.config.objectives.length}`);
+      if (values[i].length !== this.config.objectives.length)
+        throw new InputError('values', `row ${i} has ${values[i].length} values, expected ${this.config.objectives.length}`);
       if (!values[i].every(Number.isFinite)) throw new InputError('values', `row ${i} has a non-finite value`);
       this.X.push([...p]);
       this.Y.push([...values[i]]);
@@ -237,7 +238,9 @@ export class ActiveLearner {
       const l = new LazyCandidatePosterior(o.model, U);
       for (let a = 0; a < out.length; a++) score[a] += -Math.abs(l.mean[a] - o.threshold) / Math.sqrt(l.varUpper[a]);
     });
-    const order = Array.from(out.keys()).sort((a, b) => score[b] - score[a]).slice(0, 40);
+    const order = Array.from(out.keys())
+      .sort((a, b) => score[b] - score[a])
+      .slice(0, 40);
     for (const a of order) {
       for (let k = 0; k < 10; k++) {
         const u = Array.from({ length: d }, (_, i) => Math.min(1, Math.max(0, U[a * d + i] + normal(rng, 0, 0.03))));
@@ -301,7 +304,11 @@ export class ActiveLearner {
     const known = new Map<number, boolean[]>();
     ref.forEach((x, r) => {
       const i = observed.get(hash(x))?.find((k) => this.X[k].every((v, j) => v === x[j]));
-      if (i !== undefined) known.set(r, this.config.objectives.map((o, j) => this.Y[i][j] < o.threshold));
+      if (i !== undefined)
+        known.set(
+          r,
+          this.config.objectives.map((o, j) => this.Y[i][j] < o.threshold),
+        );
     });
     return expectedMisclassifiedFraction(obj, this.scaler.toUnit(ref.flat()), 1e-6, { known, observationNoise: true });
   }
@@ -327,7 +334,13 @@ export class ActiveLearner {
     const models = this.refresh();
     return models.map((m, j) => {
       const k = m.gp.kernel as StationaryKernel;
-      return { name: this.config.objectives[j].name, lengthscales: k.lengthscales(), variance: k.diagValue(), noise: Math.exp(m.gp.logNoise), mean: m.gp.constMean };
+      return {
+        name: this.config.objectives[j].name,
+        lengthscales: k.lengthscales(),
+        variance: k.diagValue(),
+        noise: Math.exp(m.gp.logNoise),
+        mean: m.gp.constMean,
+      };
     });
   }
 

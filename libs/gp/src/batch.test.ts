@@ -72,10 +72,11 @@ describe('proposeBatch (kriging believer, pruned by variance upper bounds)', () 
     const b = proposeBatch(obj, { candidates: C, q: 5, strategy: 'penalisation', acquisition: 'misclassification' });
     expect(a.indices).toEqual(b.indices);
     expect(new Set(a.indices).size).toBe(5);
-    for (let i = 0; i < 5; i++) for (let j = 0; j < i; j++) {
-      const d = Math.hypot(C[2 * a.indices[i]] - C[2 * a.indices[j]], C[2 * a.indices[i] + 1] - C[2 * a.indices[j] + 1]);
-      expect(d).toBeGreaterThan(0.01);
-    }
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < i; j++) {
+        const d = Math.hypot(C[2 * a.indices[i]] - C[2 * a.indices[j]], C[2 * a.indices[i] + 1] - C[2 * a.indices[j] + 1]);
+        expect(d).toBeGreaterThan(0.01);
+      }
   });
 
   it('several level sets at once, and the look-ahead criterion', () => {

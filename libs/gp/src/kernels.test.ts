@@ -14,7 +14,10 @@ describe('stationary kernels (R&W eqs. 4.9, 4.17)', () => {
     const rr = r(ls);
     expect(createKernel('rbf', 3, ls, 2).value(x, 0, y, 0)).toBeCloseTo(2 * Math.exp(-0.5 * rr * rr), 14);
     expect(createKernel('matern32', 3, ls, 2).value(x, 0, y, 0)).toBeCloseTo(2 * (1 + Math.sqrt(3) * rr) * Math.exp(-Math.sqrt(3) * rr), 14);
-    expect(createKernel('matern52', 3, ls, 2).value(x, 0, y, 0)).toBeCloseTo(2 * (1 + Math.sqrt(5) * rr + (5 / 3) * rr * rr) * Math.exp(-Math.sqrt(5) * rr), 14);
+    expect(createKernel('matern52', 3, ls, 2).value(x, 0, y, 0)).toBeCloseTo(
+      2 * (1 + Math.sqrt(5) * rr + (5 / 3) * rr * rr) * Math.exp(-Math.sqrt(5) * rr),
+      14,
+    );
     expect(createKernel('matern52', 3, ls, 2).value(x, 0, x, 0)).toBe(2);
   });
 
@@ -51,7 +54,8 @@ function checkGradient(k: Kernel) {
 describe('kernel gradients in log parameters (central differences)', () => {
   for (const t of ['rbf', 'matern32', 'matern52'] as const) it(t, () => checkGradient(createKernel(t, 3, [0.3, 0.5, 2], 1.7)));
   it('sum', () => checkGradient(new SumKernel([createKernel('rbf', 3, 0.4), createKernel('matern32', 3, [1, 0.2, 0.3], 0.5)])));
-  it('product', () => checkGradient(new ProductKernel([new ConstantKernel(3, 0.3), createKernel('matern52', 3, [0.6, 0.2, 0.3], 0.5), createKernel('rbf', 3, 0.9)])));
+  it('product', () =>
+    checkGradient(new ProductKernel([new ConstantKernel(3, 0.3), createKernel('matern52', 3, [0.6, 0.2, 0.3], 0.5), createKernel('rbf', 3, 0.9)])));
   it('spec round trip', () => {
     const k = new SumKernel([createKernel('rbf', 3, 0.4), new ProductKernel([new ConstantKernel(3, -1), createKernel('matern32', 3, [1, 0.2, 0.3])])]);
     const k2 = kernelFromSpec(JSON.parse(JSON.stringify(k.spec())), 3);

@@ -6,11 +6,12 @@ function randomSpd(n: number, seed: number): Float64Array {
   const rng = createRng(seed);
   const B = Float64Array.from({ length: n * n }, () => rng.uniform() - 0.5);
   const A = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = i === j ? n * 0.1 : 0;
-    for (let k = 0; k < n; k++) s += B[i * n + k] * B[j * n + k];
-    A[i * n + j] = s;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = i === j ? n * 0.1 : 0;
+      for (let k = 0; k < n; k++) s += B[i * n + k] * B[j * n + k];
+      A[i * n + j] = s;
+    }
   return A;
 }
 
@@ -29,11 +30,12 @@ describe('cholesky', () => {
     const A = randomSpd(n, 3);
     const { L } = cholesky(A, n);
     let err = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += L[i * n + k] * L[j * n + k];
-      err = Math.max(err, Math.abs(s - A[i * n + j]));
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += L[i * n + k] * L[j * n + k];
+        err = Math.max(err, Math.abs(s - A[i * n + j]));
+      }
     expect(err).toBeLessThan(1e-10);
     const b = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
     const x = choleskySolve(L, n, b);
@@ -56,11 +58,12 @@ describe('cholesky', () => {
     const n = 25;
     const A = randomSpd(n, 5);
     const Ai = choleskyInverse(cholesky(A, n).L, n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += A[i * n + k] * Ai[k * n + j];
-      expect(Math.abs(s - (i === j ? 1 : 0))).toBeLessThan(1e-9);
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += A[i * n + k] * Ai[k * n + j];
+        expect(Math.abs(s - (i === j ? 1 : 0))).toBeLessThan(1e-9);
+      }
   });
 
   it('block extension equals the factor of the full matrix (rank-k update)', () => {
@@ -86,10 +89,11 @@ describe('cholesky', () => {
     const { L } = cholesky(randomSpd(n, 2), n);
     const Bt = Float64Array.from({ length: 3 * n }, (_, i) => Math.cos(i));
     const V = solveLowerManyRows(L, n, Float64Array.from(Bt), 3);
-    for (let a = 0; a < 3; a++) for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let k = 0; k <= i; k++) s += L[i * n + k] * V[a * n + k];
-      expect(s).toBeCloseTo(Bt[a * n + i], 12);
-    }
+    for (let a = 0; a < 3; a++)
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let k = 0; k <= i; k++) s += L[i * n + k] * V[a * n + k];
+        expect(s).toBeCloseTo(Bt[a * n + i], 12);
+      }
   });
 });

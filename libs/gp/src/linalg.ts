@@ -164,11 +164,12 @@ export function choleskyInverse(L: Float64Array, n: number): Float64Array {
 export function choleskyExtend(L: Float64Array, n: number, Bt: Float64Array, C: Float64Array, k: number): CholeskyResult {
   const S = solveLowerManyRows(L, n, Float64Array.from(Bt), k); // k rows: S^T
   const schur = new Float64Array(k * k);
-  for (let a = 0; a < k; a++) for (let b = 0; b <= a; b++) {
-    const v = C[a * k + b] - dot(S, a * n, S, b * n, n);
-    schur[a * k + b] = v;
-    schur[b * k + a] = v;
-  }
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b <= a; b++) {
+      const v = C[a * k + b] - dot(S, a * n, S, b * n, n);
+      schur[a * k + b] = v;
+      schur[b * k + a] = v;
+    }
   const { L: L22, jitter } = cholesky(schur, k);
   const m = n + k;
   const out = new Float64Array(m * m);

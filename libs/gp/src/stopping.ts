@@ -34,7 +34,12 @@ export interface MisclassificationOptions {
  * whose upper bound on p (from an upper bound on sigma) is below tol are not evaluated exactly; their bound is added
  * to prunedBound (so fraction <= true value <= fraction + prunedBound).
  */
-export function expectedMisclassifiedFraction(objectives: LevelSetObjective[], reference: Float64Array, tol = 1e-6, options: MisclassificationOptions = {}): MisclassificationEstimate {
+export function expectedMisclassifiedFraction(
+  objectives: LevelSetObjective[],
+  reference: Float64Array,
+  tol = 1e-6,
+  options: MisclassificationOptions = {},
+): MisclassificationEstimate {
   const d = objectives[0].model.dim;
   const R = reference.length / d;
   const lazy = objectives.map((o) => new LazyCandidatePosterior(o.model, reference));

@@ -20,7 +20,9 @@ describe('freePort', () => {
 describe.skipIf(!haveCli)('startDevServer', () => {
   it('starts side-by-side servers on free ports, each answering on its own address', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sigmap-devserver-'));
-    const servers = await Promise.all([0, 1, 2].map(async (i) => startDevServer({ dbFile: join(dir, `d${i}.sqlite`), port: await freePort(), uiPort: 'headless' })));
+    const servers = await Promise.all(
+      [0, 1, 2].map(async (i) => startDevServer({ dbFile: join(dir, `d${i}.sqlite`), port: await freePort(), uiPort: 'headless' })),
+    );
     try {
       expect(new Set(servers.map((s) => s.port)).size).toBe(3);
       for (const s of servers) expect(await portAnswers(s.port)).toBe(true);
@@ -36,7 +38,9 @@ describe.skipIf(!haveCli)('startDevServer', () => {
     await new Promise<void>((r) => blocker.listen(httpPort, '127.0.0.1', () => r()));
     const logFile = join(dir, 'server.log');
     try {
-      await expect(startDevServer({ dbFile: join(dir, 'd.sqlite'), port: await freePort(), httpPort, uiPort: 'headless', logFile })).rejects.toThrow(/exited with code .* \(log: /);
+      await expect(startDevServer({ dbFile: join(dir, 'd.sqlite'), port: await freePort(), httpPort, uiPort: 'headless', logFile })).rejects.toThrow(
+        /exited with code .* \(log: /,
+      );
       // four attempts, each leaving its bind error in the log
       expect(readFileSync(logFile, 'utf8').match(/address already in use/g)?.length ?? 0).toBeGreaterThanOrEqual(4);
     } finally {

@@ -2,7 +2,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/activity';
 import { DefaultLogger } from '@temporalio/worker';
-import { pointKey, validateScanSpec, type EvaluatedPoint, type Fidelity, type LimitInput, type LimitResult, type ScanSpec, type SimulateInput, type SimulateResult } from '@sigmap/contracts';
+import {
+  pointKey,
+  validateScanSpec,
+  type EvaluatedPoint,
+  type Fidelity,
+  type LimitInput,
+  type LimitResult,
+  type ScanSpec,
+  type SimulateInput,
+  type SimulateResult,
+} from '@sigmap/contracts';
 import { getFamily, listFamilies, ownSearchesFor } from '@sigmap/physics';
 import type { Store } from '@sigmap/store';
 import { createOrchestrationActivities, createSimulationActivities, createStatsActivities, createSurrogateActivities } from './activities';
@@ -74,7 +84,13 @@ function activities(store: Store, log?: (l: string) => void) {
   const deps = { store, families: new FamilyRegistry(), compute, log };
   const sim = createSimulationActivities(deps);
   const sur = createSurrogateActivities(deps);
-  return { ...createOrchestrationActivities(deps), ...createStatsActivities(deps), simulate: (i: SimulateInput) => (i.fidelity === 'surrogate' ? sur : sim).simulate(i), sim, sur };
+  return {
+    ...createOrchestrationActivities(deps),
+    ...createStatsActivities(deps),
+    simulate: (i: SimulateInput) => (i.fidelity === 'surrogate' ? sur : sim).simulate(i),
+    sim,
+    sur,
+  };
 }
 
 async function rejection(p: Promise<unknown>): Promise<ApplicationFailure> {
@@ -101,7 +117,7 @@ describe('FamilyRegistry: the @sigmap/physics families', () => {
     }
   });
 
-  it("gives each family the own searches sharing a signature cell with it", () => {
+  it('gives each family the own searches sharing a signature cell with it', () => {
     expect(reg.get('zprime-ssm')!.searches).toEqual([DILEPTON, DIJET]);
     expect(reg.get('zprime-ssm')!.parameters).toEqual(['mass', 'g']);
     expect(reg.get('wprime-ssm')!.searches).toEqual([DIJET, 'own-lepton-met-13tev']);
@@ -114,10 +130,16 @@ describe('FamilyRegistry: the @sigmap/physics families', () => {
   it('checks a spec: parameter names, ranges inside the family, fidelity, forbidden models', () => {
     const zp = reg.get('zprime-ssm')!;
     expect(() => zp.checkSpec(zpSpec())).not.toThrow();
-    expect(() => zp.checkSpec(zpSpec({ parameters: { mass: { min: 500, max: 6000 }, coupling: { min: 0.01, max: 1 } } }))).toThrow(/parameters\.coupling: unknown parameter of zprime-ssm \(known: mass, g\)/);
-    expect(() => zp.checkSpec(zpSpec({ parameters: { mass: { min: 100, max: 6000 }, g: { fixed: 1 } } }))).toThrow(/parameters\.mass: \[100, 6000\] leaves the range of zprime-ssm: \[500, 7000\] GeV/);
+    expect(() => zp.checkSpec(zpSpec({ parameters: { mass: { min: 500, max: 6000 }, coupling: { min: 0.01, max: 1 } } }))).toThrow(
+      /parameters\.coupling: unknown parameter of zprime-ssm \(known: mass, g\)/,
+    );
+    expect(() => zp.checkSpec(zpSpec({ parameters: { mass: { min: 100, max: 6000 }, g: { fixed: 1 } } }))).toThrow(
+      /parameters\.mass: \[100, 6000\] leaves the range of zprime-ssm: \[500, 7000\] GeV/,
+    );
     expect(() => zp.checkSpec(zpSpec({ fidelity: 'lookup' }))).toThrow(/fidelity\.default: zprime-ssm supports full, fast, surrogate, not 'lookup'/);
-    expect(() => reg.get('excursion-fast2d')!.checkSpec(zpSpec({ family: 'excursion-fast2d', parameters: { x: { min: 0, max: 1 }, y: { min: 0, max: 1 } } }))).toThrow(/supports lookup, not 'fast'/);
+    expect(() =>
+      reg.get('excursion-fast2d')!.checkSpec(zpSpec({ family: 'excursion-fast2d', parameters: { x: { min: 0, max: 1 }, y: { min: 0, max: 1 } } })),
+    ).toThrow(/supports lookup, not 'fast'/);
     const forbidden = listFamilies().find((f) => !f.allowed)!;
     expect(reg.get(forbidden.id)!.searches).toEqual([]);
     expect(() => reg.get(forbidden.id)!.checkSpec(zpSpec({ family: forbidden.id }))).toThrow(new RegExp(`family: ${forbidden.id} is not a valid model`));
@@ -126,7 +148,19 @@ describe('FamilyRegistry: the @sigmap/physics families', () => {
   it('limitFromYields: CLs in [0, 1] from the search workspace; an epistemic spread weakens the exclusion', () => {
     const zp = reg.get('zprime-ssm')!;
     const nb = 14;
-    const y: SearchYields = { search: DILEPTON, fidelity: 'surrogate', events: 1000, seed: 1, crossSectionPb: 0.01, effAcc: 0.1, observable: 'm_ll', binEdges: [], yields: Array.from({ length: nb }, (_, i) => (i === 10 ? 6 : i === 11 ? 4 : 0)), yieldErrors: new Array<number>(nb).fill(0.2), backend: 'test' };
+    const y: SearchYields = {
+      search: DILEPTON,
+      fidelity: 'surrogate',
+      events: 1000,
+      seed: 1,
+      crossSectionPb: 0.01,
+      effAcc: 0.1,
+      observable: 'm_ll',
+      binEdges: [],
+      yields: Array.from({ length: nb }, (_, i) => (i === 10 ? 6 : i === 11 ? 4 : 0)),
+      yieldErrors: new Array<number>(nb).fill(0.2),
+      backend: 'test',
+    };
     const sharp = zp.limitFromYields!({ mass: 3000, g: 0.3 }, y);
     const spread = zp.limitFromYields!({ mass: 3000, g: 0.3 }, { ...y, epistemic: y.yields.map((v) => 0.6 * v) });
     for (const l of [sharp, spread]) {
@@ -177,7 +211,19 @@ describe('simulate and computeLimit activities for a simulated family', () => {
   it('a retried attempt resumes after the searches of its last heartbeat', async () => {
     const { store, yields } = memoryStore();
     const acts = activities(store);
-    const marker: SearchYields = { search: DILEPTON, fidelity: 'fast', events: 150, seed: 7, crossSectionPb: 1, effAcc: 0.5, observable: 'm_ll', binEdges: [], yields: new Array<number>(14).fill(1.5), yieldErrors: new Array<number>(14).fill(0.1), backend: 'from-heartbeat' };
+    const marker: SearchYields = {
+      search: DILEPTON,
+      fidelity: 'fast',
+      events: 150,
+      seed: 7,
+      crossSectionPb: 1,
+      effAcc: 0.5,
+      observable: 'm_ll',
+      binEdges: [],
+      yields: new Array<number>(14).fill(1.5),
+      yieldErrors: new Array<number>(14).fill(0.1),
+      backend: 'from-heartbeat',
+    };
     const env = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { yields: { [DILEPTON]: marker } } });
     const sim = (await env.run(acts.simulate, base)) as SimulateResult;
     const stored = yields.get(sim.yieldsKey) as Record<string, SearchYields>;
@@ -219,7 +265,9 @@ describe('simulate and computeLimit activities for a simulated family', () => {
     e = await rejection(env().run(acts.computeLimit, { ...lim, yieldsKey: 'nope' }));
     expect(e.message).toBe("yieldsKey: no stored yields under 'nope'");
     e = await rejection(env().run(acts.computeLimit, { ...lim, family: 'no-such-family' }));
-    expect(e.message).toMatch(/^family: unknown model family 'no-such-family' \(known: atlas-sbottom, excursion-fast2d, .* and \d+ more \(sigmap families lists them\)\)$/);
+    expect(e.message).toMatch(
+      /^family: unknown model family 'no-such-family' \(known: atlas-sbottom, excursion-fast2d, .* and \d+ more \(sigmap families lists them\)\)$/,
+    );
   });
 
   it('each queue simulates only its fidelities: a misrouted call is refused, naming the field', async () => {
@@ -235,11 +283,19 @@ describe('simulate and computeLimit activities for a simulated family', () => {
   it('startScan rejects a spec that does not fit the family', async () => {
     const { store } = memoryStore();
     const acts = activities(store);
-    const e = await rejection(new MockActivityEnvironment(undefined, { logger: quiet }).run(acts.startScan, { scanId: 'bad', spec: zpSpec({ parameters: { mass: { min: 500, max: 6000 }, coupling: { min: 0.01, max: 1 } } }) }));
+    const e = await rejection(
+      new MockActivityEnvironment(undefined, { logger: quiet }).run(acts.startScan, {
+        scanId: 'bad',
+        spec: zpSpec({ parameters: { mass: { min: 500, max: 6000 }, coupling: { min: 0.01, max: 1 } } }),
+      }),
+    );
     expect([e.type, e.nonRetryable]).toEqual(['InputError', true]);
     expect(e.message).toMatch(/parameters\.coupling: unknown parameter of zprime-ssm/);
     const ok = await new MockActivityEnvironment().run(acts.startScan, { scanId: 'good', spec: zpSpec() });
-    expect(ok).toEqual({ poolSize: null, family: expect.stringMatching(/^zprime-ssm: sequential Z'.*own-dilepton-resonance-13tev, own-dijet-resonance-13tev$/) });
+    expect(ok).toEqual({
+      poolSize: null,
+      family: expect.stringMatching(/^zprime-ssm: sequential Z'.*own-dilepton-resonance-13tev, own-dijet-resonance-13tev$/),
+    });
   });
 });
 

@@ -5,7 +5,10 @@ import { faultConfig, faultInterceptors, parseFaultTrace, type FaultTraceEvent }
 
 /** A stand-in activity Context: the interceptor reads info and wraps heartbeat. */
 function fakeContext(type: string, beats: unknown[]): Context {
-  return { info: { activityType: type, attempt: 1, activityId: '1', workflowExecution: { workflowId: 'w', runId: 'r' } }, heartbeat: (d?: unknown) => beats.push(d) } as unknown as Context;
+  return {
+    info: { activityType: type, attempt: 1, activityId: '1', workflowExecution: { workflowId: 'w', runId: 'r' } },
+    heartbeat: (d?: unknown) => beats.push(d),
+  } as unknown as Context;
 }
 
 const input = { args: [], headers: {} } as ActivityExecuteInput;
@@ -17,7 +20,12 @@ describe('fault injection interceptor', () => {
     expect(faultConfig({ SIGMAP_FAULT_TRACE: '1' })).toMatchObject({ trace: true, throwEvery: 0 });
     expect(() => faultConfig({ SIGMAP_FAULT_THROW_EVERY: '1' })).toThrow(/SIGMAP_FAULT_THROW_EVERY/);
     expect(() => faultConfig({ SIGMAP_FAULT_THROW_EVERY: 'x' })).toThrow(/integer >= 2/);
-    expect(faultConfig({ SIGMAP_FAULT_DELAY_MS: 'proposeBatch:3000, computeLimit:5' })!.delays).toEqual(new Map([['proposeBatch', 3000], ['computeLimit', 5]]));
+    expect(faultConfig({ SIGMAP_FAULT_DELAY_MS: 'proposeBatch:3000, computeLimit:5' })!.delays).toEqual(
+      new Map([
+        ['proposeBatch', 3000],
+        ['computeLimit', 5],
+      ]),
+    );
     expect(() => faultConfig({ SIGMAP_FAULT_DELAY_MS: 'proposeBatch=3' })).toThrow(/SIGMAP_FAULT_DELAY_MS.*activityType:milliseconds/);
   });
 
@@ -41,7 +49,9 @@ describe('fault injection interceptor', () => {
 
   it('fails every third call of an activity type, alternately before and after it ran', async () => {
     const lines: string[] = [];
-    const [factory] = faultInterceptors({ SIGMAP_FAULT_TRACE: '1', SIGMAP_FAULT_THROW_EVERY: '3', SIGMAP_FAULT_THROW_ACTIVITIES: 'flaky' }, (l) => lines.push(l));
+    const [factory] = faultInterceptors({ SIGMAP_FAULT_TRACE: '1', SIGMAP_FAULT_THROW_EVERY: '3', SIGMAP_FAULT_THROW_ACTIVITIES: 'flaky' }, (l) =>
+      lines.push(l),
+    );
     let ran = 0;
     const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {

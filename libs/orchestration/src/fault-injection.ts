@@ -55,9 +55,13 @@ export function faultConfig(env: NodeJS.ProcessEnv = process.env): FaultConfig |
     throwEvery = Number(raw);
     if (!Number.isInteger(throwEvery) || throwEvery < 2) throw new InputError('SIGMAP_FAULT_THROW_EVERY', `expected an integer >= 2, got '${raw}'`);
   }
-  const only = env.SIGMAP_FAULT_THROW_ACTIVITIES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = env.SIGMAP_FAULT_THROW_ACTIVITIES?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const delays = new Map<string, number>();
-  for (const item of env.SIGMAP_FAULT_DELAY_MS?.split(',').map((s) => s.trim()).filter(Boolean) ?? []) {
+  for (const item of env.SIGMAP_FAULT_DELAY_MS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? []) {
     const m = /^([A-Za-z]+):(\d+)$/.exec(item);
     if (!m) throw new InputError('SIGMAP_FAULT_DELAY_MS', `expected activityType:milliseconds[,...], got '${item}'`);
     delays.set(m[1], Number(m[2]));
@@ -71,7 +75,10 @@ const calls = new Map<string, number>();
 let injectedSoFar = 0;
 
 /** The activity interceptors the fault environment asks for; [] when none is set (the normal case). */
-export function faultInterceptors(env: NodeJS.ProcessEnv = process.env, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): ActivityInterceptorsFactory[] {
+export function faultInterceptors(
+  env: NodeJS.ProcessEnv = process.env,
+  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+): ActivityInterceptorsFactory[] {
   const cfg = faultConfig(env);
   if (!cfg) return [];
   const emit = (e: FaultTraceEvent) => {
@@ -84,10 +91,18 @@ export function faultInterceptors(env: NodeJS.ProcessEnv = process.env, out: (li
         const type = info.activityType;
         const call = (calls.get(type) ?? 0) + 1;
         calls.set(type, call);
-        const base = { type, attempt: info.attempt, activityId: info.activityId, workflowId: info.workflowExecution?.workflowId ?? null, runId: info.workflowExecution?.runId ?? null, call };
+        const base = {
+          type,
+          attempt: info.attempt,
+          activityId: info.activityId,
+          workflowId: info.workflowExecution?.workflowId ?? null,
+          runId: info.workflowExecution?.runId ?? null,
+          call,
+        };
         const inject = cfg.throwEvery > 0 && call % cfg.throwEvery === 0 && (!cfg.throwActivities || cfg.throwActivities.has(type));
         const when = inject ? (injectedSoFar++ % 2 === 0 ? 'before' : 'after') : undefined;
-        const fault = () => ApplicationFailure.retryable(`injected fault: call ${call} of ${type} fails (every ${cfg.throwEvery}th, ${when} the activity ran)`, 'InjectedFault');
+        const fault = () =>
+          ApplicationFailure.retryable(`injected fault: call ${call} of ${type} fails (every ${cfg.throwEvery}th, ${when} the activity ran)`, 'InjectedFault');
         emit({ event: 'start', ...base, ms: Date.now() });
         if (cfg.trace) {
           // Context.heartbeat is an instance field: wrap it for this execution so progress shows in the trace

@@ -16,7 +16,18 @@ Prints one line 'sigmap worker ready ...' (queues, concurrency, tfjs backend, li
 export async function runWorker(argv: string[], log: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
   let values: { queues?: string; concurrency?: string; address?: string; 'store-dir'?: string; identity?: string };
   try {
-    values = parseArgs({ args: argv, options: { queues: { type: 'string' }, concurrency: { type: 'string' }, address: { type: 'string' }, 'store-dir': { type: 'string' }, identity: { type: 'string' } }, strict: true, allowPositionals: false }).values;
+    values = parseArgs({
+      args: argv,
+      options: {
+        queues: { type: 'string' },
+        concurrency: { type: 'string' },
+        address: { type: 'string' },
+        'store-dir': { type: 'string' },
+        identity: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (e) {
     throw new InputError('arguments', (e as Error).message);
   }
@@ -29,12 +40,26 @@ export async function runWorker(argv: string[], log: (s: string) => void = (s) =
   const store = await openStore({ url: process.env.DATABASE_URL, dataDir: values['store-dir'] });
   const connection = await connect(address, env);
   const families = new FamilyRegistry();
-  const { workers, close: closeCompute, computes } = await createWorkers({ connection, namespace: env.namespace, queues, concurrency, store, families, identity: values.identity ?? `sigmap-worker@${process.pid}` });
+  const {
+    workers,
+    close: closeCompute,
+    computes,
+  } = await createWorkers({
+    connection,
+    namespace: env.namespace,
+    queues,
+    concurrency,
+    store,
+    families,
+    identity: values.identity ?? `sigmap-worker@${process.pid}`,
+  });
   const backend = await tfjsBackend();
   const stop = () => workers.forEach((w) => w.shutdown());
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  log(`sigmap worker ready pid=${process.pid} address=${address} namespace=${env.namespace} queues=${queues.join(',')} concurrency=${concurrency} compute=${JSON.stringify([...new Set(Object.values(computes).map((c) => c.mode))].join('+'))} tfjs-backend=${backend} limit-engine=@sigmap/stats store=${store.kind}:${store.location}`);
+  log(
+    `sigmap worker ready pid=${process.pid} address=${address} namespace=${env.namespace} queues=${queues.join(',')} concurrency=${concurrency} compute=${JSON.stringify([...new Set(Object.values(computes).map((c) => c.mode))].join('+'))} tfjs-backend=${backend} limit-engine=@sigmap/stats store=${store.kind}:${store.location}`,
+  );
   try {
     await Promise.all(workers.map((w) => w.run()));
   } finally {

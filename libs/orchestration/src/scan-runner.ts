@@ -91,7 +91,15 @@ export async function runScan(o: RunScanOptions): Promise<ScanReport> {
   try {
     server = await ensureDevServer({ dbFile: join(sigmapHome(), 'temporal', 'dev.sqlite') });
     const nconn = await connect(server.address, { ...env, tls: undefined, apiKey: undefined });
-    ({ workers, close: closeCompute } = await createWorkers({ connection: nconn, namespace, queues: Object.values(TASK_QUEUES), concurrency: o.concurrency ?? 2, store, families, identity: `sigmap-scan@${process.pid}` }));
+    ({ workers, close: closeCompute } = await createWorkers({
+      connection: nconn,
+      namespace,
+      queues: Object.values(TASK_QUEUES),
+      concurrency: o.concurrency ?? 2,
+      store,
+      families,
+      identity: `sigmap-scan@${process.pid}`,
+    }));
     running = Promise.all(workers.map((w) => w.run())).finally(() => nconn.close());
     const connection = await Connection.connect({ address: server.address });
     try {

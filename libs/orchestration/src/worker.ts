@@ -18,7 +18,9 @@ export function temporalEnv(env: NodeJS.ProcessEnv = process.env) {
   const address = env.TEMPORAL_ADDRESS?.trim() || undefined;
   const namespace = env.TEMPORAL_NAMESPACE?.trim() || 'default';
   const apiKey = env.TEMPORAL_API_KEY?.trim() || undefined;
-  const cert = env.TEMPORAL_TLS_CERT, key = env.TEMPORAL_TLS_KEY, ca = env.TEMPORAL_TLS_CA;
+  const cert = env.TEMPORAL_TLS_CERT,
+    key = env.TEMPORAL_TLS_KEY,
+    ca = env.TEMPORAL_TLS_CA;
   if ((cert && !key) || (!cert && key)) throw new InputError('TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together');
   let tls: NativeConnectionOptions['tls'] = undefined;
   if (cert && key) tls = { clientCertPair: { crt: readFileSync(cert), key: readFileSync(key) }, serverRootCACertificate: ca ? readFileSync(ca) : undefined };
@@ -28,8 +30,12 @@ export function temporalEnv(env: NodeJS.ProcessEnv = process.env) {
 
 export function parseQueues(raw: string | undefined): TaskQueue[] {
   if (!raw || raw === 'all') return [...ALL_TASK_QUEUES];
-  const qs = raw.split(',').map((q) => q.trim()).filter(Boolean);
-  for (const q of qs) if (!ALL_TASK_QUEUES.includes(q as TaskQueue)) throw new InputError('--queues', `unknown task queue '${q}' (known: ${ALL_TASK_QUEUES.join(', ')}, all)`);
+  const qs = raw
+    .split(',')
+    .map((q) => q.trim())
+    .filter(Boolean);
+  for (const q of qs)
+    if (!ALL_TASK_QUEUES.includes(q as TaskQueue)) throw new InputError('--queues', `unknown task queue '${q}' (known: ${ALL_TASK_QUEUES.join(', ')}, all)`);
   if (qs.length === 0) throw new InputError('--queues', 'name at least one task queue');
   return [...new Set(qs)] as TaskQueue[];
 }
@@ -38,7 +44,10 @@ let bundlePromise: Promise<WorkflowBundle> | null = null;
 /** The workflow bundle, built once per process (webpack; a few seconds) and shared by its workers. */
 export function workflowBundle(): Promise<WorkflowBundle> {
   const quiet = () => undefined;
-  bundlePromise ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: (m: string) => console.error(m), log: quiet } as never });
+  bundlePromise ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: (m: string) => console.error(m), log: quiet } as never,
+  });
   return bundlePromise;
 }
 
@@ -103,7 +112,8 @@ export async function createWorkers(o: WorkerOptions): Promise<Workers> {
   try {
     for (const q of o.queues) {
       // the orchestration queue's activities are store bookkeeping: no compute of their own
-      const compute = (computes[q] = q === TASK_QUEUES.orchestration ? new InlineCompute(families) : (o.compute ?? ((_q, n) => createCompute(n, families)))(q, concurrency));
+      const compute = (computes[q] =
+        q === TASK_QUEUES.orchestration ? new InlineCompute(families) : (o.compute ?? ((_q, n) => createCompute(n, families)))(q, concurrency));
       const acts = createQueueActivities(q, { store: o.store, families, compute, log: o.log });
       (activities as Record<string, unknown>)[q] = acts;
       workers.push(
@@ -117,7 +127,9 @@ export async function createWorkers(o: WorkerOptions): Promise<Workers> {
           maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
           defaultHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
           ...(faults.length ? { interceptors: { activity: faults } } : {}),
-          ...(q === TASK_QUEUES.orchestration ? { workflowBundle: await workflowBundle(), workflowFailureErrorTypes: { '*': WORKFLOW_FAILURE_ERROR_TYPES } } : {}),
+          ...(q === TASK_QUEUES.orchestration
+            ? { workflowBundle: await workflowBundle(), workflowFailureErrorTypes: { '*': WORKFLOW_FAILURE_ERROR_TYPES } }
+            : {}),
           shutdownGraceTime: '5 seconds',
         }),
       );

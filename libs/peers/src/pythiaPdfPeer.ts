@@ -9,7 +9,9 @@ import { pyhfPython } from './sbottomPeer';
 
 /** The grids the pythia8mc wheel ships (LHAPDF6 format): <venv>/share/Pythia8/pdfdata. */
 export function pythiaPdfDataDir(): string {
-  const venv = process.env.SIGMAP_PYHF_VENV ?? (process.env.SIGMAP_PYHF_PYTHON ? dirname(dirname(process.env.SIGMAP_PYHF_PYTHON)) : join(homedir(), '.cache/sigmap/pyhf-venv'));
+  const venv =
+    process.env.SIGMAP_PYHF_VENV ??
+    (process.env.SIGMAP_PYHF_PYTHON ? dirname(dirname(process.env.SIGMAP_PYHF_PYTHON)) : join(homedir(), '.cache/sigmap/pyhf-venv'));
   return join(venv, 'share/Pythia8/pdfdata');
 }
 
@@ -32,7 +34,8 @@ export const NNPDF31_TABLE = {
 /** Regenerates the derived table from the installed grid: the JSON text and the grid's sha256. */
 export function buildNnpdf31Table(pdfdata = pythiaPdfDataDir()): { json: PdfTableJson; text: string } {
   const path = join(pdfdata, NNPDF31_TABLE.file);
-  if (!existsSync(path)) throw new InputError('pdfdata', `no ${NNPDF31_TABLE.file} in ${pdfdata} (the pythia8mc wheel ships it: run scripts/bootstrap.sh, or set SIGMAP_PYHF_VENV)`);
+  if (!existsSync(path))
+    throw new InputError('pdfdata', `no ${NNPDF31_TABLE.file} in ${pdfdata} (the pythia8mc wheel ships it: run scripts/bootstrap.sh, or set SIGMAP_PYHF_VENV)`);
   const raw = readFileSync(path);
   const origin = {
     set: NNPDF31_TABLE.set,
@@ -78,7 +81,12 @@ export function runPythiaXsecPeer(req: PythiaPdfRequest): PythiaPdfOutcome {
   const python = pyhfPython();
   if (!existsSync(python)) throw new InputError('pythia', `no peer python at ${python}: run scripts/bootstrap.sh or set SIGMAP_PYHF_PYTHON`);
   const single = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const res = spawnSync(python, [join(__dirname, '../python/pythia_xsec.py')], { input: JSON.stringify(req), env: { ...process.env, ...single }, maxBuffer: 1 << 26, encoding: 'utf8' });
+  const res = spawnSync(python, [join(__dirname, '../python/pythia_xsec.py')], {
+    input: JSON.stringify(req),
+    env: { ...process.env, ...single },
+    maxBuffer: 1 << 26,
+    encoding: 'utf8',
+  });
   if (res.status !== 0) throw new Error(`Pythia peer failed (exit ${res.status}): ${res.stderr?.slice(-2000)}`);
   return JSON.parse(res.stdout) as PythiaPdfOutcome;
 }

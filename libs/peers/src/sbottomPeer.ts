@@ -47,7 +47,11 @@ export function pyhfPython(): string {
 
 export interface PeerOutput {
   pyhf_version: string;
-  results: { CLs_obs: number | null; CLs_exp: (number | null)[]; twice_nll: Record<'freeData' | 'fixedData' | 'asimov' | 'freeAsimov' | 'fixedAsimov', number | null> }[];
+  results: {
+    CLs_obs: number | null;
+    CLs_exp: (number | null)[];
+    twice_nll: Record<'freeData' | 'fixedData' | 'asimov' | 'freeAsimov' | 'fixedAsimov', number | null>;
+  }[];
   seconds: number;
   hypotests: number;
 }
@@ -82,4 +86,3 @@ export function runPeerJobs(workspaces: Record<string, unknown>, jobs: PeerJob[]
   if (res.status !== 0) throw new Error(`pyhf peer failed (exit ${res.status}): ${res.stderr?.slice(-2000)}`);
   return JSON.parse(res.stdout) as PeerOutput;
 }
-

@@ -47,7 +47,12 @@ function runPeerScript(script: string, input: unknown): unknown {
   const python = pyhfPython();
   if (!existsSync(python)) throw new InputError('pyhf', `no peer python at ${python}: run 'bash infra/pyhf/install.sh' or set SIGMAP_PYHF_PYTHON`);
   const single = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const res = spawnSync(python, [join(__dirname, '../python', script)], { input: JSON.stringify(input), env: { ...process.env, ...single }, maxBuffer: 1 << 28, encoding: 'utf8' });
+  const res = spawnSync(python, [join(__dirname, '../python', script)], {
+    input: JSON.stringify(input),
+    env: { ...process.env, ...single },
+    maxBuffer: 1 << 28,
+    encoding: 'utf8',
+  });
   if (res.status !== 0) throw new Error(`SModelS peer ${script} failed (exit ${res.status}): ${res.stderr?.slice(-2000)}`);
   return JSON.parse(res.stdout);
 }

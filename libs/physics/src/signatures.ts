@@ -145,7 +145,12 @@ export function spinVerdict(a: SmObject, b: SmObject, spin: number): SpinVerdict
       const how = colours.includes(1)
         ? charges.every((c) => c === 0)
           ? 'neutral colour-singlet X'
-          : `X of charge ${charges.filter((c) => c > 0).map(fmtCharge).join(' or ') || '0'}`
+          : `X of charge ${
+              charges
+                .filter((c) => c > 0)
+                .map(fmtCharge)
+                .join(' or ') || '0'
+            }`
         : colours.includes(3)
           ? `colour-triplet X${fractional ? ' with fractional charge (leptoquark / excited-quark like)' : ''}`
           : 'colour-octet X';

@@ -64,7 +64,14 @@ export const DEFAULT_EVENTS = 2000;
  * seed's generator, so the same (seed, batchSize) gives the same events at every fidelity (full, fast, surrogate:
  * paired comparisons). `rng` is the batch's generator after its events, for the detector that follows.
  */
-export function* generatedBatches(family: ModelFamily, point: Point, ctx: GenerationContext, events: number, seed: number, batchSize = 256): Generator<{ start: number; events: EventRecord[]; rng: Rng }> {
+export function* generatedBatches(
+  family: ModelFamily,
+  point: Point,
+  ctx: GenerationContext,
+  events: number,
+  seed: number,
+  batchSize = 256,
+): Generator<{ start: number; events: EventRecord[]; rng: Rng }> {
   const master = createRng(seed);
   for (let start = 0; start < events; start += batchSize) {
     const n = Math.min(batchSize, events - start);
@@ -97,7 +104,14 @@ export interface YieldTally {
   selW2: number;
 }
 
-export const emptyTally = (bins: number): YieldTally => ({ done: 0, sw: new Array<number>(bins).fill(0), sw2: new Array<number>(bins).fill(0), counts: new Array<number>(bins).fill(0), selW: 0, selW2: 0 });
+export const emptyTally = (bins: number): YieldTally => ({
+  done: 0,
+  sw: new Array<number>(bins).fill(0),
+  sw2: new Array<number>(bins).fill(0),
+  counts: new Array<number>(bins).fill(0),
+  selW: 0,
+  selW2: 0,
+});
 
 /** A batch of events from any generator: `start` is its first event's index; `rng` drives the detector (else derived from the seed). */
 export interface EventBatch {
@@ -131,7 +145,8 @@ export interface SimulateEventsRequest {
 export async function simulateEvents(batches: Iterable<EventBatch> | AsyncIterable<EventBatch>, req: SimulateEventsRequest): Promise<SimulateResult> {
   if (req.fidelity !== 'full' && req.fidelity !== 'fast') throw new InputError('fidelity', `must be 'full' or 'fast', got '${String(req.fidelity)}'`);
   if (!Number.isSafeInteger(req.seed)) throw new InputError('seed', `must be an integer, got ${req.seed}`);
-  if (!(req.crossSectionPb >= 0 && Number.isFinite(req.crossSectionPb))) throw new InputError('crossSectionPb', `must be a finite number >= 0, got ${req.crossSectionPb}`);
+  if (!(req.crossSectionPb >= 0 && Number.isFinite(req.crossSectionPb)))
+    throw new InputError('crossSectionPb', `must be a finite number >= 0, got ${req.crossSectionPb}`);
   const search = getOwnSearch(req.search);
   const engine = req.showerEngine ?? new JsShowerEngine();
   const nb = search.binEdges.length - 1;

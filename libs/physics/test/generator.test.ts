@@ -1,6 +1,24 @@
 import { createRng } from '@sigmap/contracts';
 import { describe, expect, it } from 'vitest';
-import { EventRecord, GLUINO_PAIR, PDF_NORMALISATION, STOP_SBOTTOM_PAIR, betaFn, fragmentAll, fromPtEtaPhiM, getFamily, integrate, mass, pt, resonanceCrossSectionPb, sum, tableCrossSection, twoBodyDecay, liteXf, zLikeWidth } from '../src';
+import {
+  EventRecord,
+  GLUINO_PAIR,
+  PDF_NORMALISATION,
+  STOP_SBOTTOM_PAIR,
+  betaFn,
+  fragmentAll,
+  fromPtEtaPhiM,
+  getFamily,
+  integrate,
+  mass,
+  pt,
+  resonanceCrossSectionPb,
+  sum,
+  tableCrossSection,
+  twoBodyDecay,
+  liteXf,
+  zLikeWidth,
+} from '../src';
 import { fastDetector } from '../src/detector/fast';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
@@ -24,7 +42,15 @@ describe('event generation', () => {
   });
 
   it('every decay vertex of generated events conserves four-momentum, and events balance in pT', () => {
-    for (const [id, point] of [['zprime-ssm', { mass: 2000 }], ['T2tt', { m_stop: 800, m_lsp: 100 }], ['sbottom-bh', {}], ['wprime-ssm', {}], ['x0-W-H', { mass: 1500 }], ['T1', {}], ['T5gg', {}]] as const) {
+    for (const [id, point] of [
+      ['zprime-ssm', { mass: 2000 }],
+      ['T2tt', { m_stop: 800, m_lsp: 100 }],
+      ['sbottom-bh', {}],
+      ['wprime-ssm', {}],
+      ['x0-W-H', { mass: 1500 }],
+      ['T1', {}],
+      ['T5gg', {}],
+    ] as const) {
       const f = getFamily(id);
       const p = f.validate(point);
       const ctx = f.prepare(p);
@@ -91,7 +117,7 @@ describe('event generation', () => {
   });
 });
 
-describe('PDFs-lite (the built-in generator\'s sampling) and cross sections', () => {
+describe("PDFs-lite (the built-in generator's sampling) and cross sections", () => {
   it('PDFs-lite satisfies the number and momentum sum rules', () => {
     const uv = (x: number) => (liteXf('u', x) - liteXf('ubar', x)) / x;
     const dv = (x: number) => (liteXf('d', x) - liteXf('dbar', x)) / x;

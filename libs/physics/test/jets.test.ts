@@ -34,7 +34,10 @@ const generatedInputs = (family: string, point: Record<string, number>, n: numbe
 const canonical = (j: ReturnType<typeof antiKt>[number]) => ({ ...j, constituents: [...j.constituents].sort((a, b) => a - b) });
 
 function expectSameJets(ours: ReturnType<typeof antiKt>, ref: PeerJet[], what: string): void {
-  expect(ours.map((j) => [...j.constituents].sort((a, b) => a - b)), `${what}: constituents`).toEqual(ref.map((j) => j.constituents));
+  expect(
+    ours.map((j) => [...j.constituents].sort((a, b) => a - b)),
+    `${what}: constituents`,
+  ).toEqual(ref.map((j) => j.constituents));
   ours.forEach((j, k) => {
     for (const c of ['px', 'py', 'pz', 'E'] as const) expect(Math.abs(j[c] - ref[k][c]), `${what}: jet ${k} ${c}`).toBeLessThanOrEqual(1e-9 * ref[k].E);
   });
@@ -74,7 +77,8 @@ describe.skipIf(skipPeers)('anti-kT against FastJet', () => {
         const iphi = Math.floor(rng.uniform() * 64);
         return fromPtEtaPhiM([2, 5, 20, 50][Math.floor(rng.uniform() * 4)], 0.1 * ieta + 0.05, ((iphi + 0.5) * 2 * Math.PI) / 64 - Math.PI, 0);
       });
-      for (const R of [0.4, 1.0]) expect(antiKt(towers, R, 0, 'tiled').map(canonical), `grid event ${e}, R = ${R}`).toEqual(antiKt(towers, R, 0, 'plain').map(canonical));
+      for (const R of [0.4, 1.0])
+        expect(antiKt(towers, R, 0, 'tiled').map(canonical), `grid event ${e}, R = ${R}`).toEqual(antiKt(towers, R, 0, 'plain').map(canonical));
     }
   });
   it('has no inputs, no jets; a lone particle is its own jet', () => {

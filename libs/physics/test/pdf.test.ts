@@ -1,6 +1,19 @@
 import { InputError } from '@sigmap/contracts';
 import { describe, expect, it } from 'vitest';
-import { NNPDF31_ORIGIN, PdfGrid, alphaS, cutSubgrid, getFamily, liteLuminosity, nnpdf31Nlo, parseLhaGrid1, partonLuminosity, resonanceCrossSectionPb, resonanceLineShapeCrossSectionPb, resonanceShapeOf } from '../src';
+import {
+  NNPDF31_ORIGIN,
+  PdfGrid,
+  alphaS,
+  cutSubgrid,
+  getFamily,
+  liteLuminosity,
+  nnpdf31Nlo,
+  parseLhaGrid1,
+  partonLuminosity,
+  resonanceCrossSectionPb,
+  resonanceLineShapeCrossSectionPb,
+  resonanceShapeOf,
+} from '../src';
 
 const inputError = (f: () => unknown): InputError => {
   try {
@@ -19,7 +32,9 @@ function syntheticGrid(P: (lx: number) => number): string {
   const qs2 = [4, 10, 30, 100, 300, 1000];
   const pids = [21, 1, 2];
   const block = (qs: number[]) => {
-    const rows = xs.flatMap((x) => qs.map((q) => pids.map((p, k) => ((k + 1) * P(Math.log(x)) * (1 + 0.1 * Math.log(q)) * (p === 21 ? 2 : 1)).toExponential(12)).join(' ')));
+    const rows = xs.flatMap((x) =>
+      qs.map((q) => pids.map((p, k) => ((k + 1) * P(Math.log(x)) * (1 + 0.1 * Math.log(q)) * (p === 21 ? 2 : 1)).toExponential(12)).join(' ')),
+    );
     return [xs.join(' '), qs.join(' '), pids.join(' '), ...rows, '---'].join('\n');
   };
   return ['PdfType: central', 'Format: lhagrid1', '---', block(qs1), block(qs2), ''].join('\n');
@@ -107,7 +122,12 @@ describe('NNPDF3.1 NLO (the shipped derived table)', () => {
   it('gives luminosities that converge (vs a 20000-point midpoint rule) and are symmetric in a, b', () => {
     // rtol 2e-6 (measured <= 6e-7); 3e-5 for d sbar, whose sbar is clipped at 0 at large x: a kink inside a quadrature
     // piece (measured 1.0e-5). The midpoint reference itself is converged to < 2e-9 (checked against 400000 points).
-    for (const [a, b, tau, mu, rtol] of [['u', 'ubar', 1e-3, 400, 2e-6], ['u', 'g', 0.15, 5000, 2e-6], ['g', 'g', 0.02, 1800, 2e-6], ['d', 'sbar', 0.05, 3000, 3e-5]] as const) {
+    for (const [a, b, tau, mu, rtol] of [
+      ['u', 'ubar', 1e-3, 400, 2e-6],
+      ['u', 'g', 0.15, 5000, 2e-6],
+      ['g', 'g', 0.02, 1800, 2e-6],
+      ['d', 'sbar', 0.05, 3000, 3e-5],
+    ] as const) {
       const sp = g.atScale(mu);
       const pid = { u: 2, ubar: -2, g: 21, d: 1, sbar: -3 } as const;
       const n = 20000;
@@ -166,11 +186,14 @@ describe('resonance cross sections with NNPDF3.1', () => {
     // 16 pi^2 (2J+1) / (2 * 2 * 8 * 8) * 2 (identical gluons; Gamma_gg carries the 1/2) = (2J+1) pi^2 / 8. At J = 0 the
     // LO gg -> H cross section sigma-hat = pi^2 / (8 M) Gamma(H -> gg) delta(s-hat - M^2) (Spira, Djouadi, Graudenz,
     // Zerwas, Nucl. Phys. B453 (1995) 17), integrated over the luminosity.
-    for (const [id, J] of [['x0-gamma-gamma', 0], ['x2-gamma-gamma', 2]] as const) {
+    for (const [id, J] of [
+      ['x0-gamma-gamma', 0],
+      ['x2-gamma-gamma', 2],
+    ] as const) {
       const f = getFamily(id);
       const p = f.validate({ mass: 1500, kprod: 1e-4 });
       const s = 13000 ** 2;
-      const want = ((2 * J + 1) * Math.PI ** 2) / 8 * ((1e-4 * 1500) / (1500 * s)) * partonLuminosity('g', 'g', (1500 * 1500) / s, 1500) * 0.3894e9;
+      const want = (((2 * J + 1) * Math.PI ** 2) / 8) * ((1e-4 * 1500) / (1500 * s)) * partonLuminosity('g', 'g', (1500 * 1500) / s, 1500) * 0.3894e9;
       expect(f.crossSectionPb(p)).toBeCloseTo(want, 14);
     }
   });

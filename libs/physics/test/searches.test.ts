@@ -41,7 +41,14 @@ describe('own searches as pyhf workspaces', () => {
   it('writes schema-valid workspaces and PatchSets', async () => {
     const ws = validator('workspace');
     const ps = validator('patchset');
-    const sim = await simulatePoint({ family: 'zprime-ssm', point: { mass: 2500 }, search: 'own-dilepton-resonance-13tev', events: 300, fidelity: 'fast', seed: 1 });
+    const sim = await simulatePoint({
+      family: 'zprime-ssm',
+      point: { mass: 2500 },
+      search: 'own-dilepton-resonance-13tev',
+      events: 300,
+      fidelity: 'fast',
+      seed: 1,
+    });
     for (const s of listOwnSearches()) {
       const nb = s.binEdges.length - 1;
       const y = s.id === sim.search ? sim.yields : Array.from({ length: nb }, (_, i) => i + 0.5);

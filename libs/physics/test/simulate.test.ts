@@ -50,14 +50,21 @@ describe('simulatePoint', () => {
 });
 
 describe('generatedBatches', () => {
-  it('gives each batch its own fork of the seed: a longer run starts with the shorter run\'s events', () => {
+  it("gives each batch its own fork of the seed: a longer run starts with the shorter run's events", () => {
     const f = getFamily(req.family);
     const p = f.validate(req.point);
     const batches = (events: number) => [...generatedBatches(f, p, f.prepare(p), events, 9, 64)];
     const short = batches(128);
     const long = batches(150);
-    expect(short.map((b) => [b.start, b.events.length])).toEqual([[0, 64], [64, 64]]);
-    expect(long.map((b) => [b.start, b.events.length])).toEqual([[0, 64], [64, 64], [128, 22]]);
+    expect(short.map((b) => [b.start, b.events.length])).toEqual([
+      [0, 64],
+      [64, 64],
+    ]);
+    expect(long.map((b) => [b.start, b.events.length])).toEqual([
+      [0, 64],
+      [64, 64],
+      [128, 22],
+    ]);
     const momenta = (bs: typeof short) => bs.flatMap((b) => b.events.map((e) => e.particles.map((q) => [q.kind, q.p.px, q.p.py, q.p.pz, q.p.E])));
     expect(momenta(long.slice(0, 2))).toEqual(momenta(short));
     expect(momenta(batches(128))).toEqual(momenta(short));

@@ -31,7 +31,9 @@ const within = (o: { n: number; k: number }, p: number) => Math.abs(o.k / o.n - 
 
 describe('tagging efficiencies match their declared values', () => {
   it('b-tagging on b, c and light jets (fast detector, T2tt + Z->bb/cc/qq)', () => {
-    const reco = [...events('T2tt', { m_stop: 800, m_lsp: 100 }, 600, 1), ...events('zprime-ssm', { mass: 1500 }, 1000, 2)].map((ev, i) => fastDetector(ev, createRng(i + 1000)));
+    const reco = [...events('T2tt', { m_stop: 800, m_lsp: 100 }, 600, 1), ...events('zprime-ssm', { mass: 1500 }, 1000, 2)].map((ev, i) =>
+      fastDetector(ev, createRng(i + 1000)),
+    );
     const r = rates(reco, 'btag', TAGGERS.btag);
     console.log('b-tag', Object.fromEntries(Object.entries(r).map(([k, v]) => [k, `${v.k}/${v.n} = ${(v.k / v.n).toFixed(4)}`])));
     for (const label of ['b', 'c', 'light']) {
@@ -48,7 +50,8 @@ describe('tagging efficiencies match their declared values', () => {
     expect(cms.map((r) => r.jets.map((j) => j.pt))).toEqual(def.map((r) => r.jets.map((j) => j.pt)));
     const r = rates(cms, 'btag', CMS_CSVV2_MEDIUM);
     console.log('CMS b-tag', Object.fromEntries(Object.entries(r).map(([k, v]) => [k, `${v.k}/${v.n} = ${(v.k / v.n).toFixed(4)}`])));
-    for (const label of ['b', 'c', 'light']) expect(within(r[label], CMS_CSVV2_MEDIUM.eff[label]), `${label}: ${r[label].k}/${r[label].n} vs ${CMS_CSVV2_MEDIUM.eff[label]}`).toBe(true);
+    for (const label of ['b', 'c', 'light'])
+      expect(within(r[label], CMS_CSVV2_MEDIUM.eff[label]), `${label}: ${r[label].k}/${r[label].n} vs ${CMS_CSVV2_MEDIUM.eff[label]}`).toBe(true);
     // The same uniform draw per jet: a b jet CMS tags (u < 0.63) ATLAS tags too (u < 0.70), a light jet ATLAS tags
     // (u < 0.004) CMS tags too (u < 0.01); and the working points do differ on some jets.
     const pairs = cms.flatMap((r, i) => r.jets.map((j, k) => ({ label: j.label, cms: j.btag, def: def[i].jets[k].btag })));
@@ -86,7 +89,11 @@ describe('tagging efficiencies match their declared values', () => {
     console.log('V-tag in window', k, '/', v.length);
     expect(v.length).toBeGreaterThan(300);
     expect(within({ n: v.length, k }, TAGGERS.vtag.eff.W)).toBe(true);
-    const masses = reco.flatMap((r) => r.fatjets).filter((j) => j.label === 'W' || j.label === 'Z').map((j) => j.mass).sort((a, b) => a - b);
+    const masses = reco
+      .flatMap((r) => r.fatjets)
+      .filter((j) => j.label === 'W' || j.label === 'Z')
+      .map((j) => j.mass)
+      .sort((a, b) => a - b);
     const median = masses[Math.floor(masses.length / 2)];
     expect(median).toBeGreaterThan(75);
     expect(median).toBeLessThan(95);

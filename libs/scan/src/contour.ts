@@ -14,27 +14,63 @@ export function marchingSquares(xs: number[], ys: number[], values: number[][], 
   };
   for (let i = 0; i + 1 < xs.length; i++)
     for (let j = 0; j + 1 < ys.length; j++) {
-      const v00 = values[i][j], v10 = values[i + 1][j], v11 = values[i + 1][j + 1], v01 = values[i][j + 1];
+      const v00 = values[i][j],
+        v10 = values[i + 1][j],
+        v11 = values[i + 1][j + 1],
+        v01 = values[i][j + 1];
       const c = (v00 > level ? 1 : 0) | (v10 > level ? 2 : 0) | (v11 > level ? 4 : 0) | (v01 > level ? 8 : 0);
       if (c === 0 || c === 15) continue;
-      const x0 = xs[i], x1 = xs[i + 1], y0 = ys[j], y1 = ys[j + 1];
+      const x0 = xs[i],
+        x1 = xs[i + 1],
+        y0 = ys[j],
+        y1 = ys[j + 1];
       const bottom = () => interp(x0, y0, v00, x1, y0, v10);
       const right = () => interp(x1, y0, v10, x1, y1, v11);
       const top = () => interp(x0, y1, v01, x1, y1, v11);
       const left = () => interp(x0, y0, v00, x0, y1, v01);
       const centre = (v00 + v10 + v11 + v01) / 4 > level;
       switch (c) {
-        case 1: case 14: segs.push([left(), bottom()]); break;
-        case 2: case 13: segs.push([bottom(), right()]); break;
-        case 3: case 12: segs.push([left(), right()]); break;
-        case 4: case 11: segs.push([right(), top()]); break;
-        case 6: case 9: segs.push([bottom(), top()]); break;
-        case 7: case 8: segs.push([left(), top()]); break;
+        case 1:
+        case 14:
+          segs.push([left(), bottom()]);
+          break;
+        case 2:
+        case 13:
+          segs.push([bottom(), right()]);
+          break;
+        case 3:
+        case 12:
+          segs.push([left(), right()]);
+          break;
+        case 4:
+        case 11:
+          segs.push([right(), top()]);
+          break;
+        case 6:
+        case 9:
+          segs.push([bottom(), top()]);
+          break;
+        case 7:
+        case 8:
+          segs.push([left(), top()]);
+          break;
         case 5:
-          if (centre) { segs.push([left(), top()]); segs.push([bottom(), right()]); } else { segs.push([left(), bottom()]); segs.push([right(), top()]); }
+          if (centre) {
+            segs.push([left(), top()]);
+            segs.push([bottom(), right()]);
+          } else {
+            segs.push([left(), bottom()]);
+            segs.push([right(), top()]);
+          }
           break;
         case 10:
-          if (centre) { segs.push([left(), bottom()]); segs.push([right(), top()]); } else { segs.push([left(), top()]); segs.push([bottom(), right()]); }
+          if (centre) {
+            segs.push([left(), bottom()]);
+            segs.push([right(), top()]);
+          } else {
+            segs.push([left(), top()]);
+            segs.push([bottom(), right()]);
+          }
           break;
       }
     }
@@ -96,6 +132,7 @@ export function contourOf(spec: ScanSpec, learner: ActiveLearner | null): Contou
   }
   const pts: number[][] = [];
   for (let i = 0; i + 1 < m; i++)
-    if (level[i] < 0 !== level[i + 1] < 0) pts.push(scannedOf(spec, fromUnit(spec, [axis[i] + (-level[i] / (level[i + 1] - level[i])) * (axis[i + 1] - axis[i])])));
+    if (level[i] < 0 !== level[i + 1] < 0)
+      pts.push(scannedOf(spec, fromUnit(spec, [axis[i] + (-level[i] / (level[i + 1] - level[i])) * (axis[i + 1] - axis[i])])));
   return pts.map((p) => ({ points: [p] }));
 }

@@ -21,5 +21,10 @@ export function initialDesign(spec: ScanSpec, candidates: ModelPoint[] | null, w
     return idx.slice(0, want).map((i) => candidates[i]);
   }
   const dim = scannedParameters(spec).length;
-  return Array.from({ length: want }, () => fromUnit(spec, Array.from({ length: dim }, () => rng.uniform())));
+  return Array.from({ length: want }, () =>
+    fromUnit(
+      spec,
+      Array.from({ length: dim }, () => rng.uniform()),
+    ),
+  );
 }

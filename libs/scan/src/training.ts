@@ -14,7 +14,10 @@ export const FIDELITY_RANK: Record<Fidelity, number> = { lookup: 3, full: 3, fas
  * One row per point evaluated for every search, sorted by point key (fits do not depend on completion order). Where a
  * point was evaluated at several fidelities (escalated surrogate points), the most faithful evaluation counts.
  */
-export function trainingSet(spec: Pick<ScanSpec, 'searches'>, evals: Pick<EvaluatedPoint, 'key' | 'point' | 'search' | 'fidelity' | 'clsObs'>[]): TrainingRow[] {
+export function trainingSet(
+  spec: Pick<ScanSpec, 'searches'>,
+  evals: Pick<EvaluatedPoint, 'key' | 'point' | 'search' | 'fidelity' | 'clsObs'>[],
+): TrainingRow[] {
   const byKey = new Map<string, { point: ModelPoint; cls: Map<string, { cls: number; rank: number }> }>();
   for (const e of evals) {
     const cur = byKey.get(e.key) ?? { point: e.point, cls: new Map<string, { cls: number; rank: number }>() };

@@ -34,7 +34,12 @@ describe('fit', () => {
   it('respects fixed parameters and bounds, and rejects data of the wrong length', () => {
     const f = fit(model, data, { fixed: [true, false], init: [0.25, 1] });
     expect(f.pars[0]).toBe(0.25);
-    const b = fit(model, data, { bounds: [[-5, 5], [0, 0.4]] });
+    const b = fit(model, data, {
+      bounds: [
+        [-5, 5],
+        [0, 0.4],
+      ],
+    });
     expect(b.pars[1]).toBeLessThanOrEqual(0.4);
     expect(() => fit(model, data.subarray(1))).toThrow(/data: expected 5 values/);
   });

@@ -23,10 +23,13 @@ describe('applyJsonPatch (RFC 6902 appendix A)', () => {
     expect(applyJsonPatch({ baz: 'qux', foo: 'bar' }, [{ op: 'remove', path: '/baz' }])).toEqual({ foo: 'bar' });
     expect(applyJsonPatch({ foo: ['bar', 'qux', 'baz'] }, [{ op: 'remove', path: '/foo/1' }])).toEqual({ foo: ['bar', 'baz'] });
     expect(applyJsonPatch({ baz: 'qux', foo: 'bar' }, [{ op: 'replace', path: '/baz', value: 'boo' }])).toEqual({ baz: 'boo', foo: 'bar' });
-    expect(
-      applyJsonPatch({ foo: { bar: 'baz', waldo: 'fred' }, qux: { corge: 'grault' } }, [{ op: 'move', from: '/foo/waldo', path: '/qux/thud' }]),
-    ).toEqual({ foo: { bar: 'baz' }, qux: { corge: 'grault', thud: 'fred' } });
-    expect(applyJsonPatch({ foo: ['all', 'grass', 'cows', 'eat'] }, [{ op: 'move', from: '/foo/1', path: '/foo/3' }])).toEqual({ foo: ['all', 'cows', 'eat', 'grass'] });
+    expect(applyJsonPatch({ foo: { bar: 'baz', waldo: 'fred' }, qux: { corge: 'grault' } }, [{ op: 'move', from: '/foo/waldo', path: '/qux/thud' }])).toEqual({
+      foo: { bar: 'baz' },
+      qux: { corge: 'grault', thud: 'fred' },
+    });
+    expect(applyJsonPatch({ foo: ['all', 'grass', 'cows', 'eat'] }, [{ op: 'move', from: '/foo/1', path: '/foo/3' }])).toEqual({
+      foo: ['all', 'cows', 'eat', 'grass'],
+    });
     expect(applyJsonPatch({ foo: 'bar' }, [{ op: 'add', path: '/child', value: { grandchild: {} } }])).toEqual({ foo: 'bar', child: { grandchild: {} } });
     expect(applyJsonPatch({ foo: ['bar'] }, [{ op: 'add', path: '/foo/-', value: ['abc', 'def'] }])).toEqual({ foo: ['bar', ['abc', 'def']] });
     expect(applyJsonPatch({ a: 1 }, [{ op: 'copy', from: '/a', path: '/b' }])).toEqual({ a: 1, b: 1 });
@@ -34,9 +37,19 @@ describe('applyJsonPatch (RFC 6902 appendix A)', () => {
 
   it('A.8/A.9/A.14: test succeeds, test fails with an InputError, escaped pointers ~0 ~1', () => {
     const doc = { baz: 'qux', foo: ['a', 2, 'c'] };
-    expect(applyJsonPatch(doc, [{ op: 'test', path: '/baz', value: 'qux' }, { op: 'test', path: '/foo/1', value: 2 }])).toEqual(doc);
+    expect(
+      applyJsonPatch(doc, [
+        { op: 'test', path: '/baz', value: 'qux' },
+        { op: 'test', path: '/foo/1', value: 2 },
+      ]),
+    ).toEqual(doc);
     fails(() => applyJsonPatch({ baz: 'qux' }, [{ op: 'test', path: '/baz', value: 'bar' }]), /patch\[0\]\.path: test failed/);
-    expect(applyJsonPatch({ '/': 9, '~1': 10 }, [{ op: 'test', path: '/~01', value: 10 }, { op: 'replace', path: '/~1', value: 1 }])).toEqual({ '/': 1, '~1': 10 });
+    expect(
+      applyJsonPatch({ '/': 9, '~1': 10 }, [
+        { op: 'test', path: '/~01', value: 10 },
+        { op: 'replace', path: '/~1', value: 1 },
+      ]),
+    ).toEqual({ '/': 1, '~1': 10 });
   });
 
   it('is pure and atomic-looking: the input is never modified', () => {
@@ -72,7 +85,10 @@ describe('parsePatchSet (pyhf PatchSet schema 1.0.0)', () => {
     expect(ws.channels[0].samples[0].modifiers[0].data).toEqual({ hi: 1.2, lo: 0.8 });
   });
   it('rejects schema violations with the field', () => {
-    fails(() => parsePatchSet({ metadata: { labels: ['x'], digests: { md5: 'x' } }, patches: [], version: '1.0.0' }), /patchset\.(metadata\.digests\.md5|patches)/);
+    fails(
+      () => parsePatchSet({ metadata: { labels: ['x'], digests: { md5: 'x' } }, patches: [], version: '1.0.0' }),
+      /patchset\.(metadata\.digests\.md5|patches)/,
+    );
     fails(() => parsePatchSet([]), /patchset: must be a JSON object/);
   });
 });

@@ -69,7 +69,10 @@ describe('likelihood', () => {
     const files = (JSON.parse(readFileSync(join(dir, '_index_test_validation.json'), 'utf8')) as { file: string }[]).map((e) => e.file);
     for (const file of files) {
       const ws = parseWorkspace((JSON.parse(readFileSync(join(dir, file), 'utf8')) as { workspace: unknown }).workspace);
-      for (const codes of [{ normsysInterp: 'code4', histosysInterp: 'code4p' }, { normsysInterp: 'code1', histosysInterp: 'code2' }] as const) {
+      for (const codes of [
+        { normsysInterp: 'code4', histosysInterp: 'code4p' },
+        { normsysInterp: 'code1', histosysInterp: 'code2' },
+      ] as const) {
         const m = buildModel(ws, codes);
         const data = observedData(ws, m);
         const n = m.config.parameterNames.length;

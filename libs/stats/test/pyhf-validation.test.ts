@@ -43,7 +43,9 @@ describe('pyhf validation cases (asymptotics)', () => {
       const tol = c.tolerance.value;
       const dObs = relDiff(r.clsObs, c.expected.CLs_obs);
       const dExp = Math.max(...r.clsExp.map((v, i) => (c.expected.CLs_exp[i] === 0 ? Math.abs(v) : relDiff(v, c.expected.CLs_exp[i]))));
-      console.log(`${c.id}: CLs_obs ${r.clsObs} (ref ${c.expected.CLs_obs}, rel ${dObs.toExponential(2)}), band max rel ${dExp.toExponential(2)}, stated tol ${tol}`);
+      console.log(
+        `${c.id}: CLs_obs ${r.clsObs} (ref ${c.expected.CLs_obs}, rel ${dObs.toExponential(2)}), band max rel ${dExp.toExponential(2)}, stated tol ${tol}`,
+      );
       expect(dObs).toBeLessThan(Math.max(tol, OPTIMIZER_SLACK));
       expect(dExp).toBeLessThan(Math.max(tol, OPTIMIZER_SLACK));
     });
@@ -51,7 +53,7 @@ describe('pyhf validation cases (asymptotics)', () => {
 });
 
 describe('pyhf validation: toy-based q0 case (statistical match)', () => {
-  it('1bin_shapesys_q0_mu1_toys: p-value within 4 binomial sigma of pyhf\'s, and of the asymptotic value', () => {
+  it("1bin_shapesys_q0_mu1_toys: p-value within 4 binomial sigma of pyhf's, and of the asymptotic value", () => {
     const c = JSON.parse(readFileSync(join(dir, '1bin_shapesys_q0_mu1_toys.json'), 'utf8')) as Case;
     const ws = parseWorkspace(c.workspace);
     const model = buildModel(ws, { normsysInterp: 'code1', histosysInterp: 'code0', poiName: 'mu' });
@@ -68,6 +70,8 @@ describe('pyhf validation: toy-based q0 case (statistical match)', () => {
     const pm = c.expected.CLs_exp[2];
     expect(Math.abs(r.clsExp[2] - pm)).toBeLessThan(0.01 + 4 * Math.sqrt((pm * (1 - pm)) / ntoys));
     // the same seed reproduces the same toys
-    expect(hypotest(model, data, { testPoi: 0, testStat: 'q0', calctype: 'toys', ntoys: 200, seed: 3 })).toEqual(hypotest(model, data, { testPoi: 0, testStat: 'q0', calctype: 'toys', ntoys: 200, seed: 3 }));
+    expect(hypotest(model, data, { testPoi: 0, testStat: 'q0', calctype: 'toys', ntoys: 200, seed: 3 })).toEqual(
+      hypotest(model, data, { testPoi: 0, testStat: 'q0', calctype: 'toys', ntoys: 200, seed: 3 }),
+    );
   });
 });

@@ -11,7 +11,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AsymptoticCalculator, asimovData, buildModel, fit, hypotest, normalSf, observedData, parseWorkspace, qmuTilde, upperLimit, type Workspace } from '../src/index';
+import {
+  AsymptoticCalculator,
+  asimovData,
+  buildModel,
+  fit,
+  hypotest,
+  normalSf,
+  observedData,
+  parseWorkspace,
+  qmuTilde,
+  upperLimit,
+  type Workspace,
+} from '../src/index';
 
 const ref = JSON.parse(readFileSync(join(__dirname, '../../../../shared/data/pyhf_reference/pyhf_reference_numbers.json'), 'utf8')) as {
   workspaces: Record<string, unknown>;
@@ -39,7 +51,11 @@ describe('simple model (pyhf README: uncorrelated_background([12,11],[50,52],[3,
   const tau = model.config.auxdata;
 
   it('-2 log L at init, free fit and mu=1 fit (printed to 8 decimals)', () => {
-    const e = check('simple_twice_nll') as unknown as { twice_nll_at_init: number; fit: { bestfit: number[]; twice_nll: number }; fixed_poi_fit_mu1: { bestfit: number[]; twice_nll: number } };
+    const e = check('simple_twice_nll') as unknown as {
+      twice_nll_at_init: number;
+      fit: { bestfit: number[]; twice_nll: number };
+      fixed_poi_fit_mu1: { bestfit: number[]; twice_nll: number };
+    };
     expect(Math.abs(-2 * model.logpdf(model.config.suggestedInit, data) - e.twice_nll_at_init)).toBeLessThan(1e-8);
     const f = fit(model, data);
     const c = fit(model, data, { fixedPoi: 1 });
@@ -104,7 +120,10 @@ describe('simple model (pyhf README: uncorrelated_background([12,11],[50,52],[3,
   });
 
   it('upper limits by linear scan (11 and 21 points) and by root finding', () => {
-    for (const [id, n] of [['simple_upper_limit_linear_scan_11', 11], ['simple_upper_limit_linear_scan_21', 21]] as const) {
+    for (const [id, n] of [
+      ['simple_upper_limit_linear_scan_11', 11],
+      ['simple_upper_limit_linear_scan_21', 21],
+    ] as const) {
       const e = check(id) as unknown as { obs: number; exp: number[] };
       const scan = Array.from({ length: n }, (_, i) => (5 * i) / (n - 1));
       const r = upperLimit(model, data, { method: 'scan', scan });
@@ -153,10 +172,15 @@ describe('other reference numbers', () => {
 
   it('non-pyhf model equivalent (signal 5, background 50 +- 7, data 55)', () => {
     const ws = parseWorkspace({
-      channels: [{ name: 'c', samples: [
-        { name: 's', data: [5], modifiers: [{ name: 'mu', type: 'normfactor', data: null }] },
-        { name: 'b', data: [50], modifiers: [{ name: 'g', type: 'shapesys', data: [7] }] },
-      ] }],
+      channels: [
+        {
+          name: 'c',
+          samples: [
+            { name: 's', data: [5], modifiers: [{ name: 'mu', type: 'normfactor', data: null }] },
+            { name: 'b', data: [50], modifiers: [{ name: 'g', type: 'shapesys', data: [7] }] },
+          ],
+        },
+      ],
       observations: [{ name: 'c', data: [55] }],
       measurements: [{ name: 'm', config: { poi: 'mu', parameters: [] } }],
       version: '1.0.0',
@@ -168,10 +192,15 @@ describe('other reference numbers', () => {
 
   it('logpdf and expected data of uncorrelated_background([10],[50],[7]) at init', () => {
     const ws = parseWorkspace({
-      channels: [{ name: 'singlechannel', samples: [
-        { name: 'signal', data: [10], modifiers: [{ name: 'mu', type: 'normfactor', data: null }] },
-        { name: 'background', data: [50], modifiers: [{ name: 'uncorr_bkguncrt', type: 'shapesys', data: [7] }] },
-      ] }],
+      channels: [
+        {
+          name: 'singlechannel',
+          samples: [
+            { name: 'signal', data: [10], modifiers: [{ name: 'mu', type: 'normfactor', data: null }] },
+            { name: 'background', data: [50], modifiers: [{ name: 'uncorr_bkguncrt', type: 'shapesys', data: [7] }] },
+          ],
+        },
+      ],
       observations: [{ name: 'singlechannel', data: [55] }],
       measurements: [{ name: 'm', config: { poi: 'mu', parameters: [] } }],
       version: '1.0.0',
@@ -193,10 +222,15 @@ describe('other reference numbers', () => {
 
   it('fitted parameters of the 1-bin calculator (uncorrelated_background([1],[1],[1]), data [2, 1])', () => {
     const ws = parseWorkspace({
-      channels: [{ name: 'c', samples: [
-        { name: 'signal', data: [1], modifiers: [{ name: 'mu', type: 'normfactor', data: null }] },
-        { name: 'background', data: [1], modifiers: [{ name: 'uncorr_bkguncrt', type: 'shapesys', data: [1] }] },
-      ] }],
+      channels: [
+        {
+          name: 'c',
+          samples: [
+            { name: 'signal', data: [1], modifiers: [{ name: 'mu', type: 'normfactor', data: null }] },
+            { name: 'background', data: [1], modifiers: [{ name: 'uncorr_bkguncrt', type: 'shapesys', data: [1] }] },
+          ],
+        },
+      ],
       observations: [{ name: 'c', data: [2] }],
       measurements: [{ name: 'm', config: { poi: 'mu', parameters: [] } }],
       version: '1.0.0',

@@ -46,7 +46,11 @@ describe('upper limits above the POI bound', () => {
   const data = observedData(ws, model);
 
   it('widens the POI bound instead of clamping mu_hat, and equals pyhf with wide par_bounds (rtol 1e-4)', { skip: !existsSync(PYTHON) }, () => {
-    const peer = JSON.parse(execFileSync(PYTHON, ['-c', PEER, JSON.stringify(spec)], { encoding: 'utf8' })) as { obs: number; exp: number[]; default_bounds: number[] };
+    const peer = JSON.parse(execFileSync(PYTHON, ['-c', PEER, JSON.stringify(spec)], { encoding: 'utf8' })) as {
+      obs: number;
+      exp: number[];
+      default_bounds: number[];
+    };
     expect(peer.default_bounds[1]).toBe(10);
     const r = upperLimit(model, data);
     expect(r.poiBounds[1]).toBeGreaterThan(r.muUpObs);

@@ -54,12 +54,17 @@ describe('parseWorkspace / buildModel input errors', () => {
     expect(errorOf(() => buildModel(parseWorkspace(poi)))).toMatch(/^measurements\[0\]\.config\.poi: parameter of interest 'nu' is not a parameter/);
     const over = base();
     over.measurements[0].config.parameters = [{ name: 'mu', auxdata: [1] }];
-    expect(errorOf(() => buildModel(parseWorkspace(over)))).toMatch(/^measurements\[0\]\.config\.parameters\[0\]\.auxdata: parameter 'mu' \(unconstrained\) has no 'auxdata'/);
+    expect(errorOf(() => buildModel(parseWorkspace(over)))).toMatch(
+      /^measurements\[0\]\.config\.parameters\[0\]\.auxdata: parameter 'mu' \(unconstrained\) has no 'auxdata'/,
+    );
     expect(errorOf(() => buildModel(parseWorkspace(base()), { measurement: 'x' }))).toMatch(/^measurement: no measurement named 'x'/);
   });
   it('measurement overrides: fixed, bounds, inits', () => {
     const ws = base();
-    ws.measurements[0].config.parameters = [{ name: 'mu', bounds: [[0, 5]], inits: [0.5] }, { name: 'uncorr_bkguncrt', fixed: true }];
+    ws.measurements[0].config.parameters = [
+      { name: 'mu', bounds: [[0, 5]], inits: [0.5] },
+      { name: 'uncorr_bkguncrt', fixed: true },
+    ];
     const m = buildModel(parseWorkspace(ws));
     expect(m.config.suggestedBounds[0]).toEqual([0, 5]);
     expect(m.config.suggestedInit[0]).toBe(0.5);

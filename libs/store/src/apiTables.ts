@@ -41,7 +41,8 @@ export interface ScanAdmission {
   maxGroupCost: number;
 }
 
-export type AdmissionResult = { admitted: true } | { admitted: false; limit: 'active'; active: number } | { admitted: false; limit: 'cost'; active: number; groupCost: number };
+export type AdmissionResult =
+  { admitted: true } | { admitted: false; limit: 'active'; active: number } | { admitted: false; limit: 'cost'; active: number; groupCost: number };
 
 /**
  * Inserts the scan and its access row unless the group is at its limits: options.maxActive scans not in a final
@@ -67,14 +68,20 @@ export async function admitScan(store: Store, a: ScanAdmission): Promise<Admissi
   });
 }
 
-export type ExtensionResult = { granted: true; extendedPoints: number } | { granted: false; limit: 'points'; extendedPoints: number } | { granted: false; limit: 'cost'; groupCost: number };
+export type ExtensionResult =
+  | { granted: true; extendedPoints: number }
+  | { granted: false; limit: 'points'; extendedPoints: number }
+  | { granted: false; limit: 'cost'; groupCost: number };
 
 /**
  * Books `points` more points on a scan's extends (cumulative: at most maxExtendPoints per scan) and `cost` more on
  * its cost (the group's active scans together at most maxGroupCost), atomically per group; undo with
  * releaseExtension when the extend is not applied after all.
  */
-export async function bookExtension(store: Store, e: { scanId: string; group: string; points: number; cost: number; maxExtendPoints: number; maxGroupCost: number }): Promise<ExtensionResult> {
+export async function bookExtension(
+  store: Store,
+  e: { scanId: string; group: string; points: number; cost: number; maxExtendPoints: number; maxGroupCost: number },
+): Promise<ExtensionResult> {
   return store.sql.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [GROUP_LOCK, e.group]);
     const cur = await tx.query<{ extended_points: number }>('SELECT extended_points FROM api_scan_access WHERE scan_id = $1', [e.scanId]);
@@ -86,14 +93,21 @@ export async function bookExtension(store: Store, e: { scanId: string; group: st
     );
     const groupCost = Number(r.rows[0]?.cost ?? 0);
     if (groupCost + e.cost > e.maxGroupCost) return { granted: false, limit: 'cost', groupCost };
-    const u = await tx.query<{ extended_points: number }>('UPDATE api_scan_access SET extended_points = extended_points + $2, cost = cost + $3 WHERE scan_id = $1 RETURNING extended_points', [e.scanId, e.points, e.cost]);
+    const u = await tx.query<{ extended_points: number }>(
+      'UPDATE api_scan_access SET extended_points = extended_points + $2, cost = cost + $3 WHERE scan_id = $1 RETURNING extended_points',
+      [e.scanId, e.points, e.cost],
+    );
     return { granted: true, extendedPoints: Number(u.rows[0]?.extended_points ?? extendedPoints + e.points) };
   });
 }
 
 /** Gives back what bookExtension booked (the extend update was refused or Temporal did not answer). */
 export async function releaseExtension(store: Store, scanId: string, points: number, cost: number): Promise<void> {
-  await store.sql.query('UPDATE api_scan_access SET extended_points = GREATEST(0, extended_points - $2), cost = GREATEST(0, cost - $3) WHERE scan_id = $1', [scanId, points, cost]);
+  await store.sql.query('UPDATE api_scan_access SET extended_points = GREATEST(0, extended_points - $2), cost = GREATEST(0, cost - $3) WHERE scan_id = $1', [
+    scanId,
+    points,
+    cost,
+  ]);
 }
 
 /** Points the extends of a scan added so far (0 without an access row). */
@@ -127,13 +141,19 @@ export async function activeScans(store: Store, o: { group?: string; scanIds?: s
  * status the workflow wrote meanwhile is kept. True when the row changed.
  */
 export async function settleScanStatus(store: Store, scanId: string, status: ScanStatus): Promise<boolean> {
-  const r = await store.sql.query('UPDATE scans SET status = $2, updated_at = now() WHERE scan_id = $1 AND status <> ALL($3::text[]) RETURNING scan_id', [scanId, status, FINAL_SCAN_STATUSES]);
+  const r = await store.sql.query('UPDATE scans SET status = $2, updated_at = now() WHERE scan_id = $1 AND status <> ALL($3::text[]) RETURNING scan_id', [
+    scanId,
+    status,
+    FINAL_SCAN_STATUSES,
+  ]);
   return r.rows.length > 0;
 }
 
 /** The latest progress event of a scan (null before the first). */
 export async function latestProgress(store: Store, scanId: string): Promise<ScanProgress | null> {
-  const r = await store.sql.query<{ payload: unknown }>(`SELECT payload FROM scan_events WHERE scan_id = $1 AND kind = 'progress' ORDER BY id DESC LIMIT 1`, [scanId]);
+  const r = await store.sql.query<{ payload: unknown }>(`SELECT payload FROM scan_events WHERE scan_id = $1 AND kind = 'progress' ORDER BY id DESC LIMIT 1`, [
+    scanId,
+  ]);
   const p = r.rows[0]?.payload;
   return p ? ((typeof p === 'string' ? JSON.parse(p) : p) as ScanProgress) : null;
 }
@@ -162,7 +182,15 @@ export async function lookupScanAccess(store: Store, scanId: string): Promise<Sc
 
 /** Scans visible to a group (public ones and its own), newest first, at most `limit`. */
 export async function visibleScans(store: Store, group: string | null, limit = 1000): Promise<VisibleScanRow[]> {
-  const r = await store.sql.query<{ scan_id: string; family: string; status: string; created_at: Date; updated_at: Date; group_id: string | null; visibility: Visibility | null }>(
+  const r = await store.sql.query<{
+    scan_id: string;
+    family: string;
+    status: string;
+    created_at: Date;
+    updated_at: Date;
+    group_id: string | null;
+    visibility: Visibility | null;
+  }>(
     `SELECT s.scan_id, s.family, s.status, s.created_at, s.updated_at, a.group_id, a.visibility
        FROM scans s LEFT JOIN api_scan_access a ON a.scan_id = s.scan_id
       WHERE a.visibility = 'public' OR a.group_id = $1
@@ -201,9 +229,15 @@ export interface CatalogueEntryRow {
 }
 
 export async function listCatalogueEntries(store: Store): Promise<CatalogueEntryRow[]> {
-  const r = await store.sql.query<{ search_id: string; group_id: string; record: unknown; review: Review; reviewed_by: string | null; reviewed_at: Date | null; created_at: Date }>(
-    'SELECT search_id, group_id, record, review, reviewed_by, reviewed_at, created_at FROM api_catalogue ORDER BY search_id',
-  );
+  const r = await store.sql.query<{
+    search_id: string;
+    group_id: string;
+    record: unknown;
+    review: Review;
+    reviewed_by: string | null;
+    reviewed_at: Date | null;
+    created_at: Date;
+  }>('SELECT search_id, group_id, record, review, reviewed_by, reviewed_at, created_at FROM api_catalogue ORDER BY search_id');
   return r.rows.map((x) => ({
     searchId: x.search_id,
     group: x.group_id,
@@ -216,7 +250,14 @@ export async function listCatalogueEntries(store: Store): Promise<CatalogueEntry
 }
 
 /** Inserts a registration; false when the id is taken (nothing written). */
-export async function insertCatalogueEntry(store: Store, searchId: string, group: string, record: unknown, review: Review = 'pending', reviewedBy: string | null = null): Promise<boolean> {
+export async function insertCatalogueEntry(
+  store: Store,
+  searchId: string,
+  group: string,
+  record: unknown,
+  review: Review = 'pending',
+  reviewedBy: string | null = null,
+): Promise<boolean> {
   const r = await store.sql.query(
     `INSERT INTO api_catalogue (search_id, group_id, record, review, reviewed_by, reviewed_at) VALUES ($1, $2, $3, $4, $5, CASE WHEN $5::text IS NULL THEN NULL ELSE now() END)
      ON CONFLICT (search_id) DO NOTHING RETURNING search_id`,
@@ -227,7 +268,11 @@ export async function insertCatalogueEntry(store: Store, searchId: string, group
 
 /** Sets the review of a registration; false when there is no such entry. */
 export async function reviewCatalogueEntry(store: Store, searchId: string, review: Review, reviewer: string): Promise<boolean> {
-  const r = await store.sql.query('UPDATE api_catalogue SET review = $2, reviewed_by = $3, reviewed_at = now() WHERE search_id = $1 RETURNING search_id', [searchId, review, reviewer]);
+  const r = await store.sql.query('UPDATE api_catalogue SET review = $2, reviewed_by = $3, reviewed_at = now() WHERE search_id = $1 RETURNING search_id', [
+    searchId,
+    review,
+    reviewer,
+  ]);
   return r.rows.length > 0;
 }
 

@@ -57,7 +57,10 @@ export function gpGridOf(state: unknown, fixed: Record<string, number>, gridTarg
 
 export async function loadEvidence(store: Store, ids: string[], catalogue: readonly SearchRecord[]): Promise<ScanEvidence[]> {
   if (ids.length === 0) return [];
-  const scans = await store.sql.query<{ scan_id: string; family: string; spec: ScanSpec | string }>('SELECT scan_id, family, spec FROM scans WHERE scan_id = ANY($1) ORDER BY scan_id', [ids]);
+  const scans = await store.sql.query<{ scan_id: string; family: string; spec: ScanSpec | string }>(
+    'SELECT scan_id, family, spec FROM scans WHERE scan_id = ANY($1) ORDER BY scan_id',
+    [ids],
+  );
   const evs = await store.sql.query<{ scan_id: string; search_id: string; point: Record<string, number> | string; excluded: boolean }>(
     'SELECT scan_id, search_id, point, excluded FROM evaluations WHERE scan_id = ANY($1) ORDER BY id',
     [ids],
@@ -76,7 +79,11 @@ export async function loadEvidence(store: Store, ids: string[], catalogue: reado
     // stops on its budget evaluates one more batch after its last fit; then the points themselves are used)
     const snapshot = await store.latestGpSnapshot(s.scan_id);
     const distinct = new Set((byScan.get(s.scan_id) ?? []).map((e) => JSON.stringify(Object.entries(e.point).sort()))).size;
-    const fixed = Object.fromEntries(Object.entries(spec.parameters).filter(([, r]) => r.fixed !== undefined).map(([k, r]) => [k, r.fixed!]));
+    const fixed = Object.fromEntries(
+      Object.entries(spec.parameters)
+        .filter(([, r]) => r.fixed !== undefined)
+        .map(([k, r]) => [k, r.fixed!]),
+    );
     const gpGrid = snapshot && snapshot.trainingSize === distinct ? gpGridOf(snapshot.state, fixed) : null;
     out.push({
       scanId: s.scan_id,
@@ -105,9 +112,20 @@ export function resolveFamilies(scans: ScanEvidence[], searches: readonly Search
     if (declared.has(s.family)) continue;
     const names = Object.keys(s.parameters).sort().join(',');
     const candidates = new Set(searches.filter((r) => s.searches.some((x) => x.id === r.id)).flatMap((r) => r.families));
-    const match = [...candidates].map((id) => declared.get(id)).find((f) => f && f.parameters.map((p) => p.name).sort().join(',') === names);
+    const match = [...candidates]
+      .map((id) => declared.get(id))
+      .find(
+        (f) =>
+          f &&
+          f.parameters
+            .map((p) => p.name)
+            .sort()
+            .join(',') === names,
+      );
     if (match) {
-      notes.push(`scan ${s.scanId} of worker family '${s.family}' counts for declared family '${match.id}' (same parameters; named by the catalogue record of ${s.searches.map((x) => x.id).join(', ')})`);
+      notes.push(
+        `scan ${s.scanId} of worker family '${s.family}' counts for declared family '${match.id}' (same parameters; named by the catalogue record of ${s.searches.map((x) => x.id).join(', ')})`,
+      );
       s.family = match.id;
     }
   }
@@ -121,7 +139,14 @@ export interface CoverageReport {
 }
 
 /** Map + ranking from the store's public scans, a catalogue and the families. */
-export async function coverageFromStore(store: Store, searches: readonly SearchRecord[], families: readonly FamilyInfo[], limit = 100, catalogue?: string, scope: 'public' | 'all' = 'public'): Promise<CoverageReport> {
+export async function coverageFromStore(
+  store: Store,
+  searches: readonly SearchRecord[],
+  families: readonly FamilyInfo[],
+  limit = 100,
+  catalogue?: string,
+  scope: 'public' | 'all' = 'public',
+): Promise<CoverageReport> {
   const scans = await loadEvidence(store, await (scope === 'all' ? allScanIds(store) : publicScanIds(store)), searches);
   const notes = resolveFamilies(scans, searches, families);
   const map = buildCoverage({ searches, families, scans, catalogue });

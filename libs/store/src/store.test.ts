@@ -13,7 +13,14 @@ const dir = pg.dir;
 const pgUrl = pg.url;
 afterAll(() => pg.stop());
 
-const spec = validateScanSpec({ family: 'excursion-fast2d', parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } }, searches: ['s1'], budget: 10, batchSize: 2, seed: 4 });
+const spec = validateScanSpec({
+  family: 'excursion-fast2d',
+  parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } },
+  searches: ['s1'],
+  budget: 10,
+  batchSize: 2,
+  seed: 4,
+});
 const evaluation = (x: number, over: Partial<EvaluatedPoint> = {}): EvaluatedPoint => ({
   point: { x, y: 0.5 },
   key: `x=${x};y=0.5`,
@@ -72,12 +79,26 @@ describe.each(backends)('store on %s', (kind, open) => {
     expect(await store.getYields('nope')).toBeNull();
     await store.putGpSnapshot({ scanId: 'scan-a', round: 2, digest: '3:abc', trainingSize: 3, misclassified: 0.04, state: { l: [0.3, 0.2] } });
     expect(await store.latestGpSnapshot('scan-a')).toMatchObject({ round: 2, digest: '3:abc', trainingSize: 3, misclassified: 0.04 });
-    const progress = { scanId: 'scan-a', status: 'running' as const, round: 1, evaluated: 3, budget: 10, inFlight: 0, misclassified: 0.04, target: 0.02, gpDigest: '3:abc', startedAtMs: 1, updatedAtMs: 2 };
+    const progress = {
+      scanId: 'scan-a',
+      status: 'running' as const,
+      round: 1,
+      evaluated: 3,
+      budget: 10,
+      inFlight: 0,
+      misclassified: 0.04,
+      target: 0.02,
+      gpDigest: '3:abc',
+      startedAtMs: 1,
+      updatedAtMs: 2,
+    };
     await store.putProgress(progress);
     // a retried recordProgress (same payload) is not a second event; a new state is
     await store.putProgress({ ...progress });
     await store.putProgress({ ...progress, evaluated: 4, updatedAtMs: 3 });
-    expect((await store.listEvents('scan-a')).filter((e) => e.kind === 'progress').map((e) => [e.round, (e.payload as { evaluated: number }).evaluated])).toEqual([
+    expect(
+      (await store.listEvents('scan-a')).filter((e) => e.kind === 'progress').map((e) => [e.round, (e.payload as { evaluated: number }).evaluated]),
+    ).toEqual([
       [1, 3],
       [1, 4],
     ]);

@@ -111,7 +111,6 @@ interface PgPool {
 }
 
 async function openPostgres(url: string): Promise<Sql> {
-   
   const pg = require('pg') as { Pool: new (o: { connectionString: string; max?: number }) => PgPool };
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   return {
@@ -206,10 +205,11 @@ export class Store {
   // ---- scans ----
   /** `via`: a transaction of this store's Sql (Sql.transaction) to insert in; default its own pool. */
   async createScan(scanId: string, spec: ScanSpec, via: SqlTx = this.sql): Promise<void> {
-    await via.query(
-      `INSERT INTO scans (scan_id, family, spec, status) VALUES ($1, $2, $3, 'running') ON CONFLICT (scan_id) DO NOTHING`,
-      [scanId, spec.family, JSON.stringify(spec)],
-    );
+    await via.query(`INSERT INTO scans (scan_id, family, spec, status) VALUES ($1, $2, $3, 'running') ON CONFLICT (scan_id) DO NOTHING`, [
+      scanId,
+      spec.family,
+      JSON.stringify(spec),
+    ]);
   }
 
   async getScan(scanId: string): Promise<ScanRow | null> {
@@ -308,7 +308,14 @@ export class Store {
     );
     const row = r.rows[0];
     if (!row) return null;
-    return { scanId: row.scan_id, round: Number(row.round), digest: row.digest, trainingSize: Number(row.training_size), misclassified: num(row.misclassified), state: parseJson(row.state) };
+    return {
+      scanId: row.scan_id,
+      round: Number(row.round),
+      digest: row.digest,
+      trainingSize: Number(row.training_size),
+      misclassified: num(row.misclassified),
+      state: parseJson(row.state),
+    };
   }
 
   // ---- progress / events ----
@@ -323,13 +330,19 @@ export class Store {
   }
 
   async listEvents(scanId: string): Promise<{ round: number; kind: string; payload: unknown }[]> {
-    const r = await this.sql.query<{ round: number; kind: string; payload: unknown }>('SELECT round, kind, payload FROM scan_events WHERE scan_id = $1 ORDER BY id', [scanId]);
+    const r = await this.sql.query<{ round: number; kind: string; payload: unknown }>(
+      'SELECT round, kind, payload FROM scan_events WHERE scan_id = $1 ORDER BY id',
+      [scanId],
+    );
     return r.rows.map((x) => ({ round: Number(x.round), kind: x.kind, payload: parseJson(x.payload) }));
   }
 
   /** Progress events of a scan with id > afterId, in order (the API's event stream polls this). */
   async progressEventsAfter(scanId: string, afterId: number): Promise<{ id: number; payload: unknown }[]> {
-    const r = await this.sql.query<{ id: number; payload: unknown }>(`SELECT id, payload FROM scan_events WHERE scan_id = $1 AND kind = 'progress' AND id > $2 ORDER BY id`, [scanId, afterId]);
+    const r = await this.sql.query<{ id: number; payload: unknown }>(
+      `SELECT id, payload FROM scan_events WHERE scan_id = $1 AND kind = 'progress' AND id > $2 ORDER BY id`,
+      [scanId, afterId],
+    );
     return r.rows.map((x) => ({ id: Number(x.id), payload: parseJson(x.payload) }));
   }
 
@@ -343,7 +356,13 @@ export class Store {
       where ? [scanIds] : [],
     );
     const n = await this.sql.query<{ n: number }>(`SELECT COUNT(DISTINCT e.scan_id)::int AS n FROM evaluations e ${where}`, where ? [scanIds] : []);
-    const rows = r.rows.map((x) => ({ family: x.family, search: x.search_id, evaluated: Number(x.n), excluded: Number(x.excl), fractionExcluded: Number(x.excl) / Number(x.n) }));
+    const rows = r.rows.map((x) => ({
+      family: x.family,
+      search: x.search_id,
+      evaluated: Number(x.n),
+      excluded: Number(x.excl),
+      fractionExcluded: Number(x.excl) / Number(x.n),
+    }));
     await this.sql.query(`INSERT INTO coverage_snapshots (summary) VALUES ($1)`, [JSON.stringify(rows)]);
     return { scans: Number(n.rows[0]?.n ?? 0), rows };
   }

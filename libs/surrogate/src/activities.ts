@@ -34,7 +34,17 @@ export interface SurrogateTrainOutput {
   backend: string;
   /** Object types with too few reconstructed objects in this family's full simulation to train on. */
   skipped: { object: ObjectType; reason: string }[];
-  models: { id: string; object: ObjectType; kind: GeneratorKind; selected: boolean; maxW1Ratio: number; auc: number; closureWithinEnsemble: number | null; closureWithinCalibrated: number | null; epistemicScale: number | null }[];
+  models: {
+    id: string;
+    object: ObjectType;
+    kind: GeneratorKind;
+    selected: boolean;
+    maxW1Ratio: number;
+    auc: number;
+    closureWithinEnsemble: number | null;
+    closureWithinCalibrated: number | null;
+    epistemicScale: number | null;
+  }[];
 }
 
 export async function trainSurrogate(input: SurrogateTrainInput): Promise<SurrogateTrainOutput> {
@@ -55,22 +65,26 @@ export async function trainSurrogate(input: SurrogateTrainInput): Promise<Surrog
     let out: Awaited<ReturnType<typeof trainObjectSurrogate>>;
     try {
       out = await trainObjectSurrogate({
-      family: input.family,
-      object,
-      events: input.events ?? 2400,
-      seed: input.seed,
-      kinds: input.kinds,
-      members: input.members,
-      budget: input.budget,
-      points: points.length ? points : undefined,
-      createdAt: input.createdAt ?? new Date().toISOString(),
-      heartbeat: (d) => input.heartbeat?.({ object, ...(d as object) }),
-      outDir: input.outDir,
+        family: input.family,
+        object,
+        events: input.events ?? 2400,
+        seed: input.seed,
+        kinds: input.kinds,
+        members: input.members,
+        budget: input.budget,
+        points: points.length ? points : undefined,
+        createdAt: input.createdAt ?? new Date().toISOString(),
+        heartbeat: (d) => input.heartbeat?.({ object, ...(d as object) }),
+        outDir: input.outDir,
       });
     } catch (e) {
       if (!(e instanceof Error) || !/too few reconstructed/.test(e.message)) throw e;
       // an object asked for by name that the sample cannot train: the request is at fault (not worth a retry)
-      if (input.objects) throw new InputError('events', `${input.family}: ${e.message} in ${input.events ?? 2400} full-simulation events; raise events or choose another object`);
+      if (input.objects)
+        throw new InputError(
+          'events',
+          `${input.family}: ${e.message} in ${input.events ?? 2400} full-simulation events; raise events or choose another object`,
+        );
       skipped.push({ object, reason: e.message });
       continue;
     }
@@ -79,7 +93,17 @@ export async function trainSurrogate(input: SurrogateTrainInput): Promise<Surrog
     for (const m of out.models) {
       if (m.id === out.selected) updateMeta(m.path, { selected: true });
       const r = m.meta.metrics;
-      models.push({ id: m.id, object, kind: m.meta.kind, selected: m.id === out.selected, maxW1Ratio: r?.maxRatio ?? NaN, auc: r?.auc ?? NaN, closureWithinEnsemble: r?.closure?.withinEnsemble ?? null, closureWithinCalibrated: r?.closure?.withinCalibrated ?? null, epistemicScale: r?.closure?.calibration?.scale ?? null });
+      models.push({
+        id: m.id,
+        object,
+        kind: m.meta.kind,
+        selected: m.id === out.selected,
+        maxW1Ratio: r?.maxRatio ?? NaN,
+        auc: r?.auc ?? NaN,
+        closureWithinEnsemble: r?.closure?.withinEnsemble ?? null,
+        closureWithinCalibrated: r?.closure?.withinCalibrated ?? null,
+        epistemicScale: r?.closure?.calibration?.scale ?? null,
+      });
     }
   }
   if (selected.length === 0) throw new InputError('family', `${input.family}: no object type has enough reconstructed objects to train on`);

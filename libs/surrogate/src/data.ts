@@ -7,7 +7,17 @@
  */
 import { createHash } from 'node:crypto';
 import { type Rng, createRng } from '@sigmap/contracts';
-import { type EventRecord, type ModelFamily, type Point, type RecoEvent, type ShowerEngine, JsShowerEngine, fragmentAll, fullDetector, getFamily } from '@sigmap/physics';
+import {
+  type EventRecord,
+  type ModelFamily,
+  type Point,
+  type RecoEvent,
+  type ShowerEngine,
+  JsShowerEngine,
+  fragmentAll,
+  fullDetector,
+  getFamily,
+} from '@sigmap/physics';
 import { OBJECT_SPECS, type ObjectType, type TruthObject, condVector, contVector, flagVector, matchObjects, recoObjectsOf, truthObjects } from './objects';
 
 export interface SampledEvent {
@@ -163,4 +173,3 @@ export function tableDigest(t: ObjectTable): string {
   put(t.flags);
   return h.digest('hex');
 }
-

@@ -21,7 +21,15 @@ export const SURROGATE_UNSUPPORTED_SEARCHES = ['own-diboson-jj-resonance-13tev']
 /** Reco events for a batch of truth events from one set of per-object models (one ensemble member). */
 export function surrogateDetector(events: readonly TruthEvent[], models: ObjectModels, seed: number, only: readonly ObjectType[] = OBJECT_TYPES): RecoEvent[] {
   const rng = createRng(seed);
-  const out: RecoEvent[] = events.map((e) => ({ electrons: [], muons: [], photons: [], jets: [], fatjets: [], met: { px: 0, py: 0, pt: 0 }, weight: e.weight }));
+  const out: RecoEvent[] = events.map((e) => ({
+    electrons: [],
+    muons: [],
+    photons: [],
+    jets: [],
+    fatjets: [],
+    met: { px: 0, py: 0, pt: 0 },
+    weight: e.weight,
+  }));
   const sumX = new Float64Array(events.length);
   const sumY = new Float64Array(events.length);
   for (const object of only) {

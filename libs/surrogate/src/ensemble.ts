@@ -61,7 +61,11 @@ export function occupancyVariance(bins: readonly (readonly number[] | Int32Array
  * alone is a 2-degree-of-freedom estimate, often far too small), floored where the ensemble mean is positive at the
  * yield of one event in that bin (mean over the members with events there of yield / count).
  */
-export function productionSpread(memberYields: readonly number[][], memberCounts: readonly number[][], detVar?: readonly number[]): { mean: number[]; spread: number[] } {
+export function productionSpread(
+  memberYields: readonly number[][],
+  memberCounts: readonly number[][],
+  detVar?: readonly number[],
+): { mean: number[]; spread: number[] } {
   const { mean, std } = ensembleStats(memberYields);
   const spread = std.map((sd, b) => {
     const s = Math.sqrt(sd * sd + (detVar?.[b] ?? 0));

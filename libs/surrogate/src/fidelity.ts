@@ -27,13 +27,22 @@ export interface FidelityDecision {
   reason: string;
 }
 
-export function decideFidelity(yields: readonly number[], epistemic: readonly number[], cls: (yields: number[]) => number, policy: FidelityPolicy = DEFAULT_POLICY): FidelityDecision {
+export function decideFidelity(
+  yields: readonly number[],
+  epistemic: readonly number[],
+  cls: (yields: number[]) => number,
+  policy: FidelityPolicy = DEFAULT_POLICY,
+): FidelityDecision {
   const nominal = cls([...yields]);
   const down = cls(yields.map((y, i) => Math.max(0, y - policy.k * epistemic[i])));
   const up = cls(yields.map((y, i) => y + policy.k * epistemic[i]));
   const excluded = nominal < policy.alpha;
-  const flips = (down < policy.alpha) !== excluded || (up < policy.alpha) !== excluded;
+  const flips = down < policy.alpha !== excluded || up < policy.alpha !== excluded;
   const near = Math.abs(nominal - policy.alpha) < policy.band;
-  const reason = flips ? `label flips within +-${policy.k} sigma_ens (CLs ${down.toPrecision(3)} .. ${up.toPrecision(3)})` : near ? `|CLs - ${policy.alpha}| < ${policy.band}` : 'label stable under the epistemic shift';
+  const reason = flips
+    ? `label flips within +-${policy.k} sigma_ens (CLs ${down.toPrecision(3)} .. ${up.toPrecision(3)})`
+    : near
+      ? `|CLs - ${policy.alpha}| < ${policy.band}`
+      : 'label stable under the epistemic shift';
   return { fidelity: flips || near ? 'full' : 'surrogate', cls: nominal, clsDown: down, clsUp: up, excluded, reason };
 }

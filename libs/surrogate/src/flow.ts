@@ -101,7 +101,12 @@ export class Flow {
     return tf.neg(tf.mean(tf.add(logp, logdet))) as tf.Scalar;
   }
 
-  async train(cond: readonly number[][], x: readonly number[][], opts: Partial<FlowOptions> = {}, progress?: (step: number, loss: number) => void): Promise<number> {
+  async train(
+    cond: readonly number[][],
+    x: readonly number[][],
+    opts: Partial<FlowOptions> = {},
+    progress?: (step: number, loss: number) => void,
+  ): Promise<number> {
     const o = { ...FLOW_DEFAULTS, ...opts };
     const n = cond.length;
     if (n === 0 || x.length !== n) throw new Error('flow training needs equal, non-empty cond and x');
@@ -130,7 +135,10 @@ export class Flow {
 
   /** Mean negative log-likelihood per object of (cond, x) rows in original units (includes the scaler Jacobian). */
   meanNll(cond: readonly number[][], x: readonly number[][]): number {
-    const v = tf.tidy(() => this.nll(tf.tensor2d(scaleTo(x, this.xScaler), [x.length, this.dx]), tf.tensor2d(scaleTo(cond, this.cScaler), [cond.length, this.dc])).dataSync()[0]);
+    const v = tf.tidy(
+      () =>
+        this.nll(tf.tensor2d(scaleTo(x, this.xScaler), [x.length, this.dx]), tf.tensor2d(scaleTo(cond, this.cScaler), [cond.length, this.dc])).dataSync()[0],
+    );
     return v + this.xScaler.std.reduce((a, s) => a + Math.log(s), 0);
   }
 
@@ -159,11 +167,28 @@ export class Flow {
   }
 
   state(): FlowState {
-    return { kind: 'flow', dc: this.dc, dx: this.dx, masks: this.masks, cScaler: this.cScaler, xScaler: this.xScaler, nets: this.nets.map((n) => n.state()), loss: this.loss };
+    return {
+      kind: 'flow',
+      dc: this.dc,
+      dx: this.dx,
+      masks: this.masks,
+      cScaler: this.cScaler,
+      xScaler: this.xScaler,
+      nets: this.nets.map((n) => n.state()),
+      loss: this.loss,
+    };
   }
 
   static fromState(s: FlowState): Flow {
-    return new Flow(s.dc, s.dx, s.masks, s.cScaler, s.xScaler, s.nets.map((n) => Mlp.fromState(n)), s.loss);
+    return new Flow(
+      s.dc,
+      s.dx,
+      s.masks,
+      s.cScaler,
+      s.xScaler,
+      s.nets.map((n) => Mlp.fromState(n)),
+      s.loss,
+    );
   }
 
   dispose(): void {

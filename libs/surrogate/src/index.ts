@@ -21,9 +21,33 @@ export type { GeneratorKind, TrainBudget } from './model';
 export { surrogateDetector, SURROGATE_UNSUPPORTED_SEARCHES } from './detector';
 export { simulateWithSurrogate, loadDefaultSet, ensembleStats, productionSpread, occupancyVariance } from './simulate';
 export type { DefaultSet, SurrogateSet, SurrogateSimulateRequest, SurrogateSimulateResult } from './simulate';
-export { validateSurrogate, closureTest, classifierAuc, calibrateSpread, closureScore, CALIBRATION_LEVEL, CLOSURE_TARGET, FLOOR_SPLITS, permutationFloors, passesValidation, chooseByValidation, W1_RATIO_MAX, AUC_MAX } from './validate';
+export {
+  validateSurrogate,
+  closureTest,
+  classifierAuc,
+  calibrateSpread,
+  closureScore,
+  CALIBRATION_LEVEL,
+  CLOSURE_TARGET,
+  FLOOR_SPLITS,
+  permutationFloors,
+  passesValidation,
+  chooseByValidation,
+  W1_RATIO_MAX,
+  AUC_MAX,
+} from './validate';
 export type { ValidationReport, W1Row, ClosureBin, SpreadCalibration } from './validate';
-export { listModels, findModel, defaultModelFor, loadMembers, saveModel, modelsDir, sigmapHome, SHIPPED_MODELS_DIR, updateMeta as updateModelMeta } from './registry';
+export {
+  listModels,
+  findModel,
+  defaultModelFor,
+  loadMembers,
+  saveModel,
+  modelsDir,
+  sigmapHome,
+  SHIPPED_MODELS_DIR,
+  updateMeta as updateModelMeta,
+} from './registry';
 export type { ModelMeta, ModelArtefact } from './registry';
 export { trainObjectSurrogate, revalidate, cachedFullSample, searchesFor, trainingSampleSpec, validationSamples, closureSamples } from './train';
 export { trainSurrogate, createSurrogateActivities } from './activities';

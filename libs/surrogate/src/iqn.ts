@@ -75,7 +75,12 @@ export class Iqn {
   }
 
   /** Trains on (cond, x) rows; `progress(step, loss)` is called every 100 steps (for heartbeats). */
-  async train(cond: readonly number[][], x: readonly number[][], opts: Partial<IqnOptions> = {}, progress?: (step: number, loss: number) => void): Promise<number> {
+  async train(
+    cond: readonly number[][],
+    x: readonly number[][],
+    opts: Partial<IqnOptions> = {},
+    progress?: (step: number, loss: number) => void,
+  ): Promise<number> {
     const o = { ...IQN_DEFAULTS, ...opts };
     const n = cond.length;
     if (n === 0 || x.length !== n) throw new Error('IQN training needs equal, non-empty cond and x');
@@ -124,7 +129,10 @@ export class Iqn {
   /** Quantile x_k at level tau for each row (inputs in original units, x_<k given); used by tests and sampling. */
   quantile(cond: readonly number[][], xPrev: readonly number[][], k: number, tau: number[]): number[] {
     const c = scaleTo(cond, this.cScaler);
-    const xs = scaleTo(xPrev.map((r) => [...r, ...new Array(this.dx - r.length).fill(0)]), this.xScaler);
+    const xs = scaleTo(
+      xPrev.map((r) => [...r, ...new Array(this.dx - r.length).fill(0)]),
+      this.xScaler,
+    );
     const n = cond.length;
     const inp = new Float32Array(n * this.inputSize);
     for (let i = 0; i < n; i++) this.fillRow(inp, i * this.inputSize, c, i * this.dc, xs, i * this.dx, k, tau[i]);

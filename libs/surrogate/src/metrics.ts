@@ -28,7 +28,7 @@ export function rocAuc(scores: readonly number[], labels: readonly number[]): nu
   const n = scores.length;
   const idx = Array.from({ length: n }, (_, i) => i).sort((p, q) => scores[p] - scores[q]);
   const rank = new Float64Array(n);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[idx[j + 1]] === scores[idx[i]]) j++;
     for (let k = i; k <= j; k++) rank[idx[k]] = (i + j) / 2 + 1;

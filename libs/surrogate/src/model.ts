@@ -54,7 +54,13 @@ export class ObjectModel {
     readonly fixed: (number | null)[] = [],
   ) {}
 
-  static async train(t: ObjectTable, kind: GeneratorKind, seed: number, budget: TrainBudget = DEFAULT_BUDGET, progress?: (stage: string, step: number, loss: number) => void): Promise<ObjectModel> {
+  static async train(
+    t: ObjectTable,
+    kind: GeneratorKind,
+    seed: number,
+    budget: TrainBudget = DEFAULT_BUDGET,
+    progress?: (stage: string, step: number, loss: number) => void,
+  ): Promise<ObjectModel> {
     if (t.condM.length < 20) throw new Error(`too few reconstructed ${t.object} objects to train on (${t.condM.length})`);
     const dc = t.cond[0].length;
     // Response variables with no spread at all in full simulation are reproduced exactly, not generated.
@@ -94,13 +100,18 @@ export class ObjectModel {
     const found = this.eff.sample(cond, rng).map((v) => v === 1);
     const condM = cond.filter((_, i) => found[i]);
     const free = condM.length ? this.gen.sample(condM, rng) : [];
-    const cont = this.fixed.length ? free.map((g) => {
-      let j = 0;
-      return this.fixed.map((f) => (f === null ? g[j++] : f));
-    }) : free;
+    const cont = this.fixed.length
+      ? free.map((g) => {
+          let j = 0;
+          return this.fixed.map((f) => (f === null ? g[j++] : f));
+        })
+      : free;
     const flags: number[][] = cont.map(() => []);
     for (const h of this.flags) {
-      const bits = h.sample(condM.map((c, i) => [...c, ...cont[i], ...flags[i]]), rng);
+      const bits = h.sample(
+        condM.map((c, i) => [...c, ...cont[i], ...flags[i]]),
+        rng,
+      );
       bits.forEach((b, i) => flags[i].push(b));
     }
     return { found, cont, flags };
@@ -112,7 +123,14 @@ export class ObjectModel {
 
   static fromState(s: ObjectModelState): ObjectModel {
     const gen = s.gen.kind === 'iqn' ? Iqn.fromState(s.gen) : Flow.fromState(s.gen);
-    return new ObjectModel(s.object, s.kind, Bernoulli.fromState(s.eff), gen, s.flags.map((f) => Bernoulli.fromState(f)), s.fixed ?? []);
+    return new ObjectModel(
+      s.object,
+      s.kind,
+      Bernoulli.fromState(s.eff),
+      gen,
+      s.flags.map((f) => Bernoulli.fromState(f)),
+      s.fixed ?? [],
+    );
   }
 
   dispose(): void {
@@ -143,7 +161,14 @@ export function bootstrap(t: ObjectTable, rng: Rng): ObjectTable {
 }
 
 /** K members; member 0 trains on the full table, the others on bootstrap resamples, each from its own seed. */
-export async function trainEnsemble(t: ObjectTable, kind: GeneratorKind, members: number, seed: number, budget: TrainBudget = DEFAULT_BUDGET, progress?: (member: number, stage: string, step: number, loss: number) => void): Promise<ObjectModel[]> {
+export async function trainEnsemble(
+  t: ObjectTable,
+  kind: GeneratorKind,
+  members: number,
+  seed: number,
+  budget: TrainBudget = DEFAULT_BUDGET,
+  progress?: (member: number, stage: string, step: number, loss: number) => void,
+): Promise<ObjectModel[]> {
   const out: ObjectModel[] = [];
   for (let k = 0; k < members; k++) {
     const table = k === 0 ? t : bootstrap(t, createRng(seed).fork(k));

@@ -40,11 +40,39 @@ export interface MultiFidelityResult {
 export async function multiFidelityPoint(req: MultiFidelityRequest): Promise<MultiFidelityResult> {
   const policy = req.policy ?? DEFAULT_POLICY;
   let t0 = performance.now();
-  const s = await simulateWithSurrogate({ family: req.family, point: req.point, search: req.search, events: req.events, seed: req.seed, models: req.models, backend: req.backend, epistemicScale: req.epistemicScale }, req.modelIds);
+  const s = await simulateWithSurrogate(
+    {
+      family: req.family,
+      point: req.point,
+      search: req.search,
+      events: req.events,
+      seed: req.seed,
+      models: req.models,
+      backend: req.backend,
+      epistemicScale: req.epistemicScale,
+    },
+    req.modelIds,
+  );
   const base = { search: req.search, family: req.family, point: s.point };
-  const decision = decideFidelity(s.yields, s.epistemic, (y) => clsFromYields({ ...base, yields: y, yieldErrors: s.yieldErrors, epistemic: s.epistemic }).clsObs, policy);
+  const decision = decideFidelity(
+    s.yields,
+    s.epistemic,
+    (y) => clsFromYields({ ...base, yields: y, yieldErrors: s.yieldErrors, epistemic: s.epistemic }).clsObs,
+    policy,
+  );
   const secondsSurrogate = (performance.now() - t0) / 1000;
-  if (decision.fidelity === 'surrogate') return { fidelity: 'surrogate', excluded: decision.excluded, cls: decision.cls, decision, surrogate: s, full: null, clsFull: null, secondsSurrogate, secondsFull: 0 };
+  if (decision.fidelity === 'surrogate')
+    return {
+      fidelity: 'surrogate',
+      excluded: decision.excluded,
+      cls: decision.cls,
+      decision,
+      surrogate: s,
+      full: null,
+      clsFull: null,
+      secondsSurrogate,
+      secondsFull: 0,
+    };
   t0 = performance.now();
   const f = await req.full();
   const secondsFull = (performance.now() - t0) / 1000;

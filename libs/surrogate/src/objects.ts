@@ -34,7 +34,13 @@ export const OBJECT_SPECS: Record<ObjectType, ObjectSpec> = {
   electron: { object: 'electron', cond: ['log_pt', 'eta'], cont: LEPTON_CONT, flags: [], matchDr: 0.2 },
   muon: { object: 'muon', cond: ['log_pt', 'eta'], cont: LEPTON_CONT, flags: [], matchDr: 0.2 },
   photon: { object: 'photon', cond: ['log_pt', 'eta'], cont: LEPTON_CONT, flags: [], matchDr: 0.2 },
-  jet: { object: 'jet', cond: ['log_pt', 'eta', 'm_over_pt', 'is_b', 'is_c', 'is_tau', 'is_light'], cont: [...LEPTON_CONT, 'd_m_over_pt'], flags: ['btag', 'tautag'], matchDr: 0.3 },
+  jet: {
+    object: 'jet',
+    cond: ['log_pt', 'eta', 'm_over_pt', 'is_b', 'is_c', 'is_tau', 'is_light'],
+    cont: [...LEPTON_CONT, 'd_m_over_pt'],
+    flags: ['btag', 'tautag'],
+    matchDr: 0.3,
+  },
 };
 
 export function isObjectType(x: string): x is ObjectType {
@@ -67,7 +73,17 @@ export function condVector(t: TruthObject): number[] {
 export function truthObjects(ev: EventRecord): Record<ObjectType, TruthObject[]> {
   const finals = ev.visibleFinals();
   const out: Record<ObjectType, TruthObject[]> = { electron: [], muon: [], photon: [], jet: [] };
-  const mk = (object: ObjectType, p: Particle, label = ''): TruthObject => ({ object, pt: pt(p.p), eta: eta(p.p), phi: phi(p.p), m: 0, charge: p.charge, label, px: p.p.px, py: p.p.py });
+  const mk = (object: ObjectType, p: Particle, label = ''): TruthObject => ({
+    object,
+    pt: pt(p.p),
+    eta: eta(p.p),
+    phi: phi(p.p),
+    m: 0,
+    charge: p.charge,
+    label,
+    px: p.p.px,
+    py: p.p.py,
+  });
   const jetInputs: Particle[] = [];
   for (const p of finals) {
     const ptv = pt(p.p);
@@ -101,7 +117,11 @@ export function truthObjects(ev: EventRecord): Record<ObjectType, TruthObject[]>
   const taus = [...tauVis.values()].filter((t) => pt(t) > 10).map((t) => ({ eta: eta(t), phi: phi(t) }));
   const near = (e: number, f: number, xs: { eta: number; phi: number }[]) => xs.some((x) => deltaR(e, f, x.eta, x.phi) < 0.3);
   const prompts = [...out.electron, ...out.photon].filter((o) => o.pt > 10);
-  for (const j of antiKt(jetInputs.map((p) => p.p), 0.4, 12)) {
+  for (const j of antiKt(
+    jetInputs.map((p) => p.p),
+    0.4,
+    12,
+  )) {
     if (Math.abs(j.eta) > 4.7) continue;
     if (prompts.some((o) => deltaR(o.eta, o.phi, j.eta, j.phi) < 0.2)) continue;
     const label = near(j.eta, j.phi, bq) ? 'b' : near(j.eta, j.phi, cq) ? 'c' : near(j.eta, j.phi, taus) ? 'tau' : 'light';

@@ -81,7 +81,11 @@ export function loadDefaultSet(): DefaultSet {
     ids[o] = d.meta.id;
     epistemicScale = Math.max(epistemicScale, artefact.meta.metrics?.closure?.calibration?.scale ?? 1);
   }
-  if (missing.length) throw new InputError('fidelity', `surrogate fidelity needs a trained model for every object type; missing: ${missing.join(', ')} (sigmap surrogate train --object ...)`);
+  if (missing.length)
+    throw new InputError(
+      'fidelity',
+      `surrogate fidelity needs a trained model for every object type; missing: ${missing.join(', ')} (sigmap surrogate train --object ...)`,
+    );
   defaultSet = { set, ids, epistemicScale };
   return defaultSet;
 }
@@ -107,7 +111,8 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
     const v = req[f];
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new InputError(f, `must be an integer >= 1, got ${v}`);
   }
-  if (SURROGATE_UNSUPPORTED_SEARCHES.includes(req.search)) throw new InputError('search', `${req.search} selects large-R jets, which the surrogate does not model: use --fidelity full`);
+  if (SURROGATE_UNSUPPORTED_SEARCHES.includes(req.search))
+    throw new InputError('search', `${req.search} selects large-R jets, which the surrogate does not model: use --fidelity full`);
   const family = getFamily(req.family);
   const search = getOwnSearch(req.search);
   const point = family.validate(req.point);
@@ -148,7 +153,11 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
         selW2[k] += r.weight * r.weight;
       }
     }
-    occupancyVariance(binsOf, truth.map((t) => t.weight), nb).forEach((v, b) => (detVar[b] += v));
+    occupancyVariance(
+      binsOf,
+      truth.map((t) => t.weight),
+      nb,
+    ).forEach((v, b) => (detVar[b] += v));
     truth = [];
   };
   for (const { start, events } of generatedBatches(family, point, ctx, req.events, req.seed, batchSize)) {
@@ -178,7 +187,7 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
     observable: search.observable.name,
     binEdges: [...search.binEdges],
     yields: mean,
-    yieldErrors: Array.from({ length: nb }, (_, b) => (Math.sqrt(sw2.reduce((a, s) => a + s[b], 0) / K) * scale)),
+    yieldErrors: Array.from({ length: nb }, (_, b) => Math.sqrt(sw2.reduce((a, s) => a + s[b], 0) / K) * scale),
     counts: Array.from({ length: nb }, (_, b) => Math.round(counts.reduce((a, c) => a + c[b], 0) / K)),
     effAcc,
     effAccError: Math.sqrt(Math.max(w2 / N - effAcc * effAcc, 0) / N),

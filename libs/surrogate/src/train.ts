@@ -29,7 +29,14 @@ export async function cachedFullSample(spec: SampleSpec, progress?: (done: numbe
   const key = `full-${spec.family}-p${spec.nPoints}${pts}-e${spec.eventsPerPoint}-s${spec.seed}`;
   const hit = loadSample(key);
   if (hit) return hit;
-  const s = await fullSample({ family: spec.family, nPoints: spec.nPoints, points: spec.points, eventsPerPoint: spec.eventsPerPoint, seed: spec.seed, progress });
+  const s = await fullSample({
+    family: spec.family,
+    nPoints: spec.nPoints,
+    points: spec.points,
+    eventsPerPoint: spec.eventsPerPoint,
+    seed: spec.seed,
+    progress,
+  });
   saveSample(key, s);
   return s;
 }
@@ -124,12 +131,16 @@ export async function trainObjectSurrogate(req: TrainRequest): Promise<TrainOutc
   const heldOut = await heldOutSamples(req.family, req.events, req.seed, beat);
   const table = objectTable(train.events, req.object);
   const digest = tableDigest(table);
-  log(`${req.object}: ${table.cond.length} truth objects, ${table.condM.length} reconstructed, ${table.fakes} unmatched reco (fakes); digest ${digest.slice(0, 12)}`);
+  log(
+    `${req.object}: ${table.cond.length} truth objects, ${table.condM.length} reconstructed, ${table.fakes} unmatched reco (fakes); digest ${digest.slice(0, 12)}`,
+  );
   const outcomes: TrainOutcome['models'] = [];
   const reports: { id: string; report: ValidationReport }[] = [];
   for (const kind of req.kinds ?? (['iqn', 'flow'] as GeneratorKind[])) {
     const t0 = performance.now();
-    const members: ObjectModel[] = await trainEnsemble(table, kind, req.members ?? 3, req.seed, budget, (k, stage, step, loss) => beat({ stage: `${kind} member ${k} ${stage}`, step, loss }));
+    const members: ObjectModel[] = await trainEnsemble(table, kind, req.members ?? 3, req.seed, budget, (k, stage, step, loss) =>
+      beat({ stage: `${kind} member ${k} ${stage}`, step, loss }),
+    );
     const trainSeconds = (performance.now() - t0) / 1000;
     log(`${kind}: ${members.length} members trained in ${trainSeconds.toFixed(1)} s`);
     const K = members.length;
@@ -165,7 +176,10 @@ export async function trainObjectSurrogate(req: TrainRequest): Promise<TrainOutc
 
 /** A second full sample at the same points as `s` with independent events (seeded by `seed`). */
 async function independentTwin(s: FullSample, seed: number, progress?: (d: number, t: number) => void): Promise<FullSample> {
-  const key = createHash('sha256').update(JSON.stringify({ p: s.points, n: s.events.length, seed })).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ p: s.points, n: s.events.length, seed }))
+    .digest('hex')
+    .slice(0, 16);
   const hit = loadSample(`twin-${s.family}-${key}`);
   if (hit) return hit;
   const per = Math.round(s.events.length / s.points.length);
@@ -181,9 +195,18 @@ export async function revalidate(ref: string, log: (l: string) => void = () => u
   const m = artefact.meta;
   const family = m.families[0];
   const heldOut = await heldOutSamples(family, m.requestedEvents, m.seed);
-  log(`validation samples: ${heldOut.fullA.length} + ${heldOut.fullB.length} full events of ${family}; closure: ${heldOut.calibrationEvents.length} calibration + ${heldOut.closureEvents.length} test events`);
+  log(
+    `validation samples: ${heldOut.fullA.length} + ${heldOut.fullB.length} full events of ${family}; closure: ${heldOut.calibrationEvents.length} calibration + ${heldOut.closureEvents.length} test events`,
+  );
   const members = loadMembers(artefact);
-  const report = await validateSurrogate({ object: m.object, set: { [m.object]: members }, ...heldOut, searches: searchesFor(family), seed: m.seed + 17, backend });
+  const report = await validateSurrogate({
+    object: m.object,
+    set: { [m.object]: members },
+    ...heldOut,
+    searches: searchesFor(family),
+    seed: m.seed + 17,
+    backend,
+  });
   for (const x of members) x.dispose();
   return updateMeta(path, { metrics: report });
 }

@@ -208,8 +208,14 @@ export function permutationFloors(object: ObjectType, pool: readonly SampledEven
       const j = Math.floor(rng.uniform() * (i + 1));
       [idx[i], idx[j]] = [idx[j], idx[i]];
     }
-    const x = fullFeatures(object, idx.slice(0, n).map((i) => pool[i]));
-    const y = fullFeatures(object, idx.slice(n).map((i) => pool[i]));
+    const x = fullFeatures(
+      object,
+      idx.slice(0, n).map((i) => pool[i]),
+    );
+    const y = fullFeatures(
+      object,
+      idx.slice(n).map((i) => pool[i]),
+    );
     for (const k of Object.keys(x)) sum[k] = (sum[k] ?? 0) + wasserstein1(x[k], y[k]) / splits;
   }
   return sum;
@@ -223,7 +229,12 @@ function surrogateEvents(events: readonly SampledEvent[], set: SurrogateSet, see
   for (let k = 0; k < K; k++) {
     const idx = events.map((_, i) => i).filter((i) => i % K === k);
     const models = transform ? transform(membersAt(set, k)) : membersAt(set, k);
-    const reco = surrogateDetector(idx.map((i) => asTruth(events[i])), models, seed + k, only);
+    const reco = surrogateDetector(
+      idx.map((i) => asTruth(events[i])),
+      models,
+      seed + k,
+      only,
+    );
     idx.forEach((i, j) => (out[i] = reco[j]));
   }
   return out;
@@ -265,11 +276,21 @@ export async function classifierAuc(full: number[][], surr: number[][], seed: nu
   const train: typeof all = [];
   const test: typeof all = [];
   for (const x of all) (rng.uniform() < 0.5 ? train : test).push(x);
-  const clf = Bernoulli.create(train.map((x) => x.r), { seed, hidden: [64, 64] });
-  await clf.train(train.map((x) => x.r), train.map((x) => x.y), { steps, seed, learningRate: 3e-3 });
+  const clf = Bernoulli.create(
+    train.map((x) => x.r),
+    { seed, hidden: [64, 64] },
+  );
+  await clf.train(
+    train.map((x) => x.r),
+    train.map((x) => x.y),
+    { steps, seed, learningRate: 3e-3 },
+  );
   const p = clf.prob(test.map((x) => x.r));
   clf.dispose();
-  return rocAuc(p, test.map((x) => x.y));
+  return rocAuc(
+    p,
+    test.map((x) => x.y),
+  );
 }
 
 /** A surrogate whose pT response spread about its median is doubled (the classifier test's power check). */
@@ -311,11 +332,25 @@ export async function validateSurrogate(req: ValidateRequest): Promise<Validatio
   const B = fullB.slice(0, n);
   const onlyObject: SurrogateSet = { [object]: req.set[object] };
   const surrB = surrogateEvents(B, onlyObject, req.seed);
-  const fa = features(object, A.map((e) => e.reco));
-  const fb = features(object, B.map((e) => e.reco));
+  const fa = features(
+    object,
+    A.map((e) => e.reco),
+  );
+  const fb = features(
+    object,
+    B.map((e) => e.reco),
+  );
   const fs = features(object, surrB);
-  const ra = responses(object, A, A.map((e) => e.reco));
-  const rb = responses(object, B, B.map((e) => e.reco));
+  const ra = responses(
+    object,
+    A,
+    A.map((e) => e.reco),
+  );
+  const rb = responses(
+    object,
+    B,
+    B.map((e) => e.reco),
+  );
   const rs = responses(object, B, surrB);
   Object.assign(fa, ra);
   Object.assign(fb, rb);
@@ -327,7 +362,11 @@ export async function validateSurrogate(req: ValidateRequest): Promise<Validatio
     // A feature that full simulation reproduces exactly (floor 0) passes only when the surrogate does too (ratio 1).
     return { feature: k, w1: w, floor, floorAB: wasserstein1(fb[k], fa[k]), ratio: floor > 0 ? w / floor : w === 0 ? 1 : Infinity };
   });
-  const fullRows = classifierRows(object, B, B.map((e) => e.reco));
+  const fullRows = classifierRows(
+    object,
+    B,
+    B.map((e) => e.reco),
+  );
   const surrRows = classifierRows(object, B, surrB);
   const auc = await classifierAuc(fullRows, surrRows, req.seed + 1, req.classifierSteps);
   const broken = surrogateEvents(B, onlyObject, req.seed, (m) => broadened(m, object));
@@ -427,7 +466,15 @@ export function closureTest(
       // detector noise of the yield on these events, from where all member x replica passes put each event
       const det2 = occupancyVariance(passBins.flat(), weights, nb);
       const { mean, std } = ensembleStats(mem);
-      const prod = productionSpread(single, singleCount, occupancyVariance(passBins.map((reps) => reps[0]), weights, nb));
+      const prod = productionSpread(
+        single,
+        singleCount,
+        occupancyVariance(
+          passBins.map((reps) => reps[0]),
+          weights,
+          nb,
+        ),
+      );
       for (let b = 0; b < nb; b++) {
         if (full[b] === 0 && mean[b] === 0 && prod.mean[b] === 0) continue;
         bins.push({
@@ -456,7 +503,9 @@ export function closureTest(
     pullRms: Math.sqrt(bins.reduce((a, b) => a + ((b.surrogate - b.full) / Math.max(b.sigmaPred, 1e-12)) ** 2, 0) / Math.max(bins.length, 1)),
     withinCombined: within((b) => Math.hypot(b.sigmaEns, b.fullErr)),
     // the acceptance figure: production's yield within production's calibrated spread
-    ...(calibration ? { withinCalibrated: bins.length ? bins.filter((b) => closureScore(b) <= calibration.scale).length / bins.length : NaN, calibration } : { calibration: null }),
+    ...(calibration
+      ? { withinCalibrated: bins.length ? bins.filter((b) => closureScore(b) <= calibration.scale).length / bins.length : NaN, calibration }
+      : { calibration: null }),
   };
 }
 

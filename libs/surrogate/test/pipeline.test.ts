@@ -45,7 +45,17 @@ describe('surrogate pipeline on real full simulation (x0-e-e, small)', () => {
   });
 
   it('greedy Delta R matching pairs nearest objects and counts fakes', () => {
-    const mk = (eta: number, phi: number, pt: number) => ({ object: 'electron' as const, pt, eta, phi, m: 0, charge: -1, label: '', px: pt * Math.cos(phi), py: pt * Math.sin(phi) });
+    const mk = (eta: number, phi: number, pt: number) => ({
+      object: 'electron' as const,
+      pt,
+      eta,
+      phi,
+      m: 0,
+      charge: -1,
+      label: '',
+      px: pt * Math.cos(phi),
+      py: pt * Math.sin(phi),
+    });
     const reco = (eta: number, phi: number, pt: number) => ({ p: { E: pt, px: pt * Math.cos(phi), py: pt * Math.sin(phi), pz: 0 }, pt, eta, phi, charge: -1 });
     const { pairs, fakes } = matchObjects([mk(0, 0, 100), mk(1, 1, 50)], [reco(1.05, 1, 49), reco(0.01, 0, 101), reco(-2, 2, 20)], 0.2);
     expect(pairs[0].reco?.pt).toBe(101);
@@ -59,7 +69,23 @@ describe('surrogate pipeline on real full simulation (x0-e-e, small)', () => {
     const members = await trainEnsemble(table, 'iqn', 2, 5, TINY);
     const jets = await trainEnsemble(objectTable(train.events, 'jet'), 'flow', 2, 6, TINY);
     const dir = mkdtempSync(join(tmpdir(), 'sg-reg-'));
-    const meta = { id: 'electron-iqn-test', object: 'electron' as const, kind: 'iqn' as const, families: ['x0-e-e'], trainingEvents: train.events.length, requestedEvents: 120, trainingObjects: table.cond.length, trainingDataDigest: tableDigest(table), seed: 5, members: 2, backend, budget: TINY, trainSeconds: 0, createdAt: '2026-01-01T00:00:00Z', metrics: null };
+    const meta = {
+      id: 'electron-iqn-test',
+      object: 'electron' as const,
+      kind: 'iqn' as const,
+      families: ['x0-e-e'],
+      trainingEvents: train.events.length,
+      requestedEvents: 120,
+      trainingObjects: table.cond.length,
+      trainingDataDigest: tableDigest(table),
+      seed: 5,
+      members: 2,
+      backend,
+      budget: TINY,
+      trainSeconds: 0,
+      createdAt: '2026-01-01T00:00:00Z',
+      metrics: null,
+    };
     saveModel({ meta, members: members.map((m) => m.state()) }, dir);
     expect(listModels([dir]).map((m) => m.meta.id)).toEqual(['electron-iqn-test']);
     const again = loadMembers(findModel('electron-iqn-test', [dir]).artefact);
@@ -86,7 +112,15 @@ describe('surrogate pipeline on real full simulation (x0-e-e, small)', () => {
     // Signal yields at surrogate fidelity: physics' shape, ensemble mean and spread per bin.
     const photons = await trainEnsemble(objectTable(train.events, 'electron'), 'iqn', 2, 8, TINY);
     const muons = photons;
-    const s = await simulateWithSurrogate({ family: 'x0-e-e', point: { mass: 1500 }, search: 'own-dilepton-resonance-13tev', events: 150, seed: 4, models: { electron: members, jet: jets, photon: photons, muon: muons }, backend });
+    const s = await simulateWithSurrogate({
+      family: 'x0-e-e',
+      point: { mass: 1500 },
+      search: 'own-dilepton-resonance-13tev',
+      events: 150,
+      seed: 4,
+      models: { electron: members, jet: jets, photon: photons, muon: muons },
+      backend,
+    });
     const nb = getOwnSearch('own-dilepton-resonance-13tev').binEdges.length - 1;
     expect(s.yields).toHaveLength(nb);
     expect(s.memberYields).toHaveLength(2);
@@ -101,7 +135,16 @@ describe('surrogate pipeline on real full simulation (x0-e-e, small)', () => {
 
   it('validation: W1 table with floors, classifier AUC with power, closure bins', async () => {
     const members = await trainEnsemble(objectTable(train.events, 'electron'), 'iqn', 2, 5, TINY);
-    const r = await validateSurrogate({ object: 'electron', set: { electron: members }, fullA: valA.events, fullB: valB.events, searches: ['own-dilepton-resonance-13tev'], seed: 3, backend, classifierSteps: 150 });
+    const r = await validateSurrogate({
+      object: 'electron',
+      set: { electron: members },
+      fullA: valA.events,
+      fullB: valB.events,
+      searches: ['own-dilepton-resonance-13tev'],
+      seed: 3,
+      backend,
+      classifierSteps: 150,
+    });
     expect(r.w1.map((w) => w.feature)).toEqual(['pt', 'eta', 'phi', 'multiplicity', 'resp_pt_ratio', 'resp_d_eta', 'resp_d_phi']);
     // the floor is the permutation estimate of E[W1(full, full)] (seeded: reproducible), the single draw W1(B, A) beside it
     const floors = permutationFloors('electron', [...valA.events, ...valB.events], valA.events.length, 3 + 3);

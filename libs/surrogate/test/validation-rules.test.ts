@@ -3,7 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { occupancyVariance, productionSpread } from '../src/simulate';
 import { type ClosureBin, type ValidationReport, calibrateSpread, chooseByValidation, closureScore, passesValidation } from '../src/validate';
 
-const bin = (point: number, full: number, surrogate: number, sigmaPred: number): ClosureBin => ({ point, search: 's', bin: 0, full, fullErr: 0, surrogate, sigmaEns: sigmaPred, sigmaDet: 0, sigmaPred, surrogateSingle: surrogate, sigmaSingle: sigmaPred });
+const bin = (point: number, full: number, surrogate: number, sigmaPred: number): ClosureBin => ({
+  point,
+  search: 's',
+  bin: 0,
+  full,
+  fullErr: 0,
+  surrogate,
+  sigmaEns: sigmaPred,
+  sigmaDet: 0,
+  sigmaPred,
+  surrogateSingle: surrogate,
+  sigmaSingle: sigmaPred,
+});
 
 describe('closure score and split-conformal calibration of the ensemble spread', () => {
   it('scores |full - surrogate| in units of the predictive spread; a zero spread scores 0 or infinity', () => {
@@ -18,14 +30,27 @@ describe('closure score and split-conformal calibration of the ensemble spread',
     const c = calibrateSpread(bins, 0.9, 'dilepton')!;
     expect(c).toMatchObject({ method: 'split-conformal', level: 0.9, quantile: 9, scale: 9, bins: 19, points: 4, search: 'dilepton' });
     // an over-dispersed ensemble is not shrunk
-    const tight = calibrateSpread(bins.map((b) => ({ ...b, surrogateSingle: b.surrogateSingle / 100 })), 0.9)!;
+    const tight = calibrateSpread(
+      bins.map((b) => ({ ...b, surrogateSingle: b.surrogateSingle / 100 })),
+      0.9,
+    )!;
     expect(tight.quantile).toBeCloseTo(0.09, 12);
     expect(tight.scale).toBe(1);
   });
 
   it('refuses to calibrate with too few bins for the level, or when the quantile is infinite', () => {
-    expect(calibrateSpread(Array.from({ length: 8 }, () => bin(0, 1, 2, 1)), 0.9)).toBeNull(); // k = 9 > 8
-    expect(calibrateSpread(Array.from({ length: 9 }, () => bin(0, 1, 2, 1)), 0.9)).not.toBeNull();
+    expect(
+      calibrateSpread(
+        Array.from({ length: 8 }, () => bin(0, 1, 2, 1)),
+        0.9,
+      ),
+    ).toBeNull(); // k = 9 > 8
+    expect(
+      calibrateSpread(
+        Array.from({ length: 9 }, () => bin(0, 1, 2, 1)),
+        0.9,
+      ),
+    ).not.toBeNull();
     const inf = Array.from({ length: 20 }, (_, i) => bin(0, 1, i < 5 ? 1 : 2, i < 5 ? 1 : 0));
     expect(calibrateSpread(inf, 0.9)).toBeNull();
     expect(() => calibrateSpread([], 1)).toThrow(/level/);
@@ -73,12 +98,34 @@ describe('production spread of an ensemble', () => {
     expect(spread[1]).toBe(5);
     expect(spread[2]).toBeCloseTo(10, 12); // std 10 > one event (5)
     // with the detector-level variance of the members' placements added in quadrature
-    expect(productionSpread([[0, 5, 10], [0, 5, 30], [0, 5, 20]], [[0, 1, 2], [0, 1, 6], [0, 1, 4]], [0, 0, 125]).spread[2]).toBeCloseTo(15, 12);
+    expect(
+      productionSpread(
+        [
+          [0, 5, 10],
+          [0, 5, 30],
+          [0, 5, 20],
+        ],
+        [
+          [0, 1, 2],
+          [0, 1, 6],
+          [0, 1, 4],
+        ],
+        [0, 0, 125],
+      ).spread[2],
+    ).toBeCloseTo(15, 12);
   });
 
   it('takes the detector-level variance from where the members put each event', () => {
     // event 0 (w 2): bins 1, 1, 2 -> p = 2/3 and 1/3; event 1 (w 1): all in bin 0 (p = 1, no variance); event 2: unselected by one member
-    const v = occupancyVariance([[1, 0, 2], [1, 0, -1], [2, 0, 2]], [2, 1, 3], 3);
+    const v = occupancyVariance(
+      [
+        [1, 0, 2],
+        [1, 0, -1],
+        [2, 0, 2],
+      ],
+      [2, 1, 3],
+      3,
+    );
     expect(v[0]).toBe(0);
     expect(v[1]).toBeCloseTo(4 * (2 / 3) * (1 / 3), 12);
     expect(v[2]).toBeCloseTo(4 * (1 / 3) * (2 / 3) + 9 * (2 / 3) * (1 / 3), 12);

@@ -41,7 +41,9 @@ export class CatalogueService implements OnModuleInit {
     this.source = source;
     this.catalogueLine = catalogue;
     await this.reload();
-    this.logger.log(`${this.shipped.length} shipped searches (${source}), ${this.registered.length} registered through the API (${this.approved().length} approved)`);
+    this.logger.log(
+      `${this.shipped.length} shipped searches (${source}), ${this.registered.length} registered through the API (${this.approved().length} approved)`,
+    );
   }
 
   private async reload(): Promise<void> {
@@ -99,32 +101,63 @@ export class CatalogueService implements OnModuleInit {
     const known = this.knownFamilies();
     dto.families.forEach((f, i) => {
       if (!known.has(f))
-        throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `families[${i}]: unknown model family '${f}' (GET /api/families lists them)`, fields: [{ field: `families[${i}]`, problem: `unknown model family '${f}'` }] });
+        throw new BadRequestException({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: `families[${i}]: unknown model family '${f}' (GET /api/families lists them)`,
+          fields: [{ field: `families[${i}]`, problem: `unknown model family '${f}'` }],
+        });
     });
     if (this.shipped.some((s) => s.id === dto.id) || this.registered.some((s) => s.id === dto.id))
-      throw new ConflictException({ statusCode: 409, message: `id: a search '${dto.id}' is already catalogued`, fields: [{ field: 'id', problem: 'already catalogued' }] });
+      throw new ConflictException({
+        statusCode: 409,
+        message: `id: a search '${dto.id}' is already catalogued`,
+        fields: [{ field: 'id', problem: 'already catalogued' }],
+      });
     // every signature is parsed; an unknown object is an InputError naming signatures[i] (-> 400)
     const signatures = [...new Set(dto.signatures.map((s, i) => parseCell(s, `signatures[${i}]`).key))];
     const record: SearchRecord = { ...dto, families: [...new Set(dto.families)], signatures };
     const reviewer = this.isReviewer(group);
     const review: Review = reviewer ? 'approved' : 'pending';
     if (!(await insertCatalogueEntry(this.store, dto.id, group, record, review, reviewer ? group : null)))
-      throw new ConflictException({ statusCode: 409, message: `id: a search '${dto.id}' is already catalogued`, fields: [{ field: 'id', problem: 'already catalogued' }] });
+      throw new ConflictException({
+        statusCode: 409,
+        message: `id: a search '${dto.id}' is already catalogued`,
+        fields: [{ field: 'id', problem: 'already catalogued' }],
+      });
     await this.reload();
     this.logger.log(`group ${group} registered ${dto.id} (${review})`);
-    return { ...record, registeredBy: group, review, counts: review === 'approved' ? 'in the public coverage map' : `after review by ${this.options.reviewerGroups.join(', ')}` };
+    return {
+      ...record,
+      registeredBy: group,
+      review,
+      counts: review === 'approved' ? 'in the public coverage map' : `after review by ${this.options.reviewerGroups.join(', ')}`,
+    };
   }
 
   private find(id: string, group: string): RegisteredSearch {
     const r = this.registered.find((s) => s.id === id);
     if (r && (r.registeredBy === group || this.isReviewer(group) || r.review === 'approved')) return r;
-    if (this.shipped.some((s) => s.id === id)) throw new ForbiddenException({ statusCode: 403, message: `id: '${id}' is a shipped search (libs/catalogue); it is not changed through the API`, fields: [{ field: 'id', problem: 'shipped search' }] });
-    throw new NotFoundException({ statusCode: 404, message: `id: no registered search '${id}' visible to group '${group}'`, fields: [{ field: 'id', problem: 'not found' }] });
+    if (this.shipped.some((s) => s.id === id))
+      throw new ForbiddenException({
+        statusCode: 403,
+        message: `id: '${id}' is a shipped search (libs/catalogue); it is not changed through the API`,
+        fields: [{ field: 'id', problem: 'shipped search' }],
+      });
+    throw new NotFoundException({
+      statusCode: 404,
+      message: `id: no registered search '${id}' visible to group '${group}'`,
+      fields: [{ field: 'id', problem: 'not found' }],
+    });
   }
 
   async review(group: string, id: string, decision: 'approve' | 'reject') {
     if (!this.isReviewer(group))
-      throw new ForbiddenException({ statusCode: 403, message: `group: '${group}' is not a catalogue reviewer (reviewers: ${this.options.reviewerGroups.join(', ')}; SIGMAP_API_REVIEWERS)`, fields: [{ field: 'group', problem: 'not a reviewer' }] });
+      throw new ForbiddenException({
+        statusCode: 403,
+        message: `group: '${group}' is not a catalogue reviewer (reviewers: ${this.options.reviewerGroups.join(', ')}; SIGMAP_API_REVIEWERS)`,
+        fields: [{ field: 'group', problem: 'not a reviewer' }],
+      });
     this.find(id, group);
     const review: Review = decision === 'approve' ? 'approved' : 'rejected';
     await reviewCatalogueEntry(this.store, id, review, group);
@@ -136,7 +169,11 @@ export class CatalogueService implements OnModuleInit {
   async remove(group: string, id: string) {
     const r = this.find(id, group);
     if (r.registeredBy !== group && !this.isReviewer(group))
-      throw new ForbiddenException({ statusCode: 403, message: `id: '${id}' was registered by group '${r.registeredBy}'; only that group or a reviewer deletes it`, fields: [{ field: 'id', problem: 'registered by another group' }] });
+      throw new ForbiddenException({
+        statusCode: 403,
+        message: `id: '${id}' was registered by group '${r.registeredBy}'; only that group or a reviewer deletes it`,
+        fields: [{ field: 'id', problem: 'registered by another group' }],
+      });
     await deleteCatalogueEntry(this.store, id);
     await this.reload();
     this.logger.log(`group ${group} deleted ${id}`);

@@ -49,7 +49,16 @@ const validScan = {
   target: 0.01,
   seed: 3,
 };
-const validSearch = { id: 'CMS-EXO-19-019', experiment: 'CMS', sqrtS: 13, lumiFb: 137, signatures: ['j-j'], families: ['zprime-ssm'], material: 'full-likelihood', version: 'ins1764471' };
+const validSearch = {
+  id: 'CMS-EXO-19-019',
+  experiment: 'CMS',
+  sqrtS: 13,
+  lumiFb: 137,
+  signatures: ['j-j'],
+  families: ['zprime-ssm'],
+  material: 'full-likelihood',
+  version: 'ins1764471',
+};
 
 /** A valid document with one field replaced by an arbitrary value or removed, or an extra field added. */
 function mutated(doc: Record<string, unknown>) {
@@ -58,7 +67,9 @@ function mutated(doc: Record<string, unknown>) {
     fc.tuple(fc.constantFrom(...keys), fc.anything()).map(([k, v]) => ({ ...doc, [k]: v })),
     fc.constantFrom(...keys).map((k) => Object.fromEntries(Object.entries(doc).filter(([x]) => x !== k))),
     fc.tuple(fc.string({ maxLength: 12 }), fc.anything()).map(([k, v]) => ({ ...doc, [k]: v })),
-    fc.tuple(fc.constantFrom('parameters', 'fidelity'), fc.dictionary(fc.string({ maxLength: 8 }), fc.anything(), { maxKeys: 4 })).map(([k, v]) => ({ ...doc, [k]: v })),
+    fc
+      .tuple(fc.constantFrom('parameters', 'fidelity'), fc.dictionary(fc.string({ maxLength: 8 }), fc.anything(), { maxKeys: 4 }))
+      .map(([k, v]) => ({ ...doc, [k]: v })),
   );
 }
 
@@ -93,11 +104,23 @@ describe(`API DTOs under hostile input (${NUM_RUNS} cases each, the global Valid
   }, 300_000);
 
   it('search registrations, budget extensions and recommendation queries', async () => {
-    await fc.assert(fc.asyncProperty(fc.oneof(fc.anything(), mutated(validSearch)), async (b) => void (await validates(b, RegisterSearchDto))), { numRuns: NUM_RUNS });
-    await fc.assert(fc.asyncProperty(fc.oneof(fc.anything(), fc.record({ points: fc.anything() })), async (b) => void (await validates(b, ExtendScanDto))), { numRuns: NUM_RUNS });
-    await fc.assert(fc.asyncProperty(fc.oneof(fc.anything(), mutated({ decision: 'reject', note: 'duplicate' })), async (b) => void (await validates(b, ReviewSearchDto))), { numRuns: NUM_RUNS });
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom('limit', 'offset', 'x'), fc.oneof(fc.string(), fc.integer().map(String))), async (q) => void (await validates(q, RecommendationsQueryDto, 'query'))),
+      fc.asyncProperty(fc.oneof(fc.anything(), mutated(validSearch)), async (b) => void (await validates(b, RegisterSearchDto))),
+      { numRuns: NUM_RUNS },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.anything(), fc.record({ points: fc.anything() })), async (b) => void (await validates(b, ExtendScanDto))),
+      { numRuns: NUM_RUNS },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.anything(), mutated({ decision: 'reject', note: 'duplicate' })), async (b) => void (await validates(b, ReviewSearchDto))),
+      { numRuns: NUM_RUNS },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom('limit', 'offset', 'x'), fc.oneof(fc.string(), fc.integer().map(String))),
+        async (q) => void (await validates(q, RecommendationsQueryDto, 'query')),
+      ),
       { numRuns: NUM_RUNS },
     );
   }, 300_000);

@@ -14,7 +14,13 @@ function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldP
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     for (const [rule, msg] of Object.entries(e.constraints ?? {}))
-      out.push({ field, problem: rule === 'whitelistValidation' ? 'unknown field (not part of the schema)' : msg.replace(new RegExp(`^${e.property.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `), '') });
+      out.push({
+        field,
+        problem:
+          rule === 'whitelistValidation'
+            ? 'unknown field (not part of the schema)'
+            : msg.replace(new RegExp(`^${e.property.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `), ''),
+      });
     if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
   }
   return out;
@@ -52,7 +58,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const msg = typeof body === 'object' && body ? (body as { message?: unknown }).message : body;
       // express' JSON body parser errors reach us as a plain 400 without a field
       if (e.getStatus() === 400 && typeof msg === 'string' && /JSON/.test(msg) && !(body as { fields?: unknown }).fields) {
-        res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `body: not valid JSON (${msg})`, fields: [{ field: 'body', problem: 'not valid JSON' }] });
+        res
+          .status(400)
+          .json({ statusCode: 400, error: 'Bad Request', message: `body: not valid JSON (${msg})`, fields: [{ field: 'body', problem: 'not valid JSON' }] });
         return;
       }
       res.status(e.getStatus()).json(typeof body === 'string' ? { statusCode: e.getStatus(), message: body } : body);
@@ -60,11 +68,21 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     const bp = e as { type?: string; status?: number; limit?: number; length?: number; message?: string };
     if (bp?.type === 'entity.too.large') {
-      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `body: ${bp.length} bytes exceeds the limit of ${bp.limit} bytes`, fields: [{ field: 'body', problem: `larger than ${bp.limit} bytes` }] });
+      res.status(400).json({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `body: ${bp.length} bytes exceeds the limit of ${bp.limit} bytes`,
+        fields: [{ field: 'body', problem: `larger than ${bp.limit} bytes` }],
+      });
       return;
     }
     if (bp?.type === 'entity.parse.failed') {
-      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `body: not valid JSON (${bp.message})`, fields: [{ field: 'body', problem: 'not valid JSON' }] });
+      res.status(400).json({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `body: not valid JSON (${bp.message})`,
+        fields: [{ field: 'body', problem: 'not valid JSON' }],
+      });
       return;
     }
     // the detail goes to the log only: internal error text (SQL, stack overflows, paths) is not for callers

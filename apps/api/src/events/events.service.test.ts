@@ -66,7 +66,11 @@ describe('EventsService: one store feed per scan, shared by its streams', () => 
     const { store, add } = fakeStore();
     add('running');
     let fail = true;
-    const failing = { ...store, getScan: async () => (fail ? Promise.reject(new Error('store down')) : { status: 'running' }), progressEventsAfter: store.progressEventsAfter } as unknown as Store;
+    const failing = {
+      ...store,
+      getScan: async () => (fail ? Promise.reject(new Error('store down')) : { status: 'running' }),
+      progressEventsAfter: store.progressEventsAfter,
+    } as unknown as Store;
     const svc = new EventsService(failing, options);
     await expect(firstValueFrom(svc.events('s1', 10))).rejects.toThrow('store down');
     expect(svc.feeds()).toBe(0);

@@ -40,9 +40,15 @@ export class EventsService {
     const a = this.byAddress.get(address) ?? 0;
     const g = group ? (this.byGroup.get(group) ?? 0) : 0;
     if (group && g >= this.options.sseMaxPerGroup)
-      throw tooMany('events', `group '${group}' has ${g} open event streams (limit ${this.options.sseMaxPerGroup} per group, SIGMAP_API_SSE_PER_GROUP); close one first`);
+      throw tooMany(
+        'events',
+        `group '${group}' has ${g} open event streams (limit ${this.options.sseMaxPerGroup} per group, SIGMAP_API_SSE_PER_GROUP); close one first`,
+      );
     if (a >= this.options.sseMaxPerAddress)
-      throw tooMany('events', `client ${address} has ${a} open event streams (limit ${this.options.sseMaxPerAddress} per address, SIGMAP_API_SSE_PER_ADDRESS); close one first`);
+      throw tooMany(
+        'events',
+        `client ${address} has ${a} open event streams (limit ${this.options.sseMaxPerAddress} per address, SIGMAP_API_SSE_PER_ADDRESS); close one first`,
+      );
     this.byAddress.set(address, a + 1);
     if (group) this.byGroup.set(group, g + 1);
     let released = false;
@@ -213,5 +219,8 @@ function dec(m: Map<string, number>, k: string): void {
 }
 
 function tooMany(field: string, problem: string): HttpException {
-  return new HttpException({ statusCode: 429, error: 'Too Many Requests', message: `${field}: ${problem}`, fields: [{ field, problem }] }, HttpStatus.TOO_MANY_REQUESTS);
+  return new HttpException(
+    { statusCode: 429, error: 'Too Many Requests', message: `${field}: ${problem}`, fields: [{ field, problem }] },
+    HttpStatus.TOO_MANY_REQUESTS,
+  );
 }

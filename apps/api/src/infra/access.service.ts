@@ -37,14 +37,16 @@ export class AccessService implements OnModuleInit {
   /** 404 when the scan does not exist or is another group's private scan (its existence is not revealed). */
   async readable(scanId: string, group: string | null): Promise<ScanAccess> {
     const a = await this.lookup(scanId);
-    if (!a || (a.visibility === 'private' && (a.group === null || a.group !== group))) throw new NotFoundException(`scanId: no scan '${scanId}' visible to ${group ? `group '${group}'` : 'anonymous callers'}`);
+    if (!a || (a.visibility === 'private' && (a.group === null || a.group !== group)))
+      throw new NotFoundException(`scanId: no scan '${scanId}' visible to ${group ? `group '${group}'` : 'anonymous callers'}`);
     return a;
   }
 
   /** readable(), then 403 unless the caller's group owns the scan. */
   async writable(scanId: string, group: string | null): Promise<ScanAccess> {
     const a = await this.readable(scanId, group);
-    if (!group || a.group !== group) throw new ForbiddenException(`scanId: scan '${scanId}' belongs to ${a.group ? `group '${a.group}'` : 'no API group'}; only its group can change it`);
+    if (!group || a.group !== group)
+      throw new ForbiddenException(`scanId: scan '${scanId}' belongs to ${a.group ? `group '${a.group}'` : 'no API group'}; only its group can change it`);
     return a;
   }
 

@@ -24,7 +24,16 @@ const targets = { get: (id: string) => (id === 'excursion-fast2d' ? { id, search
 const started_: string[] = [];
 const client = { workflow: { start: async (_wf: unknown, o: { workflowId: string }) => void started_.push(o.workflowId) } };
 const temporal = { get: async () => client, call: <T>(_what: string, fn: (c: typeof client) => Promise<T>) => fn(client) } as unknown as TemporalService;
-const dto = (seed: number) => ({ name: `race-${seed}`, family: 'excursion-fast2d', parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } }, searches: ['s1'], budget: 10, batchSize: 2, seed }) as unknown as CreateScanDto;
+const dto = (seed: number) =>
+  ({
+    name: `race-${seed}`,
+    family: 'excursion-fast2d',
+    parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } },
+    searches: ['s1'],
+    budget: 10,
+    batchSize: 2,
+    seed,
+  }) as unknown as CreateScanDto;
 
 describe.runIf(!!pgUrl)('active-scan limit on PostgreSQL under concurrent submissions', () => {
   let store: Store;

@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { checkScanCost, costBreakdown, fmtCost, InputError, isFinalScanStatus, SCAN_LIMITS, scanCost, validateScanSpec, type ContourLine, type ScanProgress, type ScanSpec } from '@sigmap/contracts';
+import {
+  checkScanCost,
+  costBreakdown,
+  fmtCost,
+  InputError,
+  isFinalScanStatus,
+  SCAN_LIMITS,
+  scanCost,
+  validateScanSpec,
+  type ContourLine,
+  type ScanProgress,
+  type ScanSpec,
+} from '@sigmap/contracts';
 import { admitScan, bookExtension, evaluationCounts, extendedPoints, latestProgress, releaseExtension, settleScanStatus, type Store } from '@sigmap/store';
 import { cancelSignal, contourQuery, extendBudgetUpdate, pauseSignal, progressQuery, resumeSignal } from '@sigmap/workflows';
 import { API_OPTIONS, SCAN_TARGETS, STORE, type ScanTargets } from '../common/tokens';
@@ -40,10 +52,22 @@ export class ScansService {
     // Temporal gone meanwhile: 503 now (the workflow could not be started either)
     const swept = await this.reconciler.sweep({ group });
     if (swept.unreachable) throw swept.unreachable;
-    const r = await admitScan(this.store, { scanId, spec, group, visibility, cost, maxActive: this.options.maxActiveScans, maxGroupCost: this.options.maxGroupCost });
+    const r = await admitScan(this.store, {
+      scanId,
+      spec,
+      group,
+      visibility,
+      cost,
+      maxActive: this.options.maxActiveScans,
+      maxGroupCost: this.options.maxGroupCost,
+    });
     if (r.admitted) return;
     if (r.limit === 'active')
-      throw tooMany('group', `at most ${this.options.maxActiveScans} active scans`, `group: '${group}' has ${r.active} active scans (limit ${this.options.maxActiveScans}); wait for one to end or cancel one`);
+      throw tooMany(
+        'group',
+        `at most ${this.options.maxActiveScans} active scans`,
+        `group: '${group}' has ${r.active} active scans (limit ${this.options.maxActiveScans}); wait for one to end or cancel one`,
+      );
     throw tooMany(
       'budget',
       `the group's active scans may cost ${fmtCost(this.options.maxGroupCost)} together`,
@@ -60,15 +84,22 @@ export class ScansService {
     if (!fam) throw new InputError('family', `no worker adapter for family '${spec.family}' (scannable: ${this.targets.ids().join(', ')})`);
     for (const name of Object.keys(spec.parameters))
       if (!fam.parameters.includes(name)) throw new InputError(`parameters.${name}`, `not a parameter of family ${fam.id} (${fam.parameters.join(', ')})`);
-    for (const name of fam.parameters) if (!(name in spec.parameters)) throw new InputError(`parameters.${name}`, `family ${fam.id} needs a range or a fixed value for ${name}`);
+    for (const name of fam.parameters)
+      if (!(name in spec.parameters)) throw new InputError(`parameters.${name}`, `family ${fam.id} needs a range or a fixed value for ${name}`);
     spec.searches.forEach((s, i) => {
-      if (!fam.searches.includes(s)) throw new InputError(`searches[${i}]`, `family ${fam.id} has no material for search '${s}' (it has: ${fam.searches.join(', ')})`);
+      if (!fam.searches.includes(s))
+        throw new InputError(`searches[${i}]`, `family ${fam.id} has no material for search '${s}' (it has: ${fam.searches.join(', ')})`);
     });
     // the family's bounds and fidelities, checked here so a bad range is a 400 rather than a failing workflow
     fam.checkSpec?.(spec);
     // what it may cost: events per point and the whole scan (400 naming fidelity.events or budget)
     const cost = checkScanCost(spec, this.options);
-    const slug = spec.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'scan';
+    const slug =
+      spec.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 40) || 'scan';
     const scanId = `${slug}-${randomUUID().slice(0, 8)}`;
     // Temporal first: no lock is held while connecting, and no row is written when it is unreachable
     const client = await this.temporal.get();
@@ -131,7 +162,16 @@ export class ScansService {
     const rows = await this.store.listEvaluations(scanId);
     return {
       scanId,
-      evaluations: rows.map((r) => ({ point: r.point, key: r.key, search: r.search, fidelity: r.fidelity, clsObs: r.clsObs, clsExp: r.clsExp, region: r.region, excluded: r.excluded })),
+      evaluations: rows.map((r) => ({
+        point: r.point,
+        key: r.key,
+        search: r.search,
+        fidelity: r.fidelity,
+        clsObs: r.clsObs,
+        clsExp: r.clsExp,
+        region: r.region,
+        excluded: r.excluded,
+      })),
     };
   }
 
@@ -155,7 +195,12 @@ export class ScansService {
     try {
       await this.temporal.call(`the ${which} signal`, (client) => client.workflow.getHandle(scanId).signal(sig));
     } catch (e) {
-      if (e instanceof WorkflowNotFoundError) throw new BadRequestException({ statusCode: 400, message: `scanId: scan '${scanId}' is not running`, fields: [{ field: 'scanId', problem: 'not running' }] });
+      if (e instanceof WorkflowNotFoundError)
+        throw new BadRequestException({
+          statusCode: 400,
+          message: `scanId: scan '${scanId}' is not running`,
+          fields: [{ field: 'scanId', problem: 'not running' }],
+        });
       throw e;
     }
     return { scanId, signal: which, accepted: true };
@@ -169,27 +214,60 @@ export class ScansService {
   async extend(group: string | null, scanId: string, points: number) {
     const a = await this.access.writable(scanId, group);
     const row = await this.store.getScan(scanId);
-    if (!row || isFinalScanStatus(row.status)) throw new BadRequestException({ statusCode: 400, message: `scanId: scan '${scanId}' is not running (${row?.status ?? 'unknown'})`, fields: [{ field: 'scanId', problem: 'not running' }] });
+    if (!row || isFinalScanStatus(row.status))
+      throw new BadRequestException({
+        statusCode: 400,
+        message: `scanId: scan '${scanId}' is not running (${row?.status ?? 'unknown'})`,
+        fields: [{ field: 'scanId', problem: 'not running' }],
+      });
     // Temporal first: nothing is booked while it is unreachable
     await this.temporal.get();
     const spec = row.spec;
     const before = await extendedPoints(this.store, scanId);
     const budget = spec.budget + before + points;
-    if (budget > SCAN_LIMITS.budget) throw new InputError('points', `the budget would be ${budget} points (${spec.budget} + ${before} extended + ${points}), over the limit of ${SCAN_LIMITS.budget}`);
+    if (budget > SCAN_LIMITS.budget)
+      throw new InputError(
+        'points',
+        `the budget would be ${budget} points (${spec.budget} + ${before} extended + ${points}), over the limit of ${SCAN_LIMITS.budget}`,
+      );
     if (scanCost(spec, budget) > this.options.maxScanCost)
-      throw new InputError('points', `the extended scan would cost ${costBreakdown(spec, budget)}, over the per-scan limit of ${fmtCost(this.options.maxScanCost)} (SIGMAP_API_MAX_SCAN_COST)`);
+      throw new InputError(
+        'points',
+        `the extended scan would cost ${costBreakdown(spec, budget)}, over the per-scan limit of ${fmtCost(this.options.maxScanCost)} (SIGMAP_API_MAX_SCAN_COST)`,
+      );
     const cost = scanCost(spec, points);
-    const booked = await bookExtension(this.store, { scanId, group: a.group!, points, cost, maxExtendPoints: this.options.maxExtendPoints, maxGroupCost: this.options.maxGroupCost });
+    const booked = await bookExtension(this.store, {
+      scanId,
+      group: a.group!,
+      points,
+      cost,
+      maxExtendPoints: this.options.maxExtendPoints,
+      maxGroupCost: this.options.maxGroupCost,
+    });
     if (!booked.granted && booked.limit === 'points')
-      throw new InputError('points', `extends of scan '${scanId}' may add ${this.options.maxExtendPoints} points in all (SIGMAP_API_MAX_EXTEND_POINTS); ${booked.extendedPoints} added so far, ${points} more asked`);
+      throw new InputError(
+        'points',
+        `extends of scan '${scanId}' may add ${this.options.maxExtendPoints} points in all (SIGMAP_API_MAX_EXTEND_POINTS); ${booked.extendedPoints} added so far, ${points} more asked`,
+      );
     if (!booked.granted)
-      throw tooMany('points', `the group's active scans may cost ${fmtCost(this.options.maxGroupCost)} together`, `points: ${points} more points cost ${fmtCost(cost)} event equivalents; group '${a.group}' has active scans costing ${fmtCost(booked.groupCost)} of its limit of ${fmtCost(this.options.maxGroupCost)} (SIGMAP_API_MAX_GROUP_COST)`);
+      throw tooMany(
+        'points',
+        `the group's active scans may cost ${fmtCost(this.options.maxGroupCost)} together`,
+        `points: ${points} more points cost ${fmtCost(cost)} event equivalents; group '${a.group}' has active scans costing ${fmtCost(booked.groupCost)} of its limit of ${fmtCost(this.options.maxGroupCost)} (SIGMAP_API_MAX_GROUP_COST)`,
+      );
     try {
-      const newBudget = await this.temporal.call('the extend update', (client) => client.workflow.getHandle(scanId).executeUpdate(extendBudgetUpdate, { args: [points] }));
+      const newBudget = await this.temporal.call('the extend update', (client) =>
+        client.workflow.getHandle(scanId).executeUpdate(extendBudgetUpdate, { args: [points] }),
+      );
       return { scanId, added: points, budget: newBudget, extendedPoints: booked.extendedPoints };
     } catch (e) {
       await releaseExtension(this.store, scanId, points, cost);
-      if (e instanceof WorkflowNotFoundError) throw new BadRequestException({ statusCode: 400, message: `scanId: scan '${scanId}' is not running`, fields: [{ field: 'scanId', problem: 'not running' }] });
+      if (e instanceof WorkflowNotFoundError)
+        throw new BadRequestException({
+          statusCode: 400,
+          message: `scanId: scan '${scanId}' is not running`,
+          fields: [{ field: 'scanId', problem: 'not running' }],
+        });
       throw e;
     }
   }

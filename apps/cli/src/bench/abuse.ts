@@ -29,7 +29,6 @@ export interface AbuseReport {
   apiCpuPerSecond: number;
 }
 
-
 const REPO = resolve(__dirname, '..', '..', '..', '..');
 const BIN = join(REPO, 'apps', 'cli', 'bin', 'sigmap.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

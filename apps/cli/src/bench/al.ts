@@ -23,8 +23,23 @@ interface Case {
 const CASES: Case[] = [
   { name: 'excursion fast_2D, 40x40 grid', csv: () => gridPoolCsv(2, 40), target: 'truth', threshold: 0, logTarget: false },
   { name: 'excursion fast_3D, 15^3 grid', csv: () => gridPoolCsv(3, 15), target: 'truth', threshold: 0, logTarget: false },
-  { name: 'ATLAS sbottom (m_sbottom, m_chi2) at m_chi1 = 60', csv: () => readFileSync(SBOTTOM_POOL, 'utf8'), target: 'CLs_obs_best', threshold: 0.05, logTarget: true, params: ['m_sbottom', 'm_chi2'], where: [['m_chi1', 60]] },
-  { name: 'ATLAS sbottom, all published points (3D)', csv: () => readFileSync(SBOTTOM_POOL, 'utf8'), target: 'CLs_obs_best', threshold: 0.05, logTarget: true, params: ['m_sbottom', 'm_chi2', 'm_chi1'] },
+  {
+    name: 'ATLAS sbottom (m_sbottom, m_chi2) at m_chi1 = 60',
+    csv: () => readFileSync(SBOTTOM_POOL, 'utf8'),
+    target: 'CLs_obs_best',
+    threshold: 0.05,
+    logTarget: true,
+    params: ['m_sbottom', 'm_chi2'],
+    where: [['m_chi1', 60]],
+  },
+  {
+    name: 'ATLAS sbottom, all published points (3D)',
+    csv: () => readFileSync(SBOTTOM_POOL, 'utf8'),
+    target: 'CLs_obs_best',
+    threshold: 0.05,
+    logTarget: true,
+    params: ['m_sbottom', 'm_chi2', 'm_chi1'],
+  },
 ];
 
 export const bench: CliCommand = {
@@ -36,7 +51,11 @@ strategies (al: level-set acquisition with kriging-believer batches; random; gri
 reports the median evaluations to 95% and 99% label accuracy over --seeds seeds, as counts and as a fraction of the
 pool, and the ratio random/al. Writes reports/bench/al.json (or --json FILE).`,
   async run(argv) {
-    const { values } = parseCli(argv, { seeds: { type: 'string' }, batch: { type: 'string' }, 'stop-seeds': { type: 'string' }, 'skip-curves': { type: 'boolean' }, json: { type: 'string' } }, false);
+    const { values } = parseCli(
+      argv,
+      { seeds: { type: 'string' }, batch: { type: 'string' }, 'stop-seeds': { type: 'string' }, 'skip-curves': { type: 'boolean' }, json: { type: 'string' } },
+      false,
+    );
     const seeds = integerOption('seeds', values.seeds, 3);
     const batch = integerOption('batch', values.batch, 5);
     const results: { case: string; result: AlBenchResult }[] = [];
@@ -81,9 +100,40 @@ pool, and the ratio random/al. Writes reports/bench/al.json (or --json FILE).`,
 /** The scans whose stopping estimate is checked: the demo spec (examples/sbottom-lookup.yaml) and the excursion pools. */
 const STOP_CASES: (Case & { targetFraction: number; budget?: number; initial: number; bounds?: Record<string, [number, number]>; floor: number })[] = [
   // examples/sbottom-lookup.yaml: its pool (published points in its box at m_chi1 = 60), box, target, batch, budget
-  { name: 'demo: examples/sbottom-lookup.yaml', csv: () => readFileSync(SBOTTOM_POOL, 'utf8'), target: 'CLs_obs_best', threshold: 0.05, logTarget: true, params: ['m_sbottom', 'm_chi2'], where: [['m_chi1', 60]], targetFraction: 0.02, budget: 45, initial: 10, bounds: { m_sbottom: [400, 1600], m_chi2: [100, 1600] }, floor: 1e-8 },
-  { name: 'excursion fast_2D, 40x40 grid', csv: () => gridPoolCsv(2, 40), target: 'truth', threshold: 0, logTarget: false, targetFraction: 0.01, initial: 10, floor: 1e-3 },
-  { name: 'excursion fast_3D, 15^3 grid', csv: () => gridPoolCsv(3, 15), target: 'truth', threshold: 0, logTarget: false, targetFraction: 0.01, initial: 15, floor: 1e-3 },
+  {
+    name: 'demo: examples/sbottom-lookup.yaml',
+    csv: () => readFileSync(SBOTTOM_POOL, 'utf8'),
+    target: 'CLs_obs_best',
+    threshold: 0.05,
+    logTarget: true,
+    params: ['m_sbottom', 'm_chi2'],
+    where: [['m_chi1', 60]],
+    targetFraction: 0.02,
+    budget: 45,
+    initial: 10,
+    bounds: { m_sbottom: [400, 1600], m_chi2: [100, 1600] },
+    floor: 1e-8,
+  },
+  {
+    name: 'excursion fast_2D, 40x40 grid',
+    csv: () => gridPoolCsv(2, 40),
+    target: 'truth',
+    threshold: 0,
+    logTarget: false,
+    targetFraction: 0.01,
+    initial: 10,
+    floor: 1e-3,
+  },
+  {
+    name: 'excursion fast_3D, 15^3 grid',
+    csv: () => gridPoolCsv(3, 15),
+    target: 'truth',
+    threshold: 0,
+    logTarget: false,
+    targetFraction: 0.01,
+    initial: 15,
+    floor: 1e-3,
+  },
 ];
 
 interface StoppingRow {
@@ -137,7 +187,14 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
       const last = r.curve.length - 1;
       const estimate = r.estimates[last];
       const true_fraction = r.trueFractions[last];
-      return { seed: k + 1, evals: r.curve[last][0], stopped_by_rule: r.stopped !== null, estimate, true_fraction, ratio: estimate !== null && true_fraction > 0 ? estimate / true_fraction : null };
+      return {
+        seed: k + 1,
+        evals: r.curve[last][0],
+        stopped_by_rule: r.stopped !== null,
+        estimate,
+        true_fraction,
+        ratio: estimate !== null && true_fraction > 0 ? estimate / true_fraction : null,
+      };
     });
     rows.push({
       case: c.name,
@@ -153,8 +210,28 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
   const fmt = (v: number | null) => (v === null ? '-' : v.toExponential(2));
   process.stdout.write(
     formatTable(
-      ['scan (stopping rule)', 'target', 'median evals', 'stopped by rule', 'median estimate', 'median true', 'median est/true', 'per-seed est/true', 'per-seed evals'],
-      rows.map((r) => [r.case, r.target_fraction, r.median_evals ?? '-', `${r.per_seed.filter((p) => p.stopped_by_rule).length}/${r.seeds}`, fmt(r.median_estimate), fmt(r.median_true), r.median_ratio === null ? '-' : r.median_ratio.toFixed(2), r.per_seed.map((p) => (p.ratio === null ? '-' : p.ratio.toFixed(2))).join(' '), r.per_seed.map((p) => p.evals).join(' ')]),
+      [
+        'scan (stopping rule)',
+        'target',
+        'median evals',
+        'stopped by rule',
+        'median estimate',
+        'median true',
+        'median est/true',
+        'per-seed est/true',
+        'per-seed evals',
+      ],
+      rows.map((r) => [
+        r.case,
+        r.target_fraction,
+        r.median_evals ?? '-',
+        `${r.per_seed.filter((p) => p.stopped_by_rule).length}/${r.seeds}`,
+        fmt(r.median_estimate),
+        fmt(r.median_true),
+        r.median_ratio === null ? '-' : r.median_ratio.toFixed(2),
+        r.per_seed.map((p) => (p.ratio === null ? '-' : p.ratio.toFixed(2))).join(' '),
+        r.per_seed.map((p) => p.evals).join(' '),
+      ]),
     ),
   );
   process.stdout.write(

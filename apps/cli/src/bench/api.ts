@@ -18,10 +18,15 @@ interface AutocannonResult {
   '2xx': number;
   duration: number;
 }
-type Autocannon = (o: { url: string; connections: number; duration: number; pipelining?: number; headers?: Record<string, string> }) => Promise<AutocannonResult>;
+type Autocannon = (o: {
+  url: string;
+  connections: number;
+  duration: number;
+  pipelining?: number;
+  headers?: Record<string, string>;
+}) => Promise<AutocannonResult>;
 
 const BIN = resolve(__dirname, '..', '..', 'bin', 'sigmap.js');
-
 
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
   const r = await fetch(url, init);
@@ -40,7 +45,11 @@ requests/s and latency percentiles with the number of scans, evaluations and dis
 The server's rate limit is raised for the run (--rate-limit), everything else is the default configuration.
 --home DIR benches an existing SIGMAP_HOME (its scans as they are; --scans 0 to add none). Writes reports/bench/api.json.`,
   async run(argv) {
-    const { values } = parseCli(argv, { duration: { type: 'string' }, connections: { type: 'string' }, scans: { type: 'string' }, home: { type: 'string' }, json: { type: 'string' } }, false);
+    const { values } = parseCli(
+      argv,
+      { duration: { type: 'string' }, connections: { type: 'string' }, scans: { type: 'string' }, home: { type: 'string' }, json: { type: 'string' } },
+      false,
+    );
     const duration = integerOption('duration', values.duration, 10);
     if (duration > 60) throw new InputError('--duration', 'at most 60 seconds (the machine is shared)');
     const connections = integerOption('connections', values.connections, 10);
@@ -66,8 +75,24 @@ The server's rate limit is raised for the run (--rate-limit), everything else is
         child.once('exit', (c) => rej(new Error(`sigmap serve exited with ${c}:\n${out}`)));
       });
       for (let i = 0; i < nScans; i++) {
-        const spec = { name: `bench-${i}`, family: 'excursion-fast2d', parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } }, searches: ['excursion-fast2d'], mode: 'continuous', batchSize: 5, budget: 40, initialPoints: 10, target: 0.005, seed: 100 + i, visibility: 'public' };
-        const sub = await json<{ scanId: string }>(`${base}/api/scans`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(spec) });
+        const spec = {
+          name: `bench-${i}`,
+          family: 'excursion-fast2d',
+          parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } },
+          searches: ['excursion-fast2d'],
+          mode: 'continuous',
+          batchSize: 5,
+          budget: 40,
+          initialPoints: 10,
+          target: 0.005,
+          seed: 100 + i,
+          visibility: 'public',
+        };
+        const sub = await json<{ scanId: string }>(`${base}/api/scans`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': key },
+          body: JSON.stringify(spec),
+        });
         process.stderr.write(`scan ${sub.scanId} submitted; waiting for it to finish\n`);
         for (;;) {
           const s = await json<{ status: string }>(`${base}/api/scans/${sub.scanId}`);
@@ -99,17 +124,41 @@ The server's rate limit is raised for the run (--rate-limit), everything else is
         errors: r.errors,
         timeouts: r.timeouts,
         responseBytes: bytes,
-        store: { kind: 'pglite', scans: scans.length, publicScansInMap: map.summary.scans, evaluations: map.summary.evaluations, points, searches: map.summary.searches, cells: map.summary.cells },
+        store: {
+          kind: 'pglite',
+          scans: scans.length,
+          publicScansInMap: map.summary.scans,
+          evaluations: map.summary.evaluations,
+          points,
+          searches: map.summary.searches,
+          cells: map.summary.cells,
+        },
         mapBuildMs: map.buildMs,
         firstRequestMs: firstMs,
       };
       process.stdout.write(
         formatTable(
           ['endpoint', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'KB/resp', 'scans', 'points', 'evals'],
-          [[row.endpoint, connections, row.rps, row.latencyMs.p50, row.latencyMs.p99, row.latencyMs.max, row.non2xx + row.errors, bytes / 1024, scans.length, points, row.store.evaluations]],
+          [
+            [
+              row.endpoint,
+              connections,
+              row.rps,
+              row.latencyMs.p50,
+              row.latencyMs.p99,
+              row.latencyMs.max,
+              row.non2xx + row.errors,
+              bytes / 1024,
+              scans.length,
+              points,
+              row.store.evaluations,
+            ],
+          ],
         ),
       );
-      process.stdout.write(`map build ${row.mapBuildMs.toFixed(0)} ms (served from cache afterwards); server and autocannon share this machine (${cpus().length} cores)\n`);
+      process.stdout.write(
+        `map build ${row.mapBuildMs.toFixed(0)} ms (served from cache afterwards); server and autocannon share this machine (${cpus().length} cores)\n`,
+      );
       const file = values.json ?? 'reports/bench/api.json';
       writeJsonFile(file, { bench: 'api', node: process.versions.node, cores: cpus().length, at: new Date().toISOString(), results: [row] });
       process.stderr.write(`wrote ${file}\n`);

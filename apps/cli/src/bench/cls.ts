@@ -13,8 +13,13 @@ Runs a q~_mu hypotest at mu = 1 (normsys code4, histosys code4p) on the same sbo
 pyhf (one python process, OMP/BLAS threads = 1; SLSQP at its default tolerance unless --pyhf-tolerance), prints a table
 and writes reports/bench/cls.json.`,
   async run(argv) {
-    const { values } = parseCli(argv, { 'points-per-region': { type: 'string' }, repeat: { type: 'string' }, json: { type: 'string' }, 'pyhf-tolerance': { type: 'string' } }, false);
-    const pyhfTolerance = values['pyhf-tolerance'] === undefined ? null : numberOption('pyhf-tolerance', values['pyhf-tolerance'], 0, (x) => x > 0, 'a positive number');
+    const { values } = parseCli(
+      argv,
+      { 'points-per-region': { type: 'string' }, repeat: { type: 'string' }, json: { type: 'string' }, 'pyhf-tolerance': { type: 'string' } },
+      false,
+    );
+    const pyhfTolerance =
+      values['pyhf-tolerance'] === undefined ? null : numberOption('pyhf-tolerance', values['pyhf-tolerance'], 0, (x) => x > 0, 'a positive number');
     const perRegion = integerOption('points-per-region', values['points-per-region'], 10);
     const repeat = integerOption('repeat', values.repeat, 1);
     const { regions, points } = sbottomPoints(perRegion);
@@ -28,10 +33,11 @@ and writes reports/bench/cls.json.`,
     const before = prepared.map((p) => ({ ...p.model.counters }));
     const t0 = performance.now();
     const ours: { clsObs: number; clsExp: number[]; converged: boolean }[] = [];
-    for (let r = 0; r < repeat; r++) for (const p of prepared) {
-      const h = hypotest(p.model, p.data);
-      if (r === 0) ours.push(h);
-    }
+    for (let r = 0; r < repeat; r++)
+      for (const p of prepared) {
+        const h = hypotest(p.model, p.data);
+        if (r === 0) ours.push(h);
+      }
     const sigmapSeconds = (performance.now() - t0) / 1000;
     prepared.forEach((p, i) => {
       evals += p.model.counters.evals - before[i].evals;
@@ -100,9 +106,22 @@ and writes reports/bench/cls.json.`,
           hypotestsNotConverged,
         },
       },
-      pyhf: { version: peer.pyhf_version, backend: 'numpy', optimizer: `scipy SLSQP, ${pyhfTolerance === null ? 'default tolerance (ftol 1e-6)' : `ftol ${pyhfTolerance}`}`, seconds: peer.seconds, hypotestsPerSecond: pyhfRate, threads: 1, failedHypotests: pyhfFailures },
+      pyhf: {
+        version: peer.pyhf_version,
+        backend: 'numpy',
+        optimizer: `scipy SLSQP, ${pyhfTolerance === null ? 'default tolerance (ftol 1e-6)' : `ftol ${pyhfTolerance}`}`,
+        seconds: peer.seconds,
+        hypotestsPerSecond: pyhfRate,
+        threads: 1,
+        failedHypotests: pyhfFailures,
+      },
       ratio: sigmapRate / pyhfRate,
-      agreement: { maxRelDiffClsObs: maxObs, maxRelDiffClsExp: maxExp, pointsCompared: points.length - pyhfFailures, note: 'pyhf at its default SLSQP ftol 1e-6 stops short of the optimum on these workspaces; test/validation compares at ftol 1e-10' },
+      agreement: {
+        maxRelDiffClsObs: maxObs,
+        maxRelDiffClsExp: maxExp,
+        pointsCompared: points.length - pyhfFailures,
+        note: 'pyhf at its default SLSQP ftol 1e-6 stops short of the optimum on these workspaces; test/validation compares at ftol 1e-10',
+      },
     };
     process.stdout.write(
       formatTable(

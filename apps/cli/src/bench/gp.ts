@@ -55,7 +55,10 @@ function measure(n: number, m: number, q: number, reps: number): Row {
   const mk = (refitEvery: number, hyperMaxPoints = 250) => {
     const l = createActiveLearner({ axes, objectives: [{ name: 'truth', threshold: 0 }], seed: 1, refitEvery, restartGrowth: 1e9, hyperMaxPoints });
     const X = points(createRng(1000 + n), n - q);
-    l.observe(X, X.map((p) => [truth(p[0], p[1])]));
+    l.observe(
+      X,
+      X.map((p) => [truth(p[0], p[1])]),
+    );
     return l;
   };
   const cpu = () => {
@@ -64,7 +67,10 @@ function measure(n: number, m: number, q: number, reps: number): Row {
   };
   const timeRound = (l: ReturnType<typeof mk>, k: number) => {
     const X = points(createRng(2000 + n + k), q);
-    l.observe(X, X.map((p) => [truth(p[0], p[1])]));
+    l.observe(
+      X,
+      X.map((p) => [truth(p[0], p[1])]),
+    );
     const c = cpu();
     const t = performance.now();
     l.proposeBatch(q, [], { candidates: cand });
@@ -129,7 +135,10 @@ print(json.dumps(out))
 function runSklearn(ns: number[], m: number, q: number, reps: number): Record<string, number> | string {
   const py = process.env.SIGMAP_PYHF_PYTHON ?? join(homedir(), '.cache/sigmap/pyhf-venv/bin/python');
   if (!existsSync(py)) return `no python at ${py}`;
-  const r = spawnSync(py, ['-c', sklearnScript, ns.join(','), String(m), String(q), String(reps)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+  const r = spawnSync(py, ['-c', sklearnScript, ns.join(','), String(m), String(q), String(reps)], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+  });
   if (r.status !== 0) return (r.stderr || r.error?.message || 'failed').trim().split('\n').pop()!;
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
 }
@@ -148,7 +157,18 @@ scikit-learn (GaussianProcessRegressor, one L-BFGS-B fit from defaults + predict
 runs in the same process tree with one BLAS thread when its python is found ($SIGMAP_PYHF_PYTHON or
 ~/.cache/sigmap/pyhf-venv/bin/python).`,
   async run(argv) {
-    const { values: a } = parseCli(argv, { sizes: { type: 'string' }, candidates: { type: 'string' }, batch: { type: 'string' }, reps: { type: 'string' }, 'no-sklearn': { type: 'boolean' }, json: { type: 'string' } }, false);
+    const { values: a } = parseCli(
+      argv,
+      {
+        sizes: { type: 'string' },
+        candidates: { type: 'string' },
+        batch: { type: 'string' },
+        reps: { type: 'string' },
+        'no-sklearn': { type: 'boolean' },
+        json: { type: 'string' },
+      },
+      false,
+    );
     const sizes = (a.sizes ?? '100,200,500,1000').split(',').map((s) => integerOption('sizes', s.trim(), 0, 10));
     const m = integerOption('candidates', a.candidates, 10000);
     const q = integerOption('batch', a.batch, 5);
@@ -161,17 +181,38 @@ runs in the same process tree with one BLAS thread when its python is found ($SI
       else for (const r of rows) r.sklearn_round_ms = sk[String(r.n)] ?? null;
     }
     const load = loadavg();
-    process.stdout.write(`GP round, ${m} candidates, batch ${q}, median of ${reps}; CPU ms of this process (wall ms beside); node ${process.versions.node}, ${cpus().length} cores, load average ${load.map((x) => x.toFixed(1)).join(' ')}\n`);
+    process.stdout.write(
+      `GP round, ${m} candidates, batch ${q}, median of ${reps}; CPU ms of this process (wall ms beside); node ${process.versions.node}, ${cpus().length} cores, load average ${load.map((x) => x.toFixed(1)).join(' ')}\n`,
+    );
     process.stdout.write(
       formatTable(
         ['n', 'round cpu ms', 'round wall ms', 'full-data refit cpu ms', 'restart round cpu ms', 'incremental cpu ms', 'exact cands', 'sklearn cpu ms'],
-        rows.map((r) => [r.n, r.round_cpu_ms, r.round_wall_ms, r.full_data_round_cpu_ms, r.restart_round_cpu_ms, r.incremental_round_cpu_ms, r.exact_candidates, r.sklearn_round_ms ?? '-']),
+        rows.map((r) => [
+          r.n,
+          r.round_cpu_ms,
+          r.round_wall_ms,
+          r.full_data_round_cpu_ms,
+          r.restart_round_cpu_ms,
+          r.incremental_round_cpu_ms,
+          r.exact_candidates,
+          r.sklearn_round_ms ?? '-',
+        ]),
       ),
     );
     if (sklearnNote) process.stdout.write(sklearnNote + '\n');
     const at500 = rows.find((r) => r.n === 500);
-    if (at500) process.stdout.write(`n = 500: round ${at500.round_cpu_ms.toFixed(0)} ms CPU (${at500.round_cpu_ms < 1000 ? 'under' : 'OVER'} the 1 s target), ${at500.round_wall_ms.toFixed(0)} ms wall at load ${load[0].toFixed(1)}\n`);
-    writeJsonFile(a.json ?? 'reports/bench/gp.json', { machine: { node: process.versions.node, cpus: cpus().length, loadavg: load }, candidates: m, batch: q, reps, rows, sklearn: sklearnNote ?? 'ok (CPU time, one BLAS thread)' });
+    if (at500)
+      process.stdout.write(
+        `n = 500: round ${at500.round_cpu_ms.toFixed(0)} ms CPU (${at500.round_cpu_ms < 1000 ? 'under' : 'OVER'} the 1 s target), ${at500.round_wall_ms.toFixed(0)} ms wall at load ${load[0].toFixed(1)}\n`,
+      );
+    writeJsonFile(a.json ?? 'reports/bench/gp.json', {
+      machine: { node: process.versions.node, cpus: cpus().length, loadavg: load },
+      candidates: m,
+      batch: q,
+      reps,
+      rows,
+      sklearn: sklearnNote ?? 'ok (CPU time, one BLAS thread)',
+    });
     return 0;
   },
 };

@@ -63,7 +63,10 @@ Writes reports/bench/jets.json unless --json FILE is given.
     const sets: { inputs: string; events: Constituent[][] }[] = [
       { inputs: 'x0-e-e events (truth-jet inputs)', events: generated('x0-e-e', {}, 400) },
       { inputs: 'sbottom-bh events', events: generated('sbottom-bh', {}, 400) },
-      ...[8, 16, 32, 48, 64, 96, 128, 256, 1024].map((n) => ({ inputs: `cloud of ${n}`, events: Array.from({ length: Math.max(10, Math.round(budget / n)) }, () => particleCloud(n, rng)) })),
+      ...[8, 16, 32, 48, 64, 96, 128, 256, 1024].map((n) => ({
+        inputs: `cloud of ${n}`,
+        events: Array.from({ length: Math.max(10, Math.round(budget / n)) }, () => particleCloud(n, rng)),
+      })),
     ];
     const rows: Row[] = [];
     let fastjetVersion = 'unavailable';
@@ -75,7 +78,15 @@ Writes reports/bench/jets.json unless --json FILE is given.
       if ('version' in fj) fastjetVersion = fj.version;
       else if (rows.length === 0) process.stderr.write(`FastJet peer unavailable (${fj.error}); run bash scripts/bootstrap.sh\n`);
       const fjUs = 'us' in fj ? fj.us : null;
-      rows.push({ inputs, events: events.length, plain_us: plain, tiled_us: tiled, fastjet_us: fjUs, tiled_over_plain: tiled / plain, fastjet_over_auto: fjUs === null ? null : fjUs / auto });
+      rows.push({
+        inputs,
+        events: events.length,
+        plain_us: plain,
+        tiled_us: tiled,
+        fastjet_us: fjUs,
+        tiled_over_plain: tiled / plain,
+        fastjet_over_auto: fjUs === null ? null : fjUs / auto,
+      });
     }
     process.stdout.write(`anti-kT R = ${R}, pT >= ${PT_MIN} GeV; FastJet ${fastjetVersion} (Python bindings)\n`);
     process.stdout.write(

@@ -24,7 +24,13 @@ const FAMILIES: Record<string, { search: string; points(n: number, seed: number)
   'atlas-sbottom': {
     search: 'ATLAS-SUSY-2018-31',
     points: (n, seed) => {
-      const spec = validateScanSpec({ family: 'atlas-sbottom', parameters: { m_sbottom: { min: 400, max: 1600 }, m_chi2: { min: 100, max: 1600 }, m_chi1: { fixed: 60 } }, searches: ['ATLAS-SUSY-2018-31'], budget: 1, batchSize: 1 });
+      const spec = validateScanSpec({
+        family: 'atlas-sbottom',
+        parameters: { m_sbottom: { min: 400, max: 1600 }, m_chi2: { min: 100, max: 1600 }, m_chi1: { fixed: 60 } },
+        searches: ['ATLAS-SUSY-2018-31'],
+        budget: 1,
+        batchSize: 1,
+      });
       const pool = new FamilyRegistry().get('atlas-sbottom')!.pool(spec)!;
       const rng = createRng(seed);
       const idx = pool.map((_, i) => i);
@@ -83,7 +89,16 @@ Writes reports/bench/orchestration.json (or --json FILE).`,
     const cconn = await Connection.connect({ address: server.address });
     const client = new Client({ connection: cconn });
     await workflowBundle();
-    const spec = validateScanSpec({ family: familyId, parameters: familyId === 'atlas-sbottom' ? { m_sbottom: { min: 400, max: 1600 }, m_chi2: { min: 100, max: 1600 }, m_chi1: { fixed: 60 } } : { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } }, searches: [fam.search], budget: 1, batchSize: 1 });
+    const spec = validateScanSpec({
+      family: familyId,
+      parameters:
+        familyId === 'atlas-sbottom'
+          ? { m_sbottom: { min: 400, max: 1600 }, m_chi2: { min: 100, max: 1600 }, m_chi1: { fixed: 60 } }
+          : { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } },
+      searches: [fam.search],
+      budget: 1,
+      batchSize: 1,
+    });
     let orchRunning: Promise<unknown> | null = null;
     let orchWorkers: Worker[] = [];
     try {
@@ -102,10 +117,15 @@ Writes reports/bench/orchestration.json (or --json FILE).`,
         // Temporal path: N stats-cpu Workers (one activity slot each), all in this process
         // (the SDK allows one Worker per task queue per connection: each in-process Worker gets its own connection)
         const stats: Worker[] = [];
-        const conns = await Promise.all(Array.from({ length: n }, () => connect(server.address, { address: server.address, namespace: 'default', apiKey: undefined, tls: undefined })));
+        const conns = await Promise.all(
+          Array.from({ length: n }, () => connect(server.address, { address: server.address, namespace: 'default', apiKey: undefined, tls: undefined })),
+        );
         // both paths compute inline (no compute threads): the bench measures what Temporal adds per point
         const inline = new InlineCompute(families);
-        for (const c of conns) stats.push(...(await createWorkers({ connection: c, queues: [TASK_QUEUES.statsCpu], concurrency: 1, store: sT, families, compute: () => inline })).workers);
+        for (const c of conns)
+          stats.push(
+            ...(await createWorkers({ connection: c, queues: [TASK_QUEUES.statsCpu], concurrency: 1, store: sT, families, compute: () => inline })).workers,
+          );
         const all = stats;
         const running = Promise.all(all.map((w) => w.run())).finally(() => Promise.all(conns.map((c) => c.close())));
         const scanT = `bench-temporal-${n}-${label}`;
@@ -113,7 +133,9 @@ Writes reports/bench/orchestration.json (or --json FILE).`,
         const ptsT = fam.points(nPoints, 1000 + label++);
         process.stderr.write(`workers=${n}: Temporal path...\n`);
         const t0 = performance.now();
-        const done = await (await startOrchestrationBenchWorkflow(client, { scanId: scanT, family: familyId, search: fam.search, fidelity: 'lookup', seed: 1, points: ptsT })).result();
+        const done = await (
+          await startOrchestrationBenchWorkflow(client, { scanId: scanT, family: familyId, search: fam.search, fidelity: 'lookup', seed: 1, points: ptsT })
+        ).result();
         const temporalSeconds = (performance.now() - t0) / 1000;
         all.forEach((w) => w.shutdown());
         await running;
@@ -163,11 +185,26 @@ Writes reports/bench/orchestration.json (or --json FILE).`,
     process.stdout.write(
       formatTable(
         ['in-process workers', 'points', 'Temporal s', 'activities/s', 'direct s', 'direct ms/point', 'Temporal ms/point', 'overhead ms/point'],
-        rows.map((r) => [String(r.workers), r.points, r.temporalSeconds, r.activitiesPerSecond, r.directSeconds, r.directPerPointMs, r.temporalPerPointMs, r.overheadPerPointMs]),
+        rows.map((r) => [
+          String(r.workers),
+          r.points,
+          r.temporalSeconds,
+          r.activitiesPerSecond,
+          r.directSeconds,
+          r.directPerPointMs,
+          r.temporalPerPointMs,
+          r.overheadPerPointMs,
+        ]),
       ),
     );
     const out = values.json ?? 'reports/bench/orchestration.json';
-    writeJsonFile(out, { bench: 'orchestration', family: familyId, machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?' }, temporal: 'temporal server start-dev (CLI v1.5.1, SQLite file)', rows });
+    writeJsonFile(out, {
+      bench: 'orchestration',
+      family: familyId,
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?' },
+      temporal: 'temporal server start-dev (CLI v1.5.1, SQLite file)',
+      rows,
+    });
     process.stdout.write(`wrote ${out}\n`);
     return 0;
   },

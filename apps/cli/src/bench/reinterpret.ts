@@ -26,9 +26,18 @@ python $SIGMAP_PYHF_PYTHON) on the same spectra (default: SModelS's example SLHA
 database load time of both (sigmap: from its cache; SModelS: from its pickle). Prints a table and writes
 reports/bench/reinterpret.json. SModelS needs about a minute per spectrum here.`,
   async run(argv) {
-    const { values } = parseCli(argv, { slha: { type: 'string', multiple: true }, repeat: { type: 'string' }, 'no-smodels': { type: 'boolean' }, json: { type: 'string' } }, false);
+    const { values } = parseCli(
+      argv,
+      { slha: { type: 'string', multiple: true }, repeat: { type: 'string' }, 'no-smodels': { type: 'boolean' }, json: { type: 'string' } },
+      false,
+    );
     const repeat = integerOption('repeat', values.repeat, 1);
-    const files = values.slha?.length ? values.slha.map((f) => resolve(f)) : readdirSync(EXAMPLES).filter((f) => f.endsWith('.slha')).sort().map((f) => resolve(EXAMPLES, f));
+    const files = values.slha?.length
+      ? values.slha.map((f) => resolve(f))
+      : readdirSync(EXAMPLES)
+          .filter((f) => f.endsWith('.slha'))
+          .sort()
+          .map((f) => resolve(EXAMPLES, f));
     for (const f of files) if (!existsSync(f)) throw new InputError('--slha', `${f} not found`);
 
     const t0 = performance.now();
@@ -58,7 +67,15 @@ reports/bench/reinterpret.json. SModelS needs about a minute per spectrum here.`
       const c0 = performance.now();
       theoryPredictions(decomposeSlha(parseSlha(readFileSync(f, 'utf8'), f)), results, { combineSRs: true, pyhf: true });
       const combinedSeconds = (performance.now() - c0) / 1000;
-      perFile.push({ file: basename(f), seconds: best, combinedSeconds, elements, predictions: last!.predictions.length, rmax: last!.mostConstraining?.rObs, top: last!.mostConstraining?.resultFolder });
+      perFile.push({
+        file: basename(f),
+        seconds: best,
+        combinedSeconds,
+        elements,
+        predictions: last!.predictions.length,
+        rmax: last!.mostConstraining?.rObs,
+        top: last!.mostConstraining?.resultFolder,
+      });
     }
     const sigmapTotal = perFile.reduce((s, x) => s + x.seconds, 0);
 
@@ -66,7 +83,11 @@ reports/bench/reinterpret.json. SModelS needs about a minute per spectrum here.`
     let peerNote: string | undefined;
     if (!values['no-smodels']) {
       const python = process.env.SIGMAP_PYHF_PYTHON ?? join(homedir(), '.cache/sigmap/pyhf-venv/bin/python');
-      const r = spawnSync(python, ['libs/peers/python/smodels_predict.py', '--live', ...files], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+      const r = spawnSync(python, ['libs/peers/python/smodels_predict.py', '--live', ...files], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+        env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+      });
       if (r.status === 0) peer = JSON.parse(r.stdout.trim().split('\n').pop()!) as PeerTiming;
       else peerNote = `SModelS peer failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`;
     } else peerNote = 'SModelS not run (--no-smodels)';
@@ -74,9 +95,24 @@ reports/bench/reinterpret.json. SModelS needs about a minute per spectrum here.`
 
     const rows = perFile.map((x) => {
       const p = peer?.files[x.file];
-      return [x.file, `${x.elements}`, formatNumber(x.seconds), formatNumber(x.combinedSeconds), p ? formatNumber(p.seconds) : '-', p ? formatNumber(p.seconds / x.seconds) : '-', x.rmax === undefined ? '-' : formatNumber(x.rmax), p?.rmax == null ? '-' : formatNumber(p.rmax), x.top ?? '-'];
+      return [
+        x.file,
+        `${x.elements}`,
+        formatNumber(x.seconds),
+        formatNumber(x.combinedSeconds),
+        p ? formatNumber(p.seconds) : '-',
+        p ? formatNumber(p.seconds / x.seconds) : '-',
+        x.rmax === undefined ? '-' : formatNumber(x.rmax),
+        p?.rmax == null ? '-' : formatNumber(p.rmax),
+        x.top ?? '-',
+      ];
     });
-    process.stdout.write(formatTable(['spectrum', 'SMS', 'sigmap_s', 'sigmap+comb_s', 'smodels_s', 'speedup', 'r_max sigmap', 'r_max smodels', 'most constraining (sigmap)'], rows));
+    process.stdout.write(
+      formatTable(
+        ['spectrum', 'SMS', 'sigmap_s', 'sigmap+comb_s', 'smodels_s', 'speedup', 'r_max sigmap', 'r_max smodels', 'most constraining (sigmap)'],
+        rows,
+      ),
+    );
     const ptsSigmap = files.length / sigmapTotal;
     const ptsPeer = peerTotal ? files.length / peerTotal : undefined;
     process.stdout.write(
@@ -88,8 +124,18 @@ reports/bench/reinterpret.json. SModelS needs about a minute per spectrum here.`
       bench: 'reinterpret',
       spectra: files.map((f) => basename(f)),
       repeat,
-      sigmap: { pointsPerSecond: ptsSigmap, databaseLoad_s: sigmapLoad, cacheLoad_s: cacheLoad, gridPreparation_s: gridPrep, databaseCacheHit: db.cache.hit, results: results.length, files: perFile },
-      smodels: peer ? { tool: peer.tool, database: peer.database, pointsPerSecond: ptsPeer, databaseLoad_s: peer.databaseLoad_s, files: peer.files } : { note: peerNote },
+      sigmap: {
+        pointsPerSecond: ptsSigmap,
+        databaseLoad_s: sigmapLoad,
+        cacheLoad_s: cacheLoad,
+        gridPreparation_s: gridPrep,
+        databaseCacheHit: db.cache.hit,
+        results: results.length,
+        files: perFile,
+      },
+      smodels: peer
+        ? { tool: peer.tool, database: peer.database, pointsPerSecond: ptsPeer, databaseLoad_s: peer.databaseLoad_s, files: peer.files }
+        : { note: peerNote },
       speedup: ptsPeer ? ptsSigmap / ptsPeer : undefined,
     });
     return 0;

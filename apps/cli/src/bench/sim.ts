@@ -44,7 +44,15 @@ reports/bench/sim.json unless --json FILE is given. Default statistics of a poin
     const backend = await ensureBackend();
     const engine: ShowerEngine = new TfShowerEngine(backend);
     // Warm-up of the shower engine (kernels) and the JIT on a few built-in events.
-    const warm = [...generatedBatches(getFamily('zprime-ssm'), getFamily('zprime-ssm').validate({}), getFamily('zprime-ssm').prepare(getFamily('zprime-ssm').validate({})), 32, 99)].flatMap((b) => b.events);
+    const warm = [
+      ...generatedBatches(
+        getFamily('zprime-ssm'),
+        getFamily('zprime-ssm').validate({}),
+        getFamily('zprime-ssm').prepare(getFamily('zprime-ssm').validate({})),
+        32,
+        99,
+      ),
+    ].flatMap((b) => b.events);
     await fullDetector(warm, { engine, seed: 1 });
     const rows: Row[] = [];
     const samples: Record<string, EventRecord[]> = {};
@@ -62,9 +70,13 @@ reports/bench/sim.json unless --json FILE is given. Default statistics of a poin
       const initS = (performance.now() - t0) / 1000;
       const pythia: EventRecord[] = [];
       t0 = performance.now();
-      for await (const b of driverBatches({ source: 'pythia', settings: config.settings, slha: config.slha, seed: 1, events: n, batchSize: 256 })) pythia.push(...b.events);
+      for await (const b of driverBatches({ source: 'pythia', settings: config.settings, slha: config.slha, seed: 1, events: n, batchSize: 256 }))
+        pythia.push(...b.events);
       const genPythia = Math.max(ms(t0, n) - (initS * 1000) / n, 0);
-      for (const [gen, evs, tGen, init] of [['builtin', builtin, genBuiltin, 0], ['pythia8', pythia, genPythia, initS]] as const) {
+      for (const [gen, evs, tGen, init] of [
+        ['builtin', builtin, genBuiltin, 0],
+        ['pythia8', pythia, genPythia, initS],
+      ] as const) {
         const rng = createRng(3);
         t0 = performance.now();
         for (const ev of evs) fastDetector(ev, rng);
@@ -73,7 +85,16 @@ reports/bench/sim.json unless --json FILE is given. Default statistics of a poin
         await fullDetector(evs, { engine, seed: 3 });
         const tFull = ms(t0, n);
         const visible = evs.reduce((s, ev) => s + ev.visibleFinals().length, 0) / n;
-        rows.push({ family: p.family, generator: gen, events: n, visible_per_event: visible, generation_ms_per_event: tGen, init_s: init, fast_ms_per_event: tFast, full_ms_per_event: tFull });
+        rows.push({
+          family: p.family,
+          generator: gen,
+          events: n,
+          visible_per_event: visible,
+          generation_ms_per_event: tGen,
+          init_s: init,
+          fast_ms_per_event: tFast,
+          full_ms_per_event: tFull,
+        });
         if (p.family === 'zprime-ssm') samples[gen] = evs;
       }
     }
@@ -97,11 +118,28 @@ reports/bench/sim.json unless --json FILE is given. Default statistics of a poin
       for (let k = 0; k < K; k++) surrogateDetector(truth, Object.fromEntries(Object.entries(set).map(([o, m]) => [o, m![k]])), 3 + k);
       const tNn = ms(t0, n);
       const full = r.full_ms_per_event;
-      surrogateRows.push({ generator: r.generator, stage: `detector stage, ${K}-member ensemble (truth objects + networks)`, full_ms_per_event: full, surrogate_ms_per_event: tTruth + tNn, ratio: full / (tTruth + tNn) });
-      surrogateRows.push({ generator: r.generator, stage: 'end to end (generation + detector stage)', full_ms_per_event: r.generation_ms_per_event + full, surrogate_ms_per_event: r.generation_ms_per_event + tTruth + tNn, ratio: (r.generation_ms_per_event + full) / (r.generation_ms_per_event + tTruth + tNn) });
+      surrogateRows.push({
+        generator: r.generator,
+        stage: `detector stage, ${K}-member ensemble (truth objects + networks)`,
+        full_ms_per_event: full,
+        surrogate_ms_per_event: tTruth + tNn,
+        ratio: full / (tTruth + tNn),
+      });
+      surrogateRows.push({
+        generator: r.generator,
+        stage: 'end to end (generation + detector stage)',
+        full_ms_per_event: r.generation_ms_per_event + full,
+        surrogate_ms_per_event: r.generation_ms_per_event + tTruth + tNn,
+        ratio: (r.generation_ms_per_event + full) / (r.generation_ms_per_event + tTruth + tNn),
+      });
     }
     process.stdout.write(`\nsurrogate (${Object.values(ids).join(', ')}) vs full detector on the same zprime-ssm events:\n`);
-    process.stdout.write(formatTable(['generator', 'stage', 'full ms/event', 'surrogate ms/event', 'full / surrogate'], surrogateRows.map((s) => [s.generator, s.stage, s.full_ms_per_event, s.surrogate_ms_per_event, s.ratio])));
+    process.stdout.write(
+      formatTable(
+        ['generator', 'stage', 'full ms/event', 'surrogate ms/event', 'full / surrogate'],
+        surrogateRows.map((s) => [s.generator, s.stage, s.full_ms_per_event, s.surrogate_ms_per_event, s.ratio]),
+      ),
+    );
     const report = {
       bench: 'sim',
       events: n,

@@ -75,7 +75,16 @@ Writes reports/bench/soak.json (or --json FILE).`,
   async run(argv) {
     const { values } = parseCli(
       argv,
-      { waves: { type: 'string' }, concurrent: { type: 'string' }, budget: { type: 'string' }, workers: { type: 'string' }, json: { type: 'string' }, 'abuse-seconds': { type: 'string' }, 'skip-abuse': { type: 'boolean' }, 'abuse-only': { type: 'boolean' } },
+      {
+        waves: { type: 'string' },
+        concurrent: { type: 'string' },
+        budget: { type: 'string' },
+        workers: { type: 'string' },
+        json: { type: 'string' },
+        'abuse-seconds': { type: 'string' },
+        'skip-abuse': { type: 'boolean' },
+        'abuse-only': { type: 'boolean' },
+      },
       false,
     );
     if (values['skip-abuse'] && values['abuse-only']) throw new InputError('--abuse-only', 'not with --skip-abuse');
@@ -174,12 +183,21 @@ Writes reports/bench/soak.json (or --json FILE).`,
       ),
     );
     const leak = { heapSlopeMiBPerWave: slope, heapSlopeMiBPer1000Evaluations: (1000 * slope) / evalsPerWave };
-    process.stdout.write(`heap-after-GC slope over waves 2..${waves}: ${slope.toFixed(3)} MiB/wave (${leak.heapSlopeMiBPer1000Evaluations.toFixed(3)} MiB per 1000 evaluations)\n`);
+    process.stdout.write(
+      `heap-after-GC slope over waves 2..${waves}: ${slope.toFixed(3)} MiB/wave (${leak.heapSlopeMiBPer1000Evaluations.toFixed(3)} MiB per 1000 evaluations)\n`,
+    );
     const abuse = values['skip-abuse'] ? undefined : await runAbuse(abuseSeconds);
     writeJsonFile(out, {
       bench: 'soak',
       machine,
-      setup: { temporal: 'temporal server start-dev (CLI v1.5.1, SQLite file, loopback)', store: 'PGlite', statsWorkers: nWorkers, concurrent, budget, family: 'excursion-fast2d' },
+      setup: {
+        temporal: 'temporal server start-dev (CLI v1.5.1, SQLite file, loopback)',
+        store: 'PGlite',
+        statsWorkers: nWorkers,
+        concurrent,
+        budget,
+        family: 'excursion-fast2d',
+      },
       waves: rows,
       leak,
       ...(abuse ? { abuse } : {}),
@@ -190,7 +208,8 @@ Writes reports/bench/soak.json (or --json FILE).`,
 };
 
 const ABUSE_TARGETS = { healthzP99Ms: 50, coverageP99Ms: 100 };
-const abusePassed = (a: AbuseReport) => a.healthz.p99Ms < ABUSE_TARGETS.healthzP99Ms && a.coverage.p99Ms < ABUSE_TARGETS.coverageP99Ms && a.healthz.failures === 0 && a.coverage.failures === 0;
+const abusePassed = (a: AbuseReport) =>
+  a.healthz.p99Ms < ABUSE_TARGETS.healthzP99Ms && a.coverage.p99Ms < ABUSE_TARGETS.coverageP99Ms && a.healthz.failures === 0 && a.coverage.failures === 0;
 
 async function runAbuse(seconds: number): Promise<AbuseReport & { targets: typeof ABUSE_TARGETS; passed: boolean }> {
   const a = await abuseWave({ seconds, log: (l) => process.stderr.write(`${l}\n`) });
@@ -200,9 +219,20 @@ async function runAbuse(seconds: number): Promise<AbuseReport & { targets: typeo
       `1000 idle event streams from one address: ${JSON.stringify(a.sse.statuses)} (${a.sse.openAtEnd} still open at the end); ` +
       `1000 unknown-key requests: ${JSON.stringify(a.unknownKeys.statuses)}\n`,
   );
-  process.stdout.write(formatTable(['route during the abuse wave', 'samples', 'failures', 'p50 ms', 'p99 ms', 'max ms'], [['/healthz', ...fmt(a.healthz)], ['/api/coverage', ...fmt(a.coverage)]]));
-  for (const l of [a.healthz, a.coverage]) process.stdout.write(`slowest ${l.path} samples (s into the wave: ms): ${l.slowest.map((x) => `${x.atS}: ${x.ms}`).join(', ')}\n`);
+  process.stdout.write(
+    formatTable(
+      ['route during the abuse wave', 'samples', 'failures', 'p50 ms', 'p99 ms', 'max ms'],
+      [
+        ['/healthz', ...fmt(a.healthz)],
+        ['/api/coverage', ...fmt(a.coverage)],
+      ],
+    ),
+  );
+  for (const l of [a.healthz, a.coverage])
+    process.stdout.write(`slowest ${l.path} samples (s into the wave: ms): ${l.slowest.map((x) => `${x.atS}: ${x.ms}`).join(', ')}\n`);
   const passed = abusePassed(a);
-  process.stdout.write(`targets: /healthz p99 < ${ABUSE_TARGETS.healthzP99Ms} ms, /api/coverage p99 < ${ABUSE_TARGETS.coverageP99Ms} ms, no failures: ${passed ? 'met' : 'NOT met'}\n`);
+  process.stdout.write(
+    `targets: /healthz p99 < ${ABUSE_TARGETS.healthzP99Ms} ms, /api/coverage p99 < ${ABUSE_TARGETS.coverageP99Ms} ms, no failures: ${passed ? 'met' : 'NOT met'}\n`,
+  );
   return { ...a, targets: ABUSE_TARGETS, passed };
 }

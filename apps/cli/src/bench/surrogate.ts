@@ -41,7 +41,8 @@ function gridPoints(familyId: string, n: number, massRange?: [number, number], c
   const [c0, c1] = couplingRange ?? [coupling.min, coupling.max];
   const pts: Record<string, number>[] = [];
   for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) pts.push({ mass: Number(lg(m0, m1, i / Math.max(n - 1, 1)).toPrecision(4)), [coupling.name]: Number(lg(c0, c1, j / Math.max(n - 1, 1)).toPrecision(4)) });
+    for (let j = 0; j < n; j++)
+      pts.push({ mass: Number(lg(m0, m1, i / Math.max(n - 1, 1)).toPrecision(4)), [coupling.name]: Number(lg(c0, c1, j / Math.max(n - 1, 1)).toPrecision(4)) });
   return pts.filter((p) => {
     try {
       f.validate(p);
@@ -56,7 +57,21 @@ export const bench: CliCommand = {
   summary: 'surrogate vs full simulation: events/s, cost per model point, multi-fidelity scan agreement and time',
   usage: USAGE,
   async run(argv) {
-    const { values } = parseCli(argv, { family: { type: 'string' }, search: { type: 'string' }, events: { type: 'string' }, engine: { type: 'string' }, repeat: { type: 'string' }, grid: { type: 'string' }, mass: { type: 'string' }, coupling: { type: 'string' }, json: { type: 'string' } }, false);
+    const { values } = parseCli(
+      argv,
+      {
+        family: { type: 'string' },
+        search: { type: 'string' },
+        events: { type: 'string' },
+        engine: { type: 'string' },
+        repeat: { type: 'string' },
+        grid: { type: 'string' },
+        mass: { type: 'string' },
+        coupling: { type: 'string' },
+        json: { type: 'string' },
+      },
+      false,
+    );
     const range = (name: string, raw: string | undefined): [number, number] | undefined => {
       if (raw === undefined) return undefined;
       const [a, b] = raw.split(':').map(Number);
@@ -73,7 +88,9 @@ export const bench: CliCommand = {
     const backend = await ensureBackend();
     const engine: ShowerEngine = (values.engine ?? 'tf') === 'tf' ? new TfShowerEngine(backend) : new JsShowerEngine();
     const { set, ids, epistemicScale } = loadDefaultSet();
-    process.stdout.write(`tfjs backend: ${backend}; full detector shower engine: ${engine.name}; surrogate models: ${Object.values(ids).join(', ')} (ensemble spread calibration scale ${epistemicScale.toFixed(2)})\n`);
+    process.stdout.write(
+      `tfjs backend: ${backend}; full detector shower engine: ${engine.name}; surrogate models: ${Object.values(ids).join(', ')} (ensemble spread calibration scale ${epistemicScale.toFixed(2)})\n`,
+    );
 
     // 1. End to end, one model point (default point), same events (same seed).
     const fam = getFamily(family);
@@ -91,8 +108,12 @@ export const bench: CliCommand = {
       }
       return runs.sort((x, y) => x.seconds - y.seconds)[Math.floor((repeat - 1) / 2)];
     };
-    const { seconds: tFull, value: full } = await timed(() => simulatePoint({ family, point, search, events, fidelity: 'full', seed: 11, showerEngine: engine }));
-    const { seconds: tSurr, value: surr } = await timed(() => simulateWithSurrogate({ family, point, search, events, seed: 11, models: set, backend, epistemicScale }, ids));
+    const { seconds: tFull, value: full } = await timed(() =>
+      simulatePoint({ family, point, search, events, fidelity: 'full', seed: 11, showerEngine: engine }),
+    );
+    const { seconds: tSurr, value: surr } = await timed(() =>
+      simulateWithSurrogate({ family, point, search, events, seed: 11, models: set, backend, epistemicScale }, ids),
+    );
     // 2. Detector stage alone on the same generated events (generation + fragmentation excluded, it is shared).
     const ctx = fam.prepare(point);
     const { seconds: tGen, value: evs } = await timed(() => [...generatedBatches(fam, point, ctx, events, 5)].flatMap((b) => b.events));
@@ -104,13 +125,30 @@ export const bench: CliCommand = {
     const rows: Row[] = [
       { stage: `end to end (${K}-member ensemble), events/s`, full: events / tFull, surrogate: events / tSurr, ratio: tFull / tSurr },
       { stage: 'end to end, seconds per model point', full: tFull, surrogate: tSurr, ratio: tFull / tSurr },
-      { stage: 'detector stage, one member, events/s (truth objects + NN vs showers + reco)', full: events / tFullDet, surrogate: events / (tTruth + tNn), ratio: tFullDet / (tTruth + tNn) },
+      {
+        stage: 'detector stage, one member, events/s (truth objects + NN vs showers + reco)',
+        full: events / tFullDet,
+        surrogate: events / (tTruth + tNn),
+        ratio: tFullDet / (tTruth + tNn),
+      },
       { stage: 'detector stage, NN sampling only, events/s', full: events / tFullDet, surrogate: events / tNn, ratio: tFullDet / tNn },
       // What no network can remove: generation, fragmentation and the truth objects (truth-jet clustering) it reads.
-      { stage: 'end-to-end ceiling, network free: full / (generation + truth objects)', full: events / tFull, surrogate: events / (tGen + tTruth), ratio: tFull / (tGen + tTruth) },
+      {
+        stage: 'end-to-end ceiling, network free: full / (generation + truth objects)',
+        full: events / tFull,
+        surrogate: events / (tGen + tTruth),
+        ratio: tFull / (tGen + tTruth),
+      },
     ];
-    process.stdout.write(`\n${family} at ${JSON.stringify(point)}, ${search}, ${events} events (generation + fragmentation alone: ${(events / tGen).toFixed(0)} events/s)\n`);
-    process.stdout.write(formatTable(['stage', 'full', 'surrogate', 'full / surrogate time'], rows.map((r) => [r.stage, r.full, r.surrogate, r.ratio])));
+    process.stdout.write(
+      `\n${family} at ${JSON.stringify(point)}, ${search}, ${events} events (generation + fragmentation alone: ${(events / tGen).toFixed(0)} events/s)\n`,
+    );
+    process.stdout.write(
+      formatTable(
+        ['stage', 'full', 'surrogate', 'full / surrogate time'],
+        rows.map((r) => [r.stage, r.full, r.surrogate, r.ratio]),
+      ),
+    );
 
     // 3. Multi-fidelity scan vs all-full on a grid.
     let scan: Record<string, unknown> | null = null;
@@ -128,7 +166,18 @@ export const bench: CliCommand = {
         const tf = (performance.now() - s0) / 1000;
         // The multi-fidelity path: surrogate + policy; when it asks for full, the full run above (same seed, same
         // result) is its answer and its time is charged to the multi-fidelity scan too.
-        const mf = await multiFidelityPoint({ family, point: p, search, events, seed: 100 + i, models: set, modelIds: ids, backend, epistemicScale, full: async () => f });
+        const mf = await multiFidelityPoint({
+          family,
+          point: p,
+          search,
+          events,
+          seed: 100 + i,
+          models: set,
+          modelIds: ids,
+          backend,
+          epistemicScale,
+          full: async () => f,
+        });
         const ts = mf.secondsSurrogate;
         const clsFull = clsFromYields({ search, family, point: f.point, yields: f.yields, yieldErrors: f.yieldErrors }).clsObs;
         const d = mf.decision;
@@ -147,22 +196,69 @@ export const bench: CliCommand = {
           closure.bins++;
           if (Math.abs(sy.yields[b] - yf) <= sy.epistemic[b]) closure.withinEpistemic++;
         });
-        results.push({ point: f.point, clsFull, clsSurrogate: d.cls, clsShifted: [d.clsDown, d.clsUp], fidelity: mf.fidelity, reason: d.reason, excludedFull: labelFull, excludedMulti: labelMulti, secondsFull: tf, secondsSurrogate: ts });
+        results.push({
+          point: f.point,
+          clsFull,
+          clsSurrogate: d.cls,
+          clsShifted: [d.clsDown, d.clsUp],
+          fidelity: mf.fidelity,
+          reason: d.reason,
+          excludedFull: labelFull,
+          excludedMulti: labelMulti,
+          secondsFull: tf,
+          secondsSurrogate: ts,
+        });
       }
-      scan = { points: pts.length, agree, agreement: agree / pts.length, sentToFull: sent, secondsAllFull: tAllFull, secondsMultiFidelity: tMulti, timeRatio: tAllFull / tMulti, policy: DEFAULT_POLICY, closure, results };
+      scan = {
+        points: pts.length,
+        agree,
+        agreement: agree / pts.length,
+        sentToFull: sent,
+        secondsAllFull: tAllFull,
+        secondsMultiFidelity: tMulti,
+        timeRatio: tAllFull / tMulti,
+        policy: DEFAULT_POLICY,
+        closure,
+        results,
+      };
       process.stdout.write(`\nmulti-fidelity scan, ${pts.length} points of ${family} (${events} events each):\n`);
       process.stdout.write(
         formatTable(
           ['point', 'CLs full', 'CLs surrogate', 'CLs at -/+ k x calibrated spread', 'sent to', 'label full', 'label multi'],
-          results.map((r) => [JSON.stringify(r.point), r.clsFull as number, r.clsSurrogate as number, (r.clsShifted as number[]).map((x) => x.toPrecision(3)).join(' / '), r.fidelity as string, r.excludedFull ? 'excluded' : 'allowed', r.excludedMulti ? 'excluded' : 'allowed']),
+          results.map((r) => [
+            JSON.stringify(r.point),
+            r.clsFull as number,
+            r.clsSurrogate as number,
+            (r.clsShifted as number[]).map((x) => x.toPrecision(3)).join(' / '),
+            r.fidelity as string,
+            r.excludedFull ? 'excluded' : 'allowed',
+            r.excludedMulti ? 'excluded' : 'allowed',
+          ]),
         ),
       );
       process.stdout.write(
         `surrogate set (every object type) vs full, same generated events: ${closure.withinEpistemic} of ${closure.bins} bins with events (${((100 * closure.withinEpistemic) / Math.max(closure.bins, 1)).toFixed(1)}%) within the calibrated epistemic uncertainty that enters the likelihood\n`,
       );
-      process.stdout.write(`labels agree on ${agree}/${pts.length} (${((100 * agree) / pts.length).toFixed(1)}%); ${sent} points sent to full; simulation time all-full ${tAllFull.toFixed(1)} s vs multi-fidelity ${tMulti.toFixed(1)} s (${(tAllFull / tMulti).toFixed(2)}x less)\n`);
+      process.stdout.write(
+        `labels agree on ${agree}/${pts.length} (${((100 * agree) / pts.length).toFixed(1)}%); ${sent} points sent to full; simulation time all-full ${tAllFull.toFixed(1)} s vs multi-fidelity ${tMulti.toFixed(1)} s (${(tAllFull / tMulti).toFixed(2)}x less)\n`,
+      );
     }
-    const report = { bench: 'surrogate', backend, repeat, showerEngine: engine.name, family, search, events, point, models: ids, members: K, rows, endToEnd: { full: { seconds: tFull, yields: full.yields }, surrogate: { seconds: tSurr, yields: surr.yields, epistemic: surr.epistemic } }, generationEventsPerSecond: events / tGen, scan };
+    const report = {
+      bench: 'surrogate',
+      backend,
+      repeat,
+      showerEngine: engine.name,
+      family,
+      search,
+      events,
+      point,
+      models: ids,
+      members: K,
+      rows,
+      endToEnd: { full: { seconds: tFull, yields: full.yields }, surrogate: { seconds: tSurr, yields: surr.yields, epistemic: surr.epistemic } },
+      generationEventsPerSecond: events / tGen,
+      scan,
+    };
     writeJsonFile(values.json ?? 'reports/bench/surrogate.json', report);
     return 0;
   },

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { createRng, InputError, pointKey, type EvaluatedPoint, type ModelPoint, type ScanSpec } from '@sigmap/contracts';
 import type { ActiveLearner, LearnerConfig } from '@sigmap/gp';
-import { advanceStopping, buildLearner, misclassifiedEstimate, proposeStep, scanConverged, trainingSet, type LoopOptions, type StoppingProgress } from '@sigmap/scan';
+import {
+  advanceStopping,
+  buildLearner,
+  misclassifiedEstimate,
+  proposeStep,
+  scanConverged,
+  trainingSet,
+  type LoopOptions,
+  type StoppingProgress,
+} from '@sigmap/scan';
 import { integerOption, numberOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
@@ -87,7 +96,13 @@ export interface AlBenchOptions {
 interface StrategyResult {
   evals_to_accuracy: Record<string, number | null>;
   curve: [number, number][];
-  per_seed: { seed: number; evals_to_accuracy: Record<string, number | null>; final: [number, number]; stopped_by_rule?: StopRecord | null; /** al: the evaluated point keys, in proposal order. */ evaluated?: string[] }[];
+  per_seed: {
+    seed: number;
+    evals_to_accuracy: Record<string, number | null>;
+    final: [number, number];
+    stopped_by_rule?: StopRecord | null;
+    /** al: the evaluated point keys, in proposal order. */ evaluated?: string[];
+  }[];
   /** Expected misclassified fraction the al learner reported when it first reached each level (al only). */
   estimate_at_levels?: Record<string, number | null>;
 }
@@ -164,7 +179,10 @@ function poolScan(pool: Pool, o: AlBenchOptions, seed: number): { spec: ScanSpec
     seed,
   };
   const points = pool.X.map((r) => Object.fromEntries(pool.params.map((p, j) => [p, r[j]])) as ModelPoint);
-  const options: LoopOptions = { objectives: [{ name: pool.target, threshold: o.threshold, transform: o.logTarget ? 'log' : 'identity', floor: o.floor }], acquisition: o.acquisition };
+  const options: LoopOptions = {
+    objectives: [{ name: pool.target, threshold: o.threshold, transform: o.logTarget ? 'log' : 'identity', floor: o.floor }],
+    acquisition: o.acquisition,
+  };
   return { spec, points, options };
 }
 
@@ -321,7 +339,13 @@ export function runAlBench(pool: Pool, o: AlBenchOptions, log?: (s: string) => v
   for (const s of o.strategies) {
     const runs = Array.from({ length: o.seeds }, (_, k) => ({ seed: k + 1, ...runStrategy(pool, o, s, k + 1) }));
     const key = (l: number) => String(l);
-    const per_seed = runs.map((r) => ({ seed: r.seed, evals_to_accuracy: Object.fromEntries(o.levels.map((l) => [key(l), evalsTo(r.curve, l)])), final: r.curve[r.curve.length - 1], ...(s === 'al' && o.targetFraction !== undefined ? { stopped_by_rule: r.stopped } : {}), ...(s === 'al' ? { evaluated: r.evaluated } : {}) }));
+    const per_seed = runs.map((r) => ({
+      seed: r.seed,
+      evals_to_accuracy: Object.fromEntries(o.levels.map((l) => [key(l), evalsTo(r.curve, l)])),
+      final: r.curve[r.curve.length - 1],
+      ...(s === 'al' && o.targetFraction !== undefined ? { stopped_by_rule: r.stopped } : {}),
+      ...(s === 'al' ? { evaluated: r.evaluated } : {}),
+    }));
     const evals_to_accuracy = Object.fromEntries(o.levels.map((l) => [key(l), medianOrNull(per_seed.map((p) => p.evals_to_accuracy[key(l)]))]));
     const allN = [...new Set(runs.flatMap((r) => r.curve.map((c) => c[0])))].sort((a, b) => a - b);
     const curve: [number, number][] = [];
@@ -344,14 +368,29 @@ export function runAlBench(pool: Pool, o: AlBenchOptions, log?: (s: string) => v
     strategies[s] = res;
     log?.(`${s}: ${o.levels.map((l) => `${l} -> ${evals_to_accuracy[key(l)] ?? 'not reached'}`).join(', ')}\n`);
   }
-  return { pool_size: pool.X.length, params: pool.params, target: pool.target, threshold: o.threshold, batch: o.batch, budget: o.budget, seeds: o.seeds, initial: o.initial, in_flight: o.inFlight, labels: o.knownLabels ? 'known' : 'model', strategies };
+  return {
+    pool_size: pool.X.length,
+    params: pool.params,
+    target: pool.target,
+    threshold: o.threshold,
+    batch: o.batch,
+    budget: o.budget,
+    seeds: o.seeds,
+    initial: o.initial,
+    in_flight: o.inFlight,
+    labels: o.knownLabels ? 'known' : 'model',
+    strategies,
+  };
 }
 
 /** --bounds m_sbottom=400:1600,m_chi2=100:1600 */
 function parseBounds(text: string | undefined): Record<string, [number, number]> | undefined {
   if (!text) return undefined;
   const out: Record<string, [number, number]> = {};
-  for (const part of text.split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const m = /^([^=]+)=([^:]+):(.+)$/.exec(part);
     const lo = m ? Number(m[2]) : NaN;
     const hi = m ? Number(m[3]) : NaN;
@@ -441,7 +480,13 @@ export const command: CliCommand = {
     } catch (e) {
       throw new InputError('--pool', `cannot read '${a.pool}': ${(e as Error).message}`);
     }
-    const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+    const list = (s: string | undefined) =>
+      s
+        ? s
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : undefined;
     const where = (list(a.where) ?? []).map((w): [string, number] => {
       const m = /^([^=]+)=(.+)$/.exec(w);
       const v = m ? Number(m[2]) : NaN;
@@ -474,15 +519,25 @@ export const command: CliCommand = {
       stopWhenReached: a['stop-when-reached'] ?? false,
       knownLabels: a['known-labels'] ?? false,
       inFlight: integerOption('in-flight', a['in-flight'], 0, 0),
-      targetFraction: a['target-fraction'] === undefined ? undefined : numberOption('target-fraction', a['target-fraction'], 0, (x) => x > 0 && x < 1, 'a fraction in (0, 1)'),
+      targetFraction:
+        a['target-fraction'] === undefined
+          ? undefined
+          : numberOption('target-fraction', a['target-fraction'], 0, (x) => x > 0 && x < 1, 'a fraction in (0, 1)'),
     };
-    for (const s of o.strategies) if (!['al', 'random', 'grid'].includes(s)) throw new InputError('--strategies', `unknown strategy '${s}' (known: al, random, grid)`);
+    for (const s of o.strategies)
+      if (!['al', 'random', 'grid'].includes(s)) throw new InputError('--strategies', `unknown strategy '${s}' (known: al, random, grid)`);
     process.stdout.write(
       `pool ${a.pool}: ${N} points, parameters ${pool.params.join(', ')}${pool.constant.length ? ` (constant, dropped: ${pool.constant.join(', ')})` : ''}${pool.missing ? `; ${pool.missing} rows without a ${pool.target} value dropped` : ''}; ` +
         `target ${pool.target} < ${threshold}${logTarget ? ' (log)' : ''}; batch ${batch}, budget ${budget}, ${o.seeds} seeds, initial ${initial}\n`,
     );
     const result = runAlBench(pool, o, (s) => process.stdout.write(s));
-    const header = ['strategy', ...levels.flatMap((l) => [`evals to ${l}`, `% of pool`]), 'last evals', 'last accuracy', 'per-seed evals to ' + Math.max(...levels)];
+    const header = [
+      'strategy',
+      ...levels.flatMap((l) => [`evals to ${l}`, `% of pool`]),
+      'last evals',
+      'last accuracy',
+      'per-seed evals to ' + Math.max(...levels),
+    ];
     const rows = o.strategies.map((s) => {
       const r = result.strategies[s];
       const fin = r.per_seed.map((p) => p.final);
@@ -509,7 +564,9 @@ export const command: CliCommand = {
         );
       }
     }
-    process.stdout.write(`medians over ${o.seeds} seeds (a level never reached within the budget counts as infinite); 'last' = median of each run's final point\n`);
+    process.stdout.write(
+      `medians over ${o.seeds} seeds (a level never reached within the budget counts as infinite); 'last' = median of each run's final point\n`,
+    );
     if (a.json) writeJsonFile(a.json, result);
     return 0;
   },

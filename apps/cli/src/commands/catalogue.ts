@@ -1,5 +1,16 @@
 import { InputError } from '@sigmap/contracts';
-import { addToUserRegistry, buildRecord, dataRoot, loadCatalogue, parseSize, parseSignatures, verifyProvenance, type AddOptions, type PyhfSettings, type SearchRecord } from '@sigmap/catalogue';
+import {
+  addToUserRegistry,
+  buildRecord,
+  dataRoot,
+  loadCatalogue,
+  parseSize,
+  parseSignatures,
+  verifyProvenance,
+  type AddOptions,
+  type PyhfSettings,
+  type SearchRecord,
+} from '@sigmap/catalogue';
 import { numberOption, parseCli, printJson } from '../args';
 import type { CliCommand } from '../command';
 import { formatTable } from '../output';
@@ -29,7 +40,12 @@ options:
   --json                       print the registered record`;
 
 function list(text: string | undefined): string[] | undefined {
-  return text === undefined ? undefined : text.split(',').map((s) => s.trim()).filter(Boolean);
+  return text === undefined
+    ? undefined
+    : text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 function parseTxName(text: string): { family: string; txName: string; masses: (string | number)[][] } {

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '@sigmap/contracts';
-import { applyJsonPatch, buildModel, hypotest, observedData, parsePatchSet, parseWorkspace, type HistFactoryModel, type HistosysCode, type NormsysCode } from '@sigmap/stats';
+import {
+  applyJsonPatch,
+  buildModel,
+  hypotest,
+  observedData,
+  parsePatchSet,
+  parseWorkspace,
+  type HistFactoryModel,
+  type HistosysCode,
+  type NormsysCode,
+} from '@sigmap/stats';
 import { integerOption, numberOption, parseCli, printJson } from '../args';
 import type { CliCommand } from '../command';
 
@@ -36,7 +46,10 @@ interface ModelInputs {
  * Workspace + patches -> model and observed data. A patch file is either a JSON Patch array or a pyhf PatchSet; a
  * PatchSet needs --patch-name unless it holds exactly one patch.
  */
-export function loadModelInputs(workspacePath: string | undefined, values: { patch?: string[]; 'patch-name'?: string; measurement?: string; 'normsys-interp'?: string; 'histosys-interp'?: string }): ModelInputs {
+export function loadModelInputs(
+  workspacePath: string | undefined,
+  values: { patch?: string[]; 'patch-name'?: string; measurement?: string; 'normsys-interp'?: string; 'histosys-interp'?: string },
+): ModelInputs {
   if (!workspacePath) throw new InputError('WORKSPACE', 'give the workspace JSON file');
   let doc = readJsonFile(workspacePath);
   for (const p of values.patch ?? []) {
@@ -45,7 +58,8 @@ export function loadModelInputs(workspacePath: string | undefined, values: { pat
     else {
       const ps = parsePatchSet(patch);
       const name = values['patch-name'] ?? (ps.patches.length === 1 ? ps.patchNames[0] : undefined);
-      if (!name) throw new InputError('--patch-name', `${p} is a PatchSet with ${ps.patches.length} patches: choose one with --patch-name (e.g. ${ps.patchNames[0]})`);
+      if (!name)
+        throw new InputError('--patch-name', `${p} is a PatchSet with ${ps.patches.length} patches: choose one with --patch-name (e.g. ${ps.patchNames[0]})`);
       doc = applyJsonPatch(doc, ps.byName(name), `${p}:${name}`);
     }
   }

@@ -42,14 +42,22 @@ function matrixText(map: CoverageMap): string {
     }
     lines.push(line);
   }
-  lines.push('', 'complex: ' + map.cells.filter((c) => c.kind === 'complex').map((c) => `${c.key.slice(8)}=${c.empty ? '.' : c.searches.length}`).join('  '));
+  lines.push(
+    '',
+    'complex: ' +
+      map.cells
+        .filter((c) => c.kind === 'complex')
+        .map((c) => `${c.key.slice(8)}=${c.empty ? '.' : c.searches.length}`)
+        .join('  '),
+  );
   lines.push("(number of searches per cell; '.' no search; '*' excluded fraction known from public scans)");
   return lines.join('\n') + '\n';
 }
 
 async function fromApi(url: string): Promise<{ map: CoverageMap; recommendations: Recommendation[] }> {
   const base = url.replace(/\/$/, '');
-  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(base)) throw new InputError('--url', `expected a loopback URL like http://127.0.0.1:8080, got '${url}'`);
+  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(base))
+    throw new InputError('--url', `expected a loopback URL like http://127.0.0.1:8080, got '${url}'`);
   const get = async (p: string) => {
     const r = await fetch(base + p);
     if (!r.ok) throw new InputError('--url', `${base}${p} answered ${r.status}`);
@@ -64,7 +72,18 @@ export const command: CliCommand = {
   summary: 'print or draw the signature-coverage map and the next-best-search ranking',
   usage: USAGE,
   async run(argv) {
-    const { values } = parseCli(argv, { json: { type: 'boolean' }, svg: { type: 'string' }, top: { type: 'string' }, url: { type: 'string' }, cell: { type: 'string' }, 'all-scans': { type: 'boolean' } }, false);
+    const { values } = parseCli(
+      argv,
+      {
+        json: { type: 'boolean' },
+        svg: { type: 'string' },
+        top: { type: 'string' },
+        url: { type: 'string' },
+        cell: { type: 'string' },
+        'all-scans': { type: 'boolean' },
+      },
+      false,
+    );
     const top = integerOption('top', values.top, 5);
     let map: CoverageMap;
     let recommendations: Recommendation[];
@@ -74,7 +93,14 @@ export const command: CliCommand = {
       const store = await openStore({ url: process.env.DATABASE_URL || undefined, dataDir: `${home}/store` });
       try {
         const shipped = loadShippedCatalogue(home);
-        ({ map, recommendations } = await coverageFromStore(store, shipped.searches, loadFamilies().families, 100, shipped.catalogue, values['all-scans'] ? 'all' : 'public'));
+        ({ map, recommendations } = await coverageFromStore(
+          store,
+          shipped.searches,
+          loadFamilies().families,
+          100,
+          shipped.catalogue,
+          values['all-scans'] ? 'all' : 'public',
+        ));
       } finally {
         await store.close();
       }
@@ -90,15 +116,20 @@ export const command: CliCommand = {
     }
     if (values.svg) return 0;
     const s = map.summary;
-    process.stdout.write(`signature coverage: ${s.covered} covered / ${s.empty} empty of ${s.cells} cells; ${s.searches} searches; ${s.scans} public scans, ${s.evaluations} evaluations\nprior: ${s.prior}\n\n`);
+    process.stdout.write(
+      `signature coverage: ${s.covered} covered / ${s.empty} empty of ${s.cells} cells; ${s.searches} searches; ${s.scans} public scans, ${s.evaluations} evaluations\nprior: ${s.prior}\n\n`,
+    );
     process.stdout.write(matrixText(map) + '\n');
-    const cite = (x: { id: string; experiment: string; sqrtS: number; lumiFb: number; arXiv?: string }) => `${x.id} (${x.experiment}, ${x.sqrtS} TeV, ${x.lumiFb}/fb${x.arXiv ? `, arXiv:${x.arXiv}` : ''})`;
+    const cite = (x: { id: string; experiment: string; sqrtS: number; lumiFb: number; arXiv?: string }) =>
+      `${x.id} (${x.experiment}, ${x.sqrtS} TeV, ${x.lumiFb}/fb${x.arXiv ? `, arXiv:${x.arXiv}` : ''})`;
     const shown = values.cell ? map.cells.filter((c) => c.key === values.cell) : map.cells.filter((c) => !c.empty);
     if (values.cell && shown.length === 0) throw new InputError('--cell', `unknown cell '${values.cell}' (keys like 't-t' or 'complex:stop')`);
     process.stdout.write(values.cell ? '' : 'searched cells (published analyses; --cell KEY lists all of one cell):\n');
     for (const c of shown) {
       const list = values.cell ? c.searches : c.searches.slice(0, 3);
-      process.stdout.write(`  ${c.key} (${c.label}): ${c.searches.length} analyses${list.length ? `: ${list.map(cite).join('; ')}${c.searches.length > list.length ? '; ...' : ''}` : ''}\n`);
+      process.stdout.write(
+        `  ${c.key} (${c.label}): ${c.searches.length} analyses${list.length ? `: ${list.map(cite).join('; ')}${c.searches.length > list.length ? '; ...' : ''}` : ''}\n`,
+      );
       if (c.ownSearches.length) process.stdout.write(`    own simulated layer (not LHC coverage): ${c.ownSearches.map((x) => x.id).join(', ')}\n`);
     }
     if (s.catalogue) process.stdout.write(`catalogue: ${s.catalogue}\n`);
@@ -108,10 +139,22 @@ export const command: CliCommand = {
       process.stdout.write(
         formatTable(
           ['family', 'excluded fraction', 'scanned fraction', 'points', 'mass reach', 'scans'],
-          fams.map((f) => [f.family, f.excluded!.fraction, f.excluded!.scannedFraction, f.excluded!.points, f.massReach?.mass ? `${f.massReach.parameter} ${f.massReach.mass.toPrecision(4)}` : '-', f.excluded!.provenance.scanIds.join(',')]),
+          fams.map((f) => [
+            f.family,
+            f.excluded!.fraction,
+            f.excluded!.scannedFraction,
+            f.excluded!.points,
+            f.massReach?.mass ? `${f.massReach.parameter} ${f.massReach.mass.toPrecision(4)}` : '-',
+            f.excluded!.provenance.scanIds.join(','),
+          ]),
         ) + '\n',
       );
-    process.stdout.write(formatTable(['rank', 'cell', 'mass range [GeV]', 'score'], recommendations.slice(0, top).map((r) => [r.rank, r.cell, `${r.mass.min}-${r.mass.max}`, r.score])));
+    process.stdout.write(
+      formatTable(
+        ['rank', 'cell', 'mass range [GeV]', 'score'],
+        recommendations.slice(0, top).map((r) => [r.rank, r.cell, `${r.mass.min}-${r.mass.max}`, r.score]),
+      ),
+    );
     for (const r of recommendations.slice(0, top)) process.stdout.write(`  ${r.rank}. ${r.explanation}\n`);
     for (const w of map.warnings) process.stderr.write(`warning: ${w}\n`);
     return 0;

@@ -2,7 +2,9 @@ import { InputError } from '@sigmap/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { command } from './families';
 
-async function json(argv: string[]): Promise<{ id: string; crossSectionPbAtDefault: number | null; sqrtS: number; xsecSqrtS: 'any' | number[]; xsecSource: string }[]> {
+async function json(
+  argv: string[],
+): Promise<{ id: string; crossSectionPbAtDefault: number | null; sqrtS: number; xsecSqrtS: 'any' | number[]; xsecSource: string }[]> {
   let out = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
   expect(await command.run([...argv, '--json'])).toBe(0);

@@ -14,12 +14,19 @@ export const command: CliCommand = {
   async run(argv) {
     const { values } = parseCli(argv, { json: { type: 'boolean' }, all: { type: 'boolean' }, spins: { type: 'boolean' }, sqrts: { type: 'string' } }, false);
     const tev = values.sqrts === undefined ? 13 : Number(values.sqrts);
-    if (!(Number.isFinite(tev) && tev >= 1 && tev <= 100)) throw new InputError('--sqrts', `expected a collider energy in TeV between 1 and 100, got '${values.sqrts}'`);
+    if (!(Number.isFinite(tev) && tev >= 1 && tev <= 100))
+      throw new InputError('--sqrts', `expected a collider energy in TeV between 1 and 100, got '${values.sqrts}'`);
     const sqrtS = 1000 * tev;
     if (values.spins) {
       const table = spinTable();
       if (values.json) printJson(table);
-      else process.stdout.write(formatTable(['pair', 'J=0', 'J=1/2', 'J=1', 'J=3/2', 'J=2'], table.map((r) => [r.key, ...r.verdicts.map((v) => (v.allowed ? 'yes' : 'NO'))])));
+      else
+        process.stdout.write(
+          formatTable(
+            ['pair', 'J=0', 'J=1/2', 'J=1', 'J=3/2', 'J=2'],
+            table.map((r) => [r.key, ...r.verdicts.map((v) => (v.allowed ? 'yes' : 'NO'))]),
+          ),
+        );
       return 0;
     }
     const fams = listFamilies().filter((f) => values.all || f.allowed);

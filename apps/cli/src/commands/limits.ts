@@ -53,7 +53,8 @@ interface Verdict {
 function verdictOf(db: DatabasePredictions | undefined, bundled: SearchLimit[]): Verdict {
   const cands: { by: string; rObs?: number; clsObs?: number }[] = [];
   const top = db?.mostConstraining;
-  if (top?.rObs !== undefined) cands.push({ by: `${top.resultFolder} (${top.dataType === 'combined' ? 'combined SRs' : top.dataset ?? top.txNames.join(',')})`, rObs: top.rObs });
+  if (top?.rObs !== undefined)
+    cands.push({ by: `${top.resultFolder} (${top.dataType === 'combined' ? 'combined SRs' : (top.dataset ?? top.txNames.join(','))})`, rObs: top.rObs });
   for (const l of bundled.filter((x) => x.status === 'ok')) cands.push({ by: `${l.search} (bundled: ${l.selected ?? ''})`, rObs: l.rObs, clsObs: l.clsObs });
   if (!cands.length) return { excluded: false, rule: 'no analysis constrains this point' };
   const excl = (c: (typeof cands)[number]) => (c.rObs !== undefined ? c.rObs >= 1 : c.clsObs !== undefined && c.clsObs < 0.05);
@@ -61,14 +62,24 @@ function verdictOf(db: DatabasePredictions | undefined, bundled: SearchLimit[]):
   const best = withR.length ? withR.reduce((a, b) => (b.rObs! > a.rObs! ? b : a)) : cands.reduce((a, b) => ((b.clsObs ?? 1) < (a.clsObs ?? 1) ? b : a));
   const anyExcl = cands.find(excl);
   const driver = anyExcl && !excl(best) ? anyExcl : best;
-  return { excluded: excl(driver), by: driver.by, rObs: driver.rObs, clsObs: driver.clsObs, rule: 'excluded when the driving r_obs >= 1 (or CLs_obs < 0.05 where only CLs exists); combined SRs used where they exist' };
+  return {
+    excluded: excl(driver),
+    by: driver.by,
+    rObs: driver.rObs,
+    clsObs: driver.clsObs,
+    rule: 'excluded when the driving r_obs >= 1 (or CLs_obs < 0.05 where only CLs exists); combined SRs used where they exist',
+  };
 }
 
 function predictionRows(p: Prediction[]): string[][] {
   return p.map((x) => [
     x.resultFolder,
     `${x.sqrtsTeV}`,
-    x.dataType === 'combined' ? `combined (${x.combination?.method}, ${x.combination?.regions} SRs)` : x.dataType === 'efficiencyMap' ? `EM ${x.dataset}` : 'UL',
+    x.dataType === 'combined'
+      ? `combined (${x.combination?.method}, ${x.combination?.regions} SRs)`
+      : x.dataType === 'efficiencyMap'
+        ? `EM ${x.dataset}`
+        : 'UL',
     x.txNames.join(',') || (x.bestSR ? `best SR ${x.bestSR.dataset}` : ''),
     fmt(x.xsecFb),
     fmt(x.rObs),
@@ -82,19 +93,30 @@ function printDatabase(db: DatabasePredictions, header: string): void {
   if (!shown.length) process.stdout.write('  no SModelS-database analysis constrains this point\n');
   else process.stdout.write(formatTable(['analysis', 'sqrts', 'result', 'txnames', 'sigma_fb', 'r_obs', 'r_exp'], predictionRows(shown)));
   const m = db.mostConstraining;
-  if (m) process.stdout.write(`most constraining analysis: ${m.resultFolder} r_obs ${fmt(m.rObs)} r_exp ${fmt(m.rExp)}${m.bestSR && m.dataType === 'combined' ? ` (best single SR ${m.bestSR.dataset}: r_obs ${fmt(m.bestSR.rObs)})` : ''}\n`);
+  if (m)
+    process.stdout.write(
+      `most constraining analysis: ${m.resultFolder} r_obs ${fmt(m.rObs)} r_exp ${fmt(m.rExp)}${m.bestSR && m.dataType === 'combined' ? ` (best single SR ${m.bestSR.dataset}: r_obs ${fmt(m.bestSR.rObs)})` : ''}\n`,
+    );
   process.stdout.write(`missing topologies at ${db.sqrtsTeV} TeV: ${fmt(db.missingXsecFb)} fb of ${fmt(db.totalXsecFb)} fb not tested by any result\n`);
   for (const t of db.missing.slice(0, 5)) process.stdout.write(`  ${t.topology}: ${fmt(t.xsecFb)} fb\n`);
 }
 
 function printVerdict(v: Verdict): void {
   process.stdout.write(
-    v.by ? `verdict: ${v.excluded ? 'EXCLUDED' : 'allowed'} (driving: ${v.by}, r_obs ${fmt(v.rObs)}${v.clsObs !== undefined ? `, CLs_obs ${fmt(v.clsObs)}` : ''}; ${v.rule})\n` : `verdict: allowed (${v.rule})\n`,
+    v.by
+      ? `verdict: ${v.excluded ? 'EXCLUDED' : 'allowed'} (driving: ${v.by}, r_obs ${fmt(v.rObs)}${v.clsObs !== undefined ? `, CLs_obs ${fmt(v.clsObs)}` : ''}; ${v.rule})\n`
+      : `verdict: allowed (${v.rule})\n`,
   );
 }
 
 function jsonDb(db: DatabasePredictions) {
-  return { predictions: db.predictions, mostConstraining: db.mostConstraining, missingXsecFb: db.missingXsecFb, totalXsecFb: db.totalXsecFb, missing: db.missing.slice(0, 20) };
+  return {
+    predictions: db.predictions,
+    mostConstraining: db.mostConstraining,
+    missingXsecFb: db.missingXsecFb,
+    totalXsecFb: db.totalXsecFb,
+    missing: db.missing.slice(0, 20),
+  };
 }
 
 /** The family's sigma x BR and decays as the engine's spectrum. */
@@ -158,7 +180,13 @@ export const command: CliCommand = {
         return { file, elements: dec.elements.length, preds, verdict: verdictOf(preds, []) };
       });
       if (values.json) {
-        const j = out.map((o) => ({ slha: o.file, database: { version: db.version, results: results.length }, elements: o.elements, ...jsonDb(o.preds), verdict: o.verdict }));
+        const j = out.map((o) => ({
+          slha: o.file,
+          database: { version: db.version, results: results.length },
+          elements: o.elements,
+          ...jsonDb(o.preds),
+          verdict: o.verdict,
+        }));
         printJson(j.length === 1 ? j[0] : j);
         return 0;
       }
@@ -173,12 +201,18 @@ export const command: CliCommand = {
     const name = values.family;
     const isCatalogue = catalogueFamilies.some((f) => f.name === name);
     if (!isCatalogue && !(name in ENGINE_FAMILIES))
-      throw new InputError('--family', `unknown family '${name}' (known: ${[...new Set([...catalogueFamilies.map((f) => f.name), ...Object.keys(ENGINE_FAMILIES)])].join(', ')})`);
+      throw new InputError(
+        '--family',
+        `unknown family '${name}' (known: ${[...new Set([...catalogueFamilies.map((f) => f.name), ...Object.keys(ENGINE_FAMILIES)])].join(', ')})`,
+      );
     const points = values.point.map((text) => parsePoint(text));
     const catalogue = loadCatalogue().map((e) => e.record);
     let records = isCatalogue ? catalogue.filter((r) => r.families.includes(name)) : [];
     if (values.searches) {
-      const ids = values.searches.split(',').map((s) => s.trim()).filter(Boolean);
+      const ids = values.searches
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       for (const id of ids) {
         const r = catalogue.find((x) => x.id === id);
         if (!r) throw new InputError('--searches', `unknown search '${id}' (sigmap catalogue lists them)`);
@@ -199,20 +233,46 @@ export const command: CliCommand = {
       }
       const dec = useDb ? familySpectrum(name, point) : undefined;
       const preds = dec ? theoryPredictions(dec, dbResults, predOpts) : undefined;
-      return { family: name, point, limits, combination: limits.length ? combine(records, limits) : undefined, driving: drivingSearch(limits), database: preds, verdict: verdictOf(preds, limits) };
+      return {
+        family: name,
+        point,
+        limits,
+        combination: limits.length ? combine(records, limits) : undefined,
+        driving: drivingSearch(limits),
+        database: preds,
+        verdict: verdictOf(preds, limits),
+      };
     });
     if (values.json) {
-      const out = results.map(({ limits, database, ...rest }) => ({ ...rest, searches: limits.map(({ counting: _c, ...l }) => (void _c, l)), database: database ? jsonDb(database) : undefined }));
+      const out = results.map(({ limits, database, ...rest }) => ({
+        ...rest,
+        searches: limits.map(({ counting: _c, ...l }) => (void _c, l)),
+        database: database ? jsonDb(database) : undefined,
+      }));
       printJson(out.length === 1 ? out[0] : out);
       return 0;
     }
     for (const { point, limits, combination: c, driving, database, verdict } of results) {
-      process.stdout.write(`family ${name} at ${Object.entries(point).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
+      process.stdout.write(
+        `family ${name} at ${Object.entries(point)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}\n`,
+      );
       if (limits.length) {
         process.stdout.write(
           formatTable(
             ['search', 'status', 'CLs_obs', 'CLs_exp', 'mu_up_obs', 'mu_up_exp', 'r_obs', 'r_exp', 'used'],
-            limits.map((l) => [l.search, l.status, fmt(l.clsObs), fmt(median(l.clsExp)), fmt(l.muUpObs), fmt(median(l.muUpExp)), fmt(l.rObs), fmt(l.rExp), l.selected ?? l.message ?? '']),
+            limits.map((l) => [
+              l.search,
+              l.status,
+              fmt(l.clsObs),
+              fmt(median(l.clsExp)),
+              fmt(l.muUpObs),
+              fmt(median(l.muUpExp)),
+              fmt(l.rObs),
+              fmt(l.rExp),
+              l.selected ?? l.message ?? '',
+            ]),
           ),
         );
         for (const l of limits)
@@ -222,7 +282,9 @@ export const command: CliCommand = {
             );
         if (c)
           process.stdout.write(
-            c.clsObs !== undefined ? `combination of ${c.searches.join(' + ')}: CLs_obs ${fmt(c.clsObs)}, CLs_exp ${fmt(median(c.clsExp))}, mu_up_obs ${fmt(c.muUpObs)}\n` : `combination: ${c.message}\n`,
+            c.clsObs !== undefined
+              ? `combination of ${c.searches.join(' + ')}: CLs_obs ${fmt(c.clsObs)}, CLs_exp ${fmt(median(c.clsExp))}, mu_up_obs ${fmt(c.muUpObs)}\n`
+              : `combination: ${c.message}\n`,
           );
         process.stdout.write(driving ? `driving search: ${driving.search} (${driving.by})\n` : 'driving search: none (no search has a result at this point)\n');
       }

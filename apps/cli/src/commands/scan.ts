@@ -57,7 +57,9 @@ export const command: CliCommand = {
     const address = temporalEnv().address;
     const tty = process.stderr.isTTY;
     let last = '';
-    process.stderr.write(`scan ${scanId}: ${spec.family}, ${spec.searches.join(', ')}, budget ${spec.budget}, batch ${spec.batchSize} — ${address ? `submitting to ${address}` : 'embedded (local dev server + in-process workers)'}\n`);
+    process.stderr.write(
+      `scan ${scanId}: ${spec.family}, ${spec.searches.join(', ')}, budget ${spec.budget}, batch ${spec.batchSize} — ${address ? `submitting to ${address}` : 'embedded (local dev server + in-process workers)'}\n`,
+    );
     const report = await runScan({
       spec,
       scanId,

@@ -22,14 +22,40 @@ async function simulateJson(args: string[]): Promise<Record<string, unknown>> {
 
 describe.skipIf(!existsSync(generatorPython()))('sigmap simulate --generator pythia8 / --events FILE', () => {
   it('Pythia 8 for a family point, reproducible per seed; the built-in generator named as such', async () => {
-    const args = ['--family', 'zprime-ssm', '--point', 'mass=2000', '--search', 'own-dilepton-resonance-13tev', '--events', '60', '--fidelity', 'fast', '--generator', 'pythia8'];
+    const args = [
+      '--family',
+      'zprime-ssm',
+      '--point',
+      'mass=2000',
+      '--search',
+      'own-dilepton-resonance-13tev',
+      '--events',
+      '60',
+      '--fidelity',
+      'fast',
+      '--generator',
+      'pythia8',
+    ];
     const a = await simulateJson([...args, '--seed', '4']);
     const b = await simulateJson([...args, '--seed', '4']);
     const c = await simulateJson([...args, '--seed', '5']);
     expect(a.generator).toMatch(/^pythia8mc/);
     expect(b.yields).toEqual(a.yields);
     expect(c.yields).not.toEqual(a.yields);
-    const builtin = await simulateJson(['--family', 'zprime-ssm', '--point', 'mass=2000', '--search', 'own-dilepton-resonance-13tev', '--events', '60', '--fidelity', 'fast', '--generator', 'builtin']);
+    const builtin = await simulateJson([
+      '--family',
+      'zprime-ssm',
+      '--point',
+      'mass=2000',
+      '--search',
+      'own-dilepton-resonance-13tev',
+      '--events',
+      '60',
+      '--fidelity',
+      'fast',
+      '--generator',
+      'builtin',
+    ]);
     expect(builtin.family).toBe('zprime-ssm');
   });
 

@@ -14,7 +14,8 @@ export function parsePoint(raw: string | undefined): Record<string, number> {
     if (!part.trim()) continue;
     const [k, v, ...rest] = part.split('=');
     const x = Number(v);
-    if (!k?.trim() || v === undefined || rest.length || v.trim() === '' || !Number.isFinite(x)) throw new InputError('--point', `expected k=v,k=v with numbers, got '${part}'`);
+    if (!k?.trim() || v === undefined || rest.length || v.trim() === '' || !Number.isFinite(x))
+      throw new InputError('--point', `expected k=v,k=v with numbers, got '${part}'`);
     out[k.trim()] = x;
   }
   return out;
@@ -66,7 +67,8 @@ export const command: CliCommand = {
     );
     if (!values.search) throw new InputError('--search', 'is required');
     const fidelity = (values.fidelity ?? 'full') as DetectorFidelity | 'surrogate';
-    if (fidelity !== 'full' && fidelity !== 'fast' && fidelity !== 'surrogate') throw new InputError('--fidelity', `expected full, fast or surrogate, got '${fidelity}'`);
+    if (fidelity !== 'full' && fidelity !== 'fast' && fidelity !== 'surrogate')
+      throw new InputError('--fidelity', `expected full, fast or surrogate, got '${fidelity}'`);
     const seed = integerOption('seed', values.seed, 1, 0);
     const eventFile = values.events !== undefined && !/^\s*\d+\s*$/.test(values.events) ? values.events : null;
     const generator = (values.generator ?? 'builtin') as GeneratorName;
@@ -87,13 +89,16 @@ export const command: CliCommand = {
       events = integerOption('events', values.events, DEFAULT_EVENTS);
       const req = { family: values.family, point: parsePoint(values.point), search: values.search, events, seed };
       if (fidelity === 'surrogate') {
-        if (generator !== 'builtin') throw new InputError('--generator', 'the surrogate runs on the built-in generator\'s events');
+        if (generator !== 'builtin') throw new InputError('--generator', "the surrogate runs on the built-in generator's events");
         // tfjs and the surrogate models are loaded only here (about a second)
         const { simulateWithSurrogate } = require('@sigmap/surrogate') as typeof import('@sigmap/surrogate');
         r = await simulateWithSurrogate(req);
       } else {
         const engine = fidelity === 'full' ? await showerEngineFor(values.engine ?? 'tf') : undefined;
-        r = generator === 'pythia8' ? await simulateWithGenerator({ ...req, fidelity, generator, showerEngine: engine }) : await simulatePoint({ ...req, fidelity, showerEngine: engine });
+        r =
+          generator === 'pythia8'
+            ? await simulateWithGenerator({ ...req, fidelity, generator, showerEngine: engine })
+            : await simulatePoint({ ...req, fidelity, showerEngine: engine });
       }
     }
     const seconds = (performance.now() - t0) / 1000;
@@ -109,7 +114,10 @@ export const command: CliCommand = {
     );
     if ('crossSection' in r) {
       const x = r.crossSection;
-      process.stdout.write(`generator: ${r.generator}; yields use the ${x.used} cross section${x.familySource ? ` (family: ${x.familySource})` : ''}` + `${x.familyPb !== null ? `; family ${formatNumber(x.familyPb)} pb` : ''}${x.pythiaPb !== null ? `; Pythia sigmaGen ${formatNumber(x.pythiaPb)} +- ${formatNumber(x.pythiaErrPb ?? 0)} pb` : ''}\n`);
+      process.stdout.write(
+        `generator: ${r.generator}; yields use the ${x.used} cross section${x.familySource ? ` (family: ${x.familySource})` : ''}` +
+          `${x.familyPb !== null ? `; family ${formatNumber(x.familyPb)} pb` : ''}${x.pythiaPb !== null ? `; Pythia sigmaGen ${formatNumber(x.pythiaPb)} +- ${formatNumber(x.pythiaErrPb ?? 0)} pb` : ''}\n`,
+      );
     }
     const epistemic = 'epistemic' in r ? r.epistemic : null;
     if ('models' in r) process.stdout.write(`surrogate models (${r.memberYields.length} ensemble members): ${Object.values(r.models).join(', ')}\n`);

@@ -1,13 +1,28 @@
 import { InputError } from '@sigmap/contracts';
 import { getFamily } from '@sigmap/physics';
-import { CLOSURE_TARGET, FLOOR_SPLITS, OBJECT_TYPES, chooseByValidation, findModel, passesValidation, isObjectType, listModels, revalidate, trainObjectSurrogate, updateModelMeta, type ValidationReport } from '@sigmap/surrogate';
+import {
+  CLOSURE_TARGET,
+  FLOOR_SPLITS,
+  OBJECT_TYPES,
+  chooseByValidation,
+  findModel,
+  passesValidation,
+  isObjectType,
+  listModels,
+  revalidate,
+  trainObjectSurrogate,
+  updateModelMeta,
+  type ValidationReport,
+} from '@sigmap/surrogate';
 import { integerOption, parseCli, printJson } from '../args';
 import type { CliCommand } from '../command';
 import { formatNumber, formatTable } from '../output';
 
 function validationTable(r: ValidationReport): string {
   const lines: string[] = [];
-  lines.push(`object ${r.object}, backend ${r.backend}, ${r.eventsPerSample} events per full sample (${r.objectsFull} full / ${r.objectsSurrogate} surrogate reco objects)`);
+  lines.push(
+    `object ${r.object}, backend ${r.backend}, ${r.eventsPerSample} events per full sample (${r.objectsFull} full / ${r.objectsSurrogate} surrogate reco objects)`,
+  );
   lines.push(
     formatTable(
       ['feature', 'W1(surrogate, full A)', 'floor: E[W1(full, full)]', 'W1(full B, full A)', 'ratio', '<= 3x floor'],
@@ -15,7 +30,9 @@ function validationTable(r: ValidationReport): string {
     ).trimEnd(),
   );
   lines.push(`floor: mean W1 between the halves of ${FLOOR_SPLITS} random event-level splits of full A + full B (independent full samples of the same size)`);
-  lines.push(`classifier AUC (surrogate vs full, held-out half of ${r.classifierRows} rows): ${formatNumber(r.auc)} (< 0.60: ${r.auc < 0.6 ? 'yes' : 'NO'}); power check, pT response spread doubled: AUC ${formatNumber(r.aucPowerCheck)}`);
+  lines.push(
+    `classifier AUC (surrogate vs full, held-out half of ${r.classifierRows} rows): ${formatNumber(r.auc)} (< 0.60: ${r.auc < 0.6 ? 'yes' : 'NO'}); power check, pT response spread doubled: AUC ${formatNumber(r.aucPowerCheck)}`,
+  );
   if (r.closure) {
     const c = r.closure;
     const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${formatNumber(100 * x)}%`);
@@ -33,7 +50,18 @@ function validationTable(r: ValidationReport): string {
     lines.push(
       formatTable(
         ['search', 'point', 'bin', 'full', '+-MC', '+-det', 'surrogate', '+-ens', 'y1', '+-v'],
-        c.bins.map((b) => [b.search.replace(/^own-|-13tev$/g, ''), b.point, b.bin, b.full, b.fullErr, b.sigmaDet ?? NaN, b.surrogate, b.sigmaEns, b.surrogateSingle ?? NaN, b.sigmaSingle ?? NaN]),
+        c.bins.map((b) => [
+          b.search.replace(/^own-|-13tev$/g, ''),
+          b.point,
+          b.bin,
+          b.full,
+          b.fullErr,
+          b.sigmaDet ?? NaN,
+          b.surrogate,
+          b.sigmaEns,
+          b.surrogateSingle ?? NaN,
+          b.sigmaSingle ?? NaN,
+        ]),
       ).trimEnd(),
     );
   } else if (r.note) lines.push(r.note);
@@ -57,10 +85,24 @@ export const command: CliCommand = {
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === 'train') {
-      const { values } = parseCli(rest, { family: { type: 'string' }, object: { type: 'string' }, events: { type: 'string' }, seed: { type: 'string' }, kind: { type: 'string' }, members: { type: 'string' }, steps: { type: 'string' }, json: { type: 'boolean' } }, false);
+      const { values } = parseCli(
+        rest,
+        {
+          family: { type: 'string' },
+          object: { type: 'string' },
+          events: { type: 'string' },
+          seed: { type: 'string' },
+          kind: { type: 'string' },
+          members: { type: 'string' },
+          steps: { type: 'string' },
+          json: { type: 'boolean' },
+        },
+        false,
+      );
       if (!values.family) throw new InputError('--family', 'is required');
       getFamily(values.family);
-      if (!values.object || !isObjectType(values.object)) throw new InputError('--object', `expected one of ${OBJECT_TYPES.join(', ')}, got '${values.object ?? ''}'`);
+      if (!values.object || !isObjectType(values.object))
+        throw new InputError('--object', `expected one of ${OBJECT_TYPES.join(', ')}, got '${values.object ?? ''}'`);
       const kind = values.kind ?? 'both';
       if (!['iqn', 'flow', 'both'].includes(kind)) throw new InputError('--kind', `expected iqn, flow or both, got '${kind}'`);
       const steps = values.steps === undefined ? undefined : integerOption('steps', values.steps, 1500, 10);
@@ -101,7 +143,9 @@ export const command: CliCommand = {
       if (values.json) printJson(artefact.meta);
       else {
         const m = artefact.meta;
-        process.stdout.write(`${m.id}: ${m.kind}, ${m.members} members, trained on ${m.trainingEvents} full events of ${m.families.join(', ')} (${m.trainingObjects} truth objects, sha256 ${m.trainingDataDigest.slice(0, 16)}), seed ${m.seed}, backend ${m.backend}\n`);
+        process.stdout.write(
+          `${m.id}: ${m.kind}, ${m.members} members, trained on ${m.trainingEvents} full events of ${m.families.join(', ')} (${m.trainingObjects} truth objects, sha256 ${m.trainingDataDigest.slice(0, 16)}), seed ${m.seed}, backend ${m.backend}\n`,
+        );
         process.stdout.write(validationTable(r));
       }
       return 0;
@@ -114,21 +158,34 @@ export const command: CliCommand = {
         process.stdout.write(
           formatTable(
             ['id', 'object', 'kind', 'K', 'max W1/floor', 'AUC', 'backend', 'created', 'path'],
-            ms.map(({ meta: m, path }) => [m.id + (m.selected ? ' *' : ''), m.object, m.kind, m.members, m.metrics?.maxRatio ?? NaN, m.metrics?.auc ?? NaN, m.backend, m.createdAt, path]),
+            ms.map(({ meta: m, path }) => [
+              m.id + (m.selected ? ' *' : ''),
+              m.object,
+              m.kind,
+              m.members,
+              m.metrics?.maxRatio ?? NaN,
+              m.metrics?.auc ?? NaN,
+              m.backend,
+              m.createdAt,
+              path,
+            ]),
           ),
         );
       return 0;
     }
     if (sub === 'select') {
       const { values } = parseCli(rest, { object: { type: 'string' } }, false);
-      if (!values.object || !isObjectType(values.object)) throw new InputError('--object', `expected one of ${OBJECT_TYPES.join(', ')}, got '${values.object ?? ''}'`);
+      if (!values.object || !isObjectType(values.object))
+        throw new InputError('--object', `expected one of ${OBJECT_TYPES.join(', ')}, got '${values.object ?? ''}'`);
       const candidates = listModels()
         .filter((m) => m.meta.object === values.object && m.meta.metrics)
         .map((m) => ({ ...m, report: m.meta.metrics! }));
       if (candidates.length === 0) throw new InputError('--object', `no validated ${values.object} model (sigmap surrogate train)`);
       const best = chooseByValidation(candidates);
       for (const c of candidates) if (c === best || c.meta.selected) updateModelMeta(c.path, { selected: c === best });
-      process.stdout.write(`selected ${best.meta.id}${passesValidation(best.report) ? '' : ' (no candidate passes every check)'} among ${candidates.map((c) => c.meta.id).join(', ')}\n`);
+      process.stdout.write(
+        `selected ${best.meta.id}${passesValidation(best.report) ? '' : ' (no candidate passes every check)'} among ${candidates.map((c) => c.meta.id).join(', ')}\n`,
+      );
       return 0;
     }
     throw new InputError('surrogate', `expected train, validate, select or list\n${USAGE}`);

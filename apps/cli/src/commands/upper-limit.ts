@@ -18,7 +18,8 @@ or with --scan by linear interpolation on a grid of N points (pyhf linear_grid_s
     if (values.scan !== undefined) {
       const m = /^([^:]+):([^:]+):(\d+)$/.exec(values.scan);
       const [a, b, n] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [NaN, NaN, NaN];
-      if (!m || !Number.isFinite(a) || !Number.isFinite(b) || !(b > a) || n < 2) throw new InputError('--scan', `expected START:STOP:N with STOP > START and N >= 2, got '${values.scan}'`);
+      if (!m || !Number.isFinite(a) || !Number.isFinite(b) || !(b > a) || n < 2)
+        throw new InputError('--scan', `expected START:STOP:N with STOP > START and N >= 2, got '${values.scan}'`);
       scan = Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
     }
     const { model, data } = loadModelInputs(positionals[0], values);

@@ -59,7 +59,10 @@ export function readTar(archive: Buffer, source = 'archive', maxBytes = maxUnpac
   let bytes: Buffer;
   const gz = archive[0] === 0x1f && archive[1] === 0x8b;
   const tooLarge = () =>
-    new InputError(source, `decompresses to more than ${mib(maxBytes)} (the limit for catalogue archives; raise it with SIGMAP_ARCHIVE_MAX_BYTES or --max-unpacked SIZE)`);
+    new InputError(
+      source,
+      `decompresses to more than ${mib(maxBytes)} (the limit for catalogue archives; raise it with SIGMAP_ARCHIVE_MAX_BYTES or --max-unpacked SIZE)`,
+    );
   if (!gz && archive.length > maxBytes) throw tooLarge();
   try {
     bytes = gz ? gunzipSync(archive, { maxOutputLength: maxBytes }) : archive;
@@ -82,7 +85,8 @@ export function readTar(archive: Buffer, source = 'archive', maxBytes = maxUnpac
     const type = String.fromCharCode(header[156] || 48);
     const dataStart = offset + BLOCK;
     const dataEnd = dataStart + size;
-    if (dataEnd > bytes.length) throw new InputError(source, `truncated tar archive: entry at byte ${offset} needs ${size} bytes, ${bytes.length - dataStart} remain`);
+    if (dataEnd > bytes.length)
+      throw new InputError(source, `truncated tar archive: entry at byte ${offset} needs ${size} bytes, ${bytes.length - dataStart} remain`);
     const data = bytes.subarray(dataStart, dataEnd);
     const prefix = field(header, 345, 155);
     const name = longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));

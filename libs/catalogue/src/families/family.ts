@@ -43,7 +43,8 @@ export interface Family {
 
 function checkParameters(family: Pick<Family, 'name' | 'parameters'>, point: Point): void {
   const names = family.parameters.map((p) => p.name);
-  for (const k of Object.keys(point)) if (!names.includes(k)) throw new InputError('--point', `'${k}' is not a parameter of family ${family.name} (${names.join(', ')})`);
+  for (const k of Object.keys(point))
+    if (!names.includes(k)) throw new InputError('--point', `'${k}' is not a parameter of family ${family.name} (${names.join(', ')})`);
   for (const p of family.parameters) {
     const x = point[p.name];
     if (x === undefined) throw new InputError('--point', `family ${family.name} needs ${p.name}`);
@@ -62,7 +63,8 @@ function table(rel: string): XsecTable {
 const STOP_SBOTTOM_13 = 'xsec_lhc_susy_wg/pp13_stopsbottom_NNLO+NNLL.json';
 
 function sbottomPairXsec(mSbottom: number, sqrtsTeV: number): XsecLookup & { source: string } {
-  if (Math.abs(sqrtsTeV - 13) > 1e-9) return { inRange: false, mass: mSbottom, min: NaN, max: NaN, source: `no sbottom-pair table at ${sqrtsTeV} TeV (only 13 TeV)` };
+  if (Math.abs(sqrtsTeV - 13) > 1e-9)
+    return { inRange: false, mass: mSbottom, min: NaN, max: NaN, source: `no sbottom-pair table at ${sqrtsTeV} TeV (only 13 TeV)` };
   return { ...table(STOP_SBOTTOM_13).at(mSbottom), source: `${STOP_SBOTTOM_13} (NNLO+NNLL, ln sigma linear in mass)` };
 }
 
@@ -119,7 +121,10 @@ export function family(name: string): Family {
 /** Parse `k=v,k=v` into a point. */
 export function parsePoint(text: string): Point {
   const point: Point = {};
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$/.exec(part);
     if (!m) throw new InputError('--point', `expected k=v pairs separated by commas, got '${part}'`);
     const x = Number(m[2]);

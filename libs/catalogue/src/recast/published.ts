@@ -14,7 +14,11 @@ import type { SmodelsGrid } from '../smodels/txname';
 /** The database root: $SIGMAP_SMODELS_DB, else the unpacked v3.0.0 release in ~/.cache/sigmap/smodels-database-300. */
 export function smodelsDatabaseRoot(env: NodeJS.ProcessEnv = process.env): string {
   const root = env.SIGMAP_SMODELS_DB ? resolve(env.SIGMAP_SMODELS_DB) : join(homedir(), '.cache', 'sigmap', 'smodels-database-300');
-  if (!existsSync(join(root, '13TeV'))) throw new InputError(env.SIGMAP_SMODELS_DB ? 'SIGMAP_SMODELS_DB' : root, 'is not an SModelS database (no 13TeV folder); unpack smodels-database-300.tar.xz there or point SIGMAP_SMODELS_DB at a clone of the release');
+  if (!existsSync(join(root, '13TeV')))
+    throw new InputError(
+      env.SIGMAP_SMODELS_DB ? 'SIGMAP_SMODELS_DB' : root,
+      'is not an SModelS database (no 13TeV folder); unpack smodels-database-300.tar.xz there or point SIGMAP_SMODELS_DB at a clone of the release',
+    );
   return root;
 }
 
@@ -64,7 +68,11 @@ export function loadPublishedRecast(recast: RecastCitation, root = smodelsDataba
   if (result.id !== analysis) throw new InputError(`${recast.databasePath}/globalInfo.txt:id`, `is '${result.id}', the recast cites '${analysis}'`);
   const regions = recast.regions.map(({ name }) => {
     const ds = result.datasets.find((d) => d.dataId === name);
-    if (!ds) throw new InputError(`${recast.databasePath}/${name}`, `no signal region '${name}' in ${recast.id} (it has ${result.datasets.map((d) => d.dataId).join(', ')})`);
+    if (!ds)
+      throw new InputError(
+        `${recast.databasePath}/${name}`,
+        `no signal region '${name}' in ${recast.id} (it has ${result.datasets.map((d) => d.dataId).join(', ')})`,
+      );
     const file = `${recast.databasePath}/${ds.folder}/dataInfo.txt`;
     const tx = ds.txNames.find((t) => t.txName === recast.txName);
     if (!tx) throw new InputError(`${recast.databasePath}/${ds.folder}`, `has no efficiency map for ${recast.txName}`);
@@ -89,5 +97,14 @@ export function loadPublishedRecast(recast: RecastCitation, root = smodelsDataba
     if (!ds) throw new InputError(recast.upperLimitPath, `has no upper-limit map for ${tx}`);
     upperLimitMap = { grid: ds.txNames.find((t) => t.txName === tx)!.observed, file: `${recast.upperLimitPath}/${ds.folder}/${tx}.txt` };
   }
-  return { analysisId: result.id, sqrtsTeV: result.sqrtsTeV, lumiFb: result.lumiFb, arxiv: result.arxiv, publication: result.publication, globalInfoFile: `${recast.databasePath}/globalInfo.txt`, regions, upperLimitMap };
+  return {
+    analysisId: result.id,
+    sqrtsTeV: result.sqrtsTeV,
+    lumiFb: result.lumiFb,
+    arxiv: result.arxiv,
+    publication: result.publication,
+    globalInfoFile: `${recast.databasePath}/globalInfo.txt`,
+    regions,
+    upperLimitMap,
+  };
 }

@@ -32,7 +32,16 @@ export const BUNDLED: { path: string; options: AddOptions }[] = [
       id: 'ATLAS-SUSY-2018-31-eff',
       families: ['sbottom'],
       signatures: [{ pair: ['b', 'H'], class: 'complex' }],
-      txNames: [{ family: 'sbottom', txName: 'T6bbHH', masses: [['m_sbottom', 'm_chi2', 'm_chi1'], ['m_sbottom', 'm_chi2', 'm_chi1']] }],
+      txNames: [
+        {
+          family: 'sbottom',
+          txName: 'T6bbHH',
+          masses: [
+            ['m_sbottom', 'm_chi2', 'm_chi1'],
+            ['m_sbottom', 'm_chi2', 'm_chi1'],
+          ],
+        },
+      ],
       excludeDatasets: ['SRC_incl'],
       // The background-only workspaces SModelS's jsonFiles name are the HEPData ones of the full-likelihood archive.
       pyhfWorkspaces: {
@@ -48,7 +57,16 @@ export const BUNDLED: { path: string; options: AddOptions }[] = [
     options: {
       families: ['sbottom_direct'],
       signatures: [{ pair: ['b', 'b'], class: 'complex' }],
-      txNames: [{ family: 'sbottom_direct', txName: 'T2bb', masses: [['m_sbottom', 'm_chi1'], ['m_sbottom', 'm_chi1']] }],
+      txNames: [
+        {
+          family: 'sbottom_direct',
+          txName: 'T2bb',
+          masses: [
+            ['m_sbottom', 'm_chi1'],
+            ['m_sbottom', 'm_chi1'],
+          ],
+        },
+      ],
       doi: '10.1140/epjc/s10052-017-5267-x',
     },
   },

@@ -79,7 +79,9 @@ describe('efficiency-map search (ATLAS-SUSY-2018-31-eff, T6bbHH)', () => {
     // (the efficiency maps were derived from the same simulation); the combination in BkgOnlyA then lands close to
     // the full-likelihood CLs (which also has signal in the control region and signal systematics).
     const r = evaluateSearch(rec, sbottomFamily, point);
-    const regionA = readPatchArchive(readFileSync(join(root, 'atlas_sbottom_ins1748602/pyhf-ins1748602-probability-models.tar.gz')), 'a').find((x) => x.region === 'RegionA')!;
+    const regionA = readPatchArchive(readFileSync(join(root, 'atlas_sbottom_ins1748602/pyhf-ins1748602-probability-models.tar.gz')), 'a').find(
+      (x) => x.region === 'RegionA',
+    )!;
     const patch = regionA.patches.find((p) => p.name === 'sbottom_1300_850_60')!.patch as { path: string; value: { data: number[] } }[];
     const channels = (regionA.bkgOnly as { channels: { name: string }[] }).channels;
     const sr = patch.find((op) => channels[Number(op.path.split('/')[2])].name === 'SR_meff')!.value.data;
@@ -117,7 +119,15 @@ describe('combination and driving search', () => {
     const a = limit('A', 5, 4.2, 1.1, 3);
     const b = limit('B', 12, 13.5, 2.5, 4);
     const c = combine([mk('A', ['B']), mk('B', [])], [a, b]);
-    const joint = new CountingLikelihood({ observed: [5, 12], backgrounds: [4.2, 13.5], covariance: [[1.21, 0], [0, 6.25]], nsignal: [3, 4] });
+    const joint = new CountingLikelihood({
+      observed: [5, 12],
+      backgrounds: [4.2, 13.5],
+      covariance: [
+        [1.21, 0],
+        [0, 6.25],
+      ],
+      nsignal: [3, 4],
+    });
     expect(c.muUpObs).toBeCloseTo(upperLimitOnMu(joint)!, 10);
     expect(c.muUpObs!).toBeLessThan(Math.min(a.muUpObs!, b.muUpObs!));
     expect(c.searches).toEqual(['A', 'B']);
@@ -134,7 +144,10 @@ describe('combination and driving search', () => {
     const b = limit('B', 12, 13.5, 2.5, 4);
     const d = drivingSearch([a, b, { search: 'C', kind: 'smodels', status: 'outside-grid' }]);
     expect(d?.search).toBe(a.muUpObs! < b.muUpObs! ? 'A' : 'B');
-    const e = drivingSearch([{ search: 'P', kind: 'pyhf-archive', status: 'ok', clsObs: 0.01 }, { search: 'Q', kind: 'pyhf-archive', status: 'ok', clsObs: 0.2 }]);
+    const e = drivingSearch([
+      { search: 'P', kind: 'pyhf-archive', status: 'ok', clsObs: 0.01 },
+      { search: 'Q', kind: 'pyhf-archive', status: 'ok', clsObs: 0.2 },
+    ]);
     expect(e).toMatchObject({ search: 'P', by: 'smallest observed CLs at mu=1' });
   });
 });

@@ -51,7 +51,15 @@ export interface SearchLimit {
   /** The best single signal region, when a combination replaced it in the top-level numbers. */
   bestSignalRegion?: { name: string; clsObs?: number; clsExp?: number[]; muUpObs?: number; rObs?: number; rExp?: number };
   /** Signal regions combined in a published background-only workspace (best expected workspace). */
-  srCombination?: { workspace: string; clsObs: number; clsExp: number[]; muUpObs?: number; muUpExp?: number[]; selection: string; workspaces: { workspace: string; clsObs: number; clsExp: number[] }[] };
+  srCombination?: {
+    workspace: string;
+    clsObs: number;
+    clsExp: number[];
+    muUpObs?: number;
+    muUpExp?: number[];
+    selection: string;
+    workspaces: { workspace: string; clsObs: number; clsExp: number[] }[];
+  };
 }
 
 export interface EvaluateOptions {
@@ -116,7 +124,11 @@ export function evaluateSearch(record: SearchRecord, fam: Family, point: Point, 
       }
     }
     if (results.length === 0)
-      return { ...base, status: 'no-patch', message: `no published signal patch at ${m.valueParameters.map((p, k) => `${p}=${values[k]}`).join(', ')} (lookup fidelity needs a point of the published grid; nothing is interpolated)` };
+      return {
+        ...base,
+        status: 'no-patch',
+        message: `no published signal patch at ${m.valueParameters.map((p, k) => `${p}=${values[k]}`).join(', ')} (lookup fidelity needs a point of the published grid; nothing is interpolated)`,
+      };
     const valid = results.filter((r) => r.status === 'ok');
     if (valid.length === 0) return { ...base, status: 'invalid-patch', message: results.map((r) => `${r.name}: ${r.message}`).join('; '), regions: results };
     return { ...base, ...selectBestExpected(valid, m.regionHandling), regions: results };
@@ -126,7 +138,12 @@ export function evaluateSearch(record: SearchRecord, fam: Family, point: Point, 
   const tmpl = m.txNames.find((t) => t.family === fam.name);
   if (!tmpl) return { ...base, status: 'not-applicable', message: `no txName mapping for family ${fam.name}` };
   const xs = fam.xsec(point, record.sqrtsTeV);
-  if (!xs.inRange) return { ...base, status: 'no-xsec', message: `no cross section: ${xs.source}${Number.isFinite(xs.min) ? ` (table covers ${xs.min}-${xs.max} GeV, point at ${xs.mass})` : ''}` };
+  if (!xs.inRange)
+    return {
+      ...base,
+      status: 'no-xsec',
+      message: `no cross section: ${xs.source}${Number.isFinite(xs.min) ? ` (table covers ${xs.min}-${xs.max} GeV, point at ${xs.mass})` : ''}`,
+    };
   const xsecPb = xs.xsecPb;
   const masses = massVector(tmpl.masses, point);
   const datasets = res.datasets.filter((d) => !(m.excludeDatasets ?? []).includes(d.dataId ?? ''));
@@ -135,7 +152,8 @@ export function evaluateSearch(record: SearchRecord, fam: Family, point: Point, 
     if (!tx) throw new InputError(record.id, `no txName ${tmpl.txName} in ${m.path}`);
     const ul = interpolator(tx, false)!.valueAt(masses);
     const ulExp = tx.expected ? interpolator(tx, true)!.valueAt(masses) : undefined;
-    if (ul === null) return { ...base, xsecPb, status: 'outside-grid', message: `${tmpl.txName} mass vector [${masses.join(', ')}] is outside the upper-limit grid` };
+    if (ul === null)
+      return { ...base, xsecPb, status: 'outside-grid', message: `${tmpl.txName} mass vector [${masses.join(', ')}] is outside the upper-limit grid` };
     const out: SearchLimit = { ...base, xsecPb, rObs: xsecPb / ul, muUpObs: ul / xsecPb, selected: tmpl.txName };
     if (ulExp !== undefined && ulExp !== null) {
       out.rExp = xsecPb / ulExp;
@@ -170,8 +188,14 @@ export function evaluateSearch(record: SearchRecord, fam: Family, point: Point, 
  * removal of validation / left-out control regions), and evaluate CLs at mu = 1 with pyhf's default interpolation (normsys code4, histosys code4p).
  * The workspace with the smallest median expected CLs is reported (SModelS picks the best expected combination).
  */
-function pyhfSrCombination(res: SmodelsResult, sources: Record<string, { path: string; region?: string }>, regions: RegionLimit[], root: string, opts: EvaluateOptions): SearchLimit['srCombination'] {
-  const nsig = new Map(regions.map((r) => [r.name, r.status === 'ok' ? r.nsignal ?? 0 : 0]));
+function pyhfSrCombination(
+  res: SmodelsResult,
+  sources: Record<string, { path: string; region?: string }>,
+  regions: RegionLimit[],
+  root: string,
+  opts: EvaluateOptions,
+): SearchLimit['srCombination'] {
+  const nsig = new Map(regions.map((r) => [r.name, r.status === 'ok' ? (r.nsignal ?? 0) : 0]));
   const results: { workspace: string; clsObs: number; clsExp: number[]; muUpObs?: number; muUpExp?: number[]; bkg: unknown; ops: unknown[] }[] = [];
   const settings = SMODELS_PYHF_SETTINGS;
   for (const [file, mapping] of Object.entries(res.jsonFiles!)) {
@@ -183,7 +207,10 @@ function pyhfSrCombination(res: SmodelsResult, sources: Record<string, { path: s
       if (!region) throw new InputError(`pyhfWorkspaces.${file}`, `no region ${src.region} in ${src.path}`);
       bkg = region.bkgOnly;
     } else bkg = JSON.parse(readFileSync(materialPath(src.path, root), 'utf8'));
-    const { ops } = smodelsPyhfPatch(bkg, mapping, (sr) => nsig.get(sr) ?? 0, `${res.folder}:jsonFiles.${file}`, { includeCRs: res.includeCRs, signalUncertainty: res.signalUncertainty });
+    const { ops } = smodelsPyhfPatch(bkg, mapping, (sr) => nsig.get(sr) ?? 0, `${res.folder}:jsonFiles.${file}`, {
+      includeCRs: res.includeCRs,
+      signalUncertainty: res.signalUncertainty,
+    });
     const r = evaluatePatch(bkg, ops, settings, false, `${file} + signal`);
     results.push({ workspace: file, ...r, bkg, ops });
   }
@@ -192,7 +219,11 @@ function pyhfSrCombination(res: SmodelsResult, sources: Record<string, { path: s
   // The upper limit only for the reported workspace (SModelS likewise): one without signal has none to give.
   const { bkg, ops, ...reported } = best;
   if (opts.upperLimit) Object.assign(reported, evaluatePatch(bkg, ops, settings, true, `${best.workspace} + signal`));
-  return { ...reported, selection: 'workspace with the smallest median expected CLs', workspaces: results.map(({ workspace, clsObs, clsExp }) => ({ workspace, clsObs, clsExp })) };
+  return {
+    ...reported,
+    selection: 'workspace with the smallest median expected CLs',
+    workspaces: results.map(({ workspace, clsObs, clsExp }) => ({ workspace, clsObs, clsExp })),
+  };
 }
 
 function selectBestExpected(results: RegionLimit[], handling: 'best-expected' | 'combine'): Partial<SearchLimit> {
@@ -232,7 +263,12 @@ function evaluatePatchset(record: SearchRecord, point: Point, root: string, opts
   });
   // pyhf looks patches up by exact values; numbers are compared with a 1e-6 tolerance here
   const p = ps.patches.find((x) => x.values.length === values.length && x.values.every((v, k) => typeof v === 'number' && Math.abs(v - values[k]) < 1e-6));
-  if (!p) return { ...base, status: 'no-patch', message: `no patch with ${ps.labels.map((l, k) => `${l}=${values[k]}`).join(', ')} in the PatchSet (nothing is interpolated)` };
+  if (!p)
+    return {
+      ...base,
+      status: 'no-patch',
+      message: `no patch with ${ps.labels.map((l, k) => `${l}=${values[k]}`).join(', ')} in the PatchSet (nothing is interpolated)`,
+    };
   const r: PyhfPointResult = evaluatePatch(ws, p.ops, m.settings, opts.upperLimit ?? false, `${m.patchset}:${p.name}`);
   return {
     ...base,
@@ -252,7 +288,15 @@ export function countingData(ds: SmodelsDataset, nsig: number): CountingData {
   return { observed: [ds.observedN!], backgrounds: [ds.expectedBG!], covariance: [[ds.bgError! ** 2]], nsignal: [nsig], deltasRel: 0.2 };
 }
 
-function evaluateEfficiencyMap(record: SearchRecord, res: SmodelsResult, datasets: SmodelsDataset[], txName: string, masses: number[], xsecPb: number, base: SearchLimit): SearchLimit {
+function evaluateEfficiencyMap(
+  record: SearchRecord,
+  res: SmodelsResult,
+  datasets: SmodelsDataset[],
+  txName: string,
+  masses: number[],
+  xsecPb: number,
+  base: SearchLimit,
+): SearchLimit {
   const regions: (RegionLimit & { ds: SmodelsDataset })[] = [];
   for (const ds of datasets) {
     const tx = ds.txNames.find((t) => t.txName === txName);
@@ -282,7 +326,13 @@ function evaluateEfficiencyMap(record: SearchRecord, res: SmodelsResult, dataset
     return rest;
   };
   if (inside.length === 0)
-    return { ...base, xsecPb, status: 'outside-grid', message: `${txName} mass vector [${masses.join(', ')}] is outside the efficiency maps of all ${regions.length} signal regions`, regions: regions.map(strip) };
+    return {
+      ...base,
+      xsecPb,
+      status: 'outside-grid',
+      message: `${txName} mass vector [${masses.join(', ')}] is outside the efficiency maps of all ${regions.length} signal regions`,
+      regions: regions.map(strip),
+    };
   // SModelS: the best signal region is the one with the largest expected r (sigma_vis / expected UL of the SR);
   // for an SR without a published expected UL, our own a-priori counting-likelihood limit is used.
   const expectedR = (r: RegionLimit & { ds: SmodelsDataset }) => {
@@ -294,7 +344,13 @@ function evaluateEfficiencyMap(record: SearchRecord, res: SmodelsResult, dataset
   if (res.covariance && res.datasetOrder) return combinedEfficiencyMap(res, regions, xsecPb, base, strip);
   const best = inside.reduce((a, b) => (expectedR(b) > expectedR(a) ? b : a));
   const data = countingData(best.ds, best.nsignal!);
-  const out: SearchLimit = { ...base, xsecPb, selected: best.name, selection: 'best expected signal region (largest expected r), as SModelS', regions: regions.map(strip) };
+  const out: SearchLimit = {
+    ...base,
+    xsecPb,
+    selected: best.name,
+    selection: 'best expected signal region (largest expected r), as SModelS',
+    regions: regions.map(strip),
+  };
   out.counting = data;
   if (best.nsignal! > 0) {
     const lh = new CountingLikelihood(data);
@@ -329,7 +385,14 @@ function combinedEfficiencyMap(
   });
   const nsignal = ds.map((d) => regions.find((r) => r.ds === d)?.nsignal ?? 0);
   const data: CountingData = { observed: ds.map((d) => d.observedN!), backgrounds: ds.map((d) => d.expectedBG!), covariance: res.covariance!, nsignal };
-  const out: SearchLimit = { ...base, xsecPb, selected: order.join('+'), selection: 'all signal regions combined with the published background covariance', regions: regions.map(strip), counting: data };
+  const out: SearchLimit = {
+    ...base,
+    xsecPb,
+    selected: order.join('+'),
+    selection: 'all signal regions combined with the published background covariance',
+    regions: regions.map(strip),
+    counting: data,
+  };
   if (nsignal.every((x) => x === 0)) return { ...out, clsObs: 1, clsExp: [1], rObs: 0, rExp: 0, excluded: false };
   Object.assign(out, countingLimits(new CountingLikelihood(data)));
   out.excluded = out.clsObs! < 0.05;
@@ -381,7 +444,8 @@ export function combine(records: SearchRecord[], limits: SearchLimit[]): Combine
         return { searches: ids, message: `${a} and ${b} are not declared orthogonal; not combined (the best search is reported instead)` };
     }
   const parts = usable.map((l) => l.counting);
-  if (parts.some((p) => !p)) return { searches: ids, message: 'combination needs a likelihood from every search; upper-limit maps and pyhf workspaces are not combined yet' };
+  if (parts.some((p) => !p))
+    return { searches: ids, message: 'combination needs a likelihood from every search; upper-limit maps and pyhf workspaces are not combined yet' };
   const blocks = parts as CountingData[];
   const n = blocks.reduce((s, b) => s + b.observed.length, 0);
   const cov = Array.from({ length: n }, () => new Array<number>(n).fill(0));
@@ -397,7 +461,14 @@ export function combine(records: SearchRecord[], limits: SearchLimit[]): Combine
     covariance: cov,
   });
   const r = countingLimits(lh);
-  return { searches: ids, clsObs: r.clsObs, clsExp: r.clsExp, muUpObs: r.muUpObs, muUpExp: r.muUpExp, excluded: r.clsObs !== undefined ? r.clsObs < 0.05 : undefined };
+  return {
+    searches: ids,
+    clsObs: r.clsObs,
+    clsExp: r.clsExp,
+    muUpObs: r.muUpObs,
+    muUpExp: r.muUpExp,
+    excluded: r.clsObs !== undefined ? r.clsObs < 0.05 : undefined,
+  };
 }
 
 /**

@@ -25,10 +25,19 @@ describe('pyhf workspace + PatchSet search', () => {
     validate: () => undefined,
     xsec: () => ({ inRange: false, mass: NaN, min: NaN, max: NaN, source: 'none' }),
   };
-  const rec = buildRecord(join(ex, 'example_bkgonly.json'), { id: 'PYHF-EXAMPLE', experiment: 'none', sqrtsTeV: 13, lumiFb: 1, signatures: parseSignatures('j:j'), patchset: join(ex, 'example_patchset.json') }, root, root);
+  const rec = buildRecord(
+    join(ex, 'example_bkgonly.json'),
+    { id: 'PYHF-EXAMPLE', experiment: 'none', sqrtsTeV: 13, lumiFb: 1, signatures: parseSignatures('j:j'), patchset: join(ex, 'example_patchset.json') },
+    root,
+    root,
+  );
 
   it('registers with the PatchSet labels as parameters and its HEPData reference', () => {
-    expect(rec.material).toMatchObject({ kind: 'pyhf-patchset', workspace: 'pyhf_reference/patchset_format_examples/example_bkgonly.json', valueParameters: ['x'] });
+    expect(rec.material).toMatchObject({
+      kind: 'pyhf-patchset',
+      workspace: 'pyhf_reference/patchset_format_examples/example_bkgonly.json',
+      valueParameters: ['x'],
+    });
     expect(rec.provenance.hepdata).toBe('ins1234567');
     expect(verifyProvenance(rec, root).ok).toBe(true);
   });
@@ -47,34 +56,81 @@ describe('pyhf workspace + PatchSet search', () => {
   });
 
   it('refuses a workspace without a PatchSet and a PatchSet whose values do not fit its labels', () => {
-    expect(() => buildRecord(join(ex, 'example_bkgonly.json'), { id: 'A', experiment: 'e', sqrtsTeV: 13, lumiFb: 1, signatures: parseSignatures('j:j') }, root, root)).toThrow(/--patchset/);
+    expect(() =>
+      buildRecord(join(ex, 'example_bkgonly.json'), { id: 'A', experiment: 'e', sqrtsTeV: 13, lumiFb: 1, signatures: parseSignatures('j:j') }, root, root),
+    ).toThrow(/--patchset/);
     const dir = mkdtempSync(join(tmpdir(), 'sigmap-ps-'));
     const bad = JSON.parse(readFileSync(join(ex, 'example_patchset.json'), 'utf8'));
     bad.patches[0].metadata.values = [0, 1];
     writeFileSync(join(dir, 'bad.json'), JSON.stringify(bad));
-    expect(() => buildRecord(join(ex, 'example_bkgonly.json'), { id: 'A', experiment: 'e', sqrtsTeV: 13, lumiFb: 1, signatures: parseSignatures('j:j'), patchset: join(dir, 'bad.json') }, root, root)).toThrow(
-      /values must have one number per label \(x\)/,
-    );
+    expect(() =>
+      buildRecord(
+        join(ex, 'example_bkgonly.json'),
+        { id: 'A', experiment: 'e', sqrtsTeV: 13, lumiFb: 1, signatures: parseSignatures('j:j'), patchset: join(dir, 'bad.json') },
+        root,
+        root,
+      ),
+    ).toThrow(/values must have one number per label \(x\)/);
   });
 });
 
 describe('efficiency-map result with a background covariance', () => {
   // A two-region result written here: the combined simplified likelihood must use both regions and the covariance.
   const dir = mkdtempSync(join(tmpdir(), 'sigmap-cov-'));
-  writeFileSync(join(dir, 'globalInfo.txt'), 'id: TOY-COV-1\nsqrts: 13*TeV\nlumi: 100.0/fb\nurl: https://example.org/toy\ndatasetOrder: "SR1", "SR2"\ncovariance: [[4.0, 1.5], [1.5, 9.0]]\n');
+  writeFileSync(
+    join(dir, 'globalInfo.txt'),
+    'id: TOY-COV-1\nsqrts: 13*TeV\nlumi: 100.0/fb\nurl: https://example.org/toy\ndatasetOrder: "SR1", "SR2"\ncovariance: [[4.0, 1.5], [1.5, 9.0]]\n',
+  );
   const grid = (e: number) =>
-    `[${[[400, 0], [400, 300], [1200, 0], [1200, 300], [800, 150]].map(([m, l]) => `[[[${m}*GeV,${l}*GeV],[${m}*GeV,${l}*GeV]],${e * (m / 800)}]`).join(',')}]`;
-  for (const [sr, n, b, e] of [['SR1', 12, 10, 0.02], ['SR2', 30, 28, 0.05]] as const) {
+    `[${[
+      [400, 0],
+      [400, 300],
+      [1200, 0],
+      [1200, 300],
+      [800, 150],
+    ]
+      .map(([m, l]) => `[[[${m}*GeV,${l}*GeV],[${m}*GeV,${l}*GeV]],${e * (m / 800)}]`)
+      .join(',')}]`;
+  for (const [sr, n, b, e] of [
+    ['SR1', 12, 10, 0.02],
+    ['SR2', 30, 28, 0.05],
+  ] as const) {
     mkdirSync(join(dir, sr));
     writeFileSync(join(dir, sr, 'dataInfo.txt'), `dataType: efficiencyMap\ndataId: ${sr}\nobservedN: ${n}\nexpectedBG: ${b}\nbgError: 1.0\n`);
     writeFileSync(join(dir, sr, 'T2bb.txt'), `txName: T2bb\nconstraint: [[['b']],[['b']]]\nefficiencyMap: ${grid(e)}\n`);
   }
-  const rec = buildRecord(dir, { families: ['sbottom_direct'], signatures: parseSignatures('b:b'), txNames: [{ family: 'sbottom_direct', txName: 'T2bb', masses: [['m_sbottom', 'm_chi1'], ['m_sbottom', 'm_chi1']] }] }, root, dir);
+  const rec = buildRecord(
+    dir,
+    {
+      families: ['sbottom_direct'],
+      signatures: parseSignatures('b:b'),
+      txNames: [
+        {
+          family: 'sbottom_direct',
+          txName: 'T2bb',
+          masses: [
+            ['m_sbottom', 'm_chi1'],
+            ['m_sbottom', 'm_chi1'],
+          ],
+        },
+      ],
+    },
+    root,
+    dir,
+  );
 
   it('combines all signal regions with the covariance', () => {
     const r = evaluateSearch(rec, family('sbottom_direct'), { m_sbottom: 800, m_chi1: 150 });
     const sigma = XsecTable.fromFile(join(root, 'xsec_lhc_susy_wg/pp13_stopsbottom_NNLO+NNLL.json')).sigma(800);
-    const lh = new CountingLikelihood({ observed: [12, 30], backgrounds: [10, 28], covariance: [[4, 1.5], [1.5, 9]], nsignal: [sigma * 0.02 * 1000 * 100, sigma * 0.05 * 1000 * 100] });
+    const lh = new CountingLikelihood({
+      observed: [12, 30],
+      backgrounds: [10, 28],
+      covariance: [
+        [4, 1.5],
+        [1.5, 9],
+      ],
+      nsignal: [sigma * 0.02 * 1000 * 100, sigma * 0.05 * 1000 * 100],
+    });
     expect(r.status).toBe('ok');
     expect(r.selected).toBe('SR1+SR2');
     expect(r.muUpObs).toBeCloseTo(upperLimitOnMu(lh)!, 10);
@@ -99,9 +155,27 @@ describe('extracted likelihood archive folder (<Region>/BkgOnly.json + patch.<na
     writeFileSync(join(dir, 'lh', 'RegionA', 'BkgOnly.json'), JSON.stringify(regionA.bkgOnly));
     for (const p of regionA.patches.filter((x) => ['sbottom_1300_850_60', 'sbottom_1000_131_1'].includes(x.name)))
       writeFileSync(join(dir, 'lh', 'RegionA', `patch.${p.name}.json`), JSON.stringify(p.patch));
-    const rec = buildRecord(join(dir, 'lh'), { id: 'FOLDER-1', experiment: 'ATLAS', sqrtsTeV: 13, lumiFb: 139, families: ['sbottom'], signatures: parseSignatures('b:H'), valueParameters: ['m_sbottom', 'm_chi2', 'm_chi1'], doi: 'x' }, root, dir);
+    const rec = buildRecord(
+      join(dir, 'lh'),
+      {
+        id: 'FOLDER-1',
+        experiment: 'ATLAS',
+        sqrtsTeV: 13,
+        lumiFb: 139,
+        families: ['sbottom'],
+        signatures: parseSignatures('b:H'),
+        valueParameters: ['m_sbottom', 'm_chi2', 'm_chi1'],
+        doi: 'x',
+      },
+      root,
+      dir,
+    );
     expect(rec.material).toMatchObject({ kind: 'pyhf-archive', regions: ['RegionA'] });
-    expect(rec.provenance.files.map((f) => f.path)).toEqual(['lh/RegionA/BkgOnly.json', 'lh/RegionA/patch.sbottom_1000_131_1.json', 'lh/RegionA/patch.sbottom_1300_850_60.json']);
+    expect(rec.provenance.files.map((f) => f.path)).toEqual([
+      'lh/RegionA/BkgOnly.json',
+      'lh/RegionA/patch.sbottom_1000_131_1.json',
+      'lh/RegionA/patch.sbottom_1300_850_60.json',
+    ]);
     expect(verifyProvenance(rec, root).ok).toBe(true);
     const point = { m_sbottom: 1300, m_chi2: 850, m_chi1: 60 };
     const fromFolder = evaluateSearch(rec, sbottomFamily, point);

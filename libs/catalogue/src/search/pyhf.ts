@@ -64,7 +64,12 @@ export function patchFolderFiles(dir: string): string[] {
   return readdirSync(dir)
     .sort()
     .filter((r) => statSync(join(dir, r)).isDirectory())
-    .flatMap((r) => readdirSync(join(dir, r)).sort().filter((f) => f === 'BkgOnly.json' || /^patch\..+\.json$/.test(f)).map((f) => join(r, f)));
+    .flatMap((r) =>
+      readdirSync(join(dir, r))
+        .sort()
+        .filter((f) => f === 'BkgOnly.json' || /^patch\..+\.json$/.test(f))
+        .map((f) => join(r, f)),
+    );
 }
 
 export interface PyhfPointResult {
@@ -92,4 +97,3 @@ export function evaluatePatch(bkgOnly: unknown, patch: unknown[], settings: Pyhf
 
 /** pyhf's default interpolation and test statistic, as SModelS evaluates the database's workspaces. */
 export const SMODELS_PYHF_SETTINGS: PyhfSettings = { normsysInterp: 'code4', histosysInterp: 'code4p', testStat: 'qtilde', calctype: 'asymptotics' };
-

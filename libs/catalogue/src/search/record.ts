@@ -95,7 +95,11 @@ export function validateRecord(r: unknown, where = 'search'): SearchRecord {
   for (const s of x.signatures) {
     need(Array.isArray(s?.pair) && s.pair.length === 2, `${w}.signatures`, 'each signature needs a pair of two SM objects');
     signaturePair(s.pair[0], s.pair[1], `${w}.signatures`);
-    need((['resonance-same', 'resonance-mixed', 'complex'] as SignatureClass[]).includes(s.class), `${w}.signatures`, `class must be resonance-same, resonance-mixed or complex`);
+    need(
+      (['resonance-same', 'resonance-mixed', 'complex'] as SignatureClass[]).includes(s.class),
+      `${w}.signatures`,
+      `class must be resonance-same, resonance-mixed or complex`,
+    );
   }
   need(Array.isArray(x.families) && x.families.every((f) => typeof f === 'string'), `${w}.families`, 'must be a list of family names');
   need(x.material && MATERIAL_KINDS.includes(x.material.kind), `${w}.material.kind`, `must be one of ${MATERIAL_KINDS.join(', ')}`);
@@ -115,10 +119,23 @@ export function validateRecord(r: unknown, where = 'search'): SearchRecord {
   }
   if (m.kind !== 'smodels') {
     const s = m.settings;
-    need(s && ['code1', 'code4'].includes(s.normsysInterp) && ['code0', 'code4p'].includes(s.histosysInterp), `${w}.material.settings`, 'needs normsysInterp (code1|code4) and histosysInterp (code0|code4p)');
+    need(
+      s && ['code1', 'code4'].includes(s.normsysInterp) && ['code0', 'code4p'].includes(s.histosysInterp),
+      `${w}.material.settings`,
+      'needs normsysInterp (code1|code4) and histosysInterp (code0|code4p)',
+    );
   }
-  need(x.provenance && Array.isArray(x.provenance.files) && x.provenance.files.length > 0, `${w}.provenance.files`, 'must list every material file with its sha256');
-  for (const f of x.provenance.files) need(typeof f.path === 'string' && /^[0-9a-f]{64}$/.test(f.sha256), `${w}.provenance.files`, `bad entry ${JSON.stringify(f).slice(0, 80)}`);
-  need(x.provenance.hepdata || x.provenance.doi || x.provenance.arxiv || x.provenance.url || x.provenance.origin, `${w}.provenance`, 'needs a HEPData record, DOI, arXiv id, URL or origin');
+  need(
+    x.provenance && Array.isArray(x.provenance.files) && x.provenance.files.length > 0,
+    `${w}.provenance.files`,
+    'must list every material file with its sha256',
+  );
+  for (const f of x.provenance.files)
+    need(typeof f.path === 'string' && /^[0-9a-f]{64}$/.test(f.sha256), `${w}.provenance.files`, `bad entry ${JSON.stringify(f).slice(0, 80)}`);
+  need(
+    x.provenance.hepdata || x.provenance.doi || x.provenance.arxiv || x.provenance.url || x.provenance.origin,
+    `${w}.provenance`,
+    'needs a HEPData record, DOI, arXiv id, URL or origin',
+  );
   return x;
 }

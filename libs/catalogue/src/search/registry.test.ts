@@ -28,12 +28,32 @@ describe('registering a search', () => {
   it('adds an SModelS result to the user catalogue, with provenance, and refuses the same id twice', () => {
     const home = mkdtempSync(join(tmpdir(), 'sigmap-home-'));
     const env = { SIGMAP_HOME: home };
-    const rec = buildRecord(join(root, 'smodels_db/8TeV/ATLAS/ATLAS-SUSY-2013-05'), {
-      families: ['sbottom_direct'],
-      signatures: parseSignatures('b:b'),
-      txNames: [{ family: 'sbottom_direct', txName: 'T2bb', masses: [['m_sbottom', 'm_chi1'], ['m_sbottom', 'm_chi1']] }],
-    }, root, root);
-    expect(rec).toMatchObject({ id: 'ATLAS-SUSY-2013-05', experiment: 'ATLAS', sqrtsTeV: 8, lumiFb: 20.1, material: { kind: 'smodels', dataType: 'upperLimit', path: 'smodels_db/8TeV/ATLAS/ATLAS-SUSY-2013-05' } });
+    const rec = buildRecord(
+      join(root, 'smodels_db/8TeV/ATLAS/ATLAS-SUSY-2013-05'),
+      {
+        families: ['sbottom_direct'],
+        signatures: parseSignatures('b:b'),
+        txNames: [
+          {
+            family: 'sbottom_direct',
+            txName: 'T2bb',
+            masses: [
+              ['m_sbottom', 'm_chi1'],
+              ['m_sbottom', 'm_chi1'],
+            ],
+          },
+        ],
+      },
+      root,
+      root,
+    );
+    expect(rec).toMatchObject({
+      id: 'ATLAS-SUSY-2013-05',
+      experiment: 'ATLAS',
+      sqrtsTeV: 8,
+      lumiFb: 20.1,
+      material: { kind: 'smodels', dataType: 'upperLimit', path: 'smodels_db/8TeV/ATLAS/ATLAS-SUSY-2013-05' },
+    });
     expect(rec.provenance.files.map((f) => f.path)).toContain('data/T2bb.txt');
     const path = addToUserRegistry(rec, env);
     expect(path).toBe(join(home, 'catalogue.json'));
@@ -61,8 +81,30 @@ describe('registering a search', () => {
     expect(() => parseSignatures('b:X')).toThrow(/'X' is not one of/);
     expect(() => buildRecord(archive, { ...base, lumiFb: undefined, valueParameters: ['m_sbottom', 'm_chi2', 'm_chi1'] }, root, root)).toThrow(/--lumi/);
     const sm = join(root, 'smodels_db/13TeV/CMS/CMS-SUS-16-036');
-    expect(() => buildRecord(sm, { families: ['sbottom_direct'], signatures: parseSignatures('b:b'), txNames: [{ family: 'sbottom_direct', txName: 'T9', masses: [['m_sbottom'], ['m_sbottom']] }] }, root, root)).toThrow(/no txName T9/);
-    expect(() => buildRecord(sm, { families: ['sbottom_direct'], signatures: parseSignatures('b:b'), txNames: [{ family: 'sbottom_direct', txName: 'T2bb', masses: [['m_sbottom'], ['m_sbottom']] }] }, root, root)).toThrow(/branch lengths \[1,1\] do not match/);
+    expect(() =>
+      buildRecord(
+        sm,
+        {
+          families: ['sbottom_direct'],
+          signatures: parseSignatures('b:b'),
+          txNames: [{ family: 'sbottom_direct', txName: 'T9', masses: [['m_sbottom'], ['m_sbottom']] }],
+        },
+        root,
+        root,
+      ),
+    ).toThrow(/no txName T9/);
+    expect(() =>
+      buildRecord(
+        sm,
+        {
+          families: ['sbottom_direct'],
+          signatures: parseSignatures('b:b'),
+          txNames: [{ family: 'sbottom_direct', txName: 'T2bb', masses: [['m_sbottom'], ['m_sbottom']] }],
+        },
+        root,
+        root,
+      ),
+    ).toThrow(/branch lengths \[1,1\] do not match/);
     expect(() => validateRecord({ id: 'a b' }, 'r')).toThrow(/id/);
   });
 
@@ -71,8 +113,22 @@ describe('registering a search', () => {
     const full = readFileSync(join(root, 'atlas_sbottom_ins1748602/pyhf-ins1748602-probability-models.tar.gz'));
     const cut = join(dir, 'cut.tar.gz');
     writeFileSync(cut, full.subarray(0, Math.floor(full.length * 0.6)));
-    expect(() => buildRecord(cut, { id: 'T', experiment: 'ATLAS', sqrtsTeV: 13, lumiFb: 139, families: ['sbottom'], signatures: parseSignatures('b:H'), valueParameters: ['m_sbottom', 'm_chi2', 'm_chi1'], doi: 'x' }, root, dir)).toThrow(
-      /cut\.tar\.gz: .*(truncated|corrupt)/,
-    );
+    expect(() =>
+      buildRecord(
+        cut,
+        {
+          id: 'T',
+          experiment: 'ATLAS',
+          sqrtsTeV: 13,
+          lumiFb: 139,
+          families: ['sbottom'],
+          signatures: parseSignatures('b:H'),
+          valueParameters: ['m_sbottom', 'm_chi2', 'm_chi1'],
+          doi: 'x',
+        },
+        root,
+        dir,
+      ),
+    ).toThrow(/cut\.tar\.gz: .*(truncated|corrupt)/);
   });
 });

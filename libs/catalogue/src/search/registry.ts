@@ -26,7 +26,7 @@ export function readRegistry(path: string): Registry {
     throw new InputError(path, `cannot read the catalogue (${(e as Error).message})`);
   }
   const r = json as Registry;
-  if (!r || r.version !== 1 || !Array.isArray(r.searches)) throw new InputError(path, "expected {version: 1, searches: [...]}");
+  if (!r || r.version !== 1 || !Array.isArray(r.searches)) throw new InputError(path, 'expected {version: 1, searches: [...]}');
   const seen = new Set<string>();
   r.searches = r.searches.map((s, i) => {
     const rec = validateRecord(s, `${path}: searches[${i}]`);
@@ -150,11 +150,25 @@ export function buildRecord(pathArg: string, opts: AddOptions, root = dataRoot()
     if (!vp || vp.length === 0) throw new InputError('--params', 'name the family parameters of the patch values, in order (e.g. m_sbottom,m_chi2,m_chi1)');
     for (const r of regions)
       for (const p of r.patches)
-        if (p.values.length !== vp.length) throw new InputError(`${pathArg}/${r.region}/patch.${p.name}.json`, `name carries ${p.values.length} values, --params names ${vp.length}`);
+        if (p.values.length !== vp.length)
+          throw new InputError(`${pathArg}/${r.region}/patch.${p.name}.json`, `name carries ${p.values.length} values, --params names ${vp.length}`);
     if (regions.every((r) => r.patches.length === 0)) throw new InputError(pathArg, 'the folder holds no signal patches');
-    material = { kind: 'pyhf-archive', path: stored, valueParameters: vp, regions: regions.map((r) => r.region), regionHandling: opts.regionHandling ?? 'best-expected', settings: { ...DEFAULT_SETTINGS, ...opts.settings } };
+    material = {
+      kind: 'pyhf-archive',
+      path: stored,
+      valueParameters: vp,
+      regions: regions.map((r) => r.region),
+      regionHandling: opts.regionHandling ?? 'best-expected',
+      settings: { ...DEFAULT_SETTINGS, ...opts.settings },
+    };
     const inner = patchFolderFiles(abs);
-    files = stored === abs ? provenanceFiles(abs, inner).map((f) => ({ ...f, path: join(basename(abs), f.path) })) : provenanceFiles(root, inner.map((f) => join(rel, f)));
+    files =
+      stored === abs
+        ? provenanceFiles(abs, inner).map((f) => ({ ...f, path: join(basename(abs), f.path) }))
+        : provenanceFiles(
+            root,
+            inner.map((f) => join(rel, f)),
+          );
   } else if (isDir) {
     const res = loadSmodelsResult(abs);
     id ??= res.id;
@@ -171,17 +185,20 @@ export function buildRecord(pathArg: string, opts: AddOptions, root = dataRoot()
       familyByName(t.family);
       if (!res.datasets.some((d) => d.txNames.some((x) => x.txName === t.txName))) throw new InputError('--txname', `${res.id} has no txName ${t.txName}`);
       const shape = res.datasets.flatMap((d) => d.txNames.filter((x) => x.txName === t.txName)).map((x) => x.observed.shape.join(','));
-      if (shape.some((s) => s !== t.masses.map((b) => b.length).join(','))) throw new InputError('--masses', `branch lengths [${t.masses.map((b) => b.length)}] do not match ${t.txName}'s grid [${shape[0]}]`);
+      if (shape.some((s) => s !== t.masses.map((b) => b.length).join(',')))
+        throw new InputError('--masses', `branch lengths [${t.masses.map((b) => b.length)}] do not match ${t.txName}'s grid [${shape[0]}]`);
     }
     material = { kind: 'smodels', path: stored, dataType: [...types][0], txNames, ...(opts.excludeDatasets ? { excludeDatasets: opts.excludeDatasets } : {}) };
     files = provenanceFiles(abs, res.files);
     if (opts.pyhfWorkspaces) {
       if (!res.jsonFiles) throw new InputError('pyhfWorkspaces', `${res.id} names no jsonFiles`);
       for (const [file, src] of Object.entries(opts.pyhfWorkspaces)) {
-        if (!(file in res.jsonFiles)) throw new InputError('pyhfWorkspaces', `${file} is not one of ${res.id}'s jsonFiles (${Object.keys(res.jsonFiles).join(', ')})`);
+        if (!(file in res.jsonFiles))
+          throw new InputError('pyhfWorkspaces', `${file} is not one of ${res.id}'s jsonFiles (${Object.keys(res.jsonFiles).join(', ')})`);
         const p = isAbsolute(src.path) ? src.path : join(root, src.path);
         if (!existsSync(p)) throw new InputError(`pyhfWorkspaces.${file}`, `${src.path} does not exist`);
-        if (src.region && !loadArchive(p).some((r) => r.region === src.region)) throw new InputError(`pyhfWorkspaces.${file}`, `no region ${src.region} in ${src.path}`);
+        if (src.region && !loadArchive(p).some((r) => r.region === src.region))
+          throw new InputError(`pyhfWorkspaces.${file}`, `no region ${src.region} in ${src.path}`);
         const relToResult = relative(abs, p);
         if (!files.some((f) => f.path === relToResult)) files.push(...provenanceFiles(abs, [relToResult]));
       }
@@ -193,20 +210,34 @@ export function buildRecord(pathArg: string, opts: AddOptions, root = dataRoot()
     if (!vp || vp.length === 0) throw new InputError('--params', 'name the family parameters of the patch values, in order (e.g. m_sbottom,m_chi2,m_chi1)');
     for (const r of regions)
       for (const p of r.patches)
-        if (p.values.length !== vp.length) throw new InputError(`${basename(abs)}:${r.region}/patch.${p.name}.json`, `name carries ${p.values.length} values, --params names ${vp.length}`);
+        if (p.values.length !== vp.length)
+          throw new InputError(`${basename(abs)}:${r.region}/patch.${p.name}.json`, `name carries ${p.values.length} values, --params names ${vp.length}`);
     if (regions.every((r) => r.patches.length === 0)) throw new InputError(pathArg, 'the archive holds no signal patches');
-    material = { kind: 'pyhf-archive', path: stored, valueParameters: vp, regions: regions.map((r) => r.region), regionHandling: opts.regionHandling ?? 'best-expected', settings: { ...DEFAULT_SETTINGS, ...opts.settings } };
+    material = {
+      kind: 'pyhf-archive',
+      path: stored,
+      valueParameters: vp,
+      regions: regions.map((r) => r.region),
+      regionHandling: opts.regionHandling ?? 'best-expected',
+      settings: { ...DEFAULT_SETTINGS, ...opts.settings },
+    };
     files = stored === abs ? provenanceFiles(dirname(abs), [basename(abs)]) : provenanceFiles(root, [rel]);
   } else if (abs.endsWith('.json')) {
     if (!opts.patchset) throw new InputError('--patchset', 'a workspace needs its PatchSet (--patchset FILE)');
     const ps = resolve(cwd, opts.patchset);
     const ws = readJson(abs);
-    if (!ws || typeof ws !== 'object' || !Array.isArray((ws as { channels?: unknown }).channels)) throw new InputError(pathArg, 'not a pyhf workspace (no channels)');
-    const patchset = readJson(ps) as { metadata?: { labels?: string[]; references?: { hepdata?: string } }; patches?: { metadata?: { name?: string; values?: number[] } }[] };
+    if (!ws || typeof ws !== 'object' || !Array.isArray((ws as { channels?: unknown }).channels))
+      throw new InputError(pathArg, 'not a pyhf workspace (no channels)');
+    const patchset = readJson(ps) as {
+      metadata?: { labels?: string[]; references?: { hepdata?: string } };
+      patches?: { metadata?: { name?: string; values?: number[] } }[];
+    };
     const labels = patchset?.metadata?.labels;
-    if (!Array.isArray(labels) || !Array.isArray(patchset.patches)) throw new InputError(opts.patchset, 'not a pyhf PatchSet (metadata.labels and patches required)');
+    if (!Array.isArray(labels) || !Array.isArray(patchset.patches))
+      throw new InputError(opts.patchset, 'not a pyhf PatchSet (metadata.labels and patches required)');
     for (const [i, p] of patchset.patches.entries())
-      if (!Array.isArray(p.metadata?.values) || p.metadata!.values!.length !== labels.length) throw new InputError(`${opts.patchset}:patches[${i}]`, `values must have one number per label (${labels.join(', ')})`);
+      if (!Array.isArray(p.metadata?.values) || p.metadata!.values!.length !== labels.length)
+        throw new InputError(`${opts.patchset}:patches[${i}]`, `values must have one number per label (${labels.join(', ')})`);
     const vp = opts.valueParameters ?? labels;
     if (vp.length !== labels.length) throw new InputError('--params', `the PatchSet has ${labels.length} labels (${labels.join(', ')})`);
     prov.hepdata ??= patchset.metadata?.references?.hepdata;

@@ -143,11 +143,13 @@ export function bracketToTree(sms: string, opts: ConstraintOptions, field: strin
       return;
     }
     const inter = opts.intermediateState?.[b] ?? br.map(() => 'anyBSM');
-    if (inter.length !== br.length) throw new InputError(field, `intermediateState names ${inter.length} states for branch ${b}, which has ${br.length} vertices`);
+    if (inter.length !== br.length)
+      throw new InputError(field, `intermediateState names ${inter.length} states for branch ${b}, which has ${br.length} vertices`);
     const states = [...inter, opts.finalState?.[b] ?? 'MET'];
     const nodes: ExpNode[] = states.map((label, d) => ({ key: `b${b}d${d}`, label, daughters: [] }));
     br.forEach((vt: unknown, d: number) => {
-      if (!Array.isArray(vt) || !vt.every((x) => typeof x === 'string' && SM_LABEL.test(x))) throw new InputError(field, `vertex ${d} of branch ${b} in '${sms.slice(0, 60)}' is not a list of labels`);
+      if (!Array.isArray(vt) || !vt.every((x) => typeof x === 'string' && SM_LABEL.test(x)))
+        throw new InputError(field, `vertex ${d} of branch ${b} in '${sms.slice(0, 60)}' is not a list of labels`);
       const sm = (vt as string[]).map((l) => smLeaf(l === '*' ? 'anySM' : l));
       nodes[d].daughters = [nodes[d + 1], ...sm];
     });

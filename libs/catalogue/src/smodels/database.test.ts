@@ -54,9 +54,9 @@ describe('SModelS database reader', () => {
 
 describe('bad database input is a clear error', () => {
   it('ragged arrays', () => {
-    expect(() => parseGrid('[[[[100*GeV, 50*GeV], [100*GeV, 50*GeV]], 1*pb], [[[200*GeV], [200*GeV, 50*GeV]], 2*pb]]', 'upperLimit', 'T2.txt:upperLimits')).toThrow(
-      /T2\.txt:upperLimits\[1\]: ragged grid: point has branch lengths \[1,2\] but the first point has \[2,2\]/,
-    );
+    expect(() =>
+      parseGrid('[[[[100*GeV, 50*GeV], [100*GeV, 50*GeV]], 1*pb], [[[200*GeV], [200*GeV, 50*GeV]], 2*pb]]', 'upperLimit', 'T2.txt:upperLimits'),
+    ).toThrow(/T2\.txt:upperLimits\[1\]: ragged grid: point has branch lengths \[1,2\] but the first point has \[2,2\]/);
   });
   it('unknown units and missing units', () => {
     expect(() => parseValue('[[[[100*GeV]], 1*nb]]', 'f')).toThrow(/unknown unit 'nb'/);

@@ -76,7 +76,10 @@ export interface SmodelsResult {
 
 /** A numeric field's text without a trailing `# comment` (the database annotates some values). */
 function numericText(fields: Map<string, string>, key: string): string | undefined {
-  return fields.get(key)?.replace(/\s+#.*$/s, '').trim();
+  return fields
+    .get(key)
+    ?.replace(/\s+#.*$/s, '')
+    .trim();
 }
 
 function num(fields: Map<string, string>, key: string, source: string): number | undefined {
@@ -168,10 +171,16 @@ function readDataset(folder: string, d: string, files: string[], opts: LoadOptio
     if (dt === 'efficiencyMap') {
       for (const k of ['observedN', 'expectedBG', 'bgError'] as const)
         if (ds[k] === undefined) throw new InputError(`${dpath}:${k}`, 'an efficiency-map dataset needs observedN, expectedBG and bgError');
-      if (ds.expectedBG! < 0 || ds.bgError! < 0 || ds.observedN! < 0) throw new InputError(`${dpath}:${ds.observedN! < 0 ? 'observedN' : ds.expectedBG! < 0 ? 'expectedBG' : 'bgError'}`, 'observedN, expectedBG and bgError must be >= 0');
+      if (ds.expectedBG! < 0 || ds.bgError! < 0 || ds.observedN! < 0)
+        throw new InputError(
+          `${dpath}:${ds.observedN! < 0 ? 'observedN' : ds.expectedBG! < 0 ? 'expectedBG' : 'bgError'}`,
+          'observedN, expectedBG and bgError must be >= 0',
+        );
     }
     files.push(relative(folder, dpath));
-    for (const f of readdirSync(join(folder, d)).filter((x) => x.endsWith('.txt') && x !== 'dataInfo.txt').sort()) {
+    for (const f of readdirSync(join(folder, d))
+      .filter((x) => x.endsWith('.txt') && x !== 'dataInfo.txt')
+      .sort()) {
       const fpath = join(folder, d, f);
       const ftext = readText(fpath);
       const tx = tolerant(fpath, ftext, opts, () => {
@@ -248,7 +257,12 @@ export function loadSmodelsResult(folder: string, opts: LoadOptions = {}): Smode
             // {pyhf, smodels, type}: a pyhf channel; smodels None (or absent) marks a control region without signal.
             if (typeof e === 'object' && e !== null && !Array.isArray(e)) {
               const { smodels, pyhf, type } = e as Record<string, unknown>;
-              if ((smodels === undefined || smodels === null || typeof smodels === 'string') && (pyhf === undefined || typeof pyhf === 'string') && (type === undefined || typeof type === 'string') && (smodels || pyhf))
+              if (
+                (smodels === undefined || smodels === null || typeof smodels === 'string') &&
+                (pyhf === undefined || typeof pyhf === 'string') &&
+                (type === undefined || typeof type === 'string') &&
+                (smodels || pyhf)
+              )
                 return { smodels: (smodels as string | null | undefined) ?? null, pyhf: pyhf as string | undefined, type: type as string | undefined };
             }
             throw new InputError(`${gpath}:jsonFiles`, `${k}: expected a signal-region name or {smodels, pyhf, type}`);
@@ -264,10 +278,18 @@ export function loadSmodelsResult(folder: string, opts: LoadOptions = {}): Smode
   });
   optional('signalUncertainty', (v) => {
     const u = Number(v.replace(/\s+#.*$/s, '').trim());
-    if (!Number.isFinite(u) || u < 0 || u >= 1) throw new InputError(`${gpath}:signalUncertainty`, `expected a relative uncertainty in [0, 1), got '${v.trim()}'`);
+    if (!Number.isFinite(u) || u < 0 || u >= 1)
+      throw new InputError(`${gpath}:signalUncertainty`, `expected a relative uncertainty in [0, 1), got '${v.trim()}'`);
     result.signalUncertainty = u;
   });
-  optional('combinableWith', (cw) => (result.combinableWith = cw.split(',').map((s) => s.trim()).filter(Boolean)));
+  optional(
+    'combinableWith',
+    (cw) =>
+      (result.combinableWith = cw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)),
+  );
 
   const subdirs = readdirSync(folder)
     .filter((d) => statSync(join(folder, d)).isDirectory() && existsSync(join(folder, d, 'dataInfo.txt')))

@@ -121,8 +121,13 @@ describe('a user copy with damaged files (SIGMAP_SMODELS_DB)', () => {
 
 describe('Python literals of globalInfo.txt', () => {
   it('reads Python float syntax, None / True / False, tuples and trailing commas', () => {
-    expect(parsePythonLiteral('[[ .61362, 0., 1e-3 ], [ 0., 2.809e-01, -4 ],]', 'covariance')).toEqual([[0.61362, 0, 0.001], [0, 0.2809, -4]]);
-    expect(parsePythonLiteral("{'BkgOnly.json': [{'pyhf': 'CR1', 'smodels': None, 'type': 'CR'}, ('a', True)]}", 'jsonFiles')).toEqual({ 'BkgOnly.json': [{ pyhf: 'CR1', smodels: null, type: 'CR' }, ['a', true]] });
+    expect(parsePythonLiteral('[[ .61362, 0., 1e-3 ], [ 0., 2.809e-01, -4 ],]', 'covariance')).toEqual([
+      [0.61362, 0, 0.001],
+      [0, 0.2809, -4],
+    ]);
+    expect(parsePythonLiteral("{'BkgOnly.json': [{'pyhf': 'CR1', 'smodels': None, 'type': 'CR'}, ('a', True)]}", 'jsonFiles')).toEqual({
+      'BkgOnly.json': [{ pyhf: 'CR1', smodels: null, type: 'CR' }, ['a', true]],
+    });
   });
   it('refuses what is not a literal, naming the field and the character', () => {
     expect(() => parsePythonLiteral('[1, 2', 'covariance')).toThrow(/^covariance: expected ',' or '\]' at character 5/);

@@ -69,7 +69,11 @@ function sha256File(path: string): string {
  */
 function unpackShippedDatabase(target: string, env: NodeJS.ProcessEnv): void {
   const archive = join(dataRoot(env), ARCHIVE);
-  if (!existsSync(archive)) throw new InputError('SIGMAP_SMODELS_DB', `is unset and the shipped database ${archive} is missing; point SIGMAP_SMODELS_DB at a clone of the SModelS database release`);
+  if (!existsSync(archive))
+    throw new InputError(
+      'SIGMAP_SMODELS_DB',
+      `is unset and the shipped database ${archive} is missing; point SIGMAP_SMODELS_DB at a clone of the SModelS database release`,
+    );
   const sums = join(dataRoot(env), 'smodels_database_300', 'SHA256SUMS');
   if (existsSync(sums)) {
     const want = /^([0-9a-f]{64})\s+\*?smodels-database-300\.tar\.xz$/m.exec(readFileSync(sums, 'utf8'))?.[1];
@@ -110,9 +114,15 @@ export function smodelsDatabaseRoot(env: NodeJS.ProcessEnv = process.env): strin
 /** Every result folder (the ones holding globalInfo.txt) under `<sqrts>/<experiment>/`. */
 export function resultFolders(root: string): string[] {
   const out: string[] = [];
-  const dirs = (p: string) => (existsSync(p) ? readdirSync(p).filter((d) => statSync(join(p, d)).isDirectory()).sort() : []);
+  const dirs = (p: string) =>
+    existsSync(p)
+      ? readdirSync(p)
+          .filter((d) => statSync(join(p, d)).isDirectory())
+          .sort()
+      : [];
   for (const sqrts of dirs(root).filter((d) => /^\d+(\.\d+)?TeV$/.test(d)))
-    for (const expt of dirs(join(root, sqrts))) for (const ana of dirs(join(root, sqrts, expt))) if (existsSync(join(root, sqrts, expt, ana, 'globalInfo.txt'))) out.push(join(sqrts, expt, ana));
+    for (const expt of dirs(join(root, sqrts)))
+      for (const ana of dirs(join(root, sqrts, expt))) if (existsSync(join(root, sqrts, expt, ana, 'globalInfo.txt'))) out.push(join(sqrts, expt, ana));
   return out;
 }
 
@@ -195,7 +205,8 @@ export function smodelsDatabase(opts: { root?: string; env?: NodeJS.ProcessEnv; 
   if (mem && !opts.noCache && !opts.revalidate) return mem;
   const t0 = performance.now();
   const folders = resultFolders(root);
-  if (folders.length === 0) throw new InputError(opts.root ? 'root' : 'SIGMAP_SMODELS_DB', `${root} holds no result folders (<sqrts>TeV/<experiment>/<analysis>/globalInfo.txt)`);
+  if (folders.length === 0)
+    throw new InputError(opts.root ? 'root' : 'SIGMAP_SMODELS_DB', `${root} holds no result folders (<sqrts>TeV/<experiment>/<analysis>/globalInfo.txt)`);
   const dir = join(sigmapCacheDir(env), 'smodels-index');
   const file = join(dir, `${fingerprint(root, folders)}.v8`);
   if (mem && !opts.noCache && mem.cache.file === file) return mem;

@@ -18,7 +18,9 @@ describe('decomposition (SModelS decomposer)', () => {
   it('branches by BR and drops SMS below the sigma cut (0.005 fb)', () => {
     // BR 0.99 / 0.01 of sigma = 1 fb: the two mixed SMS (9.9e-3 fb each: sbottom and anti-sbottom differ) stay,
     // the 1e-4 fb one falls under the cut
-    const d = decomposeSlha(spectrum('1000005 700\n1000022 100\nDECAY 1000005 1.0\n 0.99 2 1000022 5\n 0.01 2 1000022 3\nDECAY 1000022 0', XS(1000005, -1000005, 0.001)));
+    const d = decomposeSlha(
+      spectrum('1000005 700\n1000022 100\nDECAY 1000005 1.0\n 0.99 2 1000022 5\n 0.01 2 1000022 3\nDECAY 1000022 0', XS(1000005, -1000005, 0.001)),
+    );
     const w = d.elements.map((e) => (e.weight.get(13) ?? 0) * 1000).sort((a, b) => b - a);
     expect(w.length).toBe(3);
     expect(w[0]).toBeCloseTo(0.9801, 10);
@@ -48,7 +50,9 @@ describe('decomposition (SModelS decomposer)', () => {
 
   it('pure-ISR compression (PV > MET, MET) only for gaps below minmassgapISR = 1 GeV', () => {
     const pair = (gap: number) =>
-      decomposeSlha(spectrum(`1000023 ${200 + gap}\n1000022 200\nDECAY 1000023 1e-3\n 1.0 3 1000022 1 -1\nDECAY 1000022 0`, XS(1000023, 1000023, 0.1))).elements.map((e) => elementString(e.root));
+      decomposeSlha(
+        spectrum(`1000023 ${200 + gap}\n1000022 200\nDECAY 1000023 1e-3\n 1.0 3 1000022 1 -1\nDECAY 1000022 0`, XS(1000023, 1000023, 0.1)),
+      ).elements.map((e) => elementString(e.root));
     expect(pair(3)).not.toContain('PV(N1,N1)');
     expect(pair(0.5)).toContain('PV(N1,N1)');
   });
@@ -72,7 +76,10 @@ describe('txname grids of the v3 layout', () => {
       `txName: TRV1jj\nconstraint: {(PV > Zprime(1)),(Zprime(1) > jetb(2),jetb(3))}\ndataMap: {0: (1, 'mass', GeV), 1: (1, 'totalwidth', GeV)}\nupperLimits: [[[1800.0,2e-13],2.18E-01*pb],[[1800.0,18.0],2.18E-01*pb],[[1900.0,19.0],2.08E-01*pb]]`,
       'TRV1jj.txt',
     )!;
-    expect(tx.observed.coords).toEqual([{ node: 'n1', attr: 'mass' }, { node: 'n1', attr: 'width' }]);
+    expect(tx.observed.coords).toEqual([
+      { node: 'n1', attr: 'mass' },
+      { node: 'n1', attr: 'width' },
+    ]);
     expect(tx.observed.points[1]).toEqual([1800, rescaleWidth(18)]);
     expect(tx.observed.values[2]).toBeCloseTo(0.208, 12);
   });
@@ -83,12 +90,16 @@ describe('txname grids of the v3 layout', () => {
     expect(tx.observed.coords.map((c) => `${c.node}.${c.attr}`)).toEqual(['b0d0.mass', 'b0d1.mass', 'b1d0.mass', 'b1d1.mass', 'b0d0.width', 'b1d0.width']);
     expect(tx.observed.points[0].slice(0, 4)).toEqual([100, 50, 100, 50]);
     expect(tx.observed.points[0][4]).toBeCloseTo(Math.log1p(1e12), 9);
-    expect(() => parseTxNameFile(text.replace(']],0.5]]', ']],0.5],[[[100*GeV,50*GeV],[100*GeV,50*GeV]],0.4]]'), 'R.txt')).toThrow(/R\.txt:efficiencyMap\[1\].*ragged/);
+    expect(() => parseTxNameFile(text.replace(']],0.5]]', ']],0.5],[[[100*GeV,50*GeV],[100*GeV,50*GeV]],0.4]]'), 'R.txt')).toThrow(
+      /R\.txt:efficiencyMap\[1\].*ragged/,
+    );
   });
 
   it('reads inclusive branches and names the file of a bad unit', () => {
     const tx = parseTxNameFile(`txName: THSCPM4\nconstraint: [[*],[['*']]]\nefficiencyMap: [[['*',[55*GeV,(50*GeV,0*GeV)]],0.1]]`, 'H.txt')!;
     expect(tx.observed.coords.map((c) => `${c.node}.${c.attr}`)).toEqual(['b1d0.mass', 'b1d1.mass', 'b1d1.width']);
-    expect(() => parseTxNameFile(`txName: T\nconstraint: [[['e']],[['e']]]\nupperLimits: [[[[100*GeV],[100*GeV]],1*nb]]`, 'U.txt')).toThrow(/U\.txt:upperLimits.*unknown unit 'nb'/);
+    expect(() => parseTxNameFile(`txName: T\nconstraint: [[['e']],[['e']]]\nupperLimits: [[[[100*GeV],[100*GeV]],1*nb]]`, 'U.txt')).toThrow(
+      /U\.txt:upperLimits.*unknown unit 'nb'/,
+    );
   });
 });

@@ -73,21 +73,60 @@ export interface Decomposition {
 
 const third = 1 / 3;
 const SM_BASE: [number, string, number, number, number, boolean?][] = [
-  [11, 'e-', -1, 1, 0.5], [13, 'mu-', -1, 1, 0.5], [15, 'ta-', -1, 1, 0.5],
-  [12, 'nue', 0, 1, 0.5], [14, 'numu', 0, 1, 0.5], [16, 'nuta', 0, 1, 0.5],
-  [1, 'd', -third, 3, 0.5], [2, 'u', 2 * third, 3, 0.5], [3, 's', -third, 3, 0.5], [4, 'c', 2 * third, 3, 0.5], [5, 'b', -third, 3, 0.5], [6, 't+', 2 * third, 3, 0.5],
-  [21, 'g', 0, 8, 1], [22, 'photon', 0, 1, 1, true], [23, 'Z', 0, 1, 1, true], [24, 'W+', 1, 1, 1], [25, 'higgs', 0, 1, 0, true],
-  [211, 'pi+', 1, 1, 0], [111, 'pi0', 0, 1, 0],
+  [11, 'e-', -1, 1, 0.5],
+  [13, 'mu-', -1, 1, 0.5],
+  [15, 'ta-', -1, 1, 0.5],
+  [12, 'nue', 0, 1, 0.5],
+  [14, 'numu', 0, 1, 0.5],
+  [16, 'nuta', 0, 1, 0.5],
+  [1, 'd', -third, 3, 0.5],
+  [2, 'u', 2 * third, 3, 0.5],
+  [3, 's', -third, 3, 0.5],
+  [4, 'c', 2 * third, 3, 0.5],
+  [5, 'b', -third, 3, 0.5],
+  [6, 't+', 2 * third, 3, 0.5],
+  [21, 'g', 0, 8, 1],
+  [22, 'photon', 0, 1, 1, true],
+  [23, 'Z', 0, 1, 1, true],
+  [24, 'W+', 1, 1, 1],
+  [25, 'higgs', 0, 1, 0, true],
+  [211, 'pi+', 1, 1, 0],
+  [111, 'pi0', 0, 1, 0],
 ];
 const SELF_CONJUGATE = new Set([21, 22, 23, 25, 111, 1000021, 1000022, 1000023, 1000025, 1000035, 1000039, 35, 36]);
 const MSSM: [number, string, number, number, number, boolean?][] = [
-  [1000001, 'sd_L', -third, 3, 0], [1000002, 'su_L', 2 * third, 3, 0], [2000001, 'sd_R', -third, 3, 0], [2000002, 'su_R', 2 * third, 3, 0],
-  [1000003, 'ss_L', -third, 3, 0], [1000004, 'sc_L', 2 * third, 3, 0], [2000003, 'ss_R', -third, 3, 0], [2000004, 'sc_R', 2 * third, 3, 0],
-  [1000005, 'sb_1', -third, 3, 0], [1000006, 'st_1', 2 * third, 3, 0], [2000005, 'sb_2', -third, 3, 0], [2000006, 'st_2', 2 * third, 3, 0],
-  [1000011, 'se_L', -1, 1, 0], [1000012, 'sne_L', 0, 1, 0], [2000011, 'se_R', -1, 1, 0], [1000013, 'smu_L', -1, 1, 0], [1000014, 'snmu_L', 0, 1, 0],
-  [2000013, 'smu_R', -1, 1, 0], [1000015, 'sta_1', -1, 1, 0], [1000016, 'snta_L', 0, 1, 0], [2000015, 'sta_2', -1, 1, 0],
-  [1000021, 'gluino', 0, 8, 0.5], [1000022, 'N1', 0, 1, 0.5], [1000023, 'N2', 0, 1, 0.5], [1000025, 'N3', 0, 1, 0.5], [1000035, 'N4', 0, 1, 0.5],
-  [1000039, 'G', 0, 1, 1.5], [1000024, 'C1+', 1, 1, 0.5], [1000037, 'C2+', 1, 1, 0.5], [37, 'H+', 1, 1, 0], [36, 'A0', 0, 1, 0, true], [35, 'H0', 0, 1, 0, true],
+  [1000001, 'sd_L', -third, 3, 0],
+  [1000002, 'su_L', 2 * third, 3, 0],
+  [2000001, 'sd_R', -third, 3, 0],
+  [2000002, 'su_R', 2 * third, 3, 0],
+  [1000003, 'ss_L', -third, 3, 0],
+  [1000004, 'sc_L', 2 * third, 3, 0],
+  [2000003, 'ss_R', -third, 3, 0],
+  [2000004, 'sc_R', 2 * third, 3, 0],
+  [1000005, 'sb_1', -third, 3, 0],
+  [1000006, 'st_1', 2 * third, 3, 0],
+  [2000005, 'sb_2', -third, 3, 0],
+  [2000006, 'st_2', 2 * third, 3, 0],
+  [1000011, 'se_L', -1, 1, 0],
+  [1000012, 'sne_L', 0, 1, 0],
+  [2000011, 'se_R', -1, 1, 0],
+  [1000013, 'smu_L', -1, 1, 0],
+  [1000014, 'snmu_L', 0, 1, 0],
+  [2000013, 'smu_R', -1, 1, 0],
+  [1000015, 'sta_1', -1, 1, 0],
+  [1000016, 'snta_L', 0, 1, 0],
+  [2000015, 'sta_2', -1, 1, 0],
+  [1000021, 'gluino', 0, 8, 0.5],
+  [1000022, 'N1', 0, 1, 0.5],
+  [1000023, 'N2', 0, 1, 0.5],
+  [1000025, 'N3', 0, 1, 0.5],
+  [1000035, 'N4', 0, 1, 0.5],
+  [1000039, 'G', 0, 1, 1.5],
+  [1000024, 'C1+', 1, 1, 0.5],
+  [1000037, 'C2+', 1, 1, 0.5],
+  [37, 'H+', 1, 1, 0],
+  [36, 'A0', 0, 1, 0, true],
+  [35, 'H0', 0, 1, 0, true],
 ];
 
 function withConjugates(list: [number, string, number, number, number, boolean?][], isSM: boolean): ParticleInfo[] {
@@ -110,8 +149,14 @@ export const STABLE_WIDTH = 1e-25;
 /** The particles of a spectrum: SM (fixed properties) and the model's BSM states with masses, widths and decays. */
 export function spectrumFromSlha(slha: Slha, extra: ParticleInfo[] = []): Map<number, SpectrumParticle> {
   const parts = new Map<number, SpectrumParticle>();
-  for (const p of SM_PARTICLES) parts.set(p.pdg, { ...p, mass: SM_MASS[Math.abs(p.pdg)] ?? 0, width: SM_WIDTH[Math.abs(p.pdg)] ?? 0, prompt: false, stable: true, decays: [] });
-  const bsm = [...MSSM_PARTICLES, ...extra.flatMap((p) => (p.pdg > 0 && !extra.some((q) => q.pdg === -p.pdg) && p.charge !== 0 ? [p, { ...p, pdg: -p.pdg, label: `${p.label}~`, charge: -p.charge }] : [p]))];
+  for (const p of SM_PARTICLES)
+    parts.set(p.pdg, { ...p, mass: SM_MASS[Math.abs(p.pdg)] ?? 0, width: SM_WIDTH[Math.abs(p.pdg)] ?? 0, prompt: false, stable: true, decays: [] });
+  const bsm = [
+    ...MSSM_PARTICLES,
+    ...extra.flatMap((p) =>
+      p.pdg > 0 && !extra.some((q) => q.pdg === -p.pdg) && p.charge !== 0 ? [p, { ...p, pdg: -p.pdg, label: `${p.label}~`, charge: -p.charge }] : [p],
+    ),
+  ];
   for (const p of bsm) {
     const m = slha.masses.get(Math.abs(p.pdg));
     if (m === undefined) continue;
@@ -183,7 +228,11 @@ function subtrees(pdg: number, parts: Map<number, SpectrumParticle>, minBR: numb
 const PV: SpectrumParticle = { pdg: 0, label: 'PV', isSM: true, charge: 0, colordim: 1, spin: 0, mass: 0, width: 0, prompt: false, stable: true, decays: [] };
 
 /** Decompose a spectrum with its production cross sections (pb per sqrt(s), per signed pdg pair). */
-export function decomposeProduction(parts: Map<number, SpectrumParticle>, production: { pids: number[]; xsecPb: Map<number, number> }[], opts: DecompositionOptions = {}): Decomposition {
+export function decomposeProduction(
+  parts: Map<number, SpectrumParticle>,
+  production: { pids: number[]; xsecPb: Map<number, number> }[],
+  opts: DecompositionOptions = {},
+): Decomposition {
   const sigmacut = (opts.sigmacutFb ?? 0.005) / 1000;
   const byKey = new Map<string, TheoryElement>();
   const totalXsecPb = new Map<number, number>();
@@ -201,17 +250,17 @@ export function decomposeProduction(parts: Map<number, SpectrumParticle>, produc
     let combos: Sub[][] = [[]];
     for (const id of prod.pids) combos = combos.flatMap((c) => subtrees(id, parts, minBR, memo).map((s) => [...c, s]));
     for (const combo of combos) {
-        const br = combo.reduce((s, x) => s * x.br, 1);
-        if (br * prod.max < sigmacut) continue;
-        const root: TNode = { p: PV, daughters: combo.map((x) => x.node) };
-        const key = nodeKey(root);
-        const weight = new Map([...prod.xsecPb].map(([s, v]) => [s, v * br]));
-        const old = byKey.get(key);
-        if (old) for (const [s, v] of weight) old.weight.set(s, (old.weight.get(s) ?? 0) + v);
-        else {
-          const id = nextId++;
-          byKey.set(key, { id, root, weight, ancestors: new Set([id]), key, production: prod.pids });
-        }
+      const br = combo.reduce((s, x) => s * x.br, 1);
+      if (br * prod.max < sigmacut) continue;
+      const root: TNode = { p: PV, daughters: combo.map((x) => x.node) };
+      const key = nodeKey(root);
+      const weight = new Map([...prod.xsecPb].map(([s, v]) => [s, v * br]));
+      const old = byKey.get(key);
+      if (old) for (const [s, v] of weight) old.weight.set(s, (old.weight.get(s) ?? 0) + v);
+      else {
+        const id = nextId++;
+        byKey.set(key, { id, root, weight, ancestors: new Set([id]), key, production: prod.pids });
+      }
     }
   }
   const elements = [...byKey.values()];
@@ -240,9 +289,12 @@ function compressAll(el: TheoryElement, opts: DecompositionOptions): TheoryEleme
   const gapISR = opts.minmassgapISR ?? 1;
   const list: TNode[] = [el.root];
   const keys = new Set([el.key]);
-  for (let added = true; added; ) {
+  for (let added = true; added;) {
     added = false;
-    for (const fn of [opts.massCompress !== false ? (r: TNode) => massCompress(r, gap, gapISR) : undefined, opts.invisibleCompress !== false ? invisibleCompress : undefined]) {
+    for (const fn of [
+      opts.massCompress !== false ? (r: TNode) => massCompress(r, gap, gapISR) : undefined,
+      opts.invisibleCompress !== false ? invisibleCompress : undefined,
+    ]) {
       if (!fn) continue;
       for (const r of list.slice()) {
         const c = fn(r);
@@ -255,7 +307,9 @@ function compressAll(el: TheoryElement, opts: DecompositionOptions): TheoryEleme
       }
     }
   }
-  return list.slice(1).map((root) => ({ id: -1, root, weight: new Map(el.weight), ancestors: new Set(el.ancestors), key: nodeKey(root), production: el.production }));
+  return list
+    .slice(1)
+    .map((root) => ({ id: -1, root, weight: new Map(el.weight), ancestors: new Set(el.ancestors), key: nodeKey(root), production: el.production }));
 }
 
 function massCompress(root: TNode, gap: number, gapISR: number): TNode | undefined {
@@ -278,7 +332,8 @@ function massCompress(root: TNode, gap: number, gapISR: number): TNode | undefin
   const out = visit(root);
   if (!changed) return undefined;
   // pure-ISR rule: PV > MET, MET only when every compressed gap is below minmassgapISR
-  if (maxDiff !== undefined && maxDiff >= gapISR && out.daughters.every((d) => d.daughters.length === 0 && isMetLike(d))) return massCompress(root, 0.999 * maxDiff, gapISR);
+  if (maxDiff !== undefined && maxDiff >= gapISR && out.daughters.every((d) => d.daughters.length === 0 && isMetLike(d)))
+    return massCompress(root, 0.999 * maxDiff, gapISR);
   return out;
 }
 

@@ -46,7 +46,15 @@ export function familyDecomposition(input: FamilyInput): Decomposition {
     if (!b) throw new Error(`unknown particle ${pdg}`);
     parts.set(pdg, { ...b, mass, width: decays.length ? 1 : 0, prompt: decays.length > 0, stable: decays.length === 0, decays });
     const c = info.get(-pdg);
-    if (c) parts.set(-pdg, { ...c, mass, width: decays.length ? 1 : 0, prompt: decays.length > 0, stable: decays.length === 0, decays: decays.map((d) => ({ br: d.br, daughters: d.daughters.map((x) => (parts.has(-x) || info.has(-x) ? -x : x)) })) });
+    if (c)
+      parts.set(-pdg, {
+        ...c,
+        mass,
+        width: decays.length ? 1 : 0,
+        prompt: decays.length > 0,
+        stable: decays.length === 0,
+        decays: decays.map((d) => ({ br: d.br, daughters: d.daughters.map((x) => (parts.has(-x) || info.has(-x) ? -x : x)) })),
+      });
   };
   const lsp = (k: string) => put(1000022, need(point, k, family), []);
   let production: number[];
@@ -64,7 +72,11 @@ export function familyDecomposition(input: FamilyInput): Decomposition {
       break;
     case 'T1':
       lsp('m_lsp');
-      put(1000021, need(point, 'm_gluino', family), [1, 2, 3, 4].map((q) => ({ br: 0.25, daughters: [1000022, q, -q] })));
+      put(
+        1000021,
+        need(point, 'm_gluino', family),
+        [1, 2, 3, 4].map((q) => ({ br: 0.25, daughters: [1000022, q, -q] })),
+      );
       production = [1000021, 1000021];
       break;
     case 'TChiWZ':

@@ -21,7 +21,6 @@ export function parseInfoFile(text: string, source: string): Map<string, string>
   return fields;
 }
 
-
 /** 1-based line where `key:` starts in a database text file (undefined if absent). */
 export function lineOfField(text: string, key: string): number | undefined {
   const lines = text.split(/\r?\n/);

@@ -21,7 +21,9 @@ interface RefCase {
   outside_expected?: null;
   tolerance: string;
 }
-const ref = JSON.parse(readFileSync(join(dataRoot(), 'smodels_reference', 'smodels_reference_numbers.json'), 'utf8')) as { self_contained_interpolation: RefCase[] };
+const ref = JSON.parse(readFileSync(join(dataRoot(), 'smodels_reference', 'smodels_reference_numbers.json'), 'utf8')) as {
+  self_contained_interpolation: RefCase[];
+};
 const cases = ref.self_contained_interpolation;
 
 /** unittest assertAlmostEqual(a, b, places=p): round(a - b, p) == 0. */
@@ -32,16 +34,26 @@ const placesOf = (tol: string) => Number(/places=(\d+)/.exec(tol)?.[1] ?? 7);
 
 /** Grid as SModelS builds it in the tests: both branches equal, fb converted to pb. */
 function gridOf(c: RefCase): GridInterpolator {
-  const src = c.grid_fb ?? c.grid_pb ?? c.grid_unitless ?? (c.grid?.startsWith('same as') ? cases.find((x) => c.grid!.endsWith(x.id))!.grid_unitless : undefined);
+  const src =
+    c.grid_fb ?? c.grid_pb ?? c.grid_unitless ?? (c.grid?.startsWith('same as') ? cases.find((x) => c.grid!.endsWith(x.id))!.grid_unitless : undefined);
   if (!src) throw new Error(`no grid for ${c.id}`);
   const scale = c.grid_fb ? 1e-3 : 1;
   const points = src.map(([m]) => (Array.isArray(m) ? [...m, ...m] : [m, m]));
-  return new GridInterpolator(points, src.map(([, y]) => y * scale));
+  return new GridInterpolator(
+    points,
+    src.map(([, y]) => y * scale),
+  );
 }
 
 describe('SModelS self-contained interpolation references', () => {
   it('has all five reference cases', () => {
-    expect(cases.map((c) => c.id).sort()).toEqual(['direct_data_2D', 'extrapolation_4pts', 'interp_1D', 'outside_convex_hull_large_offset', 'outside_convex_hull_small_offset']);
+    expect(cases.map((c) => c.id).sort()).toEqual([
+      'direct_data_2D',
+      'extrapolation_4pts',
+      'interp_1D',
+      'outside_convex_hull_large_offset',
+      'outside_convex_hull_small_offset',
+    ]);
   });
   for (const c of cases) {
     it(`${c.id} (${c.tolerance})`, () => {

@@ -90,7 +90,8 @@ export class GridInterpolator {
       const seen = new Map<number, number>();
       for (let i = 0; i < N; i++) {
         const x = R[i * D];
-        if (seen.has(x) && this.values[seen.get(x)!] !== this.values[i]) throw new InputError(label, `two grid points at the same position carry different values`);
+        if (seen.has(x) && this.values[seen.get(x)!] !== this.values[i])
+          throw new InputError(label, `two grid points at the same position carry different values`);
         seen.set(x, i);
       }
       this.sorted1d = [...seen.entries()].map(([x, i]) => ({ x, y: this.values[i] })).sort((a, b) => a.x - b.x);

@@ -18,7 +18,18 @@ const ws = {
   ],
 };
 const sig: Record<string, number> = { A_L: 1.5, A_H: 0.5, B: 2, CRsig: 7 };
-const add = (path: string, data: number[]) => ({ op: 'add', path, value: { data, modifiers: [{ data: null, type: 'normfactor', name: 'mu_SIG' }, { data: null, type: 'lumi', name: 'lumi' }], name: 'bsm' } });
+const add = (path: string, data: number[]) => ({
+  op: 'add',
+  path,
+  value: {
+    data,
+    modifiers: [
+      { data: null, type: 'normfactor', name: 'mu_SIG' },
+      { data: null, type: 'lumi', name: 'lumi' },
+    ],
+    name: 'bsm',
+  },
+});
 
 describe('smodelsPyhfPatch (SModelS pyhfInterface semantics)', () => {
   it('reads region types from channel names as guessPyhfType does', () => {
@@ -29,7 +40,12 @@ describe('smodelsPyhfPatch (SModelS pyhfInterface semantics)', () => {
     const p = smodelsPyhfPatch(ws, [{ smodels: 'A_L' }, { smodels: 'A_H' }, { smodels: 'B' }], (s) => sig[s], 'ws');
     expect(p.signalRegions).toEqual(['A_L', 'A_H', 'B']);
     expect(p.removed).toEqual(['VR_x', 'CR_top']);
-    expect(p.ops).toEqual([add('/channels/1/samples/0', [1.5, 0.5]), add('/channels/2/samples/0', [2]), { op: 'remove', path: '/channels/3' }, { op: 'remove', path: '/channels/0' }]);
+    expect(p.ops).toEqual([
+      add('/channels/1/samples/0', [1.5, 0.5]),
+      add('/channels/2/samples/0', [2]),
+      { op: 'remove', path: '/channels/3' },
+      { op: 'remove', path: '/channels/0' },
+    ]);
   });
 
   it('keeps control regions with includeCRs, and adds the signal uncertainty as a histosys', () => {
@@ -70,7 +86,11 @@ describe('smodelsPyhfPatch (SModelS pyhfInterface semantics)', () => {
   });
 
   it('refuses a multi-bin channel that the mapping does not name bin for bin, naming the workspace and channel', () => {
-    expect(() => smodelsPyhfPatch(ws, [{ smodels: 'A_L', pyhf: 'SR_meff[0]' }], (s) => sig[s], 'x/ws.json')).toThrow(/x\/ws.json: channel SR_meff has 2 bins, the mapping names 1/);
-    expect(() => smodelsPyhfPatch({ channels: [] }, [{ smodels: 'A' }], () => 1, 'x/ws.json')).toThrow(/x\/ws.json: the background-only workspace has no observations/);
+    expect(() => smodelsPyhfPatch(ws, [{ smodels: 'A_L', pyhf: 'SR_meff[0]' }], (s) => sig[s], 'x/ws.json')).toThrow(
+      /x\/ws.json: channel SR_meff has 2 bins, the mapping names 1/,
+    );
+    expect(() => smodelsPyhfPatch({ channels: [] }, [{ smodels: 'A' }], () => 1, 'x/ws.json')).toThrow(
+      /x\/ws.json: the background-only workspace has no observations/,
+    );
   });
 });

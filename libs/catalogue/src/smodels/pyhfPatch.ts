@@ -56,7 +56,11 @@ export function guessPyhfType(name: string): 'SR' | 'CR' | 'VR' {
 }
 
 /** `updatePyhfNames`: pyhf names for a plain list of dataset names, from the workspace's observations in order. */
-function nameRegions(mapping: readonly SmodelsRegion[], observations: readonly Observation[], includeCRs: boolean): { smodels: string | null; pyhf?: string; type: string }[] {
+function nameRegions(
+  mapping: readonly SmodelsRegion[],
+  observations: readonly Observation[],
+  includeCRs: boolean,
+): { smodels: string | null; pyhf?: string; type: string }[] {
   const regions = mapping.map((e) => ({ smodels: e.smodels, pyhf: e.pyhf, type: e.type ?? 'SR' }));
   if (regions.length === 0 || regions[0].pyhf !== undefined) return regions;
   const nJsonFiles = regions.length;
@@ -79,7 +83,13 @@ function nameRegions(mapping: readonly SmodelsRegion[], observations: readonly O
   return regions;
 }
 
-export function smodelsPyhfPatch(bkgOnly: unknown, mapping: readonly SmodelsRegion[], signal: (sr: string) => number, where: string, opts: SmodelsPatchOptions = {}): SmodelsPatch {
+export function smodelsPyhfPatch(
+  bkgOnly: unknown,
+  mapping: readonly SmodelsRegion[],
+  signal: (sr: string) => number,
+  where: string,
+  opts: SmodelsPatchOptions = {},
+): SmodelsPatch {
   const includeCRs = opts.includeCRs ?? false;
   const ws = bkgOnly as { channels?: Channel[]; observations?: Observation[] };
   if (!Array.isArray(ws.channels)) throw new InputError(where, 'the background-only workspace has no channels');
@@ -90,7 +100,8 @@ export function smodelsPyhfPatch(bkgOnly: unknown, mapping: readonly SmodelsRegi
   // checkConsistency: as many signal bins as datasets in the mapping
   const named = new Set(mapping.map((e) => e.smodels).filter((s): s is string => s !== null));
   const signalBins = regions.filter(carriesSignal).length;
-  if (signalBins !== named.size) throw new InputError(where, `${named.size} datasets in jsonFiles but ${signalBins} signal bins in the workspace (SModelS refuses this combination too)`);
+  if (signalBins !== named.size)
+    throw new InputError(where, `${named.size} datasets in jsonFiles but ${signalBins} signal bins in the workspace (SModelS refuses this combination too)`);
 
   const ops: unknown[] = [];
   const signalRegions: string[] = [];
@@ -128,7 +139,8 @@ export function smodelsPyhfPatch(bkgOnly: unknown, mapping: readonly SmodelsRegi
       { data: null, type: 'lumi', name: 'lumi' },
     ];
     const u = opts.signalUncertainty;
-    if (u !== undefined && u !== 0) modifiers.push({ data: { hi_data: data.map((s) => s * (1 + u)), lo_data: data.map((s) => s * (1 - u)) }, type: 'histosys', name: 'signalUncertainty' });
+    if (u !== undefined && u !== 0)
+      modifiers.push({ data: { hi_data: data.map((s) => s * (1 + u)), lo_data: data.map((s) => s * (1 - u)) }, type: 'histosys', name: 'signalUncertainty' });
     ops.push({ op: 'add', path: `/channels/${index}/samples/0`, value: { data, modifiers, name: 'bsm' } });
     signalRegions.push(...names);
   }

@@ -15,13 +15,32 @@ export type SignatureCell = { kind: 'pair'; pair: [string, string] } | { kind: '
 
 /** SModelS final-state labels (databaseParticles.py of the database) -> sigmap's SM objects. */
 const LABEL_TO_OBJECT: Record<string, string> = {
-  e: 'e', 'e-': 'e', 'e+': 'e',
-  mu: 'mu', 'mu-': 'mu', 'mu+': 'mu',
-  ta: 'tau', 'ta-': 'tau', 'ta+': 'tau',
+  e: 'e',
+  'e-': 'e',
+  'e+': 'e',
+  mu: 'mu',
+  'mu-': 'mu',
+  'mu+': 'mu',
+  ta: 'tau',
+  'ta-': 'tau',
+  'ta+': 'tau',
   photon: 'gamma',
-  jet: 'j', q: 'j', g: 'j', c: 'j', jetb: 'j', pion: 'j',
-  b: 'b', t: 't', 't+': 't', 't-': 't',
-  W: 'W', 'W+': 'W', 'W-': 'W', Z: 'Z', higgs: 'H', h: 'H',
+  jet: 'j',
+  q: 'j',
+  g: 'j',
+  c: 'j',
+  jetb: 'j',
+  pion: 'j',
+  b: 'b',
+  t: 't',
+  't+': 't',
+  't-': 't',
+  W: 'W',
+  'W+': 'W',
+  'W-': 'W',
+  Z: 'Z',
+  higgs: 'H',
+  h: 'H',
 };
 
 const STOP = /^(T2tt|T2ttoff|T2ttC|T2cc|T2bt|T2bbWW|T2bbWWoff|T2bbffff|T6bbWW|T6bbWWoff|T6HHtt|T6ZZtt|T6ZZofftt|T6ttZg|T4bnutaubnutau)$/;
@@ -42,7 +61,10 @@ function resonanceProducts(tx: Pick<SmodelsTxName, 'constraint' | 'finalState' |
 }
 
 /** The cell of one txname of a result (undefined: a topology sigmap cannot place, reported by the caller). */
-export function txNameCell(tx: Pick<SmodelsTxName, 'txName' | 'constraint' | 'finalState' | 'intermediateState'>, result: Pick<SmodelsResult, 'resultType'>): SignatureCell | undefined {
+export function txNameCell(
+  tx: Pick<SmodelsTxName, 'txName' | 'constraint' | 'finalState' | 'intermediateState'>,
+  result: Pick<SmodelsResult, 'resultType'>,
+): SignatureCell | undefined {
   const n = tx.txName;
   if (result.resultType === 'displaced' || /Disp|^THSCP|^TRHad|^TDTM/.test(n)) return { kind: 'complex', id: 'long-lived' };
   if (/^TR[VS]\d/.test(n)) {

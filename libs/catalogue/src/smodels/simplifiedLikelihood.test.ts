@@ -23,7 +23,14 @@ describe('SModelS simplified-likelihood reference', () => {
       const places = Number(/places=(\d+)/.exec(c.tolerance)![1]);
       // SModelS Data(nobs, nbg, covariance, None, nsig, deltas_rel, lumi): the third argument is the covariance
       // (here 0.001, named bgerr in the reference file).
-      const lh = new CountingLikelihood({ observed: [c.inputs.nobs], backgrounds: [c.inputs.nbg], covariance: [[c.inputs.bgerr]], nsignal: [c.inputs.nsig], deltasRel: c.inputs.deltas_rel, lumi: c.inputs.lumi });
+      const lh = new CountingLikelihood({
+        observed: [c.inputs.nobs],
+        backgrounds: [c.inputs.nbg],
+        covariance: [[c.inputs.bgerr]],
+        nsignal: [c.inputs.nsig],
+        deltasRel: c.inputs.deltas_rel,
+        lumi: c.inputs.lumi,
+      });
       const exp = upperLimitOnMu(lh, 'apriori')!;
       const obs = upperLimitOnMu(lh, 'observed')!;
       expect(almostEqual(exp, c.expected.ul_mu_expected_apriori, places), `expected ${exp} vs ${c.expected.ul_mu_expected_apriori}`).toBe(true);
@@ -44,7 +51,15 @@ describe('counting likelihood', () => {
   });
 
   it('theta_hat solves the score equations with correlations', () => {
-    const lh = new CountingLikelihood({ observed: [12, 30], backgrounds: [10, 25], covariance: [[4, 3], [3, 9]], nsignal: [2, 1] });
+    const lh = new CountingLikelihood({
+      observed: [12, 30],
+      backgrounds: [10, 25],
+      covariance: [
+        [4, 3],
+        [3, 9],
+      ],
+      nsignal: [2, 1],
+    });
     const th = lh.thetaHat(0.7);
     const lam = th.map((t, i) => 0.7 * [2, 1][i] + [10, 25][i] + t);
     // gradient 1 - n/lambda + V^-1 theta = 0  <=>  V (n/lambda - 1) = theta
@@ -54,7 +69,15 @@ describe('counting likelihood', () => {
   });
 
   it('two regions with equal s/b and negligible background error give the limit of the merged region (sufficiency)', () => {
-    const two = new CountingLikelihood({ observed: [7, 16], backgrounds: [5, 12], covariance: [[1e-6, 0], [0, 1e-6]], nsignal: [1, 2.4] });
+    const two = new CountingLikelihood({
+      observed: [7, 16],
+      backgrounds: [5, 12],
+      covariance: [
+        [1e-6, 0],
+        [0, 1e-6],
+      ],
+      nsignal: [1, 2.4],
+    });
     const one = new CountingLikelihood({ observed: [23], backgrounds: [17], covariance: [[2e-6]], nsignal: [3.4] });
     expect(upperLimitOnMu(two)!).toBeCloseTo(upperLimitOnMu(one)!, 4);
     expect(upperLimitOnMu(two, 'apriori')!).toBeCloseTo(upperLimitOnMu(one, 'apriori')!, 4);
@@ -84,7 +107,17 @@ describe('special functions', () => {
   });
 
   it('skewed model (arXiv:1809.05548 eqs. 1.27-1.30): mean, variance, third moment and covariance are the published ones', () => {
-    const d = { observed: [10, 4, 0], backgrounds: [9.5, 3.2, 0.8], covariance: [[4, 0.9, 0.2], [0.9, 1.5, 0.1], [0.2, 0.1, 0.3]], nsignal: [1, 1, 1], thirdMoment: [1.2, 0.6, 0.08] };
+    const d = {
+      observed: [10, 4, 0],
+      backgrounds: [9.5, 3.2, 0.8],
+      covariance: [
+        [4, 0.9, 0.2],
+        [0.9, 1.5, 0.1],
+        [0.2, 0.1, 0.3],
+      ],
+      nsignal: [1, 1, 1],
+      thirdMoment: [1.2, 0.6, 0.08],
+    };
     const sk = skewTerms(d)!;
     for (let i = 0; i < 3; i++) {
       const C = sk.C[i];
@@ -106,7 +139,9 @@ describe('special functions', () => {
     const th = lh.thetaHat(0);
     expect(lh.expectedBackground(th).every((x) => x >= 0)).toBe(true);
     expect(upperLimitOnMu(lh)).toBeGreaterThan(0);
-    expect(() => new CountingLikelihood({ ...d, thirdMoment: [1.2, 50, 0.08] })).toThrow(/counting data.thirdMoment\[1\]: \|m3\| = 50 is too large for the variance 1.5/);
+    expect(() => new CountingLikelihood({ ...d, thirdMoment: [1.2, 50, 0.08] })).toThrow(
+      /counting data.thirdMoment\[1\]: \|m3\| = 50 is too large for the variance 1.5/,
+    );
     expect(() => new CountingLikelihood({ ...d, thirdMoment: [1.2, 0.6] })).toThrow(/counting data.thirdMoment: has 2 entries, observed has 3/);
   });
 });

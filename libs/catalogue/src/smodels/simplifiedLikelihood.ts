@@ -61,7 +61,11 @@ export function skewTerms(d: CountingData, field = 'counting data'): Skew | unde
     const m3 = m3s[i] === 0 ? 1e-30 : m3s[i];
     const k = -Math.sign(m3) * Math.sqrt(2 * m2);
     const r = (8 * m2 ** 3) / m3 ** 2 - 1;
-    if (!(r >= 0)) throw new InputError(`${field}.thirdMoment[${i}]`, `|m3| = ${Math.abs(m3)} is too large for the variance ${m2} (8 m2^3 / m3^2 - 1 = ${r.toPrecision(3)} < 0)`);
+    if (!(r >= 0))
+      throw new InputError(
+        `${field}.thirdMoment[${i}]`,
+        `|m3| = ${Math.abs(m3)} is too large for the variance ${m2} (8 m2^3 / m3^2 - 1 = ${r.toPrecision(3)} < 0)`,
+      );
     C.push(k * Math.cos((4 * Math.PI) / 3 + Math.atan(Math.sqrt(r)) / 3));
     B.push(Math.sqrt(m2 - 2 * C[i] ** 2));
   }
@@ -81,7 +85,10 @@ export type Evaluation = 'observed' | 'apriori' | 'aposteriori';
 export function validateCountingData(d: CountingData, field = 'counting data'): void {
   const n = d.observed.length;
   if (n === 0) throw new InputError(field, 'needs at least one signal region');
-  for (const [k, a] of [['backgrounds', d.backgrounds], ['nsignal', d.nsignal]] as const)
+  for (const [k, a] of [
+    ['backgrounds', d.backgrounds],
+    ['nsignal', d.nsignal],
+  ] as const)
     if (a.length !== n) throw new InputError(`${field}.${k}`, `has ${a.length} entries, observed has ${n}`);
   if (d.covariance.length !== n || d.covariance.some((r) => r.length !== n)) throw new InputError(`${field}.covariance`, `must be ${n}x${n}`);
   const all = [...d.observed, ...d.backgrounds, ...d.nsignal, ...d.covariance.flat()];
@@ -93,7 +100,7 @@ export function validateCountingData(d: CountingData, field = 'counting data'): 
     if (d.thirdMoment.length !== n) throw new InputError(`${field}.thirdMoment`, `has ${d.thirdMoment.length} entries, observed has ${n}`);
     if (d.thirdMoment.some((x) => !Number.isFinite(x))) throw new InputError(`${field}.thirdMoment`, 'all numbers must be finite');
     const sk = skewTerms(d, field);
-    if (sk && !inverseSpd(sk.V)) throw new InputError(`${field}.thirdMoment`, 'the skewed model\'s covariance B rho B is not positive definite');
+    if (sk && !inverseSpd(sk.V)) throw new InputError(`${field}.thirdMoment`, "the skewed model's covariance B rho B is not positive definite");
   }
 }
 

@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { isInputError } from '@sigmap/contracts';
 import { dataRoot } from '../paths';
 import { XsecTable } from '../xsec/table';
-import { checkTemplateParameters, clsToR, fillSlhaTemplate, parseSlhaTemplate, readSlhaTemplate, rToCls, slhaFromTemplate, templateParameters } from './slhaTemplate';
+import {
+  checkTemplateParameters,
+  clsToR,
+  fillSlhaTemplate,
+  parseSlhaTemplate,
+  readSlhaTemplate,
+  rToCls,
+  slhaFromTemplate,
+  templateParameters,
+} from './slhaTemplate';
 
 const REPO = join(__dirname, '..', '..', '..', '..');
 const XSEC = join(dataRoot(), 'xsec_lhc_susy_wg');

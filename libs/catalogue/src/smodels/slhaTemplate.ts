@@ -88,9 +88,15 @@ export function templateParameters(t: SlhaTemplate): string[] {
  */
 export function checkTemplateParameters(t: SlhaTemplate, parameters: string[]): void {
   const used = new Set(templateParameters(t));
-  for (const p of parameters) if (!used.has(p)) throw new InputError(`parameters.${p}`, `no {${p}} placeholder in the SLHA template ${t.file} (its placeholders: ${[...used].map((x) => `{${x}}`).join(', ') || 'none'})`);
+  for (const p of parameters)
+    if (!used.has(p))
+      throw new InputError(
+        `parameters.${p}`,
+        `no {${p}} placeholder in the SLHA template ${t.file} (its placeholders: ${[...used].map((x) => `{${x}}`).join(', ') || 'none'})`,
+      );
   for (const ph of t.placeholders)
-    if (!parameters.includes(ph.parameter)) throw new InputError(`${t.file}:${ph.line}`, `placeholder {${ph.raw}} names no parameter of the spec (parameters: ${parameters.join(', ')})`);
+    if (!parameters.includes(ph.parameter))
+      throw new InputError(`${t.file}:${ph.line}`, `placeholder {${ph.raw}} names no parameter of the spec (parameters: ${parameters.join(', ')})`);
 }
 
 export interface FillOptions {
@@ -123,11 +129,16 @@ export function fillSlhaTemplate(t: SlhaTemplate, point: Record<string, number>,
       const filled = code.replace(PLACEHOLDER, (_, inner: string) => {
         const ph = t.placeholders.find((p) => p.line === line && p.raw === inner)!;
         const v = point[ph.parameter];
-        if (v === undefined || !Number.isFinite(v)) throw new InputError(`${t.file}:${line}`, `placeholder {${inner}}: the point has no finite value of ${ph.parameter}`);
+        if (v === undefined || !Number.isFinite(v))
+          throw new InputError(`${t.file}:${line}`, `placeholder {${inner}}: the point has no finite value of ${ph.parameter}`);
         if (ph.kind === 'parameter') return fmt(v);
         const table = xsecTable(o.xsecDir, ph.table!);
         const at = table.at(v);
-        if (!at.inRange) throw new InputError(`${t.file}:${line}`, `placeholder {${inner}}: ${ph.parameter} = ${v} GeV is outside the table ${ph.table} [${at.min}, ${at.max}] GeV (nothing is extrapolated)`);
+        if (!at.inRange)
+          throw new InputError(
+            `${t.file}:${line}`,
+            `placeholder {${inner}}: ${ph.parameter} = ${v} GeV is outside the table ${ph.table} [${at.min}, ${at.max}] GeV (nothing is extrapolated)`,
+          );
         return fmt(at.xsecPb);
       });
       return filled + rest;

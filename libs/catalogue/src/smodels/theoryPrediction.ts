@@ -53,7 +53,13 @@ export interface Prediction {
   rExp?: number;
   /** Signal events per SR for combinations. */
   /** regions: datasets in the likelihood; removedChannels: channels SModelS drops from the workspace (VRs, CRs unless includeCRs). */
-  combination?: { method: 'simplified-likelihood' | 'simplified-likelihood-skewed' | 'pyhf'; regions: number; workspace?: string; clsObs?: number; removedChannels?: string[] };
+  combination?: {
+    method: 'simplified-likelihood' | 'simplified-likelihood-skewed' | 'pyhf';
+    regions: number;
+    workspace?: string;
+    clsObs?: number;
+    removedChannels?: string[];
+  };
   bestSR?: { dataset: string; rObs?: number; rExp?: number };
   /** Why the combined-SR likelihood could not be evaluated (the best SR is reported instead). */
   combinationFailed?: string;
@@ -81,15 +87,45 @@ const L_INNER = 0.000769;
 const L_OUTER = 7.0;
 
 const SM_GROUPS: Record<string, number[]> = {
-  'e-': [11], 'e+': [-11], 'mu-': [13], 'mu+': [-13], 'ta-': [15], 'ta+': [-15],
-  e: [11, -11], mu: [13, -13], ta: [15, -15],
-  'l+': [-11, -13], 'l-': [11, 13], l: [11, 13, -11, -13],
-  'L+': [-11, -13, -15], 'L-': [11, 13, 15], L: [11, 13, 15, -11, -13, -15],
-  nu: [12, 14, 16, -12, -14, -16], nue: [12, -12], numu: [14, -14], nuta: [16, -16],
-  q: [1, 2, 3, -1, -2, -3], u: [2, -2], d: [1, -1], s: [3, -3], c: [4, -4], b: [5, -5],
-  't+': [6], 't-': [-6], t: [6, -6],
-  g: [21], photon: [22], Z: [23], 'W+': [24], 'W-': [-24], W: [24, -24], higgs: [25],
-  'pi+': [211], 'pi-': [-211], pi0: [111], pion: [211, -211, 111],
+  'e-': [11],
+  'e+': [-11],
+  'mu-': [13],
+  'mu+': [-13],
+  'ta-': [15],
+  'ta+': [-15],
+  e: [11, -11],
+  mu: [13, -13],
+  ta: [15, -15],
+  'l+': [-11, -13],
+  'l-': [11, 13],
+  l: [11, 13, -11, -13],
+  'L+': [-11, -13, -15],
+  'L-': [11, 13, 15],
+  L: [11, 13, 15, -11, -13, -15],
+  nu: [12, 14, 16, -12, -14, -16],
+  nue: [12, -12],
+  numu: [14, -14],
+  nuta: [16, -16],
+  q: [1, 2, 3, -1, -2, -3],
+  u: [2, -2],
+  d: [1, -1],
+  s: [3, -3],
+  c: [4, -4],
+  b: [5, -5],
+  't+': [6],
+  't-': [-6],
+  t: [6, -6],
+  g: [21],
+  photon: [22],
+  Z: [23],
+  'W+': [24],
+  'W-': [-24],
+  W: [24, -24],
+  higgs: [25],
+  'pi+': [211],
+  'pi-': [-211],
+  pi0: [111],
+  pion: [211, -211, 111],
   jet: [1, 2, 3, -1, -2, -3, 4, -4, 21, 211, -211, 111],
   jetb: [1, 2, 3, -1, -2, -3, 4, -4, 21, 5, -5],
 };
@@ -99,14 +135,24 @@ type Props = { charge?: number[]; colordim?: number; spin?: number };
 /** BSM particle groups of databaseParticles.py: the properties each fixes. */
 const BSM_GROUPS: Record<string, Props> = {
   MET: { charge: [0], colordim: 1 },
-  HSCP: { charge: [1, -1], colordim: 1 }, 'HSCP+': { charge: [1], colordim: 1 }, 'HSCP-': { charge: [-1], colordim: 1 },
-  RHadronG: { charge: [0], colordim: 8 }, RHadronU: { charge: [2 / 3, -2 / 3], colordim: 3 }, RHadronD: { charge: [-1 / 3, 1 / 3], colordim: 3 },
+  HSCP: { charge: [1, -1], colordim: 1 },
+  'HSCP+': { charge: [1], colordim: 1 },
+  'HSCP-': { charge: [-1], colordim: 1 },
+  RHadronG: { charge: [0], colordim: 8 },
+  RHadronU: { charge: [2 / 3, -2 / 3], colordim: 3 },
+  RHadronD: { charge: [-1 / 3, 1 / 3], colordim: 3 },
   RHadronQ: { charge: [2 / 3, -2 / 3, -1 / 3, 1 / 3], colordim: 3 },
   anyBSM: {},
   gluino: { charge: [0], colordim: 8, spin: 0.5 },
-  'C1+': { charge: [1], colordim: 1, spin: 0.5 }, 'C1-': { charge: [-1], colordim: 1, spin: 0.5 }, C1: { charge: [1, -1], colordim: 1, spin: 0.5 },
-  'H+': { charge: [1], colordim: 1, spin: 0 }, 'H-': { charge: [-1], colordim: 1, spin: 0 }, Hpm: { charge: [1, -1], colordim: 1, spin: 0 },
-  Zprime: { charge: [0], colordim: 1, spin: 1 }, Vprime: { colordim: 1, spin: 1 }, H0: { charge: [0], colordim: 1, spin: 0 },
+  'C1+': { charge: [1], colordim: 1, spin: 0.5 },
+  'C1-': { charge: [-1], colordim: 1, spin: 0.5 },
+  C1: { charge: [1, -1], colordim: 1, spin: 0.5 },
+  'H+': { charge: [1], colordim: 1, spin: 0 },
+  'H-': { charge: [-1], colordim: 1, spin: 0 },
+  Hpm: { charge: [1, -1], colordim: 1, spin: 0 },
+  Zprime: { charge: [0], colordim: 1, spin: 1 },
+  Vprime: { colordim: 1, spin: 1 },
+  H0: { charge: [0], colordim: 1, spin: 0 },
 };
 
 const close = (a: number, b: number) => Math.abs(a - b) < 1e-6;
@@ -149,8 +195,7 @@ export function matchTree(e: ExpNode, t: TNode, bind: [string, TNode][]): boolea
   const used = new Array<boolean>(td.length).fill(false);
   const assign = (i: number): boolean => {
     if (i === fixed.length) {
-      for (let j = 0; j < td.length; j++)
-        if (!used[j] && !(td[j].daughters.length === 0 && incl.some((x) => labelMatches(x.label, td[j])))) return false;
+      for (let j = 0; j < td.length; j++) if (!used[j] && !(td[j].daughters.length === 0 && incl.some((x) => labelMatches(x.label, td[j])))) return false;
       return true;
     }
     for (let j = 0; j < td.length; j++) {
@@ -218,7 +263,10 @@ function prepare(tx: SmodelsTxName): PreparedTx {
   let p = prepared.get(tx);
   if (p) return p;
   if (!tx.observed.coords) throw new InputError(tx.file, 'grid has no coordinate map (a database cache from before v3 grids: rebuild it)');
-  const terms = tx.constraint && tx.constraint !== 'None' ? parseConstraint(tx.constraint, { finalState: tx.finalState, intermediateState: tx.intermediateState }, `${tx.file}:constraint`) : [];
+  const terms =
+    tx.constraint && tx.constraint !== 'None'
+      ? parseConstraint(tx.constraint, { finalState: tx.finalState, intermediateState: tx.intermediateState }, `${tx.file}:constraint`)
+      : [];
   p = {
     tx,
     terms: terms.map((t) => ({ ...t, shape: hasInclusive(t.root) ? undefined : expShape(t.root) })),
@@ -298,7 +346,7 @@ function matchBase(p: PreparedTx, elements: TheoryElement[], sqrts: number): Mat
   const done = new Set<TheoryElement>();
   const bind: [string, TNode][] = [];
   for (const term of p.terms) {
-    for (const el of term.shape !== undefined ? shapes.get(term.shape) ?? [] : elements) {
+    for (const el of term.shape !== undefined ? (shapes.get(term.shape) ?? []) : elements) {
       if (done.has(el)) continue;
       const w = el.weight.get(sqrts);
       if (!w) continue;
@@ -422,7 +470,12 @@ function srUpperLimits(ds: SmodelsDataset, xsecPb: number, lumiFb: number): { ul
   // no published limit on the visible cross section: the counting likelihood's, as SModelS's statistics do
   const nsig = xsecPb * 1000 * lumiFb;
   if (!(nsig > 0)) return {};
-  const lh = new CountingLikelihood({ observed: [ds.observedN!], backgrounds: [ds.expectedBG!], covariance: [[Math.max(ds.bgError! ** 2, 1e-12)]], nsignal: [nsig] });
+  const lh = new CountingLikelihood({
+    observed: [ds.observedN!],
+    backgrounds: [ds.expectedBG!],
+    covariance: [[Math.max(ds.bgError! ** 2, 1e-12)]],
+    nsignal: [nsig],
+  });
   const mo = upperLimitOnMu(lh, 'observed');
   const me = upperLimitOnMu(lh, 'apriori');
   return { ul: mo === undefined ? undefined : mo * xsecPb, ulExp: me === undefined ? undefined : me * xsecPb };
@@ -478,9 +531,18 @@ export function theoryPredictions(dec: Decomposition, results: SmodelsResult[], 
             const e = expGrid(p)?.valueAt(c.avg);
             const ulExp = e === undefined || e === null ? undefined : e * (c.members[0].reweightUL ?? 1);
             out.push({
-              analysis: res.id, resultFolder: folderName, sqrtsTeV: sqrts, dataType: 'upperLimit', dataset: null, txNames: [p.tx.txName],
-              xsecFb: xs * 1000, ulFb: c.ul * 1000, ulExpFb: ulExp === undefined ? undefined : ulExp * 1000,
-              rObs: xs / c.ul, rExp: ulExp ? xs / ulExp : undefined, masses: c.avg,
+              analysis: res.id,
+              resultFolder: folderName,
+              sqrtsTeV: sqrts,
+              dataType: 'upperLimit',
+              dataset: null,
+              txNames: [p.tx.txName],
+              xsecFb: xs * 1000,
+              ulFb: c.ul * 1000,
+              ulExpFb: ulExp === undefined ? undefined : ulExp * 1000,
+              rObs: xs / c.ul,
+              rExp: ulExp ? xs / ulExp : undefined,
+              masses: c.avg,
             });
           }
       } else {
@@ -494,10 +556,17 @@ export function theoryPredictions(dec: Decomposition, results: SmodelsResult[], 
     const srPreds: Prediction[] = emPreds.map(({ ds, ms, xsecPb }) => {
       const { ul, ulExp } = srUpperLimits(ds, xsecPb, res.lumiFb);
       return {
-        analysis: res.id, resultFolder: folderName, sqrtsTeV: sqrts, dataType: 'efficiencyMap', dataset: ds.dataId,
-        txNames: [...new Set(ms.map((m) => m.tx.tx.txName))].sort(), xsecFb: xsecPb * 1000,
-        ulFb: ul === undefined ? undefined : ul * 1000, ulExpFb: ulExp === undefined ? undefined : ulExp * 1000,
-        rObs: ul ? xsecPb / ul : undefined, rExp: ulExp ? xsecPb / ulExp : undefined,
+        analysis: res.id,
+        resultFolder: folderName,
+        sqrtsTeV: sqrts,
+        dataType: 'efficiencyMap',
+        dataset: ds.dataId,
+        txNames: [...new Set(ms.map((m) => m.tx.tx.txName))].sort(),
+        xsecFb: xsecPb * 1000,
+        ulFb: ul === undefined ? undefined : ul * 1000,
+        ulExpFb: ulExp === undefined ? undefined : ulExp * 1000,
+        rObs: ul ? xsecPb / ul : undefined,
+        rExp: ulExp ? xsecPb / ulExp : undefined,
       };
     });
     // _getBestResult: the SR with the largest expected r (ties: larger sigma)
@@ -506,7 +575,9 @@ export function theoryPredictions(dec: Decomposition, results: SmodelsResult[], 
     const bestSR = { dataset: best.dataset ?? '', rObs: best.rObs, rExp: best.rExp };
     const combined = srPreds.length > 1 && opts.combineSRs ? combine(res, emPreds, opts) : undefined;
     // a combination that cannot be evaluated falls back to the best SR, and says so
-    const chosen = combined ? { ...combined, bestSR } : { ...best, bestSR, ...(combined === null ? { combinationFailed: combineFailures[combineFailures.length - 1] } : {}) };
+    const chosen = combined
+      ? { ...combined, bestSR }
+      : { ...best, bestSR, ...(combined === null ? { combinationFailed: combineFailures[combineFailures.length - 1] } : {}) };
     // SModelS modelTester.testPoint drops control-region results (dataset folder named *CR*) before reporting
     const ds = emPreds.find((e) => e.ds.dataId === chosen.dataset)?.ds;
     if (!ds || !/CR/.test(ds.folder)) out.push(chosen);
@@ -556,12 +627,29 @@ export function finalStateString(root: TNode): string {
     return { 22: 'photon', 23: 'Z', 24: 'W', 25: 'higgs' }[a] ?? `${pdg}`;
   };
   const branch = (n: TNode): string[][] => {
-    const sm = n.daughters.filter((d) => d.p.isSM).map((d) => groupOf(d.p.pdg)).sort();
+    const sm = n.daughters
+      .filter((d) => d.p.isSM)
+      .map((d) => groupOf(d.p.pdg))
+      .sort();
     const bsm = n.daughters.filter((d) => !d.p.isSM);
     if (!n.daughters.length) return [];
     return [sm, ...bsm.flatMap(branch)];
   };
-  const fin = (n: TNode): string => (n.daughters.length ? n.daughters.filter((d) => !d.p.isSM).map(fin).join(',') : n.p.isSM ? '' : n.p.charge === 0 && n.p.colordim === 1 ? 'MET' : Math.abs(n.p.charge) === 1 && n.p.colordim === 1 ? 'HSCP' : n.p.colordim > 1 ? 'RHadron' : n.p.label);
+  const fin = (n: TNode): string =>
+    n.daughters.length
+      ? n.daughters
+          .filter((d) => !d.p.isSM)
+          .map(fin)
+          .join(',')
+      : n.p.isSM
+        ? ''
+        : n.p.charge === 0 && n.p.colordim === 1
+          ? 'MET'
+          : Math.abs(n.p.charge) === 1 && n.p.colordim === 1
+            ? 'HSCP'
+            : n.p.colordim > 1
+              ? 'RHadron'
+              : n.p.label;
   const b = root.daughters.map(branch).map((br) => `[${br.map((v) => `[${v.join(',')}]`).join(',')}]`);
   return `[${b.join(',')}] (${root.daughters.map(fin).join(',')})`;
 }
@@ -594,7 +682,14 @@ export const combineFailures: string[] = [];
 function combineOrThrow(res: SmodelsResult, preds: { ds: SmodelsDataset; xsecPb: number }[], opts: PredictionOptions): Prediction | undefined {
   const folderName = res.folder.split('/').pop() ?? res.id;
   const bySr = new Map(preds.map((p) => [p.ds.dataId ?? '', p.xsecPb]));
-  const base = { analysis: res.id, resultFolder: folderName, sqrtsTeV: res.sqrtsTeV, dataType: 'combined' as const, dataset: '(combined)', txNames: [] as string[] };
+  const base = {
+    analysis: res.id,
+    resultFolder: folderName,
+    sqrtsTeV: res.sqrtsTeV,
+    dataType: 'combined' as const,
+    dataset: '(combined)',
+    txNames: [] as string[],
+  };
   if (res.covariance && res.datasetOrder) {
     const dss = res.datasetOrder.map((id) => res.datasets.find((d) => d.dataId === id));
     if (dss.some((d) => !d)) return undefined;
@@ -603,10 +698,24 @@ function combineOrThrow(res: SmodelsResult, preds: { ds: SmodelsDataset; xsecPb:
     // the skewed model where every region has a third moment (SModelS statsTools: all or none)
     const m3 = dss.map((d) => d!.thirdMoment);
     const thirdMoment = m3.every((x) => x !== undefined) ? (m3 as number[]) : undefined;
-    const lh = new CountingLikelihood({ observed: dss.map((d) => d!.observedN!), backgrounds: dss.map((d) => d!.expectedBG!), covariance: res.covariance, nsignal, thirdMoment });
+    const lh = new CountingLikelihood({
+      observed: dss.map((d) => d!.observedN!),
+      backgrounds: dss.map((d) => d!.expectedBG!),
+      covariance: res.covariance,
+      nsignal,
+      thirdMoment,
+    });
     const mo = upperLimitOnMu(lh, 'observed');
     const me = upperLimitOnMu(lh, 'apriori');
-    return { ...base, xsecFb: xsTot * 1000, rObs: mo ? 1 / mo : undefined, rExp: me ? 1 / me : undefined, ulFb: mo ? mo * xsTot * 1000 : undefined, ulExpFb: me ? me * xsTot * 1000 : undefined, combination: { method: thirdMoment ? 'simplified-likelihood-skewed' : 'simplified-likelihood', regions: nsignal.length } };
+    return {
+      ...base,
+      xsecFb: xsTot * 1000,
+      rObs: mo ? 1 / mo : undefined,
+      rExp: me ? 1 / me : undefined,
+      ulFb: mo ? mo * xsTot * 1000 : undefined,
+      ulExpFb: me ? me * xsTot * 1000 : undefined,
+      combination: { method: thirdMoment ? 'simplified-likelihood-skewed' : 'simplified-likelihood', regions: nsignal.length },
+    };
   }
   if (res.jsonFiles && opts.pyhf) {
     let best: Prediction | undefined;
@@ -614,14 +723,29 @@ function combineOrThrow(res: SmodelsResult, preds: { ds: SmodelsDataset; xsecPb:
       const path = join(res.folder, file);
       if (!existsSync(path)) continue;
       const bkg = backgroundOnly(path);
-      const patch = smodelsPyhfPatch(bkg, mapping, (sr) => (bySr.get(sr) ?? 0) * 1000 * res.lumiFb, path, { includeCRs: res.includeCRs, signalUncertainty: res.signalUncertainty });
+      const patch = smodelsPyhfPatch(bkg, mapping, (sr) => (bySr.get(sr) ?? 0) * 1000 * res.lumiFb, path, {
+        includeCRs: res.includeCRs,
+        signalUncertainty: res.signalUncertainty,
+      });
       const xsTot = patch.signalRegions.reduce((sum, sr) => sum + (bySr.get(sr) ?? 0), 0);
       // all signals zero: SModelS gives no limit from this workspace (zeroSignalsFlag)
       if (!xsTot) continue;
       const ops = patch.ops;
       const r = evaluatePatch(bkg, ops, SMODELS_PYHF_SETTINGS, true, `${file} + signal`);
       const muExp = r.muUpExp?.[Math.floor((r.muUpExp?.length ?? 1) / 2)];
-      const p: Prediction = { ...base, xsecFb: xsTot * 1000, rObs: r.muUpObs ? 1 / r.muUpObs : undefined, rExp: muExp ? 1 / muExp : undefined, combination: { method: 'pyhf', regions: patch.signalRegions.length, workspace: file, clsObs: r.clsObs, ...(patch.removed.length ? { removedChannels: patch.removed } : {}) } };
+      const p: Prediction = {
+        ...base,
+        xsecFb: xsTot * 1000,
+        rObs: r.muUpObs ? 1 / r.muUpObs : undefined,
+        rExp: muExp ? 1 / muExp : undefined,
+        combination: {
+          method: 'pyhf',
+          regions: patch.signalRegions.length,
+          workspace: file,
+          clsObs: r.clsObs,
+          ...(patch.removed.length ? { removedChannels: patch.removed } : {}),
+        },
+      };
       // SModelS uses the workspace with the best expected sensitivity
       if (!best || (p.rExp ?? 0) > (best.rExp ?? 0)) best = p;
     }

@@ -167,7 +167,8 @@ export function parseTxNameFile(text: string, file: string): SmodelsTxName | und
     throw new InputError(`${file}:expectedUpperLimits`, `layout [${expected.shape}] differs from the observed map's [${observed.shape}]`);
   const fs = labelList(f.get('finalState'), `${file}:finalState`);
   const is = labelList(f.get('intermediateState'), `${file}:intermediateState`);
-  if (fs !== undefined && !(Array.isArray(fs) && fs.every((x) => typeof x === 'string'))) throw new InputError(`${file}:finalState`, 'expected a list of labels');
+  if (fs !== undefined && !(Array.isArray(fs) && fs.every((x) => typeof x === 'string')))
+    throw new InputError(`${file}:finalState`, 'expected a list of labels');
   if (is !== undefined && !(Array.isArray(is) && is.every((x) => Array.isArray(x) && x.every((y) => typeof y === 'string'))))
     throw new InputError(`${file}:intermediateState`, 'expected a list of label lists');
   return {

@@ -98,5 +98,8 @@ export function xsecPb(v: Value, field: string): number {
   if (!isQuantity(v)) throw new InputError(field, 'expected a cross section');
   if (v.unit === 'pb') return v.value;
   if (v.unit === 'fb') return v.value / 1000;
-  throw new InputError(field, v.unit ? `expected a cross-section unit (fb, pb), got '${v.unit}'` : `cross section ${v.value} has no unit (expected *fb or *pb)`);
+  throw new InputError(
+    field,
+    v.unit ? `expected a cross-section unit (fb, pb), got '${v.unit}'` : `cross section ${v.value} has no unit (expected *fb or *pb)`,
+  );
 }

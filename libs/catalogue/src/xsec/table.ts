@@ -17,7 +17,8 @@ export interface XsecPoint {
   uncPb: number;
 }
 
-export type XsecLookup = { inRange: true; mass: number; xsecPb: number; uncPb: number; relUnc: number } | { inRange: false; mass: number; min: number; max: number };
+export type XsecLookup =
+  { inRange: true; mass: number; xsecPb: number; uncPb: number; relUnc: number } | { inRange: false; mass: number; min: number; max: number };
 
 export class XsecTable {
   readonly points: XsecPoint[];
@@ -28,22 +29,37 @@ export class XsecTable {
     if (points.length < 2) throw new InputError(meta.processId, 'a cross-section table needs at least two mass points');
     const sorted = [...points].sort((a, b) => a.mass - b.mass);
     sorted.forEach((p, i) => {
-      if (!(Number.isFinite(p.mass) && p.xsecPb > 0 && p.uncPb >= 0)) throw new InputError(`${meta.processId}[${p.mass}]`, 'needs a finite mass, xsec_pb > 0 and unc_pb >= 0');
+      if (!(Number.isFinite(p.mass) && p.xsecPb > 0 && p.uncPb >= 0))
+        throw new InputError(`${meta.processId}[${p.mass}]`, 'needs a finite mass, xsec_pb > 0 and unc_pb >= 0');
       if (i > 0 && sorted[i - 1].mass === p.mass) throw new InputError(`${meta.processId}[${p.mass}]`, 'duplicate mass');
     });
     this.points = sorted;
   }
 
   static fromJson(json: unknown, source = 'xsec table'): XsecTable {
-    const j = json as { data?: Record<string, { xsec_pb?: number; unc_pb?: number }>; process_id?: string; order?: string; 'Ecom [GeV]'?: string; source?: string; process_latex?: string };
-    if (!j || typeof j !== 'object' || !j.data || typeof j.data !== 'object') throw new InputError(source, "expected an object with 'data': {mass: {xsec_pb, unc_pb}}");
+    const j = json as {
+      data?: Record<string, { xsec_pb?: number; unc_pb?: number }>;
+      process_id?: string;
+      order?: string;
+      'Ecom [GeV]'?: string;
+      source?: string;
+      process_latex?: string;
+    };
+    if (!j || typeof j !== 'object' || !j.data || typeof j.data !== 'object')
+      throw new InputError(source, "expected an object with 'data': {mass: {xsec_pb, unc_pb}}");
     const points = Object.entries(j.data).map(([m, v]) => {
       const mass = Number(m);
       if (!Number.isFinite(mass) || typeof v?.xsec_pb !== 'number' || typeof v?.unc_pb !== 'number')
         throw new InputError(`${source}:data.${m}`, 'expected a numeric mass key with numeric xsec_pb and unc_pb');
       return { mass, xsecPb: v.xsec_pb, uncPb: v.unc_pb };
     });
-    return new XsecTable(points, { processId: j.process_id ?? source, order: j.order, sqrtsGeV: j['Ecom [GeV]'] ? Number(j['Ecom [GeV]']) : undefined, source: j.source, process: j.process_latex });
+    return new XsecTable(points, {
+      processId: j.process_id ?? source,
+      order: j.order,
+      sqrtsGeV: j['Ecom [GeV]'] ? Number(j['Ecom [GeV]']) : undefined,
+      source: j.source,
+      process: j.process_latex,
+    });
   }
 
   static fromFile(path: string): XsecTable {

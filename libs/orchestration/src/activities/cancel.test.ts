@@ -51,7 +51,15 @@ describe('cancellation of long activities', () => {
     const env = new MockActivityEnvironment(undefined, { logger: quiet });
     const beats: { at?: { done: number } }[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(JSON.parse(JSON.stringify(d))));
-    const input: SimulateInput = { scanId: 's', family: 'zprime-ssm', point: { mass: 3000, g: 0.3 }, searches: ['own-dilepton-resonance-13tev'], fidelity: 'full', events: 1_000_000, seed: 1 };
+    const input: SimulateInput = {
+      scanId: 's',
+      family: 'zprime-ssm',
+      point: { mass: 3000, g: 0.3 },
+      searches: ['own-dilepton-resonance-13tev'],
+      fidelity: 'full',
+      events: 1_000_000,
+      seed: 1,
+    };
     const run = env.run(acts.simulate, input);
     const { error, ms } = await cancelAfter(env, run, () => beats.some((b) => (b.at?.done ?? 0) > 0));
     process.stdout.write(`simulate: ${beats.length} heartbeats, ${beats[beats.length - 1].at?.done} events done; cancelled in ${ms.toFixed(0)} ms\n`);
@@ -60,11 +68,30 @@ describe('cancellation of long activities', () => {
   }, 120_000);
 
   it('proposeBatch (a GP fit on 400 points) stops within seconds of the cancel', async () => {
-    const spec = validateScanSpec({ family: 'excursion-fast2d', parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } }, searches: ['excursion-fast2d'], fidelity: 'lookup', mode: 'continuous', budget: 1000, batchSize: 50, seed: 1 });
+    const spec = validateScanSpec({
+      family: 'excursion-fast2d',
+      parameters: { x: { min: 0, max: 1.5 }, y: { min: 0, max: 1.5 } },
+      searches: ['excursion-fast2d'],
+      fidelity: 'lookup',
+      mode: 'continuous',
+      budget: 1000,
+      batchSize: 50,
+      seed: 1,
+    });
     const evaluations: EvaluatedPoint[] = Array.from({ length: 400 }, (_, i) => {
       const point = { x: (i % 20) * 0.075, y: Math.floor(i / 20) * 0.075 };
-      const clsObs = Math.min(1, Math.max(0, 0.5 + Math.sin(3 * point.x) * Math.cos(2 * point.y) / 2));
-      return { point, key: `x=${point.x},y=${point.y}`, search: 'excursion-fast2d', fidelity: 'lookup', seed: 1, clsObs, clsExp: [clsObs, clsObs, clsObs, clsObs, clsObs], region: null, excluded: clsObs < 0.05 };
+      const clsObs = Math.min(1, Math.max(0, 0.5 + (Math.sin(3 * point.x) * Math.cos(2 * point.y)) / 2));
+      return {
+        point,
+        key: `x=${point.x},y=${point.y}`,
+        search: 'excursion-fast2d',
+        fidelity: 'lookup',
+        seed: 1,
+        clsObs,
+        clsExp: [clsObs, clsObs, clsObs, clsObs, clsObs],
+        region: null,
+        excluded: clsObs < 0.05,
+      };
     });
     const acts = createStatsActivities({ store: store(evaluations), families: new FamilyRegistry(), compute });
     const env = new MockActivityEnvironment(undefined, { logger: quiet });

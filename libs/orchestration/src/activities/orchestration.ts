@@ -12,9 +12,12 @@ export function createOrchestrationActivities(deps: ActivityDeps): Orchestration
       try {
         const f = familyOf(families, input.spec.family);
         f.checkSpec(input.spec);
-        for (const s of input.spec.searches) if (!f.searches.includes(s)) throw ApplicationFailure.nonRetryable(`searches: ${f.id} has no search '${s}' (known: ${f.searches.join(', ')})`, 'InputError');
+        for (const s of input.spec.searches)
+          if (!f.searches.includes(s))
+            throw ApplicationFailure.nonRetryable(`searches: ${f.id} has no search '${s}' (known: ${f.searches.join(', ')})`, 'InputError');
         const pool = input.spec.mode === 'pool' ? f.pool(input.spec) : null;
-        if (pool && pool.length === 0) throw ApplicationFailure.nonRetryable('parameters: no published grid point of the family lies in the given ranges', 'InputError');
+        if (pool && pool.length === 0)
+          throw ApplicationFailure.nonRetryable('parameters: no published grid point of the family lies in the given ranges', 'InputError');
         await store.createScan(input.scanId, input.spec);
         return { poolSize: pool ? pool.length : null, family: f.describe() };
       } catch (e) {

@@ -49,7 +49,9 @@ export function simulateActivity(deps: ActivityDeps, queue: string, fidelities: 
       Context.current().heartbeat(details);
     }
     const backend = [...new Set(input.searches.map((s) => details.yields[s].backend))].join(', ');
-    deps.log?.(`simulate ${f.id} ${key} (${input.fidelity}, ${generator}, ${input.events} events, backend ${backend}): ${input.searches.length} searches${resumed ? `, ${resumed} resumed from the last heartbeat` : ''}`);
+    deps.log?.(
+      `simulate ${f.id} ${key} (${input.fidelity}, ${generator}, ${input.events} events, backend ${backend}): ${input.searches.length} searches${resumed ? `, ${resumed} resumed from the last heartbeat` : ''}`,
+    );
     const stored = Object.fromEntries(input.searches.map((s) => [s, details.yields[s]]));
     return { yieldsKey: await store.putYields(input.scanId, key, input.fidelity, input.seed, stored), events: input.events, backend };
   };

@@ -1,5 +1,15 @@
 import { Context } from '@temporalio/activity';
-import { pointKey, scannedParameters, type EvaluatedPoint, type FinalizeScanInput, type LimitInput, type LimitResult, type ProposeBatchInput, type ProposeBatchResult, type ScanReport } from '@sigmap/contracts';
+import {
+  pointKey,
+  scannedParameters,
+  type EvaluatedPoint,
+  type FinalizeScanInput,
+  type LimitInput,
+  type LimitResult,
+  type ProposeBatchInput,
+  type ProposeBatchResult,
+  type ScanReport,
+} from '@sigmap/contracts';
 import { CLS_LIMIT } from '@sigmap/scan';
 import type { SearchYields } from '@sigmap/families';
 import type { StatsActivities } from '@sigmap/workflows';
@@ -21,7 +31,8 @@ export function createStatsActivities(deps: ActivityDeps): StatsActivities {
     const stored = (await store.getYields(input.yieldsKey)) as Record<string, SearchYields> | null;
     if (!stored) throw inputFailure('yieldsKey', `no stored yields under '${input.yieldsKey}'`);
     const y = stored[input.search];
-    if (!y) throw inputFailure('search', `the yields under '${input.yieldsKey}' have no search '${input.search}' (they have: ${Object.keys(stored).join(', ')})`);
+    if (!y)
+      throw inputFailure('search', `the yields under '${input.yieldsKey}' have no search '${input.search}' (they have: ${Object.keys(stored).join(', ')})`);
     return y;
   }
 
@@ -32,9 +43,25 @@ export function createStatsActivities(deps: ActivityDeps): StatsActivities {
     async proposeBatch(input: ProposeBatchInput): Promise<ProposeBatchResult> {
       const { spec } = input;
       const evaluations = await store.listEvaluations(input.scanId);
-      const step = await computeHeartbeating(compute, 'propose', { spec, evaluations, pending: input.pending, q: input.q, round: input.round }, () => ({ round: input.round }));
-      await store.putGpSnapshot({ scanId: input.scanId, round: input.round, digest: step.gpDigest, trainingSize: step.trainingSize, misclassified: step.misclassified, state: step.state });
-      return { points: step.points, misclassified: step.misclassified, trainingSize: step.trainingSize, gpDigest: step.gpDigest, candidatesLeft: step.candidatesLeft, contour: step.contour };
+      const step = await computeHeartbeating(compute, 'propose', { spec, evaluations, pending: input.pending, q: input.q, round: input.round }, () => ({
+        round: input.round,
+      }));
+      await store.putGpSnapshot({
+        scanId: input.scanId,
+        round: input.round,
+        digest: step.gpDigest,
+        trainingSize: step.trainingSize,
+        misclassified: step.misclassified,
+        state: step.state,
+      });
+      return {
+        points: step.points,
+        misclassified: step.misclassified,
+        trainingSize: step.trainingSize,
+        gpDigest: step.gpDigest,
+        candidatesLeft: step.candidatesLeft,
+        contour: step.contour,
+      };
     },
 
     async computeLimit(input: LimitInput): Promise<LimitResult> {
@@ -44,9 +71,33 @@ export function createStatsActivities(deps: ActivityDeps): StatsActivities {
         let escalate: LimitResult['escalate'];
         if (input.escalation) {
           const y = await storedYieldsOf(input);
-          escalate = (await computeHeartbeating(compute, 'limitFromYields', { family: input.family, point: input.point, search: input.search, fidelity: input.fidelity, yields: y, escalation: input.escalation, escalationOnly: true }, started)).escalate;
+          escalate = (
+            await computeHeartbeating(
+              compute,
+              'limitFromYields',
+              {
+                family: input.family,
+                point: input.point,
+                search: input.search,
+                fidelity: input.fidelity,
+                yields: y,
+                escalation: input.escalation,
+                escalationOnly: true,
+              },
+              started,
+            )
+          ).escalate;
         }
-        return { pointKey: key, search: input.search, clsObs: prior.clsObs, clsExp: prior.clsExp, region: prior.region, excluded: prior.excluded, cached: true, escalate };
+        return {
+          pointKey: key,
+          search: input.search,
+          clsObs: prior.clsObs,
+          clsExp: prior.clsExp,
+          region: prior.region,
+          excluded: prior.excluded,
+          cached: true,
+          escalate,
+        };
       }
       let limit;
       let escalate: LimitResult['escalate'];
@@ -60,16 +111,37 @@ export function createStatsActivities(deps: ActivityDeps): StatsActivities {
           // sub-step (a pyhf fit in a child process) does not look like a dead worker
           const resumeFrom = Context.current().info.heartbeatDetails ?? null;
           let details: unknown = resumeFrom ?? { started: true };
-          limit = await computeHeartbeating(compute, 'lookupLimit', { family: input.family, point: input.point, search: input.search, resumeFrom }, () => details, (d) => (details = d));
+          limit = await computeHeartbeating(
+            compute,
+            'lookupLimit',
+            { family: input.family, point: input.point, search: input.search, resumeFrom },
+            () => details,
+            (d) => (details = d),
+          );
           await store.putLimit(cached, key, 'lookup', limit);
         }
       } else {
         const y = await storedYieldsOf(input);
-        const r = await computeHeartbeating(compute, 'limitFromYields', { family: input.family, point: input.point, search: input.search, fidelity: input.fidelity, yields: y, escalation: input.escalation }, () => ({ search: input.search }));
+        const r = await computeHeartbeating(
+          compute,
+          'limitFromYields',
+          { family: input.family, point: input.point, search: input.search, fidelity: input.fidelity, yields: y, escalation: input.escalation },
+          () => ({ search: input.search }),
+        );
         limit = r.limit!;
         escalate = r.escalate;
       }
-      const e: EvaluatedPoint = { point: input.point, key, search: input.search, fidelity: input.fidelity, seed: input.seed, clsObs: limit.clsObs, clsExp: limit.clsExp, region: limit.region, excluded: limit.clsObs < CLS_LIMIT };
+      const e: EvaluatedPoint = {
+        point: input.point,
+        key,
+        search: input.search,
+        fidelity: input.fidelity,
+        seed: input.seed,
+        clsObs: limit.clsObs,
+        clsExp: limit.clsExp,
+        region: limit.region,
+        excluded: limit.clsObs < CLS_LIMIT,
+      };
       await store.putEvaluation(input.scanId, e);
       return { pointKey: key, search: input.search, clsObs: e.clsObs, clsExp: e.clsExp, region: e.region, excluded: e.excluded, cached: false, escalate };
     },
@@ -81,14 +153,32 @@ export function createStatsActivities(deps: ActivityDeps): StatsActivities {
       const rounds = events.filter((e) => e.kind === 'progress').reduce((m, e) => Math.max(m, e.round), 0);
       // the report's learner saw every evaluated point (a scan that spends its budget evaluates one batch after its
       // last round's fit): it is the scan's last GP snapshot, the one the coverage map classifies with
-      if (report.state) await store.putGpSnapshot({ scanId: input.scanId, round: rounds + 1, digest: report.gpDigest, trainingSize: report.trainingSize, misclassified: report.misclassified, state: report.state });
+      if (report.state)
+        await store.putGpSnapshot({
+          scanId: input.scanId,
+          round: rounds + 1,
+          digest: report.gpDigest,
+          trainingSize: report.trainingSize,
+          misclassified: report.misclassified,
+          state: report.state,
+        });
       await store.setScanStatus(input.scanId, input.status);
       return {
         scanId: input.scanId,
         spec: input.spec,
         status: input.status,
         parameters: scannedParameters(input.spec),
-        evaluations: evals.map((e) => ({ point: e.point, key: e.key, search: e.search, fidelity: e.fidelity, seed: e.seed, clsObs: e.clsObs, clsExp: e.clsExp, region: e.region, excluded: e.excluded })),
+        evaluations: evals.map((e) => ({
+          point: e.point,
+          key: e.key,
+          search: e.search,
+          fidelity: e.fidelity,
+          seed: e.seed,
+          clsObs: e.clsObs,
+          clsExp: e.clsExp,
+          region: e.region,
+          excluded: e.excluded,
+        })),
         contour: report.contour,
         misclassified: report.misclassified,
         rounds,

@@ -15,7 +15,13 @@ export function createSurrogateActivities(deps: ActivityDeps): SurrogateActiviti
     async trainSurrogate(input: SurrogateTrainingInput): Promise<SurrogateTrainingResult> {
       const evaluations = (await Promise.all(input.scanIds.map((s) => store.listEvaluations(s)))).flat().filter((e) => e.fidelity === 'full');
       let details: unknown = { stage: 'start' };
-      const r = await computeHeartbeating(compute, 'trainSurrogate', { ...input, evaluations }, () => details, (d) => (details = d));
+      const r = await computeHeartbeating(
+        compute,
+        'trainSurrogate',
+        { ...input, evaluations },
+        () => details,
+        (d) => (details = d),
+      );
       const skipped = r.skipped.length ? `; skipped ${r.skipped.map((x) => x.object).join(', ')} (too few objects)` : '';
       return { modelKey: r.modelKey, trainedOn: evaluations.length, note: `trained on the ${r.backend} backend; selected ${r.modelKey}${skipped}` };
     },

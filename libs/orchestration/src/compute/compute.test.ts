@@ -8,7 +8,15 @@ import { FamilyRegistry } from '@sigmap/families';
 import { computeNice, InlineCompute, ThreadCompute } from './compute';
 import type { SimulateSearchTask } from './tasks';
 
-const heavy: SimulateSearchTask = { family: 'zprime-ssm', point: { mass: 3000, g: 0.3 }, search: 'own-dilepton-resonance-13tev', fidelity: 'full', events: 1_000_000, seed: 5, generator: 'builtin' };
+const heavy: SimulateSearchTask = {
+  family: 'zprime-ssm',
+  point: { mass: 3000, g: 0.3 },
+  search: 'own-dilepton-resonance-13tev',
+  fidelity: 'full',
+  events: 1_000_000,
+  seed: 5,
+  generator: 'builtin',
+};
 
 /** Largest gap between 10 ms timer ticks over `ms` (how long this event loop was blocked at most). */
 async function maxTimerLag(ms: number): Promise<number> {
@@ -55,7 +63,9 @@ describe('ThreadCompute', () => {
     await new Promise((r) => setTimeout(r, 1500));
     const after = await cpuSeconds(2000);
     const done = progress[progress.length - 1].done;
-    process.stdout.write(`compute thread: ${progress.length} batches (${done} events) before the cancel; event-loop lag max ${lag.toFixed(1)} ms; CPU ${busy.toFixed(2)} s/s busy, ${(after / 2).toFixed(2)} s/s after the cancel; answered in ${answered.toFixed(0)} ms\n`);
+    process.stdout.write(
+      `compute thread: ${progress.length} batches (${done} events) before the cancel; event-loop lag max ${lag.toFixed(1)} ms; CPU ${busy.toFixed(2)} s/s busy, ${(after / 2).toFixed(2)} s/s after the cancel; answered in ${answered.toFixed(0)} ms\n`,
+    );
     expect(lag).toBeLessThan(150);
     // shared machines: the thread gets what the other processes leave, but clearly more than after the cancel
     expect(busy).toBeGreaterThan(0.2);
@@ -88,7 +98,11 @@ describe('ThreadCompute', () => {
     const before = drivers().length;
     const ctrl = new AbortController();
     const progress: unknown[] = [];
-    const run = pool.run('simulateSearch', { ...heavy, fidelity: 'fast', events: 200_000, generator: 'pythia8' }, { signal: ctrl.signal, onProgress: (d) => progress.push(d) });
+    const run = pool.run(
+      'simulateSearch',
+      { ...heavy, fidelity: 'fast', events: 200_000, generator: 'pythia8' },
+      { signal: ctrl.signal, onProgress: (d) => progress.push(d) },
+    );
     run.catch(() => undefined);
     const t0 = performance.now();
     while (progress.length < 1 && performance.now() - t0 < 90_000) await new Promise((r) => setTimeout(r, 100));
@@ -103,7 +117,10 @@ describe('ThreadCompute', () => {
   }, 180_000);
 
   it('carries input errors across the thread boundary', async () => {
-    await expect(pool.run('simulateSearch', { ...heavy, point: { mass: 9000, g: 1 }, events: 10 })).rejects.toMatchObject({ name: 'InputError', field: 'point.mass' });
+    await expect(pool.run('simulateSearch', { ...heavy, point: { mass: 9000, g: 1 }, events: 10 })).rejects.toMatchObject({
+      name: 'InputError',
+      field: 'point.mass',
+    });
   }, 60_000);
 
   it('runs its threads at the nice value asked for (per thread on Linux), below this event loop', async () => {
@@ -132,6 +149,7 @@ describe('ThreadCompute', () => {
     expect(computeNice({})).toBe(10);
     expect(computeNice({ SIGMAP_COMPUTE_NICE: '0' })).toBe(0);
     expect(computeNice({ SIGMAP_COMPUTE_NICE: '19' })).toBe(19);
-    for (const bad of ['-1', '20', '2.5', 'low']) expect(() => computeNice({ SIGMAP_COMPUTE_NICE: bad })).toThrow(/SIGMAP_COMPUTE_NICE: expected an integer from 0 to 19/);
+    for (const bad of ['-1', '20', '2.5', 'low'])
+      expect(() => computeNice({ SIGMAP_COMPUTE_NICE: bad })).toThrow(/SIGMAP_COMPUTE_NICE: expected an integer from 0 to 19/);
   });
 });

@@ -34,7 +34,8 @@ export function serializeError(e: unknown): SerializedError {
 export function deserializeError(s: SerializedError): Error {
   let e: Error;
   if (s.name === 'InputError' && s.field !== undefined) e = new InputError(s.field, s.problem ?? '');
-  else if (s.name === 'ApplicationFailure') e = ApplicationFailure.create({ message: s.message, type: s.failureType ?? undefined, nonRetryable: !!s.nonRetryable });
+  else if (s.name === 'ApplicationFailure')
+    e = ApplicationFailure.create({ message: s.message, type: s.failureType ?? undefined, nonRetryable: !!s.nonRetryable });
   else {
     e = new Error(s.message);
     e.name = s.name;

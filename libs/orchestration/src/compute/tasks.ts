@@ -127,7 +127,14 @@ export function createTaskRunner(families: FamilyRegistry) {
       const f = familyOf(families, t.family);
       if (!f.simulate) throw inputFailure('fidelity', `${f.id} is not simulated (it supports ${f.fidelities.join(', ')}), not '${t.fidelity}'`);
       const pythia = t.generator === 'pythia8' && (t.fidelity === 'full' || t.fidelity === 'fast');
-      if (!pythia) return f.simulate(t.point, t.search, { fidelity: t.fidelity, events: t.events, seed: t.seed, signal: ctx.signal, onBatch: (done, total) => ctx.progress({ done, total }) });
+      if (!pythia)
+        return f.simulate(t.point, t.search, {
+          fidelity: t.fidelity,
+          events: t.events,
+          seed: t.seed,
+          signal: ctx.signal,
+          onBatch: (done, total) => ctx.progress({ done, total }),
+        });
       // Pythia batches report their progress: a retried attempt resumes at the next batch (same events)
       const r = await simulateWithGenerator({
         family: t.family,
@@ -145,7 +152,19 @@ export function createTaskRunner(families: FamilyRegistry) {
           ctx.progress({ pythia: progress });
         },
       });
-      return { search: t.search, fidelity: t.fidelity, events: r.events, seed: r.seed, crossSectionPb: r.crossSectionPb, effAcc: r.effAcc, observable: r.observable, binEdges: r.binEdges, yields: r.yields, yieldErrors: r.yieldErrors, backend: `${r.backend}, ${r.generator}` };
+      return {
+        search: t.search,
+        fidelity: t.fidelity,
+        events: r.events,
+        seed: r.seed,
+        crossSectionPb: r.crossSectionPb,
+        effAcc: r.effAcc,
+        observable: r.observable,
+        binEdges: r.binEdges,
+        yields: r.yields,
+        yieldErrors: r.yieldErrors,
+        backend: `${r.backend}, ${r.generator}`,
+      };
     },
 
     async propose(t) {
@@ -169,7 +188,13 @@ export function createTaskRunner(families: FamilyRegistry) {
       const pool = t.spec.mode === 'pool' ? f.pool(t.spec) : null;
       const rows = trainingSet(t.spec, t.evaluations);
       const learner = rows.length >= 2 ? buildLearner(t.spec, rows, 0) : null;
-      return { contour: contourOf(t.spec, learner), misclassified: misclassifiedEstimate(learner, t.spec, pool), state: learner ? learner.toState() : null, trainingSize: rows.length, gpDigest: trainingDigest(rows) };
+      return {
+        contour: contourOf(t.spec, learner),
+        misclassified: misclassifiedEstimate(learner, t.spec, pool),
+        state: learner ? learner.toState() : null,
+        trainingSize: rows.length,
+        gpDigest: trainingDigest(rows),
+      };
     },
 
     async lookupLimit(t, ctx) {
@@ -232,6 +257,10 @@ function escalationOf(f: FamilyAdapter, t: YieldsLimitTask): YieldsLimitOutcome[
   const y = t.yields;
   if (t.fidelity !== 'surrogate') throw inputFailure('escalation', `applies to surrogate points, not '${t.fidelity}'`);
   if (!y.epistemic) throw inputFailure('escalation', `the surrogate yields of '${t.search}' carry no ensemble spread`);
-  const d = decideFidelity(y.yields, y.epistemic, (yields) => f.limitFromYields!(t.point, { ...y, yields }).clsObs, { alpha: CLS_LIMIT, k: t.escalation.k, band: t.escalation.band });
+  const d = decideFidelity(y.yields, y.epistemic, (yields) => f.limitFromYields!(t.point, { ...y, yields }).clsObs, {
+    alpha: CLS_LIMIT,
+    k: t.escalation.k,
+    band: t.escalation.band,
+  });
   return { needed: d.fidelity === 'full', reason: d.reason, clsDown: d.clsDown, clsUp: d.clsUp };
 }

@@ -93,7 +93,17 @@ class Pseudojets {
     const pt = Math.hypot(px[i], py[i]);
     if (pt < ptMin) return null;
     const m2 = E[i] * E[i] - px[i] * px[i] - py[i] * py[i] - pz[i] * pz[i];
-    return { px: px[i], py: py[i], pz: pz[i], E: E[i], pt, eta: Math.asinh(pz[i] / pt), phi: this.ph[i], mass: m2 > 0 ? Math.sqrt(m2) : 0, constituents: this.members[i] };
+    return {
+      px: px[i],
+      py: py[i],
+      pz: pz[i],
+      E: E[i],
+      pt,
+      eta: Math.asinh(pz[i] / pt),
+      phi: this.ph[i],
+      mass: m2 > 0 ? Math.sqrt(m2) : 0,
+      constituents: this.members[i],
+    };
   }
 }
 

@@ -8,7 +8,11 @@ import type { P4 } from '../generator/vec';
 import { fromPtEtaPhiM } from '../generator/vec';
 
 export function particleCloud(n: number, rng: Rng): P4[] {
-  const sprays = Array.from({ length: 1 + Math.floor(n / 25) }, () => ({ eta: 6 * rng.uniform() - 3, phi: 2 * Math.PI * rng.uniform() - Math.PI, pt: 30 + 300 * rng.uniform() }));
+  const sprays = Array.from({ length: 1 + Math.floor(n / 25) }, () => ({
+    eta: 6 * rng.uniform() - 3,
+    phi: 2 * Math.PI * rng.uniform() - Math.PI,
+    pt: 30 + 300 * rng.uniform(),
+  }));
   return Array.from({ length: n }, (_, i) => {
     const s = sprays[i % sprays.length];
     const inSpray = rng.uniform() < 0.6;

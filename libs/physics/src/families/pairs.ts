@@ -17,7 +17,18 @@ import { type ModelFamily, type Point, checkParams, param, tableEnergy } from '.
  * Pair production p p -> A B: system mass from beta^k x luminosity (production.ts), rapidity from the PDFs, ISR recoil,
  * then A and B back to back and isotropic in the system frame (S-wave), then `decay`, then SM decays.
  */
-export function generatePair(rng: Rng, m1: number, m2: number, lumi: LuminosityTable, k: number, n1: string, n2: string, decay: (ev: EventRecord, i1: number, i2: number) => void, q1 = 0, q2 = 0): EventRecord {
+export function generatePair(
+  rng: Rng,
+  m1: number,
+  m2: number,
+  lumi: LuminosityTable,
+  k: number,
+  n1: string,
+  n2: string,
+  decay: (ev: EventRecord, i1: number, i2: number) => void,
+  q1 = 0,
+  q2 = 0,
+): EventRecord {
   const ev = new EventRecord();
   const m = samplePairMass(rng, m1, m2, lumi, k);
   const y = sampleRapidity(rng, (m * m) / S_HADRONIC, lumi);
@@ -94,11 +105,22 @@ function pairFamily(s: PairSpec): ModelFamily {
       const lumi = (ctx as { lumi: LuminosityTable }).lumi;
       const m = p[s.massParam];
       const [q1, q2] = s.charges ?? [0, 0];
-      return generatePair(rng, m, m, lumi, s.k, s.parent, s.parent, (ev, i1, i2) => {
-        if (s.decayPair) return s.decayPair(ev, i1, i2, p, rng);
-        s.decay(ev, i1, p, rng);
-        s.decay(ev, i2, p, rng);
-      }, q1, q2);
+      return generatePair(
+        rng,
+        m,
+        m,
+        lumi,
+        s.k,
+        s.parent,
+        s.parent,
+        (ev, i1, i2) => {
+          if (s.decayPair) return s.decayPair(ev, i1, i2, p, rng);
+          s.decay(ev, i1, p, rng);
+          s.decay(ev, i2, p, rng);
+        },
+        q1,
+        q2,
+      );
     },
   };
   return fam;
@@ -149,7 +171,16 @@ const T5gg = pairFamily({
   lumi: GG,
   k: 1,
   decay: (ev, i, p, rng) => {
-    const [, , ic] = threeBodyDecay(ev, i, [{ kind: 'q', charge: 0, m: 0 }, { kind: 'q', charge: 0, m: 0 }, { kind: 'chi1', charge: 0, m: p.m_chi }], rng);
+    const [, , ic] = threeBodyDecay(
+      ev,
+      i,
+      [
+        { kind: 'q', charge: 0, m: 0 },
+        { kind: 'q', charge: 0, m: 0 },
+        { kind: 'chi1', charge: 0, m: p.m_chi },
+      ],
+      rng,
+    );
     twoBodyDecay(ev, ic, { kind: 'gamma', charge: 0, m: 0 }, lsp(T5GG_GRAVITINO_MASS), rng);
   },
 });
@@ -223,7 +254,11 @@ const sbottomBh = pairFamily({
   description: 'The model of ATLAS SUSY-2018-31 (multi-b + MET): pp -> b~ b~*, b~ -> b chi2^0, chi2^0 -> h(125) chi1^0.',
   table: STOP_SBOTTOM_PAIR,
   parent: 'sbottom',
-  params: [param('m_sbottom', 250, 2000, 'linear', 'GeV', 1200, 'sbottom mass'), param('m_chi2', 130, 1900, 'linear', 'GeV', 600, 'chi2^0 mass'), param('m_chi1', 0, 1700, 'linear', 'GeV', 60, 'chi1^0 mass')],
+  params: [
+    param('m_sbottom', 250, 2000, 'linear', 'GeV', 1200, 'sbottom mass'),
+    param('m_chi2', 130, 1900, 'linear', 'GeV', 600, 'chi2^0 mass'),
+    param('m_chi1', 0, 1700, 'linear', 'GeV', 60, 'chi1^0 mass'),
+  ],
   massParam: 'm_sbottom',
   constrain: (p) => {
     if (p.m_chi2 > p.m_sbottom - SM.mB - 5) throw new InputError('point.m_chi2', 'must be below m_sbottom - m_b - 5 GeV');
@@ -293,8 +328,22 @@ function leptoquark(gen: 1 | 2 | 3): ModelFamily {
     charges: [1 / 3, -1 / 3],
     decay: (ev, i, p, rng) => {
       const s = Math.sign(ev.particles[i].charge) || 1;
-      if (rng.uniform() < p.beta) twoBodyDecay(ev, i, { kind: l, charge: s, m: l === 'tau' ? SM.mTau : l === 'mu' ? SM.mMu : SM.mE }, { kind: q, charge: 0, m: q === 'b' ? SM.mB : 0 }, rng);
-      else twoBodyDecay(ev, i, { kind: 'nu', charge: 0, m: 0 }, { kind: qNu, charge: qNu === 't' ? (2 / 3) * s : 0, m: qNu === 't' ? sampleSmMass('t', rng, ev.particles[i].m) : 0 }, rng);
+      if (rng.uniform() < p.beta)
+        twoBodyDecay(
+          ev,
+          i,
+          { kind: l, charge: s, m: l === 'tau' ? SM.mTau : l === 'mu' ? SM.mMu : SM.mE },
+          { kind: q, charge: 0, m: q === 'b' ? SM.mB : 0 },
+          rng,
+        );
+      else
+        twoBodyDecay(
+          ev,
+          i,
+          { kind: 'nu', charge: 0, m: 0 },
+          { kind: qNu, charge: qNu === 't' ? (2 / 3) * s : 0, m: qNu === 't' ? sampleSmMass('t', rng, ev.particles[i].m) : 0 },
+          rng,
+        );
     },
   });
 }

@@ -19,10 +19,19 @@ import { generatePair } from './pairs';
 const RES_XSEC_SOURCE =
   'LO narrow-width formula sigma = 16 pi^2 (2J+1) N_R/(g_a g_b N_a N_b) Gamma_ab/(M s) dL_ab/dtau (PDG Review, cross-section formulae) with NNPDF3.1 NLO parton luminosities (NNPDF31_nlo_as_0118_luxqed, arXiv:1706.00428; LHAPDF6 grid of the pythia8mc 8.317 wheel) at mu_F = M';
 const RES_XSEC_VALIDITY =
-  'any sqrt(s) (13 TeV default; 8 TeV for the 8 TeV results), M up to ~0.6 sqrt(s); Gamma/M < 0.1 for the narrow-width cross section; LO (no K-factor). Checked against Pythia 8.317 sigmaGen with the same PDF set (test/peers/pythia-xsec): the Breit-Wigner-integrated value within 1.3% of it at 1-5 TeV; the narrow width within 3% at 1-2 TeV, 5% low at 3 TeV and 15-20% low at 5 TeV for Z\'/W\' (the tail below M, where the luminosity is larger)';
+  "any sqrt(s) (13 TeV default; 8 TeV for the 8 TeV results), M up to ~0.6 sqrt(s); Gamma/M < 0.1 for the narrow-width cross section; LO (no K-factor). Checked against Pythia 8.317 sigmaGen with the same PDF set (test/peers/pythia-xsec): the Breit-Wigner-integrated value within 1.3% of it at 1-5 TeV; the narrow width within 3% at 1-2 TeV, 5% low at 3 TeV and 15-20% low at 5 TeV for Z'/W' (the tail below M, where the luminosity is larger)";
 
 /** Generates X at mass ~ M with the given line shape and initial states, then X -> d1 d2, then SM decays. */
-function resonanceEvent(rng: Rng, M: number, width: number, lumi: LuminosityTable, name: string, charge: number, decay: (ev: EventRecord, ix: number) => void, minMass = 0): EventRecord {
+function resonanceEvent(
+  rng: Rng,
+  M: number,
+  width: number,
+  lumi: LuminosityTable,
+  name: string,
+  charge: number,
+  decay: (ev: EventRecord, ix: number) => void,
+  minMass = 0,
+): EventRecord {
   const ev = new EventRecord();
   // The line shape is truncated at the decay threshold (a wide X cannot be produced below it in this channel).
   let m = sampleResonanceMass(rng, M, width, lumi);
@@ -86,7 +95,14 @@ const zprimeSsm: ModelFamily = {
       const f = pickWeighted(rng, w, ev.particles[ix].m, ZP_THRESHOLDS);
       const m = FERMION_EW[f].m;
       const lepton = f === 'e' || f === 'mu' || f === 'tau';
-      twoBodyDecay(ev, ix, { kind: qKind(f), charge: lepton ? -1 : f === 't' ? 2 / 3 : 0, m }, { kind: qKind(f), charge: lepton ? 1 : f === 't' ? -2 / 3 : 0, m }, rng, ANGULAR.spin1);
+      twoBodyDecay(
+        ev,
+        ix,
+        { kind: qKind(f), charge: lepton ? -1 : f === 't' ? 2 / 3 : 0, m },
+        { kind: qKind(f), charge: lepton ? 1 : f === 't' ? -2 / 3 : 0, m },
+        rng,
+        ANGULAR.spin1,
+      );
     });
   },
 };
@@ -126,7 +142,9 @@ function wprimeWidths(M: number, g: number): Record<string, number> {
 function wpTerms(w: Record<string, number>, sign: number): LumiTerm[] {
   // W'+ <- u dbar, u sbar, c sbar, c dbar; W'- is the charge conjugate.
   const t = (q: Parton, qb: Parton, width: number): LumiTerm => ({ a: q, b: qb, w: width });
-  return sign > 0 ? [t('u', 'dbar', w.ud), t('u', 'sbar', w.us), t('c', 'sbar', w.cs), t('c', 'dbar', w.cd)] : [t('d', 'ubar', w.ud), t('s', 'ubar', w.us), t('s', 'cbar', w.cs), t('d', 'cbar', w.cd)];
+  return sign > 0
+    ? [t('u', 'dbar', w.ud), t('u', 'sbar', w.us), t('c', 'sbar', w.cs), t('c', 'dbar', w.cd)]
+    : [t('d', 'ubar', w.ud), t('s', 'ubar', w.us), t('s', 'cbar', w.cs), t('d', 'cbar', w.cd)];
 }
 
 const wprimeSsm: ModelFamily = {
@@ -157,7 +175,13 @@ const wprimeSsm: ModelFamily = {
     const w = wprimeWidths(p.mass, p.g);
     const plus = resonanceCrossSectionPb({ spin: 1, colour: 1, mass: p.mass, terms: wpTerms(w, 1) });
     const minus = resonanceCrossSectionPb({ spin: 1, colour: 1, mass: p.mass, terms: wpTerms(w, -1) });
-    return { w, width: Object.values(w).reduce((s, x) => s + x, 0), fplus: plus / (plus + minus), lplus: new LuminosityTable(wpTerms(w, 1)), lminus: new LuminosityTable(wpTerms(w, -1)) };
+    return {
+      w,
+      width: Object.values(w).reduce((s, x) => s + x, 0),
+      fplus: plus / (plus + minus),
+      lplus: new LuminosityTable(wpTerms(w, 1)),
+      lminus: new LuminosityTable(wpTerms(w, -1)),
+    };
   },
   generate(p, rng, ctx) {
     const c = ctx as { w: Record<string, number>; width: number; fplus: number; lplus: LuminosityTable; lminus: LuminosityTable };
@@ -170,7 +194,8 @@ const wprimeSsm: ModelFamily = {
       if (ch.endsWith('nu')) {
         const l = ch.slice(0, -2);
         twoBodyDecay(ev, ix, { kind: l, charge: s, m: FERMION_EW[l].m }, { kind: 'nu', charge: 0, m: 0 }, rng, va);
-      } else if (ch === 'tb') twoBodyDecay(ev, ix, { kind: 't', charge: (2 / 3) * s, m: sampleSmMass('t', rng, p.mass - SM.mB) }, { kind: 'b', charge: 0, m: SM.mB }, rng, va);
+      } else if (ch === 'tb')
+        twoBodyDecay(ev, ix, { kind: 't', charge: (2 / 3) * s, m: sampleSmMass('t', rng, p.mass - SM.mB) }, { kind: 'b', charge: 0, m: SM.mB }, rng, va);
       else twoBodyDecay(ev, ix, { kind: ch[0] === 'c' ? 'c' : 'q', charge: 0, m: ch[0] === 'c' ? SM.mC : 0 }, { kind: 'q', charge: 0, m: 0 }, rng, va);
     });
   },
@@ -200,7 +225,7 @@ function qstarWidths(M: number, flavour: 'u' | 'd'): Record<string, number> {
 
 const excitedQuark: ModelFamily = {
   id: 'excited-quark',
-  label: 'excited quarks u*, d* (Lambda = M, f = f\' = f_s = 1)',
+  label: "excited quarks u*, d* (Lambda = M, f = f' = f_s = 1)",
   description: 'Degenerate u*, d* and their antiparticles produced in q g fusion, decaying to q g, q gamma, q W, q Z.',
   signatureClass: 'resonance-mixed',
   params: [param('mass', 500, 8000, 'log', 'GeV', 5000, 'q* mass')],
@@ -264,7 +289,10 @@ export function resonanceShapeOf(familyId: string, p: Point, sqrtS?: number): { 
   }
   if (familyId === 'wprime-ssm') {
     const w = wprimeWidths(M, p.g);
-    return { production: { spin: 1, colour: 1, mass: M, terms: [...wpTerms(w, 1), ...wpTerms(w, -1)], sqrtS }, shape: { width: sum(w), window, growth: (m) => (m / M) ** 2 } };
+    return {
+      production: { spin: 1, colour: 1, mass: M, terms: [...wpTerms(w, 1), ...wpTerms(w, -1)], sqrtS },
+      shape: { width: sum(w), window, growth: (m) => (m / M) ** 2 },
+    };
   }
   if (familyId === 'excited-quark') {
     const wM = qstarWidths(M, 'u');

@@ -60,7 +60,8 @@ export type GenerationContext = Record<string, unknown>;
 export function checkParams(params: ParamSpec[], point: Partial<Point>, family: string): Point {
   const out: Point = {};
   for (const k of Object.keys(point)) {
-    if (!params.some((p) => p.name === k)) throw new InputError(`point.${k}`, `family ${family} has no parameter '${k}' (it has ${params.map((p) => p.name).join(', ')})`);
+    if (!params.some((p) => p.name === k))
+      throw new InputError(`point.${k}`, `family ${family} has no parameter '${k}' (it has ${params.map((p) => p.name).join(', ')})`);
   }
   for (const p of params) {
     const v = point[p.name] ?? p.default;
@@ -73,7 +74,16 @@ export function checkParams(params: ParamSpec[], point: Partial<Point>, family: 
 
 /** For the table families: the table's energy only. */
 export function tableEnergy(sqrtS: number | undefined, table: number, family: string): void {
-  if (sqrtS !== undefined && sqrtS !== table) throw new InputError('sqrtS', `${family}: the cross-section table is for sqrt(s) = ${table / 1000} TeV only, got ${sqrtS} GeV`);
+  if (sqrtS !== undefined && sqrtS !== table)
+    throw new InputError('sqrtS', `${family}: the cross-section table is for sqrt(s) = ${table / 1000} TeV only, got ${sqrtS} GeV`);
 }
 
-export const param = (name: string, min: number, max: number, scale: 'linear' | 'log', unit: string, def: number, description: string): ParamSpec => ({ name, min, max, scale, unit, default: def, description });
+export const param = (name: string, min: number, max: number, scale: 'linear' | 'log', unit: string, def: number, description: string): ParamSpec => ({
+  name,
+  min,
+  max,
+  scale,
+  unit,
+  default: def,
+  description,
+});

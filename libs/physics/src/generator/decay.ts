@@ -51,7 +51,15 @@ interface Daughter {
  * measured from `axis` (unit 3-vector in the rest frame; default the lab z axis), phi uniform; then boosted to the lab.
  * Exact four-momentum conservation: p1 + p2 = P.
  */
-export function twoBodyDecay(ev: EventRecord, mother: number, d1: Daughter, d2: Daughter, rng: Rng, cos: CosSampler = isotropic, axis?: [number, number, number]): [number, number] {
+export function twoBodyDecay(
+  ev: EventRecord,
+  mother: number,
+  d1: Daughter,
+  d2: Daughter,
+  rng: Rng,
+  cos: CosSampler = isotropic,
+  axis?: [number, number, number],
+): [number, number] {
   const P = ev.particles[mother].p;
   const M = ev.particles[mother].m;
   if (d1.m + d2.m > M) throw new RangeError(`decay ${ev.particles[mother].kind} (${M}) -> ${d1.kind} + ${d2.kind} is closed`);
@@ -244,11 +252,26 @@ function decayTau(ev: EventRecord, i: number, rng: Rng): void {
     ev.particles[il].label = 'fromTau';
     return;
   }
-  const mh = mode === 'pi' ? SM.mPi : mode === 'rho' ? sampleBreitWigner(rng, SM.mRho, SM.wRho, 2 * SM.mPi + 0.01, SM.mTau - 0.01) : sampleBreitWigner(rng, SM.mA1, SM.wA1, 3 * SM.mPi + 0.01, SM.mTau - 0.01);
+  const mh =
+    mode === 'pi'
+      ? SM.mPi
+      : mode === 'rho'
+        ? sampleBreitWigner(rng, SM.mRho, SM.wRho, 2 * SM.mPi + 0.01, SM.mTau - 0.01)
+        : sampleBreitWigner(rng, SM.mA1, SM.wA1, 3 * SM.mPi + 0.01, SM.mTau - 0.01);
   const [ih] = twoBodyDecay(ev, i, { kind: mode === 'pi' ? 'hadron' : '_virtual', charge: q, m: mh }, { kind: 'nu', charge: 0, m: 0 }, rng);
   let products: number[] = [ih];
   if (mode === 'rho') products = twoBodyDecay(ev, ih, { kind: 'hadron', charge: q, m: SM.mPi }, { kind: 'gamma', charge: 0, m: 0 }, rng);
-  if (mode === 'a1') products = threeBodyDecay(ev, ih, [{ kind: 'hadron', charge: q, m: SM.mPi }, { kind: 'hadron', charge: q, m: SM.mPi }, { kind: 'hadron', charge: -q, m: SM.mPi }], rng);
+  if (mode === 'a1')
+    products = threeBodyDecay(
+      ev,
+      ih,
+      [
+        { kind: 'hadron', charge: q, m: SM.mPi },
+        { kind: 'hadron', charge: q, m: SM.mPi },
+        { kind: 'hadron', charge: -q, m: SM.mPi },
+      ],
+      rng,
+    );
   for (const j of products) {
     ev.particles[j].label = 'tauh';
     ev.particles[j].origin = i;
@@ -369,7 +392,8 @@ function fragment(ev: EventRecord, i: number, rng: Rng): void {
     pieces.push({ pl, kx: normal(rng, 0, FRAG_KT), ky: normal(rng, 0, FRAG_KT), kind, charge });
     first = false;
   }
-  if (remaining > 0) pieces.push({ pl: remaining, kx: normal(rng, 0, FRAG_KT), ky: normal(rng, 0, FRAG_KT), kind: 'hadron', charge: rng.uniform() < 0.5 ? 1 : -1 });
+  if (remaining > 0)
+    pieces.push({ pl: remaining, kx: normal(rng, 0, FRAG_KT), ky: normal(rng, 0, FRAG_KT), kind: 'hadron', charge: rng.uniform() < 0.5 ? 1 : -1 });
   // Balance kT exactly and rescale longitudinal momenta to the parton's |p|.
   const n = pieces.length;
   let sx = 0;
@@ -394,6 +418,15 @@ function fragment(ev: EventRecord, i: number, rng: Rng): void {
     const py = pl * ax[1] + kx * ex[1] + ky * ey[1];
     const pz = pl * ax[2] + kx * ex[2] + ky * ey[2];
     const m = h.kind === 'gamma' ? 0 : SM.mPi;
-    ev.add({ kind: h.kind, charge: h.charge, p: { E: Math.sqrt(px * px + py * py + pz * pz + m * m), px, py, pz }, m, mother: i, final: true, label, origin: i });
+    ev.add({
+      kind: h.kind,
+      charge: h.charge,
+      p: { E: Math.sqrt(px * px + py * py + pz * pz + m * m), px, py, pz },
+      m,
+      mother: i,
+      final: true,
+      label,
+      origin: i,
+    });
   }
 }

@@ -8,7 +8,8 @@ import { aplanarity, byPt, metPhi, minDeltaPhi, scalarSum } from './kinematics';
 import { ATLAS_A14 } from './tunes';
 import type { Recast, RecastRegion } from './types';
 
-const TABLE = 'arXiv:1605.03814 Table 2 (signal-region definitions), as reimplemented in CheckMATE atlas_1605_03814; SModelS ATLAS-SUSY-2015-06-eff/<dataId>/dataInfo.txt';
+const TABLE =
+  'arXiv:1605.03814 Table 2 (signal-region definitions), as reimplemented in CheckMATE atlas_1605_03814; SModelS ATLAS-SUSY-2015-06-eff/<dataId>/dataInfo.txt';
 
 const ATLAS_SUSY_2015_06_BASELINE = {
   leptonPtMin: 10,
@@ -20,11 +21,23 @@ const ATLAS_SUSY_2015_06_BASELINE = {
   jet1PtMin: 200,
   /** Jets 3 and 4 of the 4-, 5- and 6-jet regions. */
   jet34PtMin: 100,
-  source: 'arXiv:1605.03814 Sec. 4-5 (e pT > 10 |eta| < 2.47, mu pT > 10 |eta| < 2.5 veto; jets pT > 50, |eta| < 2.8) and Table 2 (MET > 200, pT(j1) > 200, pT(j3,j4) > 100 for >= 4 jets)',
+  source:
+    'arXiv:1605.03814 Sec. 4-5 (e pT > 10 |eta| < 2.47, mu pT > 10 |eta| < 2.5 veto; jets pT > 50, |eta| < 2.8) and Table 2 (MET > 200, pT(j1) > 200, pT(j3,j4) > 100 for >= 4 jets)',
 } as const;
 
 /** njet: required jets; pt1, pt2: pT(j1), pT(j2); dphi / dphiRest: min Delta phi(j1..3, MET), min Delta phi(j>3, MET); metHt: MET/sqrt(HT) (GeV^1/2); apl: aplanarity; metMeff: MET/meff(Nj); meff: meff(incl). */
-const region = (name: string, njet: number, pt2: number, dphi: number, dphiRest: number, metHt: number, apl: number, metMeff: number, meff: number, pt1 = 200): RecastRegion => ({
+const region = (
+  name: string,
+  njet: number,
+  pt2: number,
+  dphi: number,
+  dphiRest: number,
+  metHt: number,
+  apl: number,
+  metMeff: number,
+  meff: number,
+  pt1 = 200,
+): RecastRegion => ({
   name,
   cuts: { njet, pt1, pt2, dphi, dphiRest, metHt, apl, metMeff, meff },
   source: TABLE,
@@ -71,10 +84,14 @@ export const ATLAS_SUSY_2015_06: Recast = {
   pointFromMasses: (m) => ({ m_gluino: m[0], m_lsp: m[1] }),
   preselection: 'no e/mu (pT > 10); jets pT > 50, |eta| < 2.8; MET > 200; pT(j1) > 200',
   selectionSource: `${ATLAS_SUSY_2015_06_BASELINE.source}; region cuts: ${TABLE}`,
-  limitations: 'the per-region jet |eta| limits of Table 2 and the photon/jet cleaning are not applied (as in CheckMATE); the aplanarity uses all jets pT > 50 GeV; no trigger emulation',
+  limitations:
+    'the per-region jet |eta| limits of Table 2 and the photon/jet cleaning are not applied (as in CheckMATE); the aplanarity uses all jets pT > 50 GeV; no trigger emulation',
   // The signal samples: MG5_aMC@NLO with up to two extra partons, showered by Pythia 8.186 with the A14 tune and
   // NNPDF2.3LO (the paper's section on simulated samples).
-  generatorTune: { pythiaSettings: [...ATLAS_A14.pythiaSettings], source: `arXiv:1605.03814, simulated samples (signal: Pythia 8 with the A14 tune); ${ATLAS_A14.tune}` },
+  generatorTune: {
+    pythiaSettings: [...ATLAS_A14.pythiaSettings],
+    source: `arXiv:1605.03814, simulated samples (signal: Pythia 8 with the A14 tune); ${ATLAS_A14.tune}`,
+  },
   regions: REGIONS,
   passes: (ev) => REGIONS.map((r) => passesRegion(ev, r.cuts)),
 };

@@ -9,7 +9,8 @@ import { byPt, metPhi, transverseMass } from './kinematics';
 import { ATLAS_A14 } from './tunes';
 import type { Recast, RecastRegion } from './types';
 
-const TABLE = 'arXiv:1803.02762, three-lepton WZ signal-region table (SR3l-WZ), as reimplemented in CheckMATE atlas_1803_02762; SModelS ATLAS-SUSY-2016-24-eff/<dataId>/dataInfo.txt';
+const TABLE =
+  'arXiv:1803.02762, three-lepton WZ signal-region table (SR3l-WZ), as reimplemented in CheckMATE atlas_1803_02762; SModelS ATLAS-SUSY-2016-24-eff/<dataId>/dataInfo.txt';
 
 export const ATLAS_SUSY_2016_24_BASELINE = {
   baselineLeptonPtMin: 10,
@@ -20,11 +21,22 @@ export const ATLAS_SUSY_2016_24_BASELINE = {
   jetEtaMax: 2.4,
   mSfosMin: 81.2,
   mSfosMax: 101.2,
-  source: 'arXiv:1803.02762 Sec. 4 (signal e |eta| < 2.47, mu |eta| < 2.4; jets pT > 20, |eta| < 2.4; b-jet veto) and the SR3l table (exactly 3 leptons pT > 25, 25, 20; SFOS pair chosen to minimise mT of the third lepton, 81.2 < m_SFOS < 101.2)',
+  source:
+    'arXiv:1803.02762 Sec. 4 (signal e |eta| < 2.47, mu |eta| < 2.4; jets pT > 20, |eta| < 2.4; b-jet veto) and the SR3l table (exactly 3 leptons pT > 25, 25, 20; SFOS pair chosen to minimise mT of the third lepton, 81.2 < m_SFOS < 101.2)',
 } as const;
 
 /** jets0: 1 for no jets, 0 for >= 1 jet; MET and mT windows; pt3lMax: pT of the 3-lepton system; ptj1Min; ptl3Min. */
-const region = (name: string, jets0: 0 | 1, metMin: number, metMax: number, mtMin: number, mtMax: number, pt3lMax = Infinity, ptj1Min = 0, ptl3Min = 0): RecastRegion => ({
+const region = (
+  name: string,
+  jets0: 0 | 1,
+  metMin: number,
+  metMax: number,
+  mtMin: number,
+  mtMax: number,
+  pt3lMax = Infinity,
+  ptj1Min = 0,
+  ptl3Min = 0,
+): RecastRegion => ({
   name,
   cuts: { jets0, metMin, metMax, mtMin, mtMax, pt3lMax, ptj1Min, ptl3Min },
   source: TABLE,
@@ -101,16 +113,21 @@ export const ATLAS_SUSY_2016_24: Recast = {
   family: 'TChiWZ',
   signatures: ['complex:electroweakino'],
   pointFromMasses: (m) => ({ m_chi: m[0], m_lsp: m[1] }),
-  preselection: 'exactly 3 leptons (e |eta| < 2.47, mu |eta| < 2.4) pT > 25, 25, 20; b-jet veto (jets pT > 20, |eta| < 2.4); SFOS pair minimising mT of the third lepton with 81.2 < m_SFOS < 101.2',
+  preselection:
+    'exactly 3 leptons (e |eta| < 2.47, mu |eta| < 2.4) pT > 25, 25, 20; b-jet veto (jets pT > 20, |eta| < 2.4); SFOS pair minimising mT of the third lepton with 81.2 < m_SFOS < 101.2',
   selectionSource: `${ATLAS_SUSY_2016_24_BASELINE.source}; region cuts: ${TABLE}`,
-  limitations: 'no trigger emulation; lepton identification/isolation efficiencies are those of the sigmap detector, not the analysis working points; the two-lepton regions of the paper are not recast',
+  limitations:
+    'no trigger emulation; lepton identification/isolation efficiencies are those of the sigmap detector, not the analysis working points; the two-lepton regions of the paper are not recast',
   regions: REGIONS,
   // 0Ja/b/c are MET bins of the 0-jet events; 1Ja (MET 120-200), 1Jb (MET > 200, mT 110-160) and 1Jc (MET > 200,
   // mT > 160) split the >= 1-jet events: no event enters two regions. The paper's WZ exclusion fits them together.
   disjointRegions: { source: 'arXiv:1803.02762, three-lepton WZ signal-region table (orthogonal 0-jet and 1-jet bins) and the simultaneous fit of its Sec. 8' },
   // The signal samples: MG5_aMC@NLO (LO, up to two extra partons) showered by Pythia 8 with the A14 tune and
   // NNPDF2.3LO (the paper's section on simulated samples).
-  generatorTune: { pythiaSettings: [...ATLAS_A14.pythiaSettings], source: `arXiv:1803.02762, simulated samples (signal: Pythia 8 with the A14 tune); ${ATLAS_A14.tune}` },
+  generatorTune: {
+    pythiaSettings: [...ATLAS_A14.pythiaSettings],
+    source: `arXiv:1803.02762, simulated samples (signal: Pythia 8 with the A14 tune); ${ATLAS_A14.tune}`,
+  },
   forcedDecays: {
     pythiaSettings: ['24:onMode = off', '24:onIfAny = 11 13 15', '23:onMode = off', '23:onIfAny = 11 13 15'],
     branchingFraction: BR_W_LNU * BR_Z_LL,

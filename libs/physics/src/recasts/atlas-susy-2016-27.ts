@@ -32,7 +32,7 @@ const ATLAS_SUSY_2016_27_BASELINE = {
   dphiJetPtMin: 75,
   dphiJets: 2,
   source:
-    'arXiv:1802.03158 object definitions (photons pT > 25, |eta| < 2.37 outside 1.37-1.52, tight and isolated; electrons pT > 25, |eta| < 2.47 outside the crack; muons pT > 25, |eta| < 2.7; jets anti-kt R = 0.4, pT > 30, |eta| < 2.8; overlap removal: jets within Delta R 0.2 of an electron or photon, then leptons and photons within 0.4 of a jet, as in both reimplementations); no lepton veto in the diphoton regions; HT = scalar pT sum of photons, leptons and jets, the jets taken before the photon-jet overlap removal (GAMBIT Analysis_ATLAS_13TeV_PhotonGGM_36invfb, after ATLAS\'s code snippet on HEPData ins1654357: a photon enters HT also as the jet of its own deposit); Delta phi(jet, MET) over the two leading jets with pT > 75',
+    "arXiv:1802.03158 object definitions (photons pT > 25, |eta| < 2.37 outside 1.37-1.52, tight and isolated; electrons pT > 25, |eta| < 2.47 outside the crack; muons pT > 25, |eta| < 2.7; jets anti-kt R = 0.4, pT > 30, |eta| < 2.8; overlap removal: jets within Delta R 0.2 of an electron or photon, then leptons and photons within 0.4 of a jet, as in both reimplementations); no lepton veto in the diphoton regions; HT = scalar pT sum of photons, leptons and jets, the jets taken before the photon-jet overlap removal (GAMBIT Analysis_ATLAS_13TeV_PhotonGGM_36invfb, after ATLAS's code snippet on HEPData ins1654357: a photon enters HT also as the jet of its own deposit); Delta phi(jet, MET) over the two leading jets with pT > 75",
 } as const;
 
 /** metMin, htMin, dphiJet: min Delta phi(MET, leading jets); dphiPhoton: min Delta phi(MET, two leading photons) (0: none). */
@@ -78,7 +78,9 @@ export function atlasSusy201627Variables(ev: RecoEvent): { photons: RecoObject[]
   const photons = byPt(photons0.filter((g) => !near(g, jets, B.lepJetDr)));
   const leptons = [...electrons0, ...muons0].filter((l) => !near(l, jets, B.lepJetDr));
   const phi = metPhi(ev);
-  const leading = byPt(jets).slice(0, B.dphiJets).filter((j) => j.pt > B.dphiJetPtMin);
+  const leading = byPt(jets)
+    .slice(0, B.dphiJets)
+    .filter((j) => j.pt > B.dphiJetPtMin);
   return {
     photons,
     met: ev.met.pt,
@@ -104,14 +106,18 @@ export const ATLAS_SUSY_2016_27: Recast = {
   limitations:
     "photon identification and isolation are sigmap's detector's (efficiency 0.9, a truth isolation cone), not the analysis's tight / FixedCutTight points; a photon's own jet enters HT at the photon's pT (the jet calibration of an electromagnetic deposit is not modelled); the Delta phi(jet, MET) jets: the two leading with pT > 75 (CheckMATE takes every jet above 75, GAMBIT the two leading above 30); no trigger emulation, jet cleaning or pile-up; the gluino decays to u, d, s, c quarks as in T1; the published model's chi1^0 -> Z G~ events are not simulated (they enter through the BR(gamma G~)^2 factor of publishedModel: Z -> e e faking photons and a higgsino admixture of the bino are neglected)",
   // ATLAS's 36 fb-1 SUSY signal samples: MG5_aMC@NLO showered by Pythia 8 with the A14 tune and NNPDF2.3LO.
-  generatorTune: { pythiaSettings: [...ATLAS_A14.pythiaSettings], source: `arXiv:1802.03158, simulated samples (signal: Pythia 8 with the A14 tune, as ATLAS's other 36 fb-1 SUSY signal samples; the sample section was not re-read offline); ${ATLAS_A14.tune}` },
+  generatorTune: {
+    pythiaSettings: [...ATLAS_A14.pythiaSettings],
+    source: `arXiv:1802.03158, simulated samples (signal: Pythia 8 with the A14 tune, as ATLAS's other 36 fb-1 SUSY signal samples; the sample section was not re-read offline); ${ATLAS_A14.tune}`,
+  },
   // ATLAS's gluino-bino grid is a GGM model with a bino-like NLSP (arXiv:1802.03158; the same model as the 2015 search,
   // arXiv:1606.09150: "a generalized model of gauge-mediated supersymmetry breaking with a bino-like next-to-lightest
   // supersymmetric particle"), which also decays to Z G~. A diphoton event needs both NLSPs to give photons (Z -> e e
   // faking two photons is neglected), so the maps are BR(gamma G~)^2 x the T5gg efficiency.
   publishedModel: {
     fraction: (p) => binoPhotonBranching(p.m_chi) ** 2,
-    description: "ATLAS's GGM gluino-bino model: chi1^0 -> gamma G~ or Z G~ with the pure-bino branching fractions; only the BR(gamma G~)^2 fraction of its events has two NLSP photons (the T5gg events the family makes)",
+    description:
+      "ATLAS's GGM gluino-bino model: chi1^0 -> gamma G~ or Z G~ with the pure-bino branching fractions; only the BR(gamma G~)^2 fraction of its events has two NLSP photons (the T5gg events the family makes)",
     source:
       'arXiv:1802.03158 and arXiv:1606.09150 (GGM with a bino-like NLSP); pure-bino goldstino widths: Ambrosanio et al., Phys. Rev. D 54 (1996) 5395, S. P. Martin, arXiv:hep-ph/9709356; sin^2 theta_W = 0.23122, m_Z = 91.1876 GeV (PDG 2022). Found after a first run (3 points x 100 events, sim / pub ~1.6); checked on the m_chi row at m_gluino = 2000 (400 events): sim / pub 1.1-1.2 at m_chi = 10, 50 (Z G~ closed) and 1.5-1.9 at m_chi >= 200, where 1 / BR^2 = 1.25-1.69 (reports/recast/README.md)',
   },

@@ -9,7 +9,8 @@ import { aplanarity, byPt, metPhi, minDeltaPhi, scalarSum } from './kinematics';
 import { ATLAS_A14 } from './tunes';
 import type { Recast, RecastRegion } from './types';
 
-const TABLE = 'arXiv:2010.14293, single-bin meff signal-region table (SR4j-1000 / 2200 / 3400, SR5j-1600), as reimplemented in CheckMATE atlas_conf_2019_040 (ATLAS-CONF-2019-040, the same analysis); SModelS ATLAS-SUSY-2018-22-eff/<dataId>/dataInfo.txt';
+const TABLE =
+  'arXiv:2010.14293, single-bin meff signal-region table (SR4j-1000 / 2200 / 3400, SR5j-1600), as reimplemented in CheckMATE atlas_conf_2019_040 (ATLAS-CONF-2019-040, the same analysis); SModelS ATLAS-SUSY-2018-22-eff/<dataId>/dataInfo.txt';
 
 const ATLAS_SUSY_2018_22_BASELINE = {
   electronPtMin: 7,
@@ -22,7 +23,8 @@ const ATLAS_SUSY_2018_22_BASELINE = {
   njetMin: 2,
   jet1PtMin: 200,
   meffMin: 800,
-  source: 'arXiv:2010.14293 object definitions (baseline e pT > 7, |eta| < 2.47; mu pT > 6, |eta| < 2.7; signal jets pT > 50, |eta| < 2.8) and preselection (lepton veto, MET > 300, >= 2 jets, pT(j1) > 200, meff(incl) > 800)',
+  source:
+    'arXiv:2010.14293 object definitions (baseline e pT > 7, |eta| < 2.47; mu pT > 6, |eta| < 2.7; signal jets pT > 50, |eta| < 2.8) and preselection (lepton veto, MET > 300, >= 2 jets, pT(j1) > 200, meff(incl) > 800)',
 } as const;
 
 /**
@@ -30,7 +32,18 @@ const ATLAS_SUSY_2018_22_BASELINE = {
  * njet jets; dphi / dphiRest: min Delta phi(MET, j1..3) and (MET, j>3); apl: aplanarity; metHt: MET / sqrt(HT)
  * (GeV^1/2, HT of all signal jets); meff: meff(incl).
  */
-const region = (name: string, njet: number, pt1: number, ptLast: number, etaMax: number, dphi: number, dphiRest: number, apl: number, metHt: number, meff: number): RecastRegion => ({
+const region = (
+  name: string,
+  njet: number,
+  pt1: number,
+  ptLast: number,
+  etaMax: number,
+  dphi: number,
+  dphiRest: number,
+  apl: number,
+  metHt: number,
+  meff: number,
+): RecastRegion => ({
   name,
   cuts: { njet, pt1, ptLast, etaMax, dphi, dphiRest, apl, metHt, meff },
   source: TABLE,
@@ -79,10 +92,14 @@ export const ATLAS_SUSY_2018_22: Recast = {
   pointFromMasses: (m) => ({ m_gluino: m[0], m_lsp: m[1] }),
   preselection: 'no e (pT > 7) or mu (pT > 6); jets pT > 50, |eta| < 2.8; MET > 300; >= 2 jets, pT(j1) > 200; meff(incl) > 800',
   selectionSource: `${ATLAS_SUSY_2018_22_BASELINE.source}; region cuts: ${TABLE}`,
-  limitations: 'no trigger emulation, jet cleaning or pile-up; baseline leptons are the detector\'s isolated leptons; the BDT regions and the multi-bin regions are not recast (no published gluino maps for the multi-bin, a classifier for the BDT ones)',
+  limitations:
+    "no trigger emulation, jet cleaning or pile-up; baseline leptons are the detector's isolated leptons; the BDT regions and the multi-bin regions are not recast (no published gluino maps for the multi-bin, a classifier for the BDT ones)",
   // The signal samples: MG5_aMC@NLO with up to two extra partons, showered by Pythia 8 with the A14 tune and
   // NNPDF2.3LO (the paper's section on simulated samples).
-  generatorTune: { pythiaSettings: [...ATLAS_A14.pythiaSettings], source: `arXiv:2010.14293, simulated samples (signal: Pythia 8 with the A14 tune); ${ATLAS_A14.tune}` },
+  generatorTune: {
+    pythiaSettings: [...ATLAS_A14.pythiaSettings],
+    source: `arXiv:2010.14293, simulated samples (signal: Pythia 8 with the A14 tune); ${ATLAS_A14.tune}`,
+  },
   regions: REGIONS,
   passes(ev) {
     const p = atlasSusy201822Preselection(ev);

@@ -9,7 +9,8 @@ import { minDeltaPhi, scalarSum } from './kinematics';
 import { CMS_CUETP8M1 } from './tunes';
 import type { Recast, RecastRegion } from './types';
 
-const TABLE = 'arXiv:1704.07781, the table of the 12 aggregate search regions (table number not checked offline); SModelS CMS-SUS-16-033-eff/<dataId>/dataInfo.txt';
+const TABLE =
+  'arXiv:1704.07781, the table of the 12 aggregate search regions (table number not checked offline); SModelS CMS-SUS-16-033-eff/<dataId>/dataInfo.txt';
 
 /** Nb0 means exactly zero b jets; Nb>=1 otherwise (the paper's aggregate regions). */
 const region = (name: string, njetMin: number, nb: number, htMin: number, mhtMin: number): RecastRegion => ({
@@ -31,7 +32,8 @@ const CMS_SUS_16_033_BASELINE = {
   mhtMin: 300,
   dphi12Min: 0.5,
   dphi34Min: 0.3,
-  source: 'arXiv:1704.07781 Sec. 3 (jets pT > 30, |eta| < 2.4 for Njet/HT, < 5 for MHT; e/mu veto pT > 10) and Sec. 4 (Njet >= 2, HT > 300, MHT > 300, Delta phi(MHT, j1,2) > 0.5, Delta phi(MHT, j3,4) > 0.3)',
+  source:
+    'arXiv:1704.07781 Sec. 3 (jets pT > 30, |eta| < 2.4 for Njet/HT, < 5 for MHT; e/mu veto pT > 10) and Sec. 4 (Njet >= 2, HT > 300, MHT > 300, Delta phi(MHT, j1,2) > 0.5, Delta phi(MHT, j3,4) > 0.3)',
 } as const;
 
 const REGIONS: RecastRegion[] = [
@@ -57,7 +59,9 @@ export function cmsSus16033Variables(ev: RecoEvent): { njet: number; nb: number;
   const my = -mhtJets.reduce((s, j) => s + j.p.py, 0);
   const mht = Math.hypot(mx, my);
   const ht = scalarSum(htJets);
-  const leptons = ev.electrons.some((e) => e.pt > B.leptonPtMin && Math.abs(e.eta) < B.electronEtaMax) || ev.muons.some((m) => m.pt > B.leptonPtMin && Math.abs(m.eta) < B.muonEtaMax);
+  const leptons =
+    ev.electrons.some((e) => e.pt > B.leptonPtMin && Math.abs(e.eta) < B.electronEtaMax) ||
+    ev.muons.some((m) => m.pt > B.leptonPtMin && Math.abs(m.eta) < B.muonEtaMax);
   const phi = Math.atan2(my, mx);
   const dphiOk = minDeltaPhi(htJets.slice(0, 2), phi) > B.dphi12Min && minDeltaPhi(htJets.slice(2, 4), phi) > B.dphi34Min;
   const baseline = !leptons && htJets.length >= B.njetMin && ht > B.htMin && mht > B.mhtMin && dphiOk;
@@ -75,13 +79,22 @@ export const CMS_SUS_16_033: Recast = {
   family: 'T1',
   signatures: ['complex:sbottom', 'complex:gluino'],
   pointFromMasses: (m) => ({ m_gluino: m[0], m_lsp: m[1] }),
-  preselection: 'no e/mu (pT > 10); jets pT > 30: Njet, Nb, HT from |eta| < 2.4, MHT from |eta| < 5; Njet >= 2, HT > 300, MHT > 300; Delta phi(MHT, j1,j2) > 0.5, Delta phi(MHT, j3,j4) > 0.3',
+  preselection:
+    'no e/mu (pT > 10); jets pT > 30: Njet, Nb, HT from |eta| < 2.4, MHT from |eta| < 5; Njet >= 2, HT > 300, MHT > 300; Delta phi(MHT, j1,j2) > 0.5, Delta phi(MHT, j3,j4) > 0.3',
   selectionSource: `${CMS_SUS_16_033_BASELINE.source}; region cuts as in ${TABLE} and as encoded in the dataIds`,
-  limitations: 'no isolated-track veto; the CSVv2 medium working point is applied flat in pT (b 63%, c 12%, light 1%), without its pT and eta dependence; no MHT/HT cleaning or event filters',
+  limitations:
+    'no isolated-track veto; the CSVv2 medium working point is applied flat in pT (b 63%, c 12%, light 1%), without its pT and eta dependence; no MHT/HT cleaning or event filters',
   // The signal samples: MadGraph5_aMC@NLO at LO with up to two extra partons, showered by Pythia 8.205 with the
   // CUETP8M1 tune (the paper's section on simulated samples); b jets: CSVv2 at its medium working point (Sec. 3).
-  generatorTune: { pythiaSettings: [...CMS_CUETP8M1.pythiaSettings], source: `arXiv:1704.07781, simulated samples (signal: Pythia 8 with the CUETP8M1 tune); ${CMS_CUETP8M1.tune}` },
-  detector: { btag: CMS_CSVV2_MEDIUM, source: 'arXiv:1704.07781 Sec. 3 (b jets: CSVv2, medium working point); rates: CMS-BTV-16-002, JINST 13 (2018) P05011 (CSVv2 medium: b 63%, c 12%, udsg 1%)' },
+  generatorTune: {
+    pythiaSettings: [...CMS_CUETP8M1.pythiaSettings],
+    source: `arXiv:1704.07781, simulated samples (signal: Pythia 8 with the CUETP8M1 tune); ${CMS_CUETP8M1.tune}`,
+  },
+  detector: {
+    btag: CMS_CSVV2_MEDIUM,
+    source:
+      'arXiv:1704.07781 Sec. 3 (b jets: CSVv2, medium working point); rates: CMS-BTV-16-002, JINST 13 (2018) P05011 (CSVv2 medium: b 63%, c 12%, udsg 1%)',
+  },
   regions: REGIONS,
   passes(ev) {
     const v = cmsSus16033Variables(ev);

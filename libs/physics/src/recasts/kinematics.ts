@@ -47,7 +47,11 @@ export function symmetricEigenvalues3(M: number[][]): number[] {
   for (let sweep = 0; sweep < 50; sweep++) {
     const off = A[0][1] ** 2 + A[0][2] ** 2 + A[1][2] ** 2;
     if (off < 1e-30) break;
-    for (const [p, q] of [[0, 1], [0, 2], [1, 2]] as const) {
+    for (const [p, q] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ] as const) {
       if (Math.abs(A[p][q]) < 1e-300) continue;
       const theta = (A[q][q] - A[p][p]) / (2 * A[p][q]);
       const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));

@@ -12,7 +12,18 @@ import type { Point } from '../families/types';
 import { generatedBatches } from '../simulate';
 import { countRegions, emptyRegionCounts, regionEfficiencies } from './counts';
 import type { Recast } from './types';
-import { type AgreementRule, type ContourComparison, type PlanePoint, type RegionAgreement, type RegionCountsPublished, type ValidationPoint, agreementRule, bestRegionR, compareContours, regionAgreement } from './validation';
+import {
+  type AgreementRule,
+  type ContourComparison,
+  type PlanePoint,
+  type RegionAgreement,
+  type RegionCountsPublished,
+  type ValidationPoint,
+  agreementRule,
+  bestRegionR,
+  compareContours,
+  regionAgreement,
+} from './validation';
 
 export interface PublishedRegionInput extends RegionCountsPublished {
   efficiencyMap: { points: number[][]; values: number[] };
@@ -37,7 +48,10 @@ export interface ValidationOptions {
   seed: number;
   onPoint?: (done: number, total: number, p: ValidationPoint) => void | Promise<void>;
   /** Generated events of a point from an external generator (Pythia 8); the built-in generator when absent. */
-  eventSource?: { name: string; batches(family: string, point: Point, events: number, seed: number, extraSettings?: readonly string[]): AsyncIterable<{ events: EventRecord[] }> };
+  eventSource?: {
+    name: string;
+    batches(family: string, point: Point, events: number, seed: number, extraSettings?: readonly string[]): AsyncIterable<{ events: EventRecord[] }>;
+  };
   /** Further settings for the external generator (stated in the report), after the generator's own configuration. */
   generatorSettings?: readonly string[];
   /** Apply the recast's forced decays (external generator only; default true). */
@@ -65,7 +79,15 @@ export interface ValidationReport {
   publishedModel: { description: string; source: string } | null;
   /** Map points the family cannot generate (off-shell decays, mass bounds), with the reason. */
   skipped: { masses: number[]; reason: string }[];
-  points: (ValidationPoint & { point: Point; modelFraction: number; rRecast: number; rPublished: number; rOfficial: number | null; rRecastCombined: number | null; rPublishedCombined: number | null })[];
+  points: (ValidationPoint & {
+    point: Point;
+    modelFraction: number;
+    rRecast: number;
+    rPublished: number;
+    rOfficial: number | null;
+    rRecastCombined: number | null;
+    rPublishedCombined: number | null;
+  })[];
   rule: AgreementRule;
   agreement: { perRegion: RegionAgreement[]; considered: number; within: number; withinOrStat: number };
   officialContour: string;
@@ -107,7 +129,8 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
   const chosen = evenSubset(usable, opts.points);
   const forced = opts.eventSource && opts.forcedDecays !== false && recast.forcedDecays ? recast.forcedDecays : null;
   const tune = opts.eventSource && recast.generatorTune ? recast.generatorTune : null;
-  if (opts.generatorSettings?.length && !opts.eventSource) throw new InputError('--pythia-settings', 'applies to an external generator (--generator pythia8) only');
+  if (opts.generatorSettings?.length && !opts.eventSource)
+    throw new InputError('--pythia-settings', 'applies to an external generator (--generator pythia8) only');
   // The experiment's tune first, then the forced decays, then the caller's settings (which may override either).
   const extra = [...(tune?.pythiaSettings ?? []), ...(forced?.pythiaSettings ?? []), ...(opts.generatorSettings ?? [])];
   const detOpts = { btag: recast.detector?.btag, fatJets: recast.needsFatJets === true };
@@ -120,9 +143,19 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
       let b = 0;
       for await (const { events } of opts.eventSource.batches(recast.family, point, opts.events, opts.seed, extra.length ? extra : undefined)) {
         const rng = det.fork(b++);
-        countRegions(recast, events.map((ev) => fastDetector(ev, rng, detOpts)), counts);
+        countRegions(
+          recast,
+          events.map((ev) => fastDetector(ev, rng, detOpts)),
+          counts,
+        );
       }
-    } else for (const { events, rng } of generatedBatches(family, point, family.prepare(point), opts.events, opts.seed)) countRegions(recast, events.map((ev) => fastDetector(ev, rng, detOpts)), counts);
+    } else
+      for (const { events, rng } of generatedBatches(family, point, family.prepare(point), opts.events, opts.seed))
+        countRegions(
+          recast,
+          events.map((ev) => fastDetector(ev, rng, detOpts)),
+          counts,
+        );
     const raw = regionEfficiencies(counts, opts.events);
     // Efficiencies are per inclusive event: scale the forced-decay sample by the kept branching fraction.
     // ... and by the fraction of the published model's events the family makes (recast.publishedModel).
@@ -148,7 +181,8 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
     await opts.onPoint?.(points.length, chosen.length, vp);
   }
   const rule = agreementRule(points);
-  const plane = (r: (p: (typeof points)[number]) => number | null) => points.filter((p) => r(p) !== null).map((p): PlanePoint => ({ x: p.masses[0], y: p.masses[1], excluded: r(p)! >= 1 }));
+  const plane = (r: (p: (typeof points)[number]) => number | null) =>
+    points.filter((p) => r(p) !== null).map((p): PlanePoint => ({ x: p.masses[0], y: p.masses[1], excluded: r(p)! >= 1 }));
   const useCombined = !!input.combinedR;
   const recastPlane = plane((p) => (useCombined ? p.rRecastCombined : p.rRecast));
   const publishedPlane = plane((p) => (useCombined ? p.rPublishedCombined : p.rPublished));
@@ -167,18 +201,32 @@ export async function validateRecast(input: ValidationInput, opts: ValidationOpt
     mapPoints: all.length,
     generatorSettings: [...(opts.generatorSettings ?? [])],
     generatorTune: tune ? { settings: [...tune.pythiaSettings], source: tune.source } : null,
-    detectorSettings: recast.detector ? { btag: { ...recast.detector.btag.eff, etaMax: recast.detector.btag.etaMax, ptMin: recast.detector.btag.ptMin }, source: recast.detector.source } : null,
+    detectorSettings: recast.detector
+      ? { btag: { ...recast.detector.btag.eff, etaMax: recast.detector.btag.etaMax, ptMin: recast.detector.btag.ptMin }, source: recast.detector.source }
+      : null,
     forcedDecays: forced ? { settings: [...forced.pythiaSettings], branchingFraction: forced.branchingFraction, source: forced.source } : null,
     publishedModel: recast.publishedModel ? { description: recast.publishedModel.description, source: recast.publishedModel.source } : null,
     skipped,
     points,
     rule,
-    agreement: regionAgreement(recast.regions.map((r) => r.name), points, rule),
-    officialContour: hasOfficial ? `the official observed UL map (${recast.upperLimitPath}/${recast.upperLimitTxName?.txName ?? recast.txName}): excluded where ${recast.upperLimitTxName ? `${recast.upperLimitTxName.crossSectionFactor} x ` : ''}sigma > UL_obs${recast.upperLimitTxName ? ` (${recast.upperLimitTxName.source})` : ''}` : 'no official UL map in the database: the exclusion the published efficiency maps give (best expected region, published per-region UL_obs)',
+    agreement: regionAgreement(
+      recast.regions.map((r) => r.name),
+      points,
+      rule,
+    ),
+    officialContour: hasOfficial
+      ? `the official observed UL map (${recast.upperLimitPath}/${recast.upperLimitTxName?.txName ?? recast.txName}): excluded where ${recast.upperLimitTxName ? `${recast.upperLimitTxName.crossSectionFactor} x ` : ''}sigma > UL_obs${recast.upperLimitTxName ? ` (${recast.upperLimitTxName.source})` : ''}`
+      : 'no official UL map in the database: the exclusion the published efficiency maps give (best expected region, published per-region UL_obs)',
     contour: compareContours(recastPlane, officialPlane ?? publishedPlane),
     contourVsPublishedEff: compareContours(recastPlane, publishedPlane),
     exclusion: useCombined ? 'combined' : 'best-region',
-    bestRegion: useCombined ? { contour: compareContours(bestRecast, officialPlane ?? bestPublished), contourVsPublishedEff: compareContours(bestRecast, bestPublished), publishedVsOfficial: officialPlane ? compareContours(bestPublished, officialPlane) : null } : null,
+    bestRegion: useCombined
+      ? {
+          contour: compareContours(bestRecast, officialPlane ?? bestPublished),
+          contourVsPublishedEff: compareContours(bestRecast, bestPublished),
+          publishedVsOfficial: officialPlane ? compareContours(bestPublished, officialPlane) : null,
+        }
+      : null,
     publishedVsOfficial: officialPlane ? compareContours(publishedPlane, officialPlane) : null,
   };
 }

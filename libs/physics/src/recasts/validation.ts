@@ -37,7 +37,11 @@ export interface AgreementRule {
 export function agreementRule(points: readonly ValidationPoint[], tolerance = 0.2): AgreementRule {
   const max = Math.max(0, ...points.flatMap((p) => p.published.filter((x) => Number.isFinite(x))));
   if (max > 0.01) return { tolerance, threshold: 0.01, thresholdReason: 'published efficiency > 1%' };
-  return { tolerance, threshold: 0.1 * max, thresholdReason: `no published efficiency reaches 1% (largest ${max.toExponential(2)}); points above 10% of the largest` };
+  return {
+    tolerance,
+    threshold: 0.1 * max,
+    thresholdReason: `no published efficiency reaches 1% (largest ${max.toExponential(2)}); points above 10% of the largest`,
+  };
 }
 
 export interface RegionAgreement {
@@ -50,7 +54,11 @@ export interface RegionAgreement {
   medianRatio: number;
 }
 
-export function regionAgreement(regions: readonly string[], points: readonly ValidationPoint[], rule: AgreementRule): { perRegion: RegionAgreement[]; considered: number; within: number; withinOrStat: number } {
+export function regionAgreement(
+  regions: readonly string[],
+  points: readonly ValidationPoint[],
+  rule: AgreementRule,
+): { perRegion: RegionAgreement[]; considered: number; within: number; withinOrStat: number } {
   const perRegion = regions.map((region, i) => {
     const ratios: number[] = [];
     let within = 0;

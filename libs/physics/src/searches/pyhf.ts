@@ -38,7 +38,11 @@ export function toBackgroundWorkspace(search: OwnSearch): Record<string, unknown
             name: 'background',
             data: bkg,
             modifiers: [
-              { name: 'bkg_norm', type: 'normsys', data: { hi: clean(1 + search.background.normUncertainty), lo: clean(1 - search.background.normUncertainty) } },
+              {
+                name: 'bkg_norm',
+                type: 'normsys',
+                data: { hi: clean(1 + search.background.normUncertainty), lo: clean(1 - search.background.normUncertainty) },
+              },
               { name: 'bkg_shape', type: 'shapesys', data: bkg.map((x) => clean(x * search.background.shapeUncertainty)) },
             ],
           },
@@ -81,7 +85,14 @@ export function toPyhfWorkspace(search: OwnSearch, points: PatchPoint[]): { work
   const patches = points.map((p) => {
     if (p.yields.length !== nb || p.yieldErrors.length !== nb) throw new RangeError(`signal yields need ${nb} bins`);
     return {
-      metadata: { name: sanitize(`${p.family}_${Object.values(p.point).map((v) => String(v)).join('_')}`), values: Object.values(p.point) },
+      metadata: {
+        name: sanitize(
+          `${p.family}_${Object.values(p.point)
+            .map((v) => String(v))
+            .join('_')}`,
+        ),
+        values: Object.values(p.point),
+      },
       patch: [
         {
           op: 'add',

@@ -107,7 +107,10 @@ export class PdfGrid {
   private readonly col: Map<number, Float64Array>;
   private readonly nq: number;
 
-  constructor(readonly name: string, private readonly t: PdfTable) {
+  constructor(
+    readonly name: string,
+    private readonly t: PdfTable,
+  ) {
     const nx = t.x.length;
     const nq = t.q.length;
     if (nx < 4 || nq < 4) throw new InputError(`${name}.x`, `a table needs at least 4 x and 4 Q knots (has ${nx}, ${nq})`);
@@ -239,7 +242,13 @@ export function derivePdfTable(text: string, origin: Omit<PdfTableOrigin, 'cut'>
   const sub = subgrids[subgrids.length - 1];
   if (!(qFrom > sub.q[0])) throw new InputError('qFrom', `${qFrom} GeV is not inside the last subgrid (${sub.q[0]}-${sub.q[sub.q.length - 1]} GeV)`);
   const table = cutSubgrid(sub, xFrom, qFrom, pids);
-  return { origin: { ...origin, cut: `last Q subgrid (${sub.q[0]}-${sub.q[sub.q.length - 1]} GeV) from Q = ${table.q[0]} GeV, x from ${table.x[0]}, one stencil knot below the valid range; flavours ${pids.join(' ')}` }, table };
+  return {
+    origin: {
+      ...origin,
+      cut: `last Q subgrid (${sub.q[0]}-${sub.q[sub.q.length - 1]} GeV) from Q = ${table.q[0]} GeV, x from ${table.x[0]}, one stencil knot below the valid range; flavours ${pids.join(' ')}`,
+    },
+    table,
+  };
 }
 
 /** The JSON text of a derived table: one line per (flavour, x knot), numbers as the grid file prints them (8 digits). */

@@ -44,7 +44,8 @@ export const SQRT_S_13TEV = 13000;
 export const LHC_SQRT_S = [7000, 8000, 13000, 13600] as const;
 
 export function checkSqrtS(sqrtS: number, field = 'sqrtS'): number {
-  if (!(Number.isFinite(sqrtS) && sqrtS >= 1000 && sqrtS <= 100000)) throw new InputError(field, `sqrt(s) = ${sqrtS} GeV: give a pp collider energy in GeV between 1000 and 100000 (e.g. 13000)`);
+  if (!(Number.isFinite(sqrtS) && sqrtS >= 1000 && sqrtS <= 100000))
+    throw new InputError(field, `sqrt(s) = ${sqrtS} GeV: give a pp collider energy in GeV between 1000 and 100000 (e.g. 13000)`);
   return sqrtS;
 }
 

@@ -104,7 +104,7 @@ export function resonanceLineShapeCrossSectionPb(r: ResonanceProduction, shape: 
       const running = (d2 + M * M * G * G) / (d2 + ((m2 * G) / M) ** 2);
       let lum = 0;
       for (const term of r.terms) lum += prefactor(spin, colour, term) * term.w * partonLuminosity(term.a, term.b, m2 / s, m, pdf);
-      sum += 0.5 * h * BW_W[i] * (running * shape.growth(m) * lum) / Math.PI;
+      sum += (0.5 * h * BW_W[i] * (running * shape.growth(m) * lum)) / Math.PI;
     }
   }
   return (sum / (M * s)) * SM.gevm2ToPb;
@@ -145,6 +145,6 @@ export function wLikeWidth(M: number, m1: number, m2: number, Nc: number, v2 = 1
   const x1 = (m1 * m1) / (M * M);
   const x2 = (m2 * m2) / (M * M);
   const lam = Math.sqrt((1 - x1 - x2) ** 2 - 4 * x1 * x2);
-  const ps = lam * (1 - (x1 + x2) / 2 - ((x1 - x2) ** 2) / 2);
+  const ps = lam * (1 - (x1 + x2) / 2 - (x1 - x2) ** 2 / 2);
   return ((Nc * v2 * SM.gW * SM.gW * scale * scale * M) / (48 * Math.PI)) * ps;
 }

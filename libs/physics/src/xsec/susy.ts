@@ -43,7 +43,8 @@ export function parseXsecTable(json: XsecTableJson): XsecTable {
 /** Cross section (pb) and its absolute uncertainty at `mass`, log-linear interpolation; InputError outside the table. */
 export function tableCrossSection(t: XsecTable, mass: number, field = 'mass'): { xsecPb: number; uncPb: number } {
   const n = t.masses.length;
-  if (!(mass >= t.masses[0] && mass <= t.masses[n - 1])) throw new InputError(field, `${mass} GeV is outside the ${t.processId} table (${t.masses[0]}-${t.masses[n - 1]} GeV)`);
+  if (!(mass >= t.masses[0] && mass <= t.masses[n - 1]))
+    throw new InputError(field, `${mass} GeV is outside the ${t.processId} table (${t.masses[0]}-${t.masses[n - 1]} GeV)`);
   let lo = 0;
   let hi = n - 1;
   while (hi - lo > 1) {

@@ -27,8 +27,10 @@ export interface HypotestResult {
 export function checkHypotestInputs(model: HistFactoryModel, opts: HypotestOptions): void {
   const poi = model.config.poiIndex;
   if (model.config.fixed[poi]) throw new InputError('poi', `the POI '${model.config.poiName}' is fixed in the measurement; unfix it to run a hypothesis test`);
-  if (opts.testStat !== undefined && !['qtilde', 'q', 'q0'].includes(opts.testStat)) throw new InputError('test-stat', `unknown test statistic '${opts.testStat}' (qtilde, q, q0)`);
-  if (opts.calctype !== undefined && !['asymptotics', 'toys'].includes(opts.calctype)) throw new InputError('calctype', `unknown calculator '${opts.calctype}' (asymptotics, toys)`);
+  if (opts.testStat !== undefined && !['qtilde', 'q', 'q0'].includes(opts.testStat))
+    throw new InputError('test-stat', `unknown test statistic '${opts.testStat}' (qtilde, q, q0)`);
+  if (opts.calctype !== undefined && !['asymptotics', 'toys'].includes(opts.calctype))
+    throw new InputError('calctype', `unknown calculator '${opts.calctype}' (asymptotics, toys)`);
   if (opts.testPoi !== undefined && !Number.isFinite(opts.testPoi)) throw new InputError('test-poi', `must be a finite number, got ${opts.testPoi}`);
 }
 

@@ -62,8 +62,14 @@ export function brentRoot(f: (x: number) => number, a: number, b: number, fa: nu
   if (fa === 0) return a;
   if (fb === 0) return b;
   if (fa * fb > 0) throw new Error(`brentRoot: f(${a}) and f(${b}) have the same sign`);
-  let xpre = a, xcur = b, fpre = fa, fcur = fb;
-  let xblk = 0, fblk = 0, spre = 0, scur = 0;
+  let xpre = a,
+    xcur = b,
+    fpre = fa,
+    fcur = fb;
+  let xblk = 0,
+    fblk = 0,
+    spre = 0,
+    scur = 0;
   for (let i = 0; i < maxIter; i++) {
     if (fpre !== 0 && fcur !== 0 && Math.sign(fpre) !== Math.sign(fcur)) {
       xblk = xpre;
@@ -174,7 +180,10 @@ export function upperLimit(model: HistFactoryModel, data: ArrayLike<number>, opt
   const rtol = opts.rtol ?? 1e-10;
   const solve = (k: number): number => {
     // tightest cached bracket (pyhf best_bracket)
-    let a = lo, fa = at(lo)[k] - level, b = hi, fb = at(hi)[k] - level;
+    let a = lo,
+      fa = at(lo)[k] - level,
+      b = hi,
+      fb = at(hi)[k] - level;
     for (const [mu, v] of cache) {
       const fv = v[k] - level;
       if (fv >= 0 && fv < fa) {

@@ -79,7 +79,8 @@ export function fit(model: HistFactoryModel, data: ArrayLike<number>, opts: FitO
   const constant = model.nllConstant(data);
   // Gaussian-constrained parameters centred at 0 (normsys / histosys alphas)
   const alphaLike = new Uint8Array(n);
-  for (const ps of cfg.parsets) if (ps.type === 'constrained_by_normal') for (let j = 0; j < ps.n; j++) alphaLike[ps.start + j] = cfg.suggestedInit[ps.start + j] === 0 ? 1 : 0;
+  for (const ps of cfg.parsets)
+    if (ps.type === 'constrained_by_normal') for (let j = 0; j < ps.n; j++) alphaLike[ps.start + j] = cfg.suggestedInit[ps.start + j] === 0 ? 1 : 0;
   const objective = (x: Float64Array, g: Float64Array): number => {
     for (let k = 0; k < nf; k++) full[freeIdx[k]] = x[k];
     const v = model.nllCore(full, data, gFull);
@@ -105,7 +106,14 @@ export function fit(model: HistFactoryModel, data: ArrayLike<number>, opts: FitO
       evaluations += polished.evaluations;
       iterations += polished.iterations;
       if (polished.f <= res.f + 1e-12 * Math.abs(res.f))
-        res = { ...res, x: polished.x, f: polished.f, pgNorm: polished.pg, converged: polished.pg <= 1e-6, message: `${res.message}; Newton polish: projected gradient ${polished.pg.toExponential(2)}` };
+        res = {
+          ...res,
+          x: polished.x,
+          f: polished.f,
+          pgNorm: polished.pg,
+          converged: polished.pg <= 1e-6,
+          message: `${res.message}; Newton polish: projected gradient ${polished.pg.toExponential(2)}`,
+        };
     }
     return res;
   };
@@ -195,11 +203,12 @@ function newtonPolish(
       evaluations++;
       for (let b = 0; b < m; b++) H[a * m + b] = (gp[free[b]] - g[free[b]]) / step;
     }
-    for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) {
-      const v = 0.5 * (H[a * m + b] + H[b * m + a]);
-      H[a * m + b] = v;
-      H[b * m + a] = v;
-    }
+    for (let a = 0; a < m; a++)
+      for (let b = a + 1; b < m; b++) {
+        const v = 0.5 * (H[a * m + b] + H[b * m + a]);
+        H[a * m + b] = v;
+        H[b * m + a] = v;
+      }
     const rhs = free.map((i) => -g[i]);
     let d: Float64Array | null = null;
     for (let damp = 0, k = 0; k < 8 && !d; k++, damp = damp === 0 ? 1e-8 : damp * 100) d = choleskySolve(H, m, rhs, damp);

@@ -52,7 +52,12 @@ export function percentile(values: ArrayLike<number>, q: number): number {
 
 const NORMAL_PERCENTILES = [2.27501319, 15.86552539, 50.0, 84.13447461, 97.72498681];
 
-export function toyHypotest(model: HistFactoryModel, data: ArrayLike<number>, mu: number, opts: { testStat?: TestStatName; ntoys?: number; seed?: number } = {}): ToyResult {
+export function toyHypotest(
+  model: HistFactoryModel,
+  data: ArrayLike<number>,
+  mu: number,
+  opts: { testStat?: TestStatName; ntoys?: number; seed?: number } = {},
+): ToyResult {
   const testStat = opts.testStat ?? 'qtilde';
   const ntoys = opts.ntoys ?? 2000;
   const rng = createRng(opts.seed ?? 0);
@@ -77,6 +82,12 @@ export function toyHypotest(model: HistFactoryModel, data: ArrayLike<number>, mu
   };
   const o = pv(observed);
   const all = Array.from(backgroundTeststats, pv);
-  const band = (k: 'clsb' | 'clb' | 'cls') => NORMAL_PERCENTILES.map((q) => percentile(all.map((p) => p[k]), q));
+  const band = (k: 'clsb' | 'clb' | 'cls') =>
+    NORMAL_PERCENTILES.map((q) =>
+      percentile(
+        all.map((p) => p[k]),
+        q,
+      ),
+    );
   return { teststat: observed, ...o, expected: { clsb: band('clsb'), clb: band('clb'), cls: band('cls') }, signalTeststats, backgroundTeststats, converged };
 }

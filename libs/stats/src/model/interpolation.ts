@@ -89,7 +89,12 @@ export function interpNormsys(code: number, alpha: number, c: Float64Array, off:
         out[1] = c[off + 2] * v;
       } else if (alpha > -1) {
         const a = alpha;
-        const c1 = c[off + 4], c2 = c[off + 5], c3 = c[off + 6], c4 = c[off + 7], c5 = c[off + 8], c6 = c[off + 9];
+        const c1 = c[off + 4],
+          c2 = c[off + 5],
+          c3 = c[off + 6],
+          c4 = c[off + 7],
+          c5 = c[off + 8],
+          c6 = c[off + 9];
         out[0] = 1 + a * (c1 + a * (c2 + a * (c3 + a * (c4 + a * (c5 + a * c6)))));
         out[1] = c1 + a * (2 * c2 + a * (3 * c3 + a * (4 * c4 + a * (5 * c5 + a * 6 * c6))));
       } else {
@@ -109,7 +114,8 @@ export function interpNormsys(code: number, alpha: number, c: Float64Array, off:
       return;
     default: {
       // code2 on [lo, 1, hi]
-      const a = c[off + 4], b = c[off + 5];
+      const a = c[off + 4],
+        b = c[off + 5];
       if (alpha > 1) {
         out[0] = 1 + (b + 2 * a) * (alpha - 1);
         out[1] = b + 2 * a;
@@ -135,7 +141,8 @@ export function interpHistosys(code: number, alpha: number, c: Float64Array, off
       out[0] = c[off + 1] * alpha;
       out[1] = c[off + 1];
     } else {
-      const S = c[off + 2], A = c[off + 3];
+      const S = c[off + 2],
+        A = c[off + 3];
       const a2 = alpha * alpha;
       out[0] = alpha * (S + alpha * A * (15 + a2 * (-10 + a2 * 3)));
       out[1] = S + A * alpha * (30 + a2 * (-40 + a2 * 18));
@@ -151,7 +158,8 @@ export function interpHistosys(code: number, alpha: number, c: Float64Array, off
       out[1] = c[off + 1];
     }
   } else {
-    const a = c[off], b = c[off + 1];
+    const a = c[off],
+      b = c[off + 1];
     if (alpha > 1) {
       out[0] = (b + 2 * a) * (alpha - 1);
       out[1] = b + 2 * a;

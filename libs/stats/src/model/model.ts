@@ -121,8 +121,10 @@ function sameRequirement(a: ParsetRequirement, b: ParsetRequirement): string | n
 export function buildModel(ws: Workspace, opts: BuildOptions = {}): HistFactoryModel {
   const normsysInterp = opts.normsysInterp ?? 'code4';
   const histosysInterp = opts.histosysInterp ?? 'code4p';
-  if (!['code0', 'code1', 'code2', 'code4'].includes(normsysInterp)) throw new InputError('normsys-interp', `unknown interpolation code '${normsysInterp}' (code0, code1, code2, code4)`);
-  if (!['code0', 'code2', 'code4p'].includes(histosysInterp)) throw new InputError('histosys-interp', `unknown interpolation code '${histosysInterp}' (code0, code2, code4p)`);
+  if (!['code0', 'code1', 'code2', 'code4'].includes(normsysInterp))
+    throw new InputError('normsys-interp', `unknown interpolation code '${normsysInterp}' (code0, code1, code2, code4)`);
+  if (!['code0', 'code2', 'code4p'].includes(histosysInterp))
+    throw new InputError('histosys-interp', `unknown interpolation code '${histosysInterp}' (code0, code2, code4p)`);
   const measurement = getMeasurement(ws, opts.measurement);
   const mIndex = ws.measurements.indexOf(measurement);
 
@@ -150,7 +152,10 @@ export function buildModel(ws: Workspace, opts: BuildOptions = {}): HistFactoryM
       s.modifiers.forEach((m, mi) => {
         const key = `${m.type}/${m.name}`;
         if (m.type === 'shapesys' && (seenNonShared.has(key) || mods.has(key)))
-          throw new InputError(`channels[${ci}].samples[${si}].modifiers[${mi}].name`, `shapesys modifier '${m.name}' is used twice; shapesys names must be unique`);
+          throw new InputError(
+            `channels[${ci}].samples[${si}].modifiers[${mi}].name`,
+            `shapesys modifier '${m.name}' is used twice; shapesys names must be unique`,
+          );
         mods.set(key, m);
       });
       for (const k of mods.keys()) if (k.startsWith('shapesys/')) seenNonShared.add(k);
@@ -214,7 +219,8 @@ export function buildModel(ws: Workspace, opts: BuildOptions = {}): HistFactoryM
     for (const e of perSample.values()) for (let b = 0; b < nMainBins; b++) if (nomsall[b] > 0) rel2[b] += (e.uncrt[b] / nomsall[b]) ** 2;
     const mask = withMod[withMod.length - 1].mask;
     for (const e of withMod)
-      if (e.mask.some((x, b) => x !== mask[b])) throw new InputError(`staterror '${mname}'`, 'samples carrying the same staterror modifier must cover the same bins');
+      if (e.mask.some((x, b) => x !== mask[b]))
+        throw new InputError(`staterror '${mname}'`, 'samples carrying the same staterror modifier must cover the same bins');
     const bins = mask.flatMap((x, b) => (x ? [b] : []));
     statMaskedBins.set(mname, bins);
     reqs.staterror.set(mname, staterrorParset(bins.map((b) => Math.sqrt(rel2[b]))));
@@ -254,7 +260,8 @@ export function buildModel(ws: Workspace, opts: BuildOptions = {}): HistFactoryM
         if (Array.isArray(def) && v.length !== def.length) throw new InputError(`${f}.${k}`, `has ${v.length} values, parameter '${name}' has ${def.length}`);
         if (k === 'bounds') {
           (u.cfg.bounds ?? []).forEach((b, j) => {
-            if (!Array.isArray(b) || b.length !== 2 || !(b[0] <= b[1])) throw new InputError(`${f}.bounds[${j}]`, `must be [low, high] with low <= high, got ${JSON.stringify(b)}`);
+            if (!Array.isArray(b) || b.length !== 2 || !(b[0] <= b[1]))
+              throw new InputError(`${f}.bounds[${j}]`, `must be [low, high] with low <= high, got ${JSON.stringify(b)}`);
           });
           r.bounds = v as [number, number][];
         } else r[k] = v as number[];
@@ -264,7 +271,10 @@ export function buildModel(ws: Workspace, opts: BuildOptions = {}): HistFactoryM
     }
     for (const k of ['inits', 'bounds', 'auxdata', 'sigmas'] as const) {
       if (r[k] === null)
-        throw new InputError(`measurements[${mIndex}].config.parameters`, `parameter '${name}' needs '${k}' from the measurement (a lumi modifier needs inits, bounds, auxdata, sigmas)`);
+        throw new InputError(
+          `measurements[${mIndex}].config.parameters`,
+          `parameter '${name}' needs '${k}' from the measurement (a lumi modifier needs inits, bounds, auxdata, sigmas)`,
+        );
     }
     finals.set(name, r);
   }
@@ -278,8 +288,12 @@ export function buildModel(ws: Workspace, opts: BuildOptions = {}): HistFactoryM
   const fixed: boolean[] = [];
   const scales: number[] = [];
   const aux: number[] = [];
-  const gaussPar: number[] = [], gaussAux: number[] = [], gaussSigma: number[] = [];
-  const poisPar: number[] = [], poisAux: number[] = [], poisFactor: number[] = [];
+  const gaussPar: number[] = [],
+    gaussAux: number[] = [],
+    gaussSigma: number[] = [];
+  const poisPar: number[] = [],
+    poisAux: number[] = [],
+    poisFactor: number[] = [];
   let npars = 0;
   for (const [name, r] of finals) {
     parsets.push({ name, start: npars, n: r.n, type: r.type });
@@ -312,7 +326,8 @@ export function buildModel(ws: Workspace, opts: BuildOptions = {}): HistFactoryM
   const poiField = opts.poiName !== undefined ? 'poi' : `measurements[${mIndex}].config.poi`;
   const poiStart = start.get(poiName);
   if (poiStart === undefined) throw new InputError(poiField, `parameter of interest '${poiName}' is not a parameter of the model`);
-  if (finals.get(poiName)!.n !== 1) throw new InputError(poiField, `parameter of interest '${poiName}' has ${finals.get(poiName)!.n} components; it must be a scalar`);
+  if (finals.get(poiName)!.n !== 1)
+    throw new InputError(poiField, `parameter of interest '${poiName}' has ${finals.get(poiName)!.n} components; it must be a scalar`);
 
   // --- compile blocks (sample x channel) and entries (sample x bin)
   const nsCode = normsysCodeNumber(normsysInterp);
@@ -322,9 +337,14 @@ export function buildModel(ws: Workspace, opts: BuildOptions = {}): HistFactoryM
   const facKind: number[] = [];
   const facCoefOff: number[] = [];
   const normCoefList: number[] = [];
-  const entBlock: number[] = [], entBin: number[] = [], entNom: number[] = [];
-  const entHsStart: number[] = [0], hsPar: number[] = [], hsCoefList: number[] = [];
-  const entBfStart: number[] = [0], bfPar: number[] = [];
+  const entBlock: number[] = [],
+    entBin: number[] = [],
+    entNom: number[] = [];
+  const entHsStart: number[] = [0],
+    hsPar: number[] = [],
+    hsCoefList: number[] = [];
+  const entBfStart: number[] = [0],
+    bfPar: number[] = [];
   const sameSide = new Array<boolean>(npars).fill(false);
   const tmpN = new Float64Array(NORMSYS_STRIDE);
   const tmpH = new Float64Array(HISTOSYS_STRIDE);

@@ -31,7 +31,13 @@ export interface MinimizeResult {
 
 type ObjectiveWithGradient = (x: Float64Array, grad: Float64Array) => number;
 
-export function minimizeBounded(fg: ObjectiveWithGradient, x0: ArrayLike<number>, lower: ArrayLike<number>, upper: ArrayLike<number>, opts: MinimizeOptions = {}): MinimizeResult {
+export function minimizeBounded(
+  fg: ObjectiveWithGradient,
+  x0: ArrayLike<number>,
+  lower: ArrayLike<number>,
+  upper: ArrayLike<number>,
+  opts: MinimizeOptions = {},
+): MinimizeResult {
   const n = x0.length;
   const maxIter = opts.maxIter ?? 2000;
   const pgtol = opts.pgtol ?? 1e-9;
@@ -67,7 +73,15 @@ export function minimizeBounded(fg: ObjectiveWithGradient, x0: ArrayLike<number>
   const g = new Float64Array(n);
   let f = evalAt(y, g);
   if (!Number.isFinite(f)) {
-    return { x: Float64Array.from(x0), f: NaN, converged: false, iterations: 0, evaluations, pgNorm: NaN, message: 'objective is not finite at the starting point' };
+    return {
+      x: Float64Array.from(x0),
+      f: NaN,
+      converged: false,
+      iterations: 0,
+      evaluations,
+      pgNorm: NaN,
+      message: 'objective is not finite at the starting point',
+    };
   }
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];

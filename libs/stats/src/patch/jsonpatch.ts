@@ -27,7 +27,10 @@ function deepEqual(a: Json, b: Json): boolean {
   }
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, Json>)[k], (b as Record<string, Json>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, Json>)[k], (b as Record<string, Json>)[k]))
+  );
 }
 
 /** RFC 6901: `/a~1b/~0c` -> ['a/b', '~c']. */
@@ -127,7 +130,8 @@ export function applyJsonPatch<T>(doc: T, ops: unknown, name = 'patch'): T {
       }
       case 'move': {
         if (typeof op.from !== 'string') throw new InputError(`${f}.from`, "is required for 'move'");
-        if (op.path !== op.from && op.path.startsWith(op.from + '/')) throw new InputError(`${f}.path`, `cannot move '${op.from}' into its own child '${op.path}'`);
+        if (op.path !== op.from && op.path.startsWith(op.from + '/'))
+          throw new InputError(`${f}.path`, `cannot move '${op.from}' into its own child '${op.path}'`);
         const { doc: rest, removed } = removeAt(out, op.from, `${f}.from`);
         out = addAt(rest, op.path, removed, pf);
         break;
@@ -139,7 +143,11 @@ export function applyJsonPatch<T>(doc: T, ops: unknown, name = 'patch'): T {
       }
       case 'test': {
         const actual = getAt(out, op.path, pf);
-        if (!deepEqual(actual, op.value)) throw new InputError(pf, `test failed: value at '${op.path}' is ${JSON.stringify(actual)?.slice(0, 80)}, expected ${JSON.stringify(op.value)?.slice(0, 80)}`);
+        if (!deepEqual(actual, op.value))
+          throw new InputError(
+            pf,
+            `test failed: value at '${op.path}' is ${JSON.stringify(actual)?.slice(0, 80)}, expected ${JSON.stringify(op.value)?.slice(0, 80)}`,
+          );
         break;
       }
       default:

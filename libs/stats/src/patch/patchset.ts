@@ -24,7 +24,8 @@ export interface PatchSet {
 const key = (values: (number | string)[]) => JSON.stringify(values);
 
 export function parsePatchSet(json: unknown): PatchSet {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new InputError('patchset', 'must be a JSON object with metadata, patches, version');
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new InputError('patchset', 'must be a JSON object with metadata, patches, version');
   validateSchema(json, 'patchset', 'patchset');
   const doc = json as {
     metadata: { labels: string[]; description?: string; digests: Record<string, string> };

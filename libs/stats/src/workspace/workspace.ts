@@ -73,7 +73,10 @@ export function parseWorkspace(json: unknown): Workspace {
         if (!isObject(s) || !Array.isArray(s.modifiers)) return;
         s.modifiers.forEach((m, mi) => {
           if (isObject(m) && typeof m.type === 'string' && !(MODIFIER_TYPES as readonly string[]).includes(m.type))
-            throw new InputError(`channels[${ci}].samples[${si}].modifiers[${mi}].type`, `unknown modifier type '${m.type}' (known: ${MODIFIER_TYPES.join(', ')})`);
+            throw new InputError(
+              `channels[${ci}].samples[${si}].modifiers[${mi}].type`,
+              `unknown modifier type '${m.type}' (known: ${MODIFIER_TYPES.join(', ')})`,
+            );
         });
       });
     });

@@ -1,5 +1,15 @@
 import { createRng } from '@sigmap/contracts';
-import { EM_WIN_CELLS, EventRecord, JsShowerEngine, WINDOW_SIZE, fragmentAll, fromPtEtaPhiM, fullDetector, makeShowerBatch, type ShowerEngine } from '@sigmap/physics';
+import {
+  EM_WIN_CELLS,
+  EventRecord,
+  JsShowerEngine,
+  WINDOW_SIZE,
+  fragmentAll,
+  fromPtEtaPhiM,
+  fullDetector,
+  makeShowerBatch,
+  type ShowerEngine,
+} from '@sigmap/physics';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TfShowerEngine } from './calorimeter';
 import { selectBackend } from './select';
@@ -60,8 +70,8 @@ describe('tfjs shower engine vs the pure-JS reference engine', () => {
       const a = await moments(new JsShowerEngine(), kind, E, n, 1);
       const b = await moments(tfEngine, kind, E, n, 2);
       // Means within 4 standard errors, widths within 4 standard errors of a width (~sd/sqrt(2n), x2 for tails).
-      expect(Math.abs(a.mean - b.mean)).toBeLessThan(4 * Math.hypot(a.sd, b.sd) / Math.sqrt(n));
-      expect(Math.abs(a.sd - b.sd) / a.sd).toBeLessThan(4 * 2 / Math.sqrt(2 * n));
+      expect(Math.abs(a.mean - b.mean)).toBeLessThan((4 * Math.hypot(a.sd, b.sd)) / Math.sqrt(n));
+      expect(Math.abs(a.sd - b.sd) / a.sd).toBeLessThan((4 * 2) / Math.sqrt(2 * n));
       for (let l = 0; l < 6; l++) expect(Math.abs(a.layers[l] - b.layers[l]), `layer ${l}`).toBeLessThan(0.01);
     });
   }
@@ -84,6 +94,6 @@ describe('tfjs shower engine vs the pure-JS reference engine', () => {
     const js = await resp(new JsShowerEngine());
     const tf = await resp(tfEngine);
     expect(tf.n).toBeGreaterThan(250);
-    expect(Math.abs(js.m - tf.m)).toBeLessThan(4 * Math.hypot(js.sd, tf.sd) / Math.sqrt(300));
+    expect(Math.abs(js.m - tf.m)).toBeLessThan((4 * Math.hypot(js.sd, tf.sd)) / Math.sqrt(300));
   });
 });

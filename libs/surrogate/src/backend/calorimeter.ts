@@ -56,7 +56,9 @@ function depositChunk(b: ShowerBatch, start: number, n: number, seed: number): t
     const Tem = tf
       .maximum(logE.sub(Math.log(SHOWER.em.ecGeV)).add(tf.where(isEl, tf.onesLike(E).mul(SHOWER.em.cElectron), tf.onesLike(E).mul(SHOWER.em.cPhoton))), 1)
       .mul(tf.exp(zT.mul(SHOWER.em.sigmaLnT)));
-    const alphaEm = Tem.mul(SHOWER.em.beta0).add(1).mul(tf.exp(zA.mul(SHOWER.em.sigmaLnAlpha)));
+    const alphaEm = Tem.mul(SHOWER.em.beta0)
+      .add(1)
+      .mul(tf.exp(zA.mul(SHOWER.em.sigmaLnAlpha)));
     const Th = tf.maximum(logE.mul(0.2).add(0.7), 0.3).mul(tf.exp(zT.mul(SHOWER.had.sigmaLnT)));
     const alphaH = tf.exp(zA.mul(SHOWER.had.sigmaLnAlpha)).mul(SHOWER.had.alpha);
     const T = tf.where(isHad, Th, Tem);
@@ -65,12 +67,21 @@ function depositChunk(b: ShowerBatch, start: number, n: number, seed: number): t
     const t0 = tf.where(isHad, tf.neg(tf.log(tf.sub(1, u0))), tf.zerosLike(E));
     // Per-spot stratified inputs (spot k: depth at the midpoint of stratum 37k mod M, radial stratum k, azimuth stratum 23k+11 mod M).
     const k = tf.range(0, M, 1, 'float32').reshape([1, M]);
-    const kDepth = tf.tensor2d(Float32Array.from({ length: M }, (_, i) => (37 * i) % M), [1, M]);
-    const kAz = tf.tensor2d(Float32Array.from({ length: M }, (_, i) => (23 * i + 11) % M), [1, M]);
+    const kDepth = tf.tensor2d(
+      Float32Array.from({ length: M }, (_, i) => (37 * i) % M),
+      [1, M],
+    );
+    const kAz = tf.tensor2d(
+      Float32Array.from({ length: M }, (_, i) => (23 * i + 11) % M),
+      [1, M],
+    );
     const ur = tf.randomUniform([n, M], 0, 1, 'float32', seed + 7);
     const up = tf.randomUniform([n, M], 0, 1, 'float32', seed + 8);
     const u = kDepth.add(0.5).div(M);
-    const zq = tf.pow(u, 0.14).sub(tf.pow(tf.sub(1, u), 0.14)).mul(4.91);
+    const zq = tf
+      .pow(u, 0.14)
+      .sub(tf.pow(tf.sub(1, u), 0.14))
+      .mul(4.91);
     const c = tf.sub(1, tf.div(1, alpha.mul(9))).add(zq.div(alpha.sqrt().mul(3)));
     const t = t0.add(tf.where(c.greater(0), alpha.div(beta).mul(c.pow(3)), tf.zerosLike(c)));
     const x0 = tf.where(isHad, t.div(GEO.x0PerLambda), t);
@@ -109,11 +120,22 @@ function depositChunk(b: ShowerBatch, start: number, n: number, seed: number): t
     const em = local(GEO.em.dEta, GEO.em.nPhi, GEO.em.win, col(b.emEta0), col(b.emPhi0));
     const hd = local(GEO.had.dEta, GEO.had.nPhi, GEO.had.win, col(b.hadEta0), col(b.hadPhi0));
     const emCell = layer.mul(EM_WIN_CELLS).add(em.le.mul(GEO.em.win)).add(em.lp);
-    const hadCell = layer.sub(3).mul(GEO.had.win * GEO.had.win).add(3 * EM_WIN_CELLS).add(hd.le.mul(GEO.had.win)).add(hd.lp);
+    const hadCell = layer
+      .sub(3)
+      .mul(GEO.had.win * GEO.had.win)
+      .add(3 * EM_WIN_CELLS)
+      .add(hd.le.mul(GEO.had.win))
+      .add(hd.lp);
     const cell = tf.where(isEmLayer, emCell, tf.where(kept.greater(0), hadCell, tf.zerosLike(hadCell)));
     const showerBase = tf.range(0, n, 1, 'float32').reshape([n, 1]).mul(WINDOW_SIZE);
-    const seg = cell.add(showerBase).cast('int32').reshape([n * M, 1]);
-    const energy = evis.div(M).mul(kept).reshape([n * M]);
+    const seg = cell
+      .add(showerBase)
+      .cast('int32')
+      .reshape([n * M, 1]);
+    const energy = evis
+      .div(M)
+      .mul(kept)
+      .reshape([n * M]);
     return tf.scatterND(seg, energy, [n * WINDOW_SIZE]) as tf.Tensor1D;
   });
 }

@@ -1,20 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 class FidelityDto {
   @ApiProperty({ enum: ['full', 'fast', 'surrogate', 'lookup'] })
@@ -28,7 +14,10 @@ class FidelityDto {
   @Max(10_000_000)
   events?: number;
 
-  @ApiPropertyOptional({ enum: ['full', 'fast'], description: 'surrogate scans: re-simulate points whose label depends on the surrogate uncertainty at this fidelity' })
+  @ApiPropertyOptional({
+    enum: ['full', 'fast'],
+    description: 'surrogate scans: re-simulate points whose label depends on the surrogate uncertainty at this fidelity',
+  })
   @IsOptional()
   @IsIn(['full', 'fast'])
   escalate?: 'full' | 'fast';
@@ -123,7 +112,11 @@ export class CreateScanDto {
   @Max(1000)
   roundsPerRun?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 16, description: 'batches in flight at once (1: synchronous rounds; k > 1: new batches proposed with the in-flight points pending)' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 16,
+    description: 'batches in flight at once (1: synchronous rounds; k > 1: new batches proposed with the in-flight points pending)',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

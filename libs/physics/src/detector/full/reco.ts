@@ -295,7 +295,17 @@ function reconstruct(ev: EventRecord, finals: readonly Particle[], cells: Map<nu
     if (ptc < DESIGN.jets.fatPtMin || Math.abs(j.eta) > 2.0) continue;
     const mass = j.mass * f * CALIBRATION.jetMassScale;
     const label = fatJetLabel(j.eta, j.phi, truth);
-    fatjets.push({ p: { E: j.E * f, px: j.px * f, py: j.py * f, pz: j.pz * f }, pt: ptc, eta: j.eta, phi: j.phi, charge: 0, mass, label, vtag: vTag(label, ptc, mass, rng), toptag: topTag(label, ptc, mass, rng) });
+    fatjets.push({
+      p: { E: j.E * f, px: j.px * f, py: j.py * f, pz: j.pz * f },
+      pt: ptc,
+      eta: j.eta,
+      phi: j.phi,
+      charge: 0,
+      mass,
+      label,
+      vtag: vTag(label, ptc, mass, rng),
+      toptag: topTag(label, ptc, mass, rng),
+    });
   }
   let mx = 0;
   let my = 0;
@@ -313,4 +323,3 @@ function reconstruct(ev: EventRecord, finals: readonly Particle[], cells: Map<nu
   muons.sort((a, b) => b.pt - a.pt);
   return { electrons, muons, photons, jets, fatjets, met: { px: mx, py: my, pt: Math.hypot(mx, my) }, weight: ev.weight };
 }
-

@@ -81,7 +81,7 @@ export const azimuthStratum = (k: number) => (23 * k + 11) % SHOWER.spots;
 /** Wilson-Hilferty: Gamma(alpha, 1/beta) from a standard normal z. */
 export function wilsonHilferty(alpha: number, beta: number, z: number): number {
   const c = 1 - 1 / (9 * alpha) + z / (3 * Math.sqrt(alpha));
-  return c > 0 ? ((alpha / beta) * c * c * c) : 0;
+  return c > 0 ? (alpha / beta) * c * c * c : 0;
 }
 
 /** Layer (0-5) of a spot at depth `t` (X0 for EM showers, lambda for hadrons); -1 if it leaks out the back. */
