@@ -1,8 +1,9 @@
 /**
  * Pythia 8 configurations of sigmap's families (Pythia 8.3 manual: "New Gauge Bosons", "Compositeness",
  * "Leptoquark Processes", "SUSY Processes", "SUSY Les Houches Accord"). Each names the cross section its yields use:
- * sigmap's family value when it is a published table (LHC SUSY WG), else Pythia's own sigmaGen (LO, with Pythia's
- * PDFs and full line shape, better than sigmap's narrow-width PDFs-lite formula).
+ * sigmap's family value when it is a published table (LHC SUSY WG), else Pythia's own sigmaGen (LO, Pythia's default
+ * PDF and full line shape; the family's own value is narrow-width with NNPDF3.1 NLO, within ~1% of Pythia run with
+ * that grid: README, NNPDF3.1 NLO parton luminosities).
  */
 import { InputError } from '@sigmap/contracts';
 import { type Point, T5GG_GRAVITINO_MASS, getFamily } from '@sigmap/physics';
