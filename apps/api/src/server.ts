@@ -54,7 +54,7 @@ async function createApp(options: ApiOptions, store: Store, scanTargets: ScanTar
   });
   const gate = new ConnectionGate(options.connectionsPerAddress);
   gate.attach(app.getHttpServer() as import('node:http').Server);
-  app.use(gate.releaseForStreams((req) => req.method === 'GET' && /^\/api\/scans\/[^/]+\/events$/.test(req.path)));
+  app.use(gate.middleware((req) => req.method === 'GET' && /^\/api\/scans\/[^/]+\/events$/.test(req.path)));
   app.use(new UnknownKeyLimiter(keys, options.unknownKeyLimit, options.rateWindowMs).middleware());
   app.useGlobalPipes(globalValidationPipe());
   const config = new DocumentBuilder()

@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, get, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { NextFunction, Request, Response } from 'express';
 import { ConnectionGate } from './connection-gate';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,5 +53,40 @@ describe('ConnectionGate: fair turns between client addresses', () => {
     expect(seen.filter((s) => s === '127.0.0.5 /hold')).toHaveLength(3);
     expect(gate.state('127.0.0.5')).toEqual({ active: 2, waiting: 0 });
     held.forEach((r) => r.end());
+  });
+
+  it('kept-alive connections make way while others of their address wait: 12 parallel requests through 2 slots end in well under the keep-alive timeout', async () => {
+    const gate = new ConnectionGate(2);
+    const mw = gate.middleware(() => false);
+    const server = createServer((req, res) =>
+      mw(req as unknown as Request, res as unknown as Response, (() => setTimeout(() => res.end('ok'), 20)) as NextFunction),
+    );
+    server.keepAliveTimeout = 5000;
+    gate.attach(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    close = () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      });
+    const port = (server.address() as { port: number }).port;
+    const agent = new Agent({ keepAlive: true, maxSockets: 12 });
+    const one = () =>
+      new Promise<number>((res, rej) => {
+        get({ host: '127.0.0.1', port, path: '/', agent }, (r) => {
+          r.resume();
+          r.on('end', () => res(r.statusCode ?? 0));
+        }).on('error', rej);
+      });
+    // warm 2 kept-alive connections, idle afterwards
+    await Promise.all([one(), one()]);
+    const t0 = performance.now();
+    const codes = await Promise.all(Array.from({ length: 12 }, one));
+    const ms = performance.now() - t0;
+    agent.destroy();
+    expect(codes).toEqual(Array(12).fill(200));
+    // without making way, the waiting connections sit behind idle kept-alive ones for keepAliveTimeout (5 s)
+    expect(ms).toBeLessThan(2000);
+    expect(gate.state('127.0.0.1').waiting).toBe(0);
   });
 });
