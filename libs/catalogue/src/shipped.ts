@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { InputError } from '@sigmap/contracts';
+import { fromPlainError, type PlainError } from '@sigmap/contracts';
 import { loadCatalogue } from './search/registry';
 import { databaseSearchRecords } from './smodels/coverageRecords';
 import { smodelsDatabase } from './smodels/databaseIndex';
@@ -111,13 +111,10 @@ export function loadShippedCatalogueOffThread(home: string): Promise<ShippedCata
   return new Promise((res, rej) => {
     const w = new Worker(join(__dirname, 'shipped-thread-entry.js'), { workerData: { home } });
     let result: ShippedCatalogue | undefined;
-    w.once(
-      'message',
-      (m: { ok: true; value: ShippedCatalogue } | { ok: false; error: { name: string; message: string; field?: string; problem?: string } }) => {
-        if (m.ok) result = m.value;
-        else rej(m.error.field ? new InputError(m.error.field, m.error.problem ?? m.error.message) : new Error(m.error.message));
-      },
-    );
+    w.once('message', (m: { ok: true; value: ShippedCatalogue } | { ok: false; error: PlainError }) => {
+      if (m.ok) result = m.value;
+      else rej(fromPlainError(m.error));
+    });
     w.once('error', rej);
     w.once('exit', (code) => (result ? res(result) : rej(new Error(`catalogue thread exited with code ${code} before answering`))));
   });

@@ -14,6 +14,7 @@ import type { CliCommand } from '../command';
 import { formatTable, writeJsonFile } from '../output';
 import { startScanWorkflow } from '@sigmap/workflows/client';
 import { abuseWave, type AbuseReport } from './abuse';
+import { quantile, type Latency } from './probe';
 
 /** One small real scan: the analytic excursion family (GP rounds, batches, limits, store writes; cheap activities). */
 function smallScan(seed: number, budget: number): ScanSpec {
@@ -51,11 +52,6 @@ interface Wave {
   heapAfterGcMiB: number;
   rssMiB: number;
 }
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 
 export const bench: CliCommand = {
   summary: 'soak: waves of concurrent small scans against one dev server and N workers; throughput, latency, memory per wave',
@@ -213,7 +209,7 @@ const abusePassed = (a: AbuseReport) =>
 
 async function runAbuse(seconds: number): Promise<AbuseReport & { targets: typeof ABUSE_TARGETS; passed: boolean }> {
   const a = await abuseWave({ seconds, log: (l) => process.stderr.write(`${l}\n`) });
-  const fmt = (l: { samples: number; failures: number; p50Ms: number; p99Ms: number; maxMs: number }) => [l.samples, l.failures, l.p50Ms, l.p99Ms, l.maxMs];
+  const fmt = (l: Latency) => [l.samples, l.failures, l.p50Ms, l.p99Ms, l.maxMs];
   process.stdout.write(
     `abuse wave (${a.seconds.toFixed(0)} s): maximal scan ${a.scan.status} (cost ${a.scan.cost} event equivalents), API CPU ${a.apiCpuPerSecond.toFixed(2)} s/s; ` +
       `1000 idle event streams from one address: ${JSON.stringify(a.sse.statuses)} (${a.sse.openAtEnd} still open at the end); ` +

@@ -1,6 +1,6 @@
 /** Messages between a compute thread and ThreadCompute, and errors across that boundary. */
 import { ApplicationFailure } from '@temporalio/activity';
-import { InputError } from '@sigmap/contracts';
+import { fromPlainError, toPlainError, type PlainError } from '@sigmap/contracts';
 
 export type ToThread = { type: 'run'; id: number; kind: string; input: unknown } | { type: 'cancel'; id: number } | { type: 'close' };
 
@@ -10,36 +10,22 @@ export type FromThread =
   | { type: 'done'; id: number; result: unknown }
   | { type: 'fail'; id: number; error: SerializedError };
 
-interface SerializedError {
-  name: string;
-  message: string;
-  stack?: string;
-  /** InputError */
-  field?: string;
-  problem?: string;
-  /** ApplicationFailure */
+/** PlainError (@sigmap/contracts), plus what an ApplicationFailure carries. */
+interface SerializedError extends PlainError {
   failureType?: string | null;
   nonRetryable?: boolean;
 }
 
 export function serializeError(e: unknown): SerializedError {
-  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
-  const out: SerializedError = { name: e.name, message: e.message, stack: e.stack };
-  if (e instanceof InputError) Object.assign(out, { field: e.field, problem: e.problem });
+  const out: SerializedError = toPlainError(e);
   if (e instanceof ApplicationFailure) Object.assign(out, { failureType: e.type ?? null, nonRetryable: e.nonRetryable });
   return out;
 }
 
 /** The error as the activity would have seen it in-process: InputError, ApplicationFailure (type, retryability), Error. */
 export function deserializeError(s: SerializedError): Error {
-  let e: Error;
-  if (s.name === 'InputError' && s.field !== undefined) e = new InputError(s.field, s.problem ?? '');
-  else if (s.name === 'ApplicationFailure')
-    e = ApplicationFailure.create({ message: s.message, type: s.failureType ?? undefined, nonRetryable: !!s.nonRetryable });
-  else {
-    e = new Error(s.message);
-    e.name = s.name;
-  }
+  if (s.name !== 'ApplicationFailure') return fromPlainError(s);
+  const e = ApplicationFailure.create({ message: s.message, type: s.failureType ?? undefined, nonRetryable: !!s.nonRetryable });
   if (s.stack) e.stack = s.stack;
   return e;
 }
