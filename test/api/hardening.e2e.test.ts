@@ -202,7 +202,7 @@ describe('rate limiting before authentication', () => {
   });
 });
 
-describe('requests with unknown keys: a lower limit per address, answered before the Nest pipeline', () => {
+describe('requests with unknown keys: a lower limit per address, answered at the front door, before Express and Nest', () => {
   let guarded: Served;
   beforeAll(async () => {
     guarded = await serve({ groups: ['alpha'], args: CLIENT_ONLY, env: { SIGMAP_API_UNKNOWN_KEY_LIMIT: '3', SIGMAP_API_RATE_LIMIT: '100000' } });

@@ -10,24 +10,9 @@ import { verifyDepth } from './common/hygiene';
 import { KeyRing } from './common/keys';
 import { UnknownKeyLimiter } from './common/unknown-keys';
 import { ConnectionGate } from './common/connection-gate';
+import { SECURITY_HEADERS } from './common/security-headers';
 import type { ApiOptions } from './config';
 import type { ScanTargets } from './common/tokens';
-
-/**
- * Standard security headers. The CSP fits the dashboard: its script and the API are same-origin, styles are inline
- * (a <style> block and style attributes), the matrix is inline SVG; data: URLs never leave the browser.
- */
-const SECURITY_HEADERS: [string, string][] = [
-  ['X-Content-Type-Options', 'nosniff'],
-  ['X-Frame-Options', 'DENY'],
-  ['Referrer-Policy', 'no-referrer'],
-  ['Cross-Origin-Opener-Policy', 'same-origin'],
-  ['Cross-Origin-Resource-Policy', 'same-origin'],
-  [
-    'Content-Security-Policy',
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; script-src 'self'",
-  ],
-];
 
 export interface RunningApi {
   app: NestExpressApplication;
@@ -55,7 +40,7 @@ async function createApp(options: ApiOptions, store: Store, scanTargets: ScanTar
   const gate = new ConnectionGate(options.connectionsPerAddress);
   gate.attach(app.getHttpServer() as import('node:http').Server);
   app.use(gate.middleware((req) => req.method === 'GET' && /^\/api\/scans\/[^/]+\/events$/.test(req.path)));
-  app.use(new UnknownKeyLimiter(keys, options.unknownKeyLimit, options.rateWindowMs).middleware());
+  new UnknownKeyLimiter(keys, options.unknownKeyLimit, options.rateWindowMs).attach(app.getHttpServer() as import('node:http').Server);
   app.useGlobalPipes(globalValidationPipe());
   const config = new DocumentBuilder()
     .setTitle('sigmap API')

@@ -13,7 +13,7 @@ export const RequireGroup = () => SetMetadata(REQUIRES_GROUP, true);
 /** The caller's group (null: anonymous). */
 export const Group = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<AuthedRequest>().group ?? null);
 
-export function keyOf(req: Request): string | null {
+export function keyOf(req: Pick<Request, 'headers'>): string | null {
   const h = req.headers['x-api-key'];
   if (typeof h === 'string' && h) return h;
   const auth = req.headers.authorization;

@@ -1,12 +1,14 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { keyOf } from './auth';
 import type { KeyRing } from './keys';
+import { SECURITY_HEADERS } from './security-headers';
 
 /**
- * Requests that carry an API key matching no group, limited per client address, and answered before the Nest
- * pipeline: a client guessing keys gets `limit` 401s per window (the 401 comes from the auth guard), then cheap 429s
- * with Retry-After, so that a guessing burst does not queue the service's other clients behind it (`sigmap bench
- * soak`, abuse wave). The limit is lower than the general rate limit, as for failed logins.
+ * Requests that carry an API key matching no group, limited per client address, and answered at the HTTP server's
+ * front door, before Express and Nest: a client guessing keys gets `limit` 401s per window (the 401 comes from the
+ * auth guard), then 429s with Retry-After that cost the API about a quarter of a routed request's CPU (`sigmap bench
+ * soak`, abuse wave: 1 000 of them, 50 in flight), so that a guessing burst does not queue the service's other
+ * clients behind it. The limit is lower than the general rate limit, as for failed logins.
  */
 export class UnknownKeyLimiter {
   private readonly seen = new Map<string, { count: number; resetAt: number }>();
@@ -32,16 +34,25 @@ export class UnknownKeyLimiter {
     return e.count > this.limit ? Math.max(1, Math.ceil((e.resetAt - t) / 1000)) : null;
   }
 
-  middleware() {
-    return (req: Request, res: Response, next: NextFunction) => {
+  /** Puts the limiter in front of the server's request handling (the Express app); call before listen. */
+  attach(server: Server): void {
+    const app = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    server.removeAllListeners('request');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const retry = this.check(req.socket?.remoteAddress ?? 'unknown', keyOf(req));
-      if (retry === null) return next();
-      res.setHeader('Retry-After', String(retry));
-      res.status(429).json({
+      if (retry === null) {
+        for (const l of app) l.call(server, req, res);
+        return;
+      }
+      const body = JSON.stringify({
         statusCode: 429,
         error: 'Too Many Requests',
         message: `x-api-key: more than ${this.limit} requests with unknown API keys from this address in ${this.windowMs / 1000} s; retry in ${retry} s`,
       });
-    };
+      for (const [h, v] of SECURITY_HEADERS) res.setHeader(h, v);
+      // a guessing client gets no kept-alive connection: its slot in the ConnectionGate goes to the next one
+      res.writeHead(429, { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': String(retry), Connection: 'close' });
+      res.end(body);
+    });
   }
 }
