@@ -20,7 +20,13 @@ async function main() {
   const server = await devServer(join(dir, 'temporal.sqlite'));
   const store = await openStore({ dataDir: join(dir, 'store') });
   const conn = await connect(server.address, { address: server.address, namespace: 'default', apiKey: undefined, tls: undefined });
-  const { workers } = await createWorkers({ connection: conn, queues: Object.values(TASK_QUEUES), concurrency: 2, store, families: new FamilyRegistry() });
+  const { workers, close: closeCompute } = await createWorkers({
+    connection: conn,
+    queues: Object.values(TASK_QUEUES),
+    concurrency: 2,
+    store,
+    families: new FamilyRegistry(),
+  });
   const running = Promise.all(workers.map((w) => w.run()));
   const { client: c, close } = await client(server.address);
   try {
@@ -41,6 +47,7 @@ async function main() {
     await close();
     workers.forEach((w) => w.shutdown());
     await running;
+    await closeCompute();
     await store.close();
     await server.stop();
   }

@@ -109,6 +109,8 @@ Writes reports/bench/soak.json (or --json FILE).`,
     const store = await openStore({ dataDir: join(dir, 'store') });
     const families = new FamilyRegistry();
     const workers: Worker[] = [];
+    // each createWorkers call's compute threads: stopped after the workers, or they keep the process alive
+    const computes: (() => Promise<void>)[] = [];
     const conns: Awaited<ReturnType<typeof connect>>[] = [];
     const rows: Wave[] = [];
     let running: Promise<unknown> | null = null;
@@ -118,11 +120,15 @@ Writes reports/bench/soak.json (or --json FILE).`,
       const env = { address: server.address, namespace: 'default', apiKey: undefined, tls: undefined };
       const orchConn = await connect(server.address, env);
       conns.push(orchConn);
-      workers.push(...(await createWorkers({ connection: orchConn, queues: [TASK_QUEUES.orchestration], concurrency: 4, store, families })).workers);
+      const orch = await createWorkers({ connection: orchConn, queues: [TASK_QUEUES.orchestration], concurrency: 4, store, families });
+      workers.push(...orch.workers);
+      computes.push(orch.close);
       for (let i = 0; i < nWorkers; i++) {
         const c = await connect(server.address, env);
         conns.push(c);
-        workers.push(...(await createWorkers({ connection: c, queues: [TASK_QUEUES.statsCpu], concurrency: 2, store, families })).workers);
+        const stats = await createWorkers({ connection: c, queues: [TASK_QUEUES.statsCpu], concurrency: 2, store, families });
+        workers.push(...stats.workers);
+        computes.push(stats.close);
       }
       running = Promise.all(workers.map((w) => w.run()));
       let seed = 1;
@@ -159,6 +165,7 @@ Writes reports/bench/soak.json (or --json FILE).`,
     } finally {
       workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
       await running?.catch(() => undefined);
+      for (const close of computes) await close();
       for (const c of conns) await c.close().catch(() => undefined);
       await cconn.close();
       await families.close();
