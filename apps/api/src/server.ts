@@ -37,10 +37,11 @@ async function createApp(options: ApiOptions, store: Store, scanTargets: ScanTar
     for (const [h, v] of SECURITY_HEADERS) res.setHeader(h, v);
     next();
   });
+  const server = app.getHttpServer() as import('node:http').Server;
   const gate = new ConnectionGate(options.connectionsPerAddress);
-  gate.attach(app.getHttpServer() as import('node:http').Server);
+  gate.attach(server);
   app.use(gate.middleware((req) => req.method === 'GET' && /^\/api\/scans\/[^/]+\/events$/.test(req.path)));
-  new UnknownKeyLimiter(keys, options.unknownKeyLimit, options.rateWindowMs).attach(app.getHttpServer() as import('node:http').Server);
+  new UnknownKeyLimiter(keys, options.unknownKeyLimit, options.rateWindowMs).attach(server);
   app.useGlobalPipes(globalValidationPipe());
   const config = new DocumentBuilder()
     .setTitle('sigmap API')
