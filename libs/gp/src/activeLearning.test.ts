@@ -143,4 +143,28 @@ describe('active learner: the stopping estimate', () => {
     const alone = l2.estimateMisclassifiedFraction([[0.9, 0.9]]);
     expect(mixed.fraction * 8).toBeCloseTo(alone.fraction, 12);
   });
+
+  it("calibrates the predictive near the level by default ('level-loo'); 'none' takes it as fitted", () => {
+    const observe = (l: ReturnType<typeof createActiveLearner>) => {
+      l.observe(
+        init,
+        init.map((p) => [truth(p[0], p[1])]),
+      );
+      return l;
+    };
+    const calibrated = observe(createActiveLearner(config));
+    const asFitted = observe(createActiveLearner({ ...config, estimateCalibration: 'none' }));
+    const grid = Array.from({ length: 400 }, (_, k) => [0.05 + 1.4 * ((k % 20) / 19), 0.05 + 1.4 * (Math.floor(k / 20) / 19)]);
+    const a = calibrated.estimateMisclassifiedFraction(grid).fraction;
+    const b = asFitted.estimateMisclassifiedFraction(grid).fraction;
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(0);
+    expect(Math.abs(a - b)).toBeGreaterThan(1e-3 * b);
+    // the same training set, the same posterior mean: only the estimate differs
+    expect(calibrated.classify(grid)).toEqual(asFitted.classify(grid));
+  });
+
+  it('refuses an unknown calibration, naming the field', () => {
+    expect(() => createActiveLearner({ ...config, estimateCalibration: 'loo' as 'none' })).toThrow(/estimateCalibration/);
+  });
 });

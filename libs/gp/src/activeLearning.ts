@@ -4,6 +4,7 @@ import { LazyCandidatePosterior, proposeBatch, type BatchStrategy, type LevelSet
 import { ExactGp, type ExactGpState } from './exactGp';
 import { fitHyperparameters } from './hyperparameters';
 import { StationaryKernel, type StationaryType } from './kernels';
+import { levelVarianceScale } from './calibration';
 import { expectedMisclassifiedFraction, type MisclassificationEstimate } from './stopping';
 import { InputScaler, OutputTransform, type Axis, type OutputKind } from './transforms';
 
@@ -47,6 +48,12 @@ export interface LearnerConfig {
   hyperMaxPoints?: number;
   /** Candidates drawn per round in continuous mode. */
   continuousCandidates?: number;
+  /**
+   * How the stopping estimate's predictive is calibrated: 'level-loo' (default) rescales each objective's variance by
+   * levelVarianceScale (leave-one-out residuals of the training points nearest the threshold); 'none' takes the
+   * posterior as fitted (what `sigmap bench al` compares against).
+   */
+  estimateCalibration?: 'level-loo' | 'none';
 }
 
 export interface LearnerState {
@@ -89,6 +96,8 @@ export class ActiveLearner {
   constructor(readonly config: LearnerConfig) {
     if (config.axes.length === 0) throw new InputError('axes', 'need at least one axis');
     if (config.objectives.length === 0) throw new InputError('objectives', 'need at least one objective');
+    if (config.estimateCalibration !== undefined && !['level-loo', 'none'].includes(config.estimateCalibration))
+      throw new InputError('estimateCalibration', `expected 'level-loo' or 'none', got ${JSON.stringify(config.estimateCalibration)}`);
     this.scaler = new InputScaler(config.axes);
     this.models = config.objectives.map(() => null);
   }
@@ -273,8 +282,9 @@ export class ActiveLearner {
   /**
    * Expected misclassified fraction over reference points (default: a seeded uniform sample of the box), as the scan's
    * stopping rule reads it: the misclassification probability of the value each point would record (the posterior
-   * of f plus the learned nugget), and, for reference points already observed (pool mode), the exact error of the
-   * posterior-mean label against the observed value (see MisclassificationOptions).
+   * of f plus the learned nugget, its variance calibrated near the level: see `estimateCalibration`), and, for reference
+   * points already observed (pool mode), the exact error of the posterior-mean label against the observed value (see
+   * MisclassificationOptions).
    */
   estimateMisclassifiedFraction(reference?: number[][]): MisclassificationEstimate {
     const obj = this.objectives();
@@ -310,7 +320,8 @@ export class ActiveLearner {
           this.config.objectives.map((o, j) => this.Y[i][j] < o.threshold),
         );
     });
-    return expectedMisclassifiedFraction(obj, this.scaler.toUnit(ref.flat()), 1e-6, { known, observationNoise: true });
+    const varianceScale = (this.config.estimateCalibration ?? 'level-loo') === 'none' ? undefined : obj.map((o) => levelVarianceScale(o.model, o.threshold));
+    return expectedMisclassifiedFraction(obj, this.scaler.toUnit(ref.flat()), 1e-6, { known, observationNoise: true, varianceScale });
   }
 
   /**

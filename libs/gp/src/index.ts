@@ -5,5 +5,6 @@ export * from './exactGp';
 export * from './hyperparameters';
 export * from './acquisition';
 export * from './batch';
+export * from './calibration';
 export * from './stopping';
 export * from './activeLearning';

@@ -1,3 +1,4 @@
+import { InputError } from '@sigmap/contracts';
 import { misclassOne } from './acquisition';
 import { LazyCandidatePosterior, type LevelSetObjective } from './batch';
 
@@ -24,15 +25,20 @@ export interface MisclassificationOptions {
    * labels are recorded values, and a nugget fitted to non-smooth data widens their predictive accordingly.
    */
   observationNoise?: boolean;
+  /**
+   * Per objective, a factor on the predictive variance (posterior variance plus any nugget) of the unobserved
+   * reference points: the level-set calibration of calibration.ts levelVarianceScale. Default 1.
+   */
+  varianceScale?: number[];
 }
 
 /**
  * Expected misclassified volume fraction over a reference set R (Bect et al. 2012, the SUR criterion's
  * integrand): (1/|R|) sum_{r in R} P(label(r) wrong), with P = Phi(-|mu - t|/s) per objective (s^2 = the posterior
- * variance, plus the nugget with `observationNoise`) and, for several objectives, 1 - prod_o (1 - p_o) (labels
- * treated as independent). Reference points listed in `known` count exactly (see MisclassificationOptions). Points
- * whose upper bound on p (from an upper bound on sigma) is below tol are not evaluated exactly; their bound is added
- * to prunedBound (so fraction <= true value <= fraction + prunedBound).
+ * variance, plus the nugget with `observationNoise`, times `varianceScale`) and, for several objectives,
+ * 1 - prod_o (1 - p_o) (labels treated as independent). Reference points listed in `known` count exactly (see
+ * MisclassificationOptions). Points whose upper bound on p (from an upper bound on sigma) is below tol are not
+ * evaluated exactly; their bound is added to prunedBound (so fraction <= true value <= fraction + prunedBound).
  */
 export function expectedMisclassifiedFraction(
   objectives: LevelSetObjective[],
@@ -44,6 +50,10 @@ export function expectedMisclassifiedFraction(
   const R = reference.length / d;
   const lazy = objectives.map((o) => new LazyCandidatePosterior(o.model, reference));
   const nugget = objectives.map((o) => (options.observationNoise ? Math.exp(o.model.logNoise) : 0));
+  const scale = objectives.map((_, i) => options.varianceScale?.[i] ?? 1);
+  scale.forEach((c, i) => {
+    if (!(c > 0) || !Number.isFinite(c)) throw new InputError('varianceScale', `objective ${i}: expected a positive finite factor, got ${c}`);
+  });
   let total = 0;
   let pruned = 0;
   const per = new Array<number>(objectives.length).fill(0);
@@ -57,8 +67,8 @@ export function expectedMisclassifiedFraction(
       if (known) {
         p = l.mean[r] < o.threshold !== known[i] ? 1 : 0;
       } else {
-        const ub = misclassOne(l.mean[r], l.varUpper[r] + nugget[i], o.threshold);
-        p = ub < tol ? 0 : misclassOne(l.mean[r], l.variance(r) + nugget[i], o.threshold);
+        const ub = misclassOne(l.mean[r], scale[i] * (l.varUpper[r] + nugget[i]), o.threshold);
+        p = ub < tol ? 0 : misclassOne(l.mean[r], scale[i] * (l.variance(r) + nugget[i]), o.threshold);
         if (ub < tol) bound += ub;
       }
       per[i] += p;

@@ -14,6 +14,8 @@ export const CLS_FLOOR = 1e-8;
 export interface LoopOptions {
   objectives?: ObjectiveSpec[];
   acquisition?: LearnerConfig['acquisition'];
+  /** The stopping estimate's calibration (default: the learner's, 'level-loo'); `sigmap bench al` compares 'none'. */
+  estimateCalibration?: LearnerConfig['estimateCalibration'];
 }
 
 /** One objective per search: CLs_obs, threshold 0.05, log transform; a point is excluded when any search excludes it. */
@@ -38,6 +40,7 @@ export function buildLearner(spec: ScanSpec, rows: TrainingRow[], round: number,
     objectives,
     seed: learnerSeed(spec, round),
     ...(o.acquisition ? { acquisition: o.acquisition } : {}),
+    ...(o.estimateCalibration ? { estimateCalibration: o.estimateCalibration } : {}),
   };
   const learner = createActiveLearner(config);
   if (rows.length)

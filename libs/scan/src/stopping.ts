@@ -9,9 +9,13 @@ import { scannedOf } from './axes';
  * while the observations do not bracket the level set (every point on one side: the data cannot place the boundary,
  * and the estimate there was ~0 while up to 13% of an excursion pool was misclassified).
  *
- * `sigmap bench al` measures it against the true misclassified fraction when a scan stops (issue 17). Measured and
- * not adopted (BENCHMARKS.md): hyperparameters integrated by importance sampling from a Laplace proposal (Geweke
- * 1989), leave-one-out and prequential (Dawid 1984) variance recalibration, averaging over kernel smoothness.
+ * The predictive variance is rescaled by @sigmap/gp levelVarianceScale (leave-one-out residuals of the half of the
+ * training points nearest the threshold; Bachoc 2013), the learner's default 'level-loo' calibration.
+ *
+ * `sigmap bench al` measures it against the true misclassified fraction when a scan stops (issue 17), with and without
+ * the calibration. Measured and not adopted (BENCHMARKS.md): hyperparameters integrated by importance sampling from a
+ * Laplace proposal (Geweke 1989), a Student-t predictive for the estimated scale, prequential (Dawid 1984)
+ * recalibration, averaging over kernel smoothness, an RBF model for the estimate.
  */
 export function misclassifiedEstimate(learner: ActiveLearner | null, spec: ScanSpec, pool: ModelPoint[] | null): number | null {
   if (!learner || !learner.bracketed()) return null;

@@ -136,8 +136,13 @@ const STOP_CASES: (Case & { targetFraction: number; budget?: number; initial: nu
   },
 ];
 
+/** The acceptance band of issue 17: the stopping estimate within 1.5x of the true fraction (median over seeds). */
+const CALIBRATION_BAND = 1.5;
+
 interface StoppingRow {
   case: string;
+  /** The learner's estimateCalibration: 'none' (the posterior as fitted) or 'level-loo' (the scan's default). */
+  calibration: 'none' | 'level-loo';
   target_fraction: number;
   seeds: number;
   /** ratio = estimate / true_fraction (null where the true fraction is 0 or there is no estimate). */
@@ -147,6 +152,10 @@ interface StoppingRow {
   median_true: number | null;
   /** median over seeds of estimate / true (the per-seed ratio; null where the true fraction is 0). */
   median_ratio: number | null;
+  /** median_ratio within [1/1.5, 1.5]. */
+  within_band: boolean;
+  /** The same median over consecutive groups of 5 seeds (1-5, 6-10, ...): how much a 5-seed median moves. */
+  group_median_ratios: (number | null)[];
 }
 
 /**
@@ -155,87 +164,99 @@ interface StoppingRow {
  */
 function stoppingEstimates(nSeeds: number): StoppingRow[] {
   const rows: StoppingRow[] = [];
-  for (const c of STOP_CASES) {
-    const pool = readPool(c.csv(), c.target, c.params, [], c.name, c.where ?? []);
-    const n = pool.X.length;
-    if (c.bounds) {
-      // the demo spec's box: only the pool points inside it
-      const keep = pool.X.map((r) => pool.params.every((p, j) => r[j] >= c.bounds![p][0] && r[j] <= c.bounds![p][1]));
-      pool.X = pool.X.filter((_, i) => keep[i]);
-      pool.values = pool.values.filter((_, i) => keep[i]);
-    }
-    const o: AlBenchOptions = {
-      threshold: c.threshold,
-      logTarget: c.logTarget,
-      floor: c.floor,
-      batch: 5,
-      budget: c.budget ?? n,
-      seeds: nSeeds,
-      strategies: ['al'],
-      initial: c.initial,
-      levels: [0.99],
-      acquisition: 'straddle',
-      stopWhenReached: false,
-      knownLabels: false,
-      inFlight: 0,
-      targetFraction: c.targetFraction,
-      bounds: c.bounds,
-    };
-    process.stderr.write(`stopping estimate, ${c.name}: ${pool.X.length} points, ${nSeeds} seeds...\n`);
-    const per_seed = Array.from({ length: nSeeds }, (_, k) => {
-      const r = runStrategy(pool, o, 'al', k + 1);
-      const last = r.curve.length - 1;
-      const estimate = r.estimates[last];
-      const true_fraction = r.trueFractions[last];
-      return {
-        seed: k + 1,
-        evals: r.curve[last][0],
-        stopped_by_rule: r.stopped !== null,
-        estimate,
-        true_fraction,
-        ratio: estimate !== null && true_fraction > 0 ? estimate / true_fraction : null,
+  for (const c of STOP_CASES)
+    for (const calibration of ['none', 'level-loo'] as const) {
+      const pool = readPool(c.csv(), c.target, c.params, [], c.name, c.where ?? []);
+      const n = pool.X.length;
+      if (c.bounds) {
+        // the demo spec's box: only the pool points inside it
+        const keep = pool.X.map((r) => pool.params.every((p, j) => r[j] >= c.bounds![p][0] && r[j] <= c.bounds![p][1]));
+        pool.X = pool.X.filter((_, i) => keep[i]);
+        pool.values = pool.values.filter((_, i) => keep[i]);
+      }
+      const o: AlBenchOptions = {
+        threshold: c.threshold,
+        logTarget: c.logTarget,
+        floor: c.floor,
+        batch: 5,
+        budget: c.budget ?? n,
+        seeds: nSeeds,
+        strategies: ['al'],
+        initial: c.initial,
+        levels: [0.99],
+        acquisition: 'straddle',
+        stopWhenReached: false,
+        knownLabels: false,
+        inFlight: 0,
+        targetFraction: c.targetFraction,
+        bounds: c.bounds,
+        estimateCalibration: calibration,
       };
-    });
-    rows.push({
-      case: c.name,
-      target_fraction: c.targetFraction,
-      seeds: nSeeds,
-      per_seed,
-      median_evals: medianOrNull(per_seed.map((p) => p.evals)),
-      median_estimate: medianOrNull(per_seed.map((p) => p.estimate)),
-      median_true: medianOrNull(per_seed.map((p) => p.true_fraction)),
-      median_ratio: medianOrNull(per_seed.map((p) => p.ratio)),
-    });
-  }
+      process.stderr.write(`stopping estimate (${calibration}), ${c.name}: ${pool.X.length} points, ${nSeeds} seeds...\n`);
+      const per_seed = Array.from({ length: nSeeds }, (_, k) => {
+        const r = runStrategy(pool, o, 'al', k + 1);
+        const last = r.curve.length - 1;
+        const estimate = r.estimates[last];
+        const true_fraction = r.trueFractions[last];
+        return {
+          seed: k + 1,
+          evals: r.curve[last][0],
+          stopped_by_rule: r.stopped !== null,
+          estimate,
+          true_fraction,
+          ratio: estimate !== null && true_fraction > 0 ? estimate / true_fraction : null,
+        };
+      });
+      const median_ratio = medianOrNull(per_seed.map((p) => p.ratio));
+      rows.push({
+        case: c.name,
+        calibration,
+        target_fraction: c.targetFraction,
+        seeds: nSeeds,
+        per_seed,
+        median_evals: medianOrNull(per_seed.map((p) => p.evals)),
+        median_estimate: medianOrNull(per_seed.map((p) => p.estimate)),
+        median_true: medianOrNull(per_seed.map((p) => p.true_fraction)),
+        median_ratio,
+        within_band: median_ratio !== null && median_ratio <= CALIBRATION_BAND && median_ratio >= 1 / CALIBRATION_BAND,
+        group_median_ratios: Array.from({ length: Math.ceil(nSeeds / 5) }, (_, g) => medianOrNull(per_seed.slice(5 * g, 5 * g + 5).map((p) => p.ratio))),
+      });
+    }
   const fmt = (v: number | null) => (v === null ? '-' : v.toExponential(2));
   process.stdout.write(
     formatTable(
       [
         'scan (stopping rule)',
+        'calibration',
         'target',
         'median evals',
         'stopped by rule',
         'median estimate',
         'median true',
         'median est/true',
+        `within ${CALIBRATION_BAND}x`,
+        ...(nSeeds > 5 ? ['5-seed group medians'] : []),
         'per-seed est/true',
         'per-seed evals',
       ],
       rows.map((r) => [
         r.case,
+        r.calibration,
         r.target_fraction,
         r.median_evals ?? '-',
         `${r.per_seed.filter((p) => p.stopped_by_rule).length}/${r.seeds}`,
         fmt(r.median_estimate),
         fmt(r.median_true),
         r.median_ratio === null ? '-' : r.median_ratio.toFixed(2),
+        r.within_band ? 'yes' : 'no',
+        ...(nSeeds > 5 ? [r.group_median_ratios.map((m) => (m === null ? '-' : m.toFixed(2))).join(' ')] : []),
         r.per_seed.map((p) => (p.ratio === null ? '-' : p.ratio.toFixed(2))).join(' '),
         r.per_seed.map((p) => p.evals).join(' '),
       ]),
     ),
   );
   process.stdout.write(
-    `estimate = expected misclassified fraction of the pool when the scan stops (rule: estimate <= target on ${STOPPING_PATIENCE} consecutive rounds, or budget spent); true = share of pool points the GP posterior mean mislabels then; est/true '-' where the true fraction is 0 (left out of the median); medians over ${nSeeds} seeds\n`,
+    `estimate = expected misclassified fraction of the pool when the scan stops (rule: estimate <= target on ${STOPPING_PATIENCE} consecutive rounds, or budget spent); true = share of pool points the GP posterior mean mislabels then; est/true '-' where the true fraction is 0 (counted as an over-estimate, +inf, in the medians); calibration 'none' = the posterior as fitted, 'level-loo' = the scan's (leave-one-out variance scale of the training points nearest the threshold); medians over ${nSeeds} seeds\n`,
   );
   return rows;
 }

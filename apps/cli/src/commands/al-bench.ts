@@ -91,6 +91,8 @@ export interface AlBenchOptions {
   inFlight: number;
   /** al only: stop when the learner's expected misclassified fraction falls below this (the stopping rule). */
   targetFraction?: number;
+  /** al only: the stopping estimate's calibration (default: the scan's, 'level-loo'). */
+  estimateCalibration?: LearnerConfig['estimateCalibration'];
 }
 
 interface StrategyResult {
@@ -182,6 +184,7 @@ function poolScan(pool: Pool, o: AlBenchOptions, seed: number): { spec: ScanSpec
   const options: LoopOptions = {
     objectives: [{ name: pool.target, threshold: o.threshold, transform: o.logTarget ? 'log' : 'identity', floor: o.floor }],
     acquisition: o.acquisition,
+    ...(o.estimateCalibration ? { estimateCalibration: o.estimateCalibration } : {}),
   };
   return { spec, points, options };
 }
