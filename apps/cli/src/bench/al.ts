@@ -44,12 +44,15 @@ const CASES: Case[] = [
 
 export const bench: CliCommand = {
   summary: 'active learning vs random and grid order: evaluations to 99% label accuracy on the excursion and sbottom pools',
-  usage: `usage: sigmap bench al [--seeds 3] [--batch 5] [--json FILE]
+  usage: `usage: sigmap bench al [--seeds 3] [--batch 5] [--stop-seeds 5] [--skip-curves] [--json FILE]
 For each pool (excursion fast_2D 40x40 and fast_3D 15^3 truth functions, the ATLAS sbottom CLs_obs pool of
 test/fixtures in its m_chi1 = 60 slice and in 3D), runs 'sigmap al-bench' logic with the same GP for three
 strategies (al: level-set acquisition with kriging-believer batches; random; grid: refining maximin order) and
 reports the median evaluations to 95% and 99% label accuracy over --seeds seeds, as counts and as a fraction of the
-pool, and the ratio random/al. Writes reports/bench/al.json (or --json FILE).`,
+pool, and the ratio random/al (--skip-curves leaves this out). Then the stopping estimate when the scan stops against
+the true misclassified fraction, on the demo spec's pool and the excursion pools over --stop-seeds seeds, with the
+posterior as fitted ('none') and calibrated ('level-loo', the scan's default). Writes reports/bench/al.json (or
+--json FILE).`,
   async run(argv) {
     const { values } = parseCli(
       argv,
