@@ -25,6 +25,10 @@ export interface LinearConstraint {
   bound: number;
 }
 
+/** How the stopping estimate's predictive is calibrated (LearnerConfig.estimateCalibration). */
+export const ESTIMATE_CALIBRATIONS = ['level-loo', 'none'] as const;
+export type EstimateCalibration = (typeof ESTIMATE_CALIBRATIONS)[number];
+
 export interface LearnerConfig {
   axes: Axis[];
   objectives: ObjectiveSpec[];
@@ -53,7 +57,7 @@ export interface LearnerConfig {
    * levelVarianceScale (leave-one-out residuals of the training points nearest the threshold); 'none' takes the
    * posterior as fitted (what `sigmap bench al` compares against).
    */
-  estimateCalibration?: 'level-loo' | 'none';
+  estimateCalibration?: EstimateCalibration;
 }
 
 export interface LearnerState {
@@ -96,8 +100,8 @@ export class ActiveLearner {
   constructor(readonly config: LearnerConfig) {
     if (config.axes.length === 0) throw new InputError('axes', 'need at least one axis');
     if (config.objectives.length === 0) throw new InputError('objectives', 'need at least one objective');
-    if (config.estimateCalibration !== undefined && !['level-loo', 'none'].includes(config.estimateCalibration))
-      throw new InputError('estimateCalibration', `expected 'level-loo' or 'none', got ${JSON.stringify(config.estimateCalibration)}`);
+    if (config.estimateCalibration !== undefined && !ESTIMATE_CALIBRATIONS.includes(config.estimateCalibration))
+      throw new InputError('estimateCalibration', `expected one of ${ESTIMATE_CALIBRATIONS.join(', ')}, got ${JSON.stringify(config.estimateCalibration)}`);
     this.scaler = new InputScaler(config.axes);
     this.models = config.objectives.map(() => null);
   }

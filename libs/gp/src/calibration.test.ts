@@ -2,6 +2,7 @@ import { createRng, normal } from '@sigmap/contracts';
 import { describe, expect, it } from 'vitest';
 import { leaveOneOut, levelVarianceScale, MIN_CALIBRATION_POINTS } from './calibration';
 import { ExactGp } from './exactGp';
+import { cholesky } from './linalg';
 import { createKernel } from './kernels';
 import { expectedMisclassifiedFraction } from './stopping';
 
@@ -65,13 +66,8 @@ describe('levelVarianceScale', () => {
     const prior = new ExactGp(createKernel('matern52', 1, 0.2, 1), { logNoise: Math.log(1e-6) });
     const cov = prior.posterior(pts, { full: true }).covariance!;
     // Cholesky of the prior covariance (+ the nugget) to draw functions
-    const L = new Float64Array(m * m);
-    for (let i = 0; i < m; i++)
-      for (let j = 0; j <= i; j++) {
-        let s = cov[i * m + j] + (i === j ? 1e-6 : 0);
-        for (let k = 0; k < j; k++) s -= L[i * m + k] * L[j * m + k];
-        L[i * m + j] = i === j ? Math.sqrt(s) : s / L[j * m + j];
-      }
+    for (let i = 0; i < m; i++) cov[i * m + i] += 1e-6;
+    const { L } = cholesky(cov, m);
     const scales: number[] = [];
     for (let r = 0; r < 400; r++) {
       const z = Array.from({ length: m }, () => normal(draws, 0, 1));

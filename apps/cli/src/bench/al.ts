@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EstimateCalibration } from '@sigmap/gp';
 // The excursion truth functions (@sigmap/peers) and the sbottom pool are the ones the acceptance test (test/al) runs on.
 import { gridPoolCsv } from '@sigmap/peers';
 import { STOPPING_PATIENCE } from '@sigmap/scan';
@@ -145,7 +146,7 @@ const CALIBRATION_BAND = 1.5;
 interface StoppingRow {
   case: string;
   /** The learner's estimateCalibration: 'none' (the posterior as fitted) or 'level-loo' (the scan's default). */
-  calibration: 'none' | 'level-loo';
+  calibration: EstimateCalibration;
   target_fraction: number;
   seeds: number;
   /** ratio = estimate / true_fraction (null where the true fraction is 0 or there is no estimate). */
@@ -167,16 +168,16 @@ interface StoppingRow {
  */
 function stoppingEstimates(nSeeds: number): StoppingRow[] {
   const rows: StoppingRow[] = [];
-  for (const c of STOP_CASES)
+  for (const c of STOP_CASES) {
+    const pool = readPool(c.csv(), c.target, c.params, [], c.name, c.where ?? []);
+    const n = pool.X.length;
+    if (c.bounds) {
+      // the demo spec's box: only the pool points inside it
+      const keep = pool.X.map((r) => pool.params.every((p, j) => r[j] >= c.bounds![p][0] && r[j] <= c.bounds![p][1]));
+      pool.X = pool.X.filter((_, i) => keep[i]);
+      pool.values = pool.values.filter((_, i) => keep[i]);
+    }
     for (const calibration of ['none', 'level-loo'] as const) {
-      const pool = readPool(c.csv(), c.target, c.params, [], c.name, c.where ?? []);
-      const n = pool.X.length;
-      if (c.bounds) {
-        // the demo spec's box: only the pool points inside it
-        const keep = pool.X.map((r) => pool.params.every((p, j) => r[j] >= c.bounds![p][0] && r[j] <= c.bounds![p][1]));
-        pool.X = pool.X.filter((_, i) => keep[i]);
-        pool.values = pool.values.filter((_, i) => keep[i]);
-      }
       const o: AlBenchOptions = {
         threshold: c.threshold,
         logTarget: c.logTarget,
@@ -225,6 +226,7 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
         group_median_ratios: Array.from({ length: Math.ceil(nSeeds / 5) }, (_, g) => medianOrNull(per_seed.slice(5 * g, 5 * g + 5).map((p) => p.ratio))),
       });
     }
+  }
   const fmt = (v: number | null) => (v === null ? '-' : v.toExponential(2));
   process.stdout.write(
     formatTable(
