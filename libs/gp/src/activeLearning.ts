@@ -5,7 +5,7 @@ import { ExactGp, type ExactGpState } from './exactGp';
 import { fitHyperparameters } from './hyperparameters';
 import { StationaryKernel, type StationaryType } from './kernels';
 import { levelVarianceScale } from './calibration';
-import { expectedMisclassifiedFraction, type MisclassificationEstimate } from './stopping';
+import { expectedMisclassifiedFraction, sampleMisclassifiedCounts, type MisclassificationEstimate } from './stopping';
 import { InputScaler, OutputTransform, type Axis, type OutputKind } from './transforms';
 
 /** One quantity whose level set is learned, e.g. CLs_obs of one search with threshold 0.05 (log transform). */
@@ -288,9 +288,29 @@ export class ActiveLearner {
    * stopping rule reads it: the misclassification probability of the value each point would record (the posterior
    * of f plus the learned nugget, its variance calibrated near the level: see `estimateCalibration`), and, for reference
    * points already observed (pool mode), the exact error of the posterior-mean label against the observed value (see
-   * MisclassificationOptions).
+   * MisclassificationOptions). `perPoint` also returns each reference point's probability.
    */
-  estimateMisclassifiedFraction(reference?: number[][]): MisclassificationEstimate {
+  estimateMisclassifiedFraction(reference?: number[][], options: { perPoint?: boolean } = {}): MisclassificationEstimate {
+    const { obj, unit, known, varianceScale } = this.stoppingInputs(reference);
+    return expectedMisclassifiedFraction(obj, unit, 1e-6, { known, observationNoise: true, varianceScale, perPoint: options.perPoint });
+  }
+
+  /**
+   * Draws of the misclassified count over the same reference points from the joint posterior the estimate reads
+   * (stopping.ts sampleMisclassifiedCounts): the law of the true count if the estimate were perfectly calibrated.
+   */
+  sampleMisclassifiedCounts(reference: number[][] | undefined, draws: number, seed: number): Int32Array {
+    const { obj, unit, known, varianceScale } = this.stoppingInputs(reference);
+    return sampleMisclassifiedCounts(obj, unit, draws, createRng(seed), { known, observationNoise: true, varianceScale });
+  }
+
+  /** The stopping estimate's inputs: objectives, reference points (unit box), observed labels, variance scales. */
+  private stoppingInputs(reference?: number[][]): {
+    obj: LevelSetObjective[];
+    unit: Float64Array;
+    known: Map<number, boolean[]>;
+    varianceScale: number[] | undefined;
+  } {
     const obj = this.objectives();
     let ref = reference;
     if (!ref) {
@@ -325,7 +345,7 @@ export class ActiveLearner {
         );
     });
     const varianceScale = (this.config.estimateCalibration ?? 'level-loo') === 'none' ? undefined : obj.map((o) => levelVarianceScale(o.model, o.threshold));
-    return expectedMisclassifiedFraction(obj, this.scaler.toUnit(ref.flat()), 1e-6, { known, observationNoise: true, varianceScale });
+    return { obj, unit: this.scaler.toUnit(ref.flat()), known, varianceScale };
   }
 
   /**

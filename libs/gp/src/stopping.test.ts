@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { misclassOne } from './acquisition';
 import { ExactGp } from './exactGp';
 import { createKernel } from './kernels';
-import { checkStopping, expectedMisclassifiedFraction } from './stopping';
+import { checkStopping, expectedMisclassifiedFraction, poissonBinomialPmf, sampleMisclassifiedCounts } from './stopping';
 
 describe('expected misclassified volume fraction', () => {
   const rng = createRng(8);
@@ -65,5 +65,91 @@ describe('the stopping estimate as the scan reads it', () => {
     for (let i = 0; i < 300; i++) bf += misclassOne(post.mean[i], post.variance[i] + 0.01, 0);
     expect(noisy.fraction).toBeCloseTo(bf / 300, 12);
     expect(noisy.fraction).toBeGreaterThan(latent.fraction);
+  });
+});
+
+describe('the law of the misclassified count behind the estimate', () => {
+  const rng = createRng(23);
+  const X = Array.from({ length: 30 }, () => rng.uniform());
+  const y = Array.from({ length: 15 }, (_, i) => X[2 * i] + X[2 * i + 1] - 1);
+  const gp = new ExactGp(createKernel('matern52', 2, 0.3, 1), { logNoise: Math.log(1e-6) }).setData(X, y);
+  const R = Float64Array.from({ length: 800 }, () => rng.uniform());
+  const objectives = [{ model: gp, threshold: 0 }];
+
+  it('perPoint probabilities sum to the estimate, and known points count 0 or 1', () => {
+    const mean = gp.predictMean(R);
+    const known = new Map<number, boolean[]>([[0, [!(mean[0] < 0)]]]);
+    const est = expectedMisclassifiedFraction(objectives, R, 0, { known, perPoint: true });
+    const p = est.probabilities!;
+    expect(p.length).toBe(400);
+    expect(p[0]).toBe(1);
+    expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(est.fraction * 400, 10);
+    expect(expectedMisclassifiedFraction(objectives, R, 0).probabilities).toBeUndefined();
+  });
+
+  it('poissonBinomialPmf equals the binomial law for equal probabilities and brute-force enumeration otherwise', () => {
+    const binom = poissonBinomialPmf(new Array(10).fill(0.3));
+    let c = 1;
+    for (let k = 0; k <= 10; k++) {
+      expect(binom[k]).toBeCloseTo(c * 0.3 ** k * 0.7 ** (10 - k), 14);
+      c = (c * (10 - k)) / (k + 1);
+    }
+    const p = [0.05, 0.5, 0.9, 0.2, 0.33, 0.71, 0.01, 0.6];
+    const brute = new Float64Array(9);
+    for (let mask = 0; mask < 256; mask++) {
+      let pr = 1;
+      let k = 0;
+      p.forEach((q, j) => {
+        const on = (mask >> j) & 1;
+        pr *= on ? q : 1 - q;
+        k += on;
+      });
+      brute[k] += pr;
+    }
+    const law = poissonBinomialPmf(p, 0);
+    brute.forEach((v, k) => expect(law[k]).toBeCloseTo(v, 14));
+    // p = 1 shifts the law, p = 0 leaves it
+    const shifted = poissonBinomialPmf([1, 0, 0.5, 1]);
+    expect(Array.from(shifted)).toEqual([0, 0, 0.5, 0.5]);
+    expect(() => poissonBinomialPmf([0.2, 1.5])).toThrow(/probabilities.*entry 1/);
+  });
+
+  it('count draws average to the estimate; drawn independently they follow the Poisson-binomial law; jointly they spread wider', () => {
+    const est = expectedMisclassifiedFraction(objectives, R, 0, { perPoint: true });
+    const expected = est.fraction * 400;
+    const joint = sampleMisclassifiedCounts(objectives, R, 4000, createRng(5), { jointAbove: 0, minProbability: 0 });
+    const independent = sampleMisclassifiedCounts(objectives, R, 4000, createRng(6), { jointAbove: 1, minProbability: 0 });
+    const moments = (a: Int32Array) => {
+      const m = a.reduce((s, v) => s + v, 0) / a.length;
+      return { m, v: a.reduce((s, x) => s + (x - m) ** 2, 0) / (a.length - 1) };
+    };
+    const j = moments(joint);
+    const i = moments(independent);
+    expect(expected).toBeGreaterThan(3);
+    // the mean of 4000 draws: within 4 standard errors of the estimate's count
+    expect(Math.abs(j.m - expected)).toBeLessThan(4 * Math.sqrt(j.v / 4000));
+    expect(Math.abs(i.m - expected)).toBeLessThan(4 * Math.sqrt(i.v / 4000));
+    // independent draws: every count's frequency within 4 binomial standard errors of poissonBinomialPmf
+    const law = poissonBinomialPmf(est.probabilities!);
+    law.forEach((q, k) => {
+      const f = independent.filter((v) => v === k).length / 4000;
+      expect(Math.abs(f - q)).toBeLessThan(4 * Math.sqrt((q * (1 - q)) / 4000) + 1e-3);
+    });
+    // neighbouring labels move together under the joint posterior: the count's variance exceeds sum p(1 - p)
+    const pbVariance = est.probabilities!.reduce((s, q) => s + q * (1 - q), 0);
+    expect(j.v).toBeGreaterThan(1.3 * pbVariance);
+    expect(() => sampleMisclassifiedCounts(objectives, R, 0, createRng(1))).toThrow(/draws/);
+  });
+
+  it('known points add their exact count to every draw', () => {
+    const mean = gp.predictMean(R);
+    const known = new Map<number, boolean[]>([
+      [0, [!(mean[0] < 0)]],
+      [1, [!(mean[1] < 0)]],
+      [2, [mean[2] < 0]],
+    ]);
+    const draws = sampleMisclassifiedCounts(objectives, R.subarray(0, 6), 200, createRng(2), { known });
+    expect(Math.min(...draws)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...draws)).toBeLessThanOrEqual(2 + 3);
   });
 });

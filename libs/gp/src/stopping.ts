@@ -1,6 +1,7 @@
-import { InputError } from '@sigmap/contracts';
+import { InputError, normal, type Rng } from '@sigmap/contracts';
 import { misclassOne } from './acquisition';
 import { LazyCandidatePosterior, type LevelSetObjective } from './batch';
+import { cholesky } from './linalg';
 
 export interface MisclassificationEstimate {
   /** Expected fraction of the reference set whose excluded/allowed label is wrong (any objective). */
@@ -10,6 +11,11 @@ export interface MisclassificationEstimate {
   /** Per objective, expected misclassified fraction. */
   perObjective: number[];
   referenceSize: number;
+  /**
+   * With `perPoint`: per reference point, the probability that its label is wrong (any objective; 0 or 1 for a known
+   * point, 0 for a pruned one). Their sum over the reference set is fraction * referenceSize.
+   */
+  probabilities?: Float64Array;
 }
 
 export interface MisclassificationOptions {
@@ -30,6 +36,8 @@ export interface MisclassificationOptions {
    * reference points: the level-set calibration of calibration.ts levelVarianceScale. Default 1.
    */
   varianceScale?: number[];
+  /** Also return the per-point probabilities (MisclassificationEstimate.probabilities). */
+  perPoint?: boolean;
 }
 
 /**
@@ -54,6 +62,7 @@ export function expectedMisclassifiedFraction(
   scale.forEach((c, i) => {
     if (!(c > 0) || !Number.isFinite(c)) throw new InputError('varianceScale', `objective ${i}: expected a positive finite factor, got ${c}`);
   });
+  const probabilities = options.perPoint ? new Float64Array(R) : undefined;
   let total = 0;
   let pruned = 0;
   const per = new Array<number>(objectives.length).fill(0);
@@ -76,8 +85,143 @@ export function expectedMisclassifiedFraction(
     });
     total += 1 - keep;
     pruned += bound;
+    if (probabilities) probabilities[r] = 1 - keep;
   }
-  return { fraction: total / Math.max(R, 1), prunedBound: pruned / Math.max(R, 1), perObjective: per.map((p) => p / Math.max(R, 1)), referenceSize: R };
+  return {
+    fraction: total / Math.max(R, 1),
+    prunedBound: pruned / Math.max(R, 1),
+    perObjective: per.map((p) => p / Math.max(R, 1)),
+    referenceSize: R,
+    ...(probabilities ? { probabilities } : {}),
+  };
+}
+
+/**
+ * The distribution of the number of misclassified reference points if each point's label is wrong with its stated
+ * probability, independently: the Poisson-binomial law, P(K = k) for k = 0..n, by the exact recursion
+ * P_j(k) = P_{j-1}(k) (1 - p_j) + P_{j-1}(k - 1) p_j (Chen & Liu 1997, Statistica Sinica 7, 875, sec. 2).
+ * Points with p = 0 do not enter; a point with p = 1 shifts the law by one. Probabilities below `drop` are cut off the
+ * upper tail (the returned array ends where the rest is below it), so a reference set of thousands of points with a
+ * few dozen uncertain ones costs O(uncertain x support).
+ *
+ * Used by `sigmap bench al` to ask what a perfectly calibrated estimate would give: the count it implies, and how often
+ * the 1.5x criterion of issue 17 would hold by chance of the draw alone.
+ */
+export function poissonBinomialPmf(probabilities: ArrayLike<number>, drop = 1e-15): Float64Array {
+  let sure = 0;
+  let pmf = new Float64Array([1]);
+  for (let j = 0; j < probabilities.length; j++) {
+    const p = probabilities[j];
+    if (!(p >= 0 && p <= 1)) throw new InputError('probabilities', `entry ${j}: expected a probability in [0, 1], got ${p}`);
+    if (p === 0) continue;
+    if (p === 1) {
+      sure++;
+      continue;
+    }
+    const next = new Float64Array(pmf.length + 1);
+    for (let k = 0; k < pmf.length; k++) {
+      next[k] += pmf[k] * (1 - p);
+      next[k + 1] += pmf[k] * p;
+    }
+    let end = next.length;
+    while (end > 1 && next[end - 1] < drop) end--;
+    pmf = next.subarray(0, end);
+  }
+  const out = new Float64Array(sure + pmf.length);
+  out.set(pmf, sure);
+  return out;
+}
+
+/**
+ * Draws of the number of misclassified reference points from the joint posterior the estimate is read from: per
+ * objective, the recorded values of the reference points whose misclassification probability exceeds `jointAbove`
+ * (default 1e-3) are drawn together, f ~ N(mu, c (Sigma + s2_n I)) (Sigma the posterior covariance, s2_n the nugget with
+ * `observationNoise`, c the `varianceScale`), and a point counts when some objective's drawn value falls on the other
+ * side of the threshold from its posterior-mean label. Points with a probability in (minProbability, jointAbove] are
+ * drawn independently with it (they are far from the boundary, where the correlation among wrong labels matters
+ * least, and drawing them jointly would cost a factor of thousands of points). Known points count as in
+ * expectedMisclassifiedFraction.
+ *
+ * The mean of the draws is the estimate's count (fraction x |R|), up to the points below minProbability; unlike the
+ * independent Poisson-binomial law, the draws carry the posterior's correlation (a boundary that moves, moves many
+ * labels at once). `sigmap bench al` uses them as the law of the true count if the estimate were perfectly calibrated.
+ * Cost: one Cholesky factor of the jointly drawn points' covariance per objective, then O(m^2) per draw.
+ */
+export function sampleMisclassifiedCounts(
+  objectives: LevelSetObjective[],
+  reference: Float64Array,
+  draws: number,
+  rng: Rng,
+  options: MisclassificationOptions & { minProbability?: number; jointAbove?: number } = {},
+): Int32Array {
+  if (!Number.isInteger(draws) || draws < 1) throw new InputError('draws', `expected a positive integer, got ${draws}`);
+  const d = objectives[0].model.dim;
+  const R = reference.length / d;
+  const minP = options.minProbability ?? 1e-6;
+  const jointAbove = Math.max(options.jointAbove ?? 1e-3, minP);
+  const scale = objectives.map((_, i) => options.varianceScale?.[i] ?? 1);
+  scale.forEach((c, i) => {
+    if (!(c > 0) || !Number.isFinite(c)) throw new InputError('varianceScale', `objective ${i}: expected a positive finite factor, got ${c}`);
+  });
+  let sure = 0;
+  const uncertain = new Set<number>();
+  const perObjective = objectives.map((o, i) => {
+    const post = o.model.posterior(reference);
+    const nugget = options.observationNoise ? Math.exp(o.model.logNoise) : 0;
+    const selected: number[] = [];
+    const tail: number[] = [];
+    const tailP: number[] = [];
+    for (let r = 0; r < R; r++) {
+      if (options.known?.has(r)) continue;
+      const p = misclassOne(post.mean[r], scale[i] * (post.variance[r] + nugget), o.threshold);
+      if (p > jointAbove) selected.push(r);
+      else if (p > minP) {
+        tail.push(r);
+        tailP.push(p);
+      }
+    }
+    tail.forEach((r) => uncertain.add(r));
+    return { selected, tail, tailP, nugget, mean: post.mean };
+  });
+  options.known?.forEach((labels, r) => {
+    if (r < R && objectives.some((o, i) => perObjective[i].mean[r] < o.threshold !== labels[i])) sure++;
+  });
+  const factors = objectives.map((o, i) => {
+    const { selected, nugget } = perObjective[i];
+    const m = selected.length;
+    selected.forEach((r) => uncertain.add(r));
+    if (m === 0) return null;
+    const X = new Float64Array(m * d);
+    selected.forEach((r, k) => X.set(reference.subarray(r * d, r * d + d), k * d));
+    const post = o.model.posterior(X, { full: true });
+    const C = Float64Array.from(post.covariance!, (v) => v * scale[i]);
+    for (let k = 0; k < m; k++) C[k * m + k] += scale[i] * nugget;
+    return { selected, mean: post.mean, L: cholesky(C, m).L, m };
+  });
+  const counts = new Int32Array(draws);
+  const wrong = new Uint8Array(R);
+  for (let s = 0; s < draws; s++) {
+    uncertain.forEach((r) => (wrong[r] = 0));
+    for (const { tail, tailP } of perObjective) {
+      tail.forEach((r, k) => {
+        if (rng.uniform() < tailP[k]) wrong[r] = 1;
+      });
+    }
+    factors.forEach((f, i) => {
+      if (!f) return;
+      const z = Float64Array.from({ length: f.m }, () => normal(rng));
+      const t = objectives[i].threshold;
+      for (let a = 0; a < f.m; a++) {
+        let v = f.mean[a];
+        for (let b = 0; b <= a; b++) v += f.L[a * f.m + b] * z[b];
+        if (v < t !== f.mean[a] < t) wrong[f.selected[a]] = 1;
+      }
+    });
+    let c = sure;
+    uncertain.forEach((r) => (c += wrong[r]));
+    counts[s] = c;
+  }
+  return counts;
 }
 
 export interface StoppingRule {

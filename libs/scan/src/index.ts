@@ -6,5 +6,5 @@ export { CLS_FLOOR, CLS_LIMIT, buildLearner, learnerSeed, scanObjectives, type L
 export { initialDesign, initialDesignSize } from './design';
 export { proposeStep, type ProposeStepInput, type ProposeStepResult } from './step';
 export { contourOf, marchingSquares } from './contour';
-export { misclassifiedEstimate, scanConverged } from './stopping';
+export { misclassificationProbabilities, misclassifiedCountDraws, misclassifiedEstimate, scanConverged } from './stopping';
 export { advanceStopping, STOPPING_PATIENCE, stoppingMet, type StoppingProgress } from '@sigmap/contracts';

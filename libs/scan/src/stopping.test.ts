@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelPoint, ScanSpec } from '@sigmap/contracts';
 import { buildLearner } from './learner';
-import { misclassifiedEstimate, scanConverged } from './stopping';
+import { misclassificationProbabilities, misclassifiedCountDraws, misclassifiedEstimate, scanConverged } from './stopping';
 import type { TrainingRow } from './training';
 
 const spec: ScanSpec = {
@@ -33,6 +33,25 @@ describe('scan stopping estimate', () => {
     expect(e!).toBeGreaterThanOrEqual(0);
     expect(e!).toBeLessThanOrEqual(1);
     expect(misclassifiedEstimate(null, spec, pool)).toBeNull();
+  });
+
+  it("the estimate's per-point probabilities and count draws describe the same count (evaluated pool points exact)", () => {
+    const rows = [row(0.6, 0.6), row(0.9, 0.3), row(1, 1), row(0.4, 0.9), row(0.1, 0.1), row(0, 0.3), row(0.3, 0.2)];
+    const learner = buildLearner(spec, rows, 1);
+    const e = misclassifiedEstimate(learner, spec, pool)!;
+    const p = misclassificationProbabilities(learner, spec, pool)!;
+    expect(p.length).toBe(pool.length);
+    expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(e * pool.length, 9);
+    // the evaluated pool points are known: probability 0 or 1
+    const evaluated = pool.map((q, i) => (rows.some((r) => r.point.x === q.x && r.point.y === q.y) ? i : -1)).filter((i) => i >= 0);
+    expect(evaluated.length).toBe(rows.length);
+    for (const i of evaluated) expect([0, 1]).toContain(p[i]);
+    const draws = misclassifiedCountDraws(learner, spec, pool, 3000, 7)!;
+    const mean = draws.reduce((s, v) => s + v, 0) / draws.length;
+    const sd = Math.sqrt(draws.reduce((s, v) => s + (v - mean) ** 2, 0) / (draws.length - 1));
+    expect(Math.abs(mean - e * pool.length)).toBeLessThan(4 * (sd / Math.sqrt(draws.length)) + 0.02);
+    expect(misclassifiedCountDraws(null, spec, pool, 10, 1)).toBeNull();
+    expect(misclassificationProbabilities(null, spec, pool)).toBeNull();
   });
 
   it('scanConverged is the shared patience rule', () => {

@@ -13,13 +13,38 @@ import { scannedOf } from './axes';
  * training points nearest the threshold; Bachoc 2013), the learner's default 'level-loo' calibration.
  *
  * `sigmap bench al` measures it against the true misclassified fraction when a scan stops (issue 17), with and without
- * the calibration. Measured and not adopted (BENCHMARKS.md): hyperparameters integrated by importance sampling from a
+ * the calibration, per seed and pooled over seeds against the count laws of misclassificationProbabilities and
+ * misclassifiedCountDraws (what a perfectly calibrated estimate would give). Measured and not adopted (BENCHMARKS.md): hyperparameters integrated by importance sampling from a
  * Laplace proposal (Geweke 1989), a Student-t predictive for the estimated scale, prequential (Dawid 1984)
  * recalibration, averaging over kernel smoothness, an RBF model for the estimate.
  */
 export function misclassifiedEstimate(learner: ActiveLearner | null, spec: ScanSpec, pool: ModelPoint[] | null): number | null {
   if (!learner || !learner.bracketed()) return null;
   return learner.estimateMisclassifiedFraction(pool ? pool.map((p) => scannedOf(spec, p)) : undefined).fraction;
+}
+
+/**
+ * Per reference point (the pool in pool mode), the probability that the stopping estimate gives its label being wrong:
+ * the terms whose mean is misclassifiedEstimate. Null where misclassifiedEstimate is null.
+ */
+export function misclassificationProbabilities(learner: ActiveLearner | null, spec: ScanSpec, pool: ModelPoint[] | null): Float64Array | null {
+  if (!learner || !learner.bracketed()) return null;
+  return learner.estimateMisclassifiedFraction(pool ? pool.map((p) => scannedOf(spec, p)) : undefined, { perPoint: true }).probabilities ?? null;
+}
+
+/**
+ * Draws of the misclassified count over the same reference points from the joint (calibrated) posterior the estimate
+ * reads: ActiveLearner.sampleMisclassifiedCounts. Null where misclassifiedEstimate is null.
+ */
+export function misclassifiedCountDraws(
+  learner: ActiveLearner | null,
+  spec: ScanSpec,
+  pool: ModelPoint[] | null,
+  draws: number,
+  seed: number,
+): Int32Array | null {
+  if (!learner || !learner.bracketed()) return null;
+  return learner.sampleMisclassifiedCounts(pool ? pool.map((p) => scannedOf(spec, p)) : undefined, draws, seed);
 }
 
 /**

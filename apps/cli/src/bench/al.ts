@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EstimateCalibration } from '@sigmap/gp';
+import { createRng } from '@sigmap/contracts';
+import { poissonBinomialPmf, type EstimateCalibration } from '@sigmap/gp';
 // The excursion truth functions (@sigmap/peers) and the sbottom pool are the ones the acceptance test (test/al) runs on.
 import { gridPoolCsv } from '@sigmap/peers';
 import { STOPPING_PATIENCE } from '@sigmap/scan';
@@ -8,6 +9,7 @@ import { integerOption, parseCli } from '../args';
 import type { CliCommand } from '../command';
 import { medianOrNull, readPool, runAlBench, runStrategy, type AlBenchOptions, type AlBenchResult } from '../commands/al-bench';
 import { formatTable, writeJsonFile } from '../output';
+import { calibratedPassRate, countLawOf, pooledCountCheck, type PooledCountCheck, type StopOutcome } from './stoppingCalibration';
 
 const SBOTTOM_POOL = join(__dirname, '../../../../test/fixtures/sbottom_pool.csv');
 
@@ -140,6 +142,20 @@ const STOP_CASES: (Case & { targetFraction: number; budget?: number; initial: nu
   },
 ];
 
+/** What a perfectly calibrated estimate would give at these stops (stoppingCalibration.ts). */
+function ifCalibrated(stops: StopOutcome[]): { pooled: PooledCountCheck; group_pass_rate: number[] } {
+  return {
+    pooled: pooledCountCheck(stops),
+    group_pass_rate: Array.from({ length: Math.ceil(stops.length / 5) }, (_, g) =>
+      calibratedPassRate(stops.slice(5 * g, 5 * g + 5), CALIBRATION_BAND, PASS_DRAWS, createRng(17 + g)),
+    ),
+  };
+}
+
+function pooledCell(p: PooledCountCheck): string {
+  return `${p.trueCount > 0 ? (p.estimatedCount / p.trueCount).toFixed(2) : '-'} (${p.estimatedCount.toFixed(1)}/${p.trueCount})`;
+}
+
 /** The acceptance band of issue 17: the stopping estimate within 1.5x of the true fraction (median over seeds). */
 const CALIBRATION_BAND = 1.5;
 
@@ -160,7 +176,26 @@ interface StoppingRow {
   within_band: boolean;
   /** The same median over consecutive groups of 5 seeds (1-5, 6-10, ...): how much a 5-seed median moves. */
   group_median_ratios: (number | null)[];
+  /**
+   * If the estimate were perfectly calibrated, under two laws of the true count: 'independent' (each pool point wrong
+   * with its stated probability, independently: Poisson-binomial) and 'joint' (COUNT_DRAWS draws from the joint
+   * posterior the estimate reads, which moves correlated labels together).
+   */
+  if_calibrated: Record<
+    'independent' | 'joint',
+    {
+      /** All seeds together: summed expected count vs summed true count, and the tails of the summed law there. */
+      pooled: PooledCountCheck;
+      /** Per group of 5 seeds: the probability that the group's median est/true lands within the band (PASS_DRAWS draws). */
+      group_pass_rate: number[];
+    }
+  >;
 }
+
+/** Joint-posterior draws of the count per scan. */
+const COUNT_DRAWS = 2000;
+/** Draws behind group_pass_rate (its Monte Carlo error is at most 0.5/sqrt(draws) = 0.007). */
+const PASS_DRAWS = 5000;
 
 /**
  * The stopping rule's estimate at the moment the scan stops (rule met, or budget spent) vs the true misclassified
@@ -195,13 +230,18 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
         targetFraction: c.targetFraction,
         bounds: c.bounds,
         estimateCalibration: calibration,
+        countDraws: COUNT_DRAWS,
       };
       process.stderr.write(`stopping estimate (${calibration}), ${c.name}: ${pool.X.length} points, ${nSeeds} seeds...\n`);
+      const outcomes: Record<'independent' | 'joint', StopOutcome[]> = { independent: [], joint: [] };
       const per_seed = Array.from({ length: nSeeds }, (_, k) => {
         const r = runStrategy(pool, o, 'al', k + 1);
         const last = r.curve.length - 1;
         const estimate = r.estimates[last];
         const true_fraction = r.trueFractions[last];
+        const stop = { estimate, trueCount: Math.round(true_fraction * pool.X.length), poolSize: pool.X.length };
+        outcomes.independent.push({ ...stop, countLaw: r.lastProbabilities ? poissonBinomialPmf(r.lastProbabilities) : null });
+        outcomes.joint.push({ ...stop, countLaw: r.lastCountDraws ? countLawOf(r.lastCountDraws) : null });
         return {
           seed: k + 1,
           evals: r.curve[last][0],
@@ -224,6 +264,10 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
         median_ratio,
         within_band: median_ratio !== null && median_ratio <= CALIBRATION_BAND && median_ratio >= 1 / CALIBRATION_BAND,
         group_median_ratios: Array.from({ length: Math.ceil(nSeeds / 5) }, (_, g) => medianOrNull(per_seed.slice(5 * g, 5 * g + 5).map((p) => p.ratio))),
+        if_calibrated: {
+          independent: ifCalibrated(outcomes.independent),
+          joint: ifCalibrated(outcomes.joint),
+        },
       });
     }
   }
@@ -241,6 +285,9 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
         'median est/true',
         `within ${CALIBRATION_BAND}x`,
         ...(nSeeds > 5 ? ['5-seed group medians'] : []),
+        'pass rate if calibrated (indep/joint)',
+        'pooled est/true (counts)',
+        'P(K<=true) if calibrated (indep/joint)',
         'per-seed est/true',
         'per-seed evals',
       ],
@@ -255,13 +302,17 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
         r.median_ratio === null ? '-' : r.median_ratio.toFixed(2),
         r.within_band ? 'yes' : 'no',
         ...(nSeeds > 5 ? [r.group_median_ratios.map((m) => (m === null ? '-' : m.toFixed(2))).join(' ')] : []),
+        r.if_calibrated.independent.group_pass_rate.map((v, g) => `${v.toFixed(2)}/${r.if_calibrated.joint.group_pass_rate[g].toFixed(2)}`).join(' '),
+        pooledCell(r.if_calibrated.joint.pooled),
+        `${r.if_calibrated.independent.pooled.pLower.toPrecision(2)}/${r.if_calibrated.joint.pooled.pLower.toPrecision(2)}`,
         r.per_seed.map((p) => (p.ratio === null ? '-' : p.ratio.toFixed(2))).join(' '),
         r.per_seed.map((p) => p.evals).join(' '),
       ]),
     ),
   );
   process.stdout.write(
-    `estimate = expected misclassified fraction of the pool when the scan stops (rule: estimate <= target on ${STOPPING_PATIENCE} consecutive rounds, or budget spent); true = share of pool points the GP posterior mean mislabels then; est/true '-' where the true fraction is 0 (counted as an over-estimate, +inf, in the medians); calibration 'none' = the posterior as fitted, 'level-loo' = the scan's (leave-one-out variance scale of the training points nearest the threshold); medians over ${nSeeds} seeds\n`,
+    `estimate = expected misclassified fraction of the pool when the scan stops (rule: estimate <= target on ${STOPPING_PATIENCE} consecutive rounds, or budget spent); true = share of pool points the GP posterior mean mislabels then; est/true '-' where the true fraction is 0 (counted as an over-estimate, +inf, in the medians); calibration 'none' = the posterior as fitted, 'level-loo' = the scan's (leave-one-out variance scale of the training points nearest the threshold); medians over ${nSeeds} seeds\n` +
+      `if calibrated: the true count K drawn as the estimate says, with independent labels (Poisson-binomial) or from the joint posterior (${COUNT_DRAWS} draws; correlated labels move together); pass rate = share of ${PASS_DRAWS} draws in which a group of 5 seeds' median est/true lands within ${CALIBRATION_BAND}x (the criterion's noise floor at these counts); pooled = summed expected count / summed true count over all seeds; P(K<=true) of the summed count: small = the estimate over-states, near 1 = it under-states\n`,
   );
   return rows;
 }

@@ -4,6 +4,8 @@ import type { ActiveLearner, LearnerConfig } from '@sigmap/gp';
 import {
   advanceStopping,
   buildLearner,
+  misclassificationProbabilities,
+  misclassifiedCountDraws,
   misclassifiedEstimate,
   proposeStep,
   scanConverged,
@@ -93,6 +95,8 @@ export interface AlBenchOptions {
   targetFraction?: number;
   /** al only: the stopping estimate's calibration (default: the scan's, 'level-loo'). */
   estimateCalibration?: LearnerConfig['estimateCalibration'];
+  /** 'al': draws of the misclassified count from the final round's joint posterior (StrategyRun.lastCountDraws). */
+  countDraws?: number;
 }
 
 interface StrategyResult {
@@ -204,12 +208,7 @@ interface StopRecord {
  * batches with the in-flight points pending, the stopping rule of the ScanWorkflow); 'random' and 'grid' reveal the
  * pool in their own order and are measured with the same learner.
  */
-export function runStrategy(
-  pool: Pool,
-  o: AlBenchOptions,
-  strategy: string,
-  seed: number,
-): { curve: [number, number][]; estimates: (number | null)[]; trueFractions: number[]; stopped: StopRecord | null; evaluated: string[] } {
+export function runStrategy(pool: Pool, o: AlBenchOptions, strategy: string, seed: number): StrategyRun {
   const N = pool.X.length;
   const truth = pool.values.map((v) => v < o.threshold);
   const { spec, points, options } = poolScan(pool, o, seed);
@@ -231,9 +230,11 @@ export function runStrategy(
   let measuredAt = -1;
   let acc = 0;
   /** Accuracy of the learner fitted to the evaluations so far (model labels, or revealed labels with --known-labels). */
+  let lastLearner: ActiveLearner | null = null;
   const measure = (learner: ActiveLearner | null, estimate: number | null) => {
     if (!learner || evals.length === measuredAt) return;
     measuredAt = evals.length;
+    lastLearner = learner;
     const labels = learner.classify(pool.X);
     const revealed = new Set(evaluated.map((k) => indexOf.get(k)!));
     let ok = 0;
@@ -280,7 +281,9 @@ export function runStrategy(
       const learner = rows.length >= 2 ? buildLearner(spec, rows, returned, options) : null;
       measure(learner, misclassifiedEstimate(learner, spec, points));
     }
-    return { curve, estimates, trueFractions, stopped, evaluated };
+    const lastProbabilities = misclassificationProbabilities(lastLearner, spec, points);
+    const lastCountDraws = o.countDraws ? misclassifiedCountDraws(lastLearner, spec, points, o.countDraws, seed) : null;
+    return { curve, estimates, trueFractions, stopped, evaluated, lastProbabilities, lastCountDraws };
   }
   const rng = createRng(seed);
   let order: number[];
@@ -316,7 +319,22 @@ export function runStrategy(
     measure(learner, misclassifiedEstimate(learner, spec, points));
     if (o.stopWhenReached && acc >= top) break;
   }
-  return { curve, estimates, trueFractions, stopped, evaluated };
+  return { curve, estimates, trueFractions, stopped, evaluated, lastProbabilities: null, lastCountDraws: null };
+}
+
+export interface StrategyRun {
+  /** [evaluations, accuracy] after each measured round. */
+  curve: [number, number][];
+  /** The stopping estimate per measured round (null before it is defined). */
+  estimates: (number | null)[];
+  /** The true misclassified fraction per measured round. */
+  trueFractions: number[];
+  stopped: StopRecord | null;
+  evaluated: string[];
+  /** 'al': per pool point, the probability behind the last round's estimate (misclassificationProbabilities). */
+  lastProbabilities: Float64Array | null;
+  /** 'al' with o.countDraws: draws of the misclassified count from the last round's joint posterior. */
+  lastCountDraws: Int32Array | null;
 }
 
 /** True when the curve already holds a measurement at n evaluations. */
