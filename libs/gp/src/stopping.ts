@@ -40,6 +40,15 @@ export interface MisclassificationOptions {
   perPoint?: boolean;
 }
 
+/** Per objective, options.varianceScale (default 1), each a positive finite factor or an InputError naming the field. */
+function varianceScales(objectives: LevelSetObjective[], options: MisclassificationOptions): number[] {
+  return objectives.map((_, i) => {
+    const c = options.varianceScale?.[i] ?? 1;
+    if (!(c > 0) || !Number.isFinite(c)) throw new InputError('varianceScale', `objective ${i}: expected a positive finite factor, got ${c}`);
+    return c;
+  });
+}
+
 /**
  * Expected misclassified volume fraction over a reference set R (Bect et al. 2012, the SUR criterion's
  * integrand): (1/|R|) sum_{r in R} P(label(r) wrong), with P = Phi(-|mu - t|/s) per objective (s^2 = the posterior
@@ -58,10 +67,7 @@ export function expectedMisclassifiedFraction(
   const R = reference.length / d;
   const lazy = objectives.map((o) => new LazyCandidatePosterior(o.model, reference));
   const nugget = objectives.map((o) => (options.observationNoise ? Math.exp(o.model.logNoise) : 0));
-  const scale = objectives.map((_, i) => options.varianceScale?.[i] ?? 1);
-  scale.forEach((c, i) => {
-    if (!(c > 0) || !Number.isFinite(c)) throw new InputError('varianceScale', `objective ${i}: expected a positive finite factor, got ${c}`);
-  });
+  const scale = varianceScales(objectives, options);
   const probabilities = options.perPoint ? new Float64Array(R) : undefined;
   let total = 0;
   let pruned = 0;
@@ -159,10 +165,7 @@ export function sampleMisclassifiedCounts(
   const R = reference.length / d;
   const minP = options.minProbability ?? 1e-6;
   const jointAbove = Math.max(options.jointAbove ?? 1e-3, minP);
-  const scale = objectives.map((_, i) => options.varianceScale?.[i] ?? 1);
-  scale.forEach((c, i) => {
-    if (!(c > 0) || !Number.isFinite(c)) throw new InputError('varianceScale', `objective ${i}: expected a positive finite factor, got ${c}`);
-  });
+  const scale = varianceScales(objectives, options);
   let sure = 0;
   const uncertain = new Set<number>();
   const perObjective = objectives.map((o, i) => {
@@ -178,9 +181,9 @@ export function sampleMisclassifiedCounts(
       else if (p > minP) {
         tail.push(r);
         tailP.push(p);
-      }
+      } else continue;
+      uncertain.add(r);
     }
-    tail.forEach((r) => uncertain.add(r));
     return { selected, tail, tailP, nugget, mean: post.mean };
   });
   options.known?.forEach((labels, r) => {
@@ -189,7 +192,6 @@ export function sampleMisclassifiedCounts(
   const factors = objectives.map((o, i) => {
     const { selected, nugget } = perObjective[i];
     const m = selected.length;
-    selected.forEach((r) => uncertain.add(r));
     if (m === 0) return null;
     const X = new Float64Array(m * d);
     selected.forEach((r, k) => X.set(reference.subarray(r * d, r * d + d), k * d));

@@ -14,13 +14,27 @@ import { scannedOf } from './axes';
  *
  * `sigmap bench al` measures it against the true misclassified fraction when a scan stops (issue 17), with and without
  * the calibration, per seed and pooled over seeds against the count laws of misclassificationProbabilities and
- * misclassifiedCountDraws (what a perfectly calibrated estimate would give). Measured and not adopted (BENCHMARKS.md): hyperparameters integrated by importance sampling from a
- * Laplace proposal (Geweke 1989), a Student-t predictive for the estimated scale, prequential (Dawid 1984)
- * recalibration, averaging over kernel smoothness, an RBF model for the estimate.
+ * misclassifiedCountDraws (what a perfectly calibrated estimate would give). Measured and not adopted (BENCHMARKS.md):
+ * hyperparameters integrated by importance sampling from a Laplace proposal (Geweke 1989), a Student-t predictive for
+ * the estimated scale, prequential (Dawid 1984) recalibration, averaging over kernel smoothness, an RBF model for the
+ * estimate.
  */
 export function misclassifiedEstimate(learner: ActiveLearner | null, spec: ScanSpec, pool: ModelPoint[] | null): number | null {
+  const at = estimateReference(learner, spec, pool);
+  return at && at.learner.estimateMisclassifiedFraction(at.reference).fraction;
+}
+
+/**
+ * The learner and reference points the estimate is read over (the pool's scanned coordinates, or undefined for the
+ * learner's seeded sample of the box); null while there is no estimate (see misclassifiedEstimate).
+ */
+function estimateReference(
+  learner: ActiveLearner | null,
+  spec: ScanSpec,
+  pool: ModelPoint[] | null,
+): { learner: ActiveLearner; reference: number[][] | undefined } | null {
   if (!learner || !learner.bracketed()) return null;
-  return learner.estimateMisclassifiedFraction(pool ? pool.map((p) => scannedOf(spec, p)) : undefined).fraction;
+  return { learner, reference: pool ? pool.map((p) => scannedOf(spec, p)) : undefined };
 }
 
 /**
@@ -28,8 +42,8 @@ export function misclassifiedEstimate(learner: ActiveLearner | null, spec: ScanS
  * the terms whose mean is misclassifiedEstimate. Null where misclassifiedEstimate is null.
  */
 export function misclassificationProbabilities(learner: ActiveLearner | null, spec: ScanSpec, pool: ModelPoint[] | null): Float64Array | null {
-  if (!learner || !learner.bracketed()) return null;
-  return learner.estimateMisclassifiedFraction(pool ? pool.map((p) => scannedOf(spec, p)) : undefined, { perPoint: true }).probabilities ?? null;
+  const at = estimateReference(learner, spec, pool);
+  return at && (at.learner.estimateMisclassifiedFraction(at.reference, { perPoint: true }).probabilities ?? null);
 }
 
 /**
@@ -43,8 +57,8 @@ export function misclassifiedCountDraws(
   draws: number,
   seed: number,
 ): Int32Array | null {
-  if (!learner || !learner.bracketed()) return null;
-  return learner.sampleMisclassifiedCounts(pool ? pool.map((p) => scannedOf(spec, p)) : undefined, draws, seed);
+  const at = estimateReference(learner, spec, pool);
+  return at && at.learner.sampleMisclassifiedCounts(at.reference, draws, seed);
 }
 
 /**

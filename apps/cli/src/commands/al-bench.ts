@@ -95,7 +95,10 @@ export interface AlBenchOptions {
   targetFraction?: number;
   /** al only: the stopping estimate's calibration (default: the scan's, 'level-loo'). */
   estimateCalibration?: LearnerConfig['estimateCalibration'];
-  /** 'al': draws of the misclassified count from the final round's joint posterior (StrategyRun.lastCountDraws). */
+  /**
+   * 'al': the laws of the misclassified count at the final round, for `sigmap bench al`: the per-point probabilities
+   * (StrategyRun.lastProbabilities) and this many draws from the joint posterior (StrategyRun.lastCountDraws).
+   */
   countDraws?: number;
 }
 
@@ -281,7 +284,7 @@ export function runStrategy(pool: Pool, o: AlBenchOptions, strategy: string, see
       const learner = rows.length >= 2 ? buildLearner(spec, rows, returned, options) : null;
       measure(learner, misclassifiedEstimate(learner, spec, points));
     }
-    const lastProbabilities = misclassificationProbabilities(lastLearner, spec, points);
+    const lastProbabilities = o.countDraws ? misclassificationProbabilities(lastLearner, spec, points) : null;
     const lastCountDraws = o.countDraws ? misclassifiedCountDraws(lastLearner, spec, points, o.countDraws, seed) : null;
     return { curve, estimates, trueFractions, stopped, evaluated, lastProbabilities, lastCountDraws };
   }
@@ -331,7 +334,7 @@ export interface StrategyRun {
   trueFractions: number[];
   stopped: StopRecord | null;
   evaluated: string[];
-  /** 'al': per pool point, the probability behind the last round's estimate (misclassificationProbabilities). */
+  /** 'al' with o.countDraws: per pool point, the probability behind the last round's estimate. */
   lastProbabilities: Float64Array | null;
   /** 'al' with o.countDraws: draws of the misclassified count from the last round's joint posterior. */
   lastCountDraws: Int32Array | null;
