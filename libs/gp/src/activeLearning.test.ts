@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '@sigmap/contracts';
 import { ActiveLearner, createActiveLearner, type LearnerConfig } from './activeLearning';
+import { levelCalibration } from './calibration';
+import { ExactGp } from './exactGp';
+import { expectedMisclassifiedFraction, sampleMisclassifiedCounts } from './stopping';
+import { OutputTransform } from './transforms';
 
 // excursion's fast_2D_truth (diana-hep/excursion, formula in ../shared/data/excursion/excursion_testcases.json)
 const stats = (n: number) => (1 - Math.tanh(n - 5)) / 2;
@@ -144,7 +149,7 @@ describe('active learner: the stopping estimate', () => {
     expect(mixed.fraction * 8).toBeCloseTo(alone.fraction, 12);
   });
 
-  it("calibrates the predictive near the level by default ('level-loo'); 'none' takes it as fitted", () => {
+  it("calibrates the predictive near the level ('level-loo'); 'none' takes it as fitted", () => {
     const observe = (l: ReturnType<typeof createActiveLearner>) => {
       l.observe(
         init,
@@ -152,7 +157,7 @@ describe('active learner: the stopping estimate', () => {
       );
       return l;
     };
-    const calibrated = observe(createActiveLearner(config));
+    const calibrated = observe(createActiveLearner({ ...config, estimateCalibration: 'level-loo' }));
     const asFitted = observe(createActiveLearner({ ...config, estimateCalibration: 'none' }));
     const grid = Array.from({ length: 400 }, (_, k) => [0.05 + 1.4 * ((k % 20) / 19), 0.05 + 1.4 * (Math.floor(k / 20) / 19)]);
     const a = calibrated.estimateMisclassifiedFraction(grid).fraction;
@@ -162,6 +167,39 @@ describe('active learner: the stopping estimate', () => {
     expect(Math.abs(a - b)).toBeGreaterThan(1e-3 * b);
     // the same training set, the same posterior mean: only the estimate differs
     expect(calibrated.classify(grid)).toEqual(asFitted.classify(grid));
+  });
+
+  it("by default ('level-cv') reads the estimate and the count draws from levelCalibration's predictive", () => {
+    const l = createActiveLearner(config);
+    l.observe(
+      init,
+      init.map((p) => [truth(p[0], p[1])]),
+    );
+    const grid = Array.from({ length: 400 }, (_, k) => [0.05 + 1.4 * ((k % 20) / 19), 0.05 + 1.4 * (Math.floor(k / 20) / 19)]);
+    const cv = createActiveLearner({ ...config, estimateCalibration: 'level-cv' });
+    cv.observe(
+      init,
+      init.map((p) => [truth(p[0], p[1])]),
+    );
+    expect(l.estimateMisclassifiedFraction(grid)).toEqual(cv.estimateMisclassifiedFraction(grid));
+    // the same numbers by hand: the objective's model for the labels, levelCalibration's model and factor for the rest
+    const state = l.toState().models[0]!;
+    const objective = { model: ExactGp.fromState(state.gp), threshold: OutputTransform.fromJSON(state.transform).forward(0) };
+    const chosen = levelCalibration(objective.model, objective.threshold);
+    const unit = l.scaler.toUnit(grid.flat());
+    const direct = expectedMisclassifiedFraction([objective], unit, 1e-6, {
+      observationNoise: true,
+      varianceScale: [chosen.varianceScale],
+      predictive: [chosen.model],
+    });
+    expect(l.estimateMisclassifiedFraction(grid).fraction).toBe(direct.fraction);
+    const draws = l.sampleMisclassifiedCounts(grid, 300, 4);
+    const again = sampleMisclassifiedCounts([objective], unit, 300, createRng(4), {
+      observationNoise: true,
+      varianceScale: [chosen.varianceScale],
+      predictive: [chosen.model],
+    });
+    expect(Array.from(draws)).toEqual(Array.from(again));
   });
 
   it('refuses an unknown calibration, naming the field', () => {

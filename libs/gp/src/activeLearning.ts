@@ -4,7 +4,7 @@ import { LazyCandidatePosterior, proposeBatch, type BatchStrategy, type LevelSet
 import { ExactGp, type ExactGpState } from './exactGp';
 import { fitHyperparameters } from './hyperparameters';
 import { StationaryKernel, type StationaryType } from './kernels';
-import { levelVarianceScale } from './calibration';
+import { levelCalibration, levelVarianceScale } from './calibration';
 import { expectedMisclassifiedFraction, sampleMisclassifiedCounts, type MisclassificationEstimate } from './stopping';
 import { InputScaler, OutputTransform, type Axis, type OutputKind } from './transforms';
 
@@ -26,7 +26,7 @@ export interface LinearConstraint {
 }
 
 /** How the stopping estimate's predictive is calibrated (LearnerConfig.estimateCalibration). */
-export const ESTIMATE_CALIBRATIONS = ['level-loo', 'none'] as const;
+export const ESTIMATE_CALIBRATIONS = ['level-cv', 'level-loo', 'none'] as const;
 export type EstimateCalibration = (typeof ESTIMATE_CALIBRATIONS)[number];
 
 export interface LearnerConfig {
@@ -53,9 +53,12 @@ export interface LearnerConfig {
   /** Candidates drawn per round in continuous mode. */
   continuousCandidates?: number;
   /**
-   * How the stopping estimate's predictive is calibrated: 'level-loo' (default) rescales each objective's variance by
-   * levelVarianceScale (leave-one-out residuals of the training points nearest the threshold); 'none' takes the
-   * posterior as fitted (what `sigmap bench al` compares against).
+   * How the stopping estimate's predictive is calibrated near the level (calibration.ts):
+   * - 'level-cv' (default): levelCalibration, the fitted nugget or an interpolating one, whichever predicts the
+   *   training points nearest the threshold better by leave-one-out, with that model's variance factor;
+   * - 'level-loo': the fitted model, its variance rescaled by levelVarianceScale (the default until 2026-12-07);
+   * - 'none': the posterior as fitted.
+   * `sigmap bench al` compares all three on the same trajectories.
    */
   estimateCalibration?: EstimateCalibration;
 }
@@ -285,14 +288,14 @@ export class ActiveLearner {
 
   /**
    * Expected misclassified fraction over reference points (default: a seeded uniform sample of the box), as the scan's
-   * stopping rule reads it: the misclassification probability of the value each point would record (the posterior
-   * of f plus the learned nugget, its variance calibrated near the level: see `estimateCalibration`), and, for reference
+   * stopping rule reads it: the probability that the posterior-mean label is wrong for the value each point would
+   * record (f plus the nugget, under the predictive calibrated near the level: see `estimateCalibration`), and, for reference
    * points already observed (pool mode), the exact error of the posterior-mean label against the observed value (see
    * MisclassificationOptions). `perPoint` also returns each reference point's probability.
    */
   estimateMisclassifiedFraction(reference?: number[][], options: { perPoint?: boolean } = {}): MisclassificationEstimate {
-    const { obj, unit, known, varianceScale } = this.stoppingInputs(reference);
-    return expectedMisclassifiedFraction(obj, unit, 1e-6, { known, observationNoise: true, varianceScale, perPoint: options.perPoint });
+    const { obj, unit, known, varianceScale, predictive } = this.stoppingInputs(reference);
+    return expectedMisclassifiedFraction(obj, unit, 1e-6, { known, observationNoise: true, varianceScale, predictive, perPoint: options.perPoint });
   }
 
   /**
@@ -300,16 +303,17 @@ export class ActiveLearner {
    * (stopping.ts sampleMisclassifiedCounts): the law of the true count if the estimate were perfectly calibrated.
    */
   sampleMisclassifiedCounts(reference: number[][] | undefined, draws: number, seed: number): Int32Array {
-    const { obj, unit, known, varianceScale } = this.stoppingInputs(reference);
-    return sampleMisclassifiedCounts(obj, unit, draws, createRng(seed), { known, observationNoise: true, varianceScale });
+    const { obj, unit, known, varianceScale, predictive } = this.stoppingInputs(reference);
+    return sampleMisclassifiedCounts(obj, unit, draws, createRng(seed), { known, observationNoise: true, varianceScale, predictive });
   }
 
-  /** The stopping estimate's inputs: objectives, reference points (unit box), observed labels, variance scales. */
+  /** The stopping estimate's inputs: objectives, reference points (unit box), observed labels, the calibrated predictive. */
   private stoppingInputs(reference?: number[][]): {
     obj: LevelSetObjective[];
     unit: Float64Array;
     known: Map<number, boolean[]>;
     varianceScale: number[] | undefined;
+    predictive: ExactGp[] | undefined;
   } {
     const obj = this.objectives();
     let ref = reference;
@@ -344,8 +348,16 @@ export class ActiveLearner {
           this.config.objectives.map((o, j) => this.Y[i][j] < o.threshold),
         );
     });
-    const varianceScale = (this.config.estimateCalibration ?? 'level-loo') === 'none' ? undefined : obj.map((o) => levelVarianceScale(o.model, o.threshold));
-    return { obj, unit: this.scaler.toUnit(ref.flat()), known, varianceScale };
+    const calibration = this.config.estimateCalibration ?? 'level-cv';
+    let varianceScale: number[] | undefined;
+    let predictive: ExactGp[] | undefined;
+    if (calibration === 'level-loo') varianceScale = obj.map((o) => levelVarianceScale(o.model, o.threshold));
+    else if (calibration === 'level-cv') {
+      const chosen = obj.map((o) => levelCalibration(o.model, o.threshold));
+      varianceScale = chosen.map((c) => c.varianceScale);
+      predictive = chosen.map((c) => c.model);
+    }
+    return { obj, unit: this.scaler.toUnit(ref.flat()), known, varianceScale, predictive };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { createRng, normal } from '@sigmap/contracts';
 import { describe, expect, it } from 'vitest';
-import { leaveOneOut, levelVarianceScale, MIN_CALIBRATION_POINTS } from './calibration';
+import { INTERPOLATING_NUGGET, leaveOneOut, levelCalibration, levelVarianceScale, MIN_CALIBRATION_POINTS, nearLevelLoo } from './calibration';
 import { ExactGp } from './exactGp';
 import { cholesky } from './linalg';
 import { createKernel } from './kernels';
@@ -13,6 +13,15 @@ const y = Array.from({ length: n }, (_, i) => Math.sin(4 * X[2 * i]) + X[2 * i +
 const noise = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1e-3 : 0));
 const gpWith = (variance: number, nugget: number) =>
   new ExactGp(createKernel('matern52', 2, [0.4, 0.6], variance), { logNoise: Math.log(nugget), mean: 0.1 }).setData(X, y, noise);
+
+/** The fixture's GP, its leave-one-out predictives and the half of its points nearest the threshold t. */
+function nearHalfAt(t: number) {
+  const gp = gpWith(1.3, 1e-4);
+  const near = Array.from({ length: n }, (_, i) => i)
+    .sort((a, b) => Math.abs(y[a] - t) - Math.abs(y[b] - t))
+    .slice(0, n / 2);
+  return { gp, t, loo: leaveOneOut(gp), near };
+}
 
 describe('leave-one-out predictives (R&W eq. 5.12)', () => {
   it('equal refitting without the point, mean and variance of the recorded value, to 1e-9', () => {
@@ -34,12 +43,7 @@ describe('leave-one-out predictives (R&W eq. 5.12)', () => {
 
 describe('levelVarianceScale', () => {
   it('is the mean squared standardised LOO residual of the half of the points nearest the threshold', () => {
-    const gp = gpWith(1.3, 1e-4);
-    const t = 0.2;
-    const loo = leaveOneOut(gp);
-    const near = Array.from({ length: n }, (_, i) => i)
-      .sort((a, b) => Math.abs(y[a] - t) - Math.abs(y[b] - t))
-      .slice(0, n / 2);
+    const { gp, t, loo, near } = nearHalfAt(0.2);
     const expected = near.reduce((s, i) => s + (y[i] - loo.mean[i]) ** 2 / loo.variance[i], 0) / near.length;
     expect(levelVarianceScale(gp, t)).toBeCloseTo(expected, 12);
     // another threshold selects other points
@@ -106,5 +110,68 @@ describe('the stopping estimate with a variance scale', () => {
     const R = Float64Array.from({ length: 20 }, () => rng.uniform());
     for (const bad of [0, -1, Number.NaN, Infinity])
       expect(() => expectedMisclassifiedFraction([{ model: gpWith(1, 1e-4), threshold: 0 }], R, 0, { varianceScale: [bad] })).toThrow(/varianceScale/);
+  });
+});
+
+describe('nearLevelLoo and levelCalibration (the nugget chosen by the near-level leave-one-out log score)', () => {
+  it('scores the nearest half by their Gaussian LOO log density at the maximising variance factor', () => {
+    const { gp, t, loo, near } = nearHalfAt(0.2);
+    const c = levelVarianceScale(gp, t);
+    const logDensity = near.reduce((s, i) => s - 0.5 * (Math.log(2 * Math.PI * c * loo.variance[i]) + (y[i] - loo.mean[i]) ** 2 / (c * loo.variance[i])), 0);
+    const r = nearLevelLoo(gp, t);
+    expect(r.scale).toBe(c);
+    expect(r.count).toBe(n / 2);
+    expect(r.logScore).toBeCloseTo(logDensity, 10);
+    // the factor maximises it: the density at c times 0.9 or 1.1 is lower
+    for (const k of [0.9, 1.1]) {
+      const other = near.reduce(
+        (s, i) => s - 0.5 * (Math.log(2 * Math.PI * k * c * loo.variance[i]) + (y[i] - loo.mean[i]) ** 2 / (k * c * loo.variance[i])),
+        0,
+      );
+      expect(other).toBeLessThan(r.logScore);
+    }
+  });
+
+  const draw = (seed: number, noiseSd: number) => {
+    const g = createRng(seed);
+    const m = 30;
+    const Xd = Array.from({ length: 2 * m }, () => g.uniform());
+    const yd = Array.from({ length: m }, (_, i) => Math.sin(4 * Xd[2 * i]) + Xd[2 * i + 1] - 0.5 + (noiseSd > 0 ? normal(g, 0, noiseSd) : 0));
+    return new ExactGp(createKernel('matern52', 2, [0.4, 0.6], 1), { logNoise: Math.log(1e-2), mean: 0.05 }).setData(Xd, yd);
+  };
+
+  it('drops a nugget that noise-free data do not need (20 of 20 draws) and keeps it where the values scatter (at least 18 of 20)', () => {
+    let interpolating = 0;
+    let fitted = 0;
+    for (let s = 0; s < 20; s++) {
+      if (levelCalibration(draw(100 + s, 0), 0).nugget === 'interpolating') interpolating++;
+      if (levelCalibration(draw(100 + s, 0.1), 0).nugget === 'fitted') fitted++;
+    }
+    expect(interpolating).toBe(20);
+    expect(fitted).toBeGreaterThanOrEqual(18);
+  });
+
+  it('the interpolating model is the same kernel, mean and data with the nugget at the jitter, and its own variance factor', () => {
+    const gp = draw(100, 0);
+    const c = levelCalibration(gp, 0);
+    expect(c.nugget).toBe('interpolating');
+    expect(c.model).not.toBe(gp);
+    expect(Math.exp(c.model.logNoise)).toBeCloseTo(INTERPOLATING_NUGGET * gp.kernel.diagValue(), 20);
+    expect(c.model.kernel.spec()).toEqual(gp.kernel.spec());
+    expect(c.model.constMean).toBe(gp.constMean);
+    expect(Array.from(c.model.y)).toEqual(Array.from(gp.y));
+    expect(c.varianceScale).toBe(nearLevelLoo(c.model, 0).scale);
+    expect(c.varianceScale).not.toBeCloseTo(levelVarianceScale(gp, 0), 3);
+    // the same predictive mean up to the smoothing the nugget did: close at the training points, exact with the jitter
+    const at = Float64Array.from(gp.X.subarray(0, 10));
+    const interpolated = c.model.predictMean(at);
+    for (let i = 0; i < 5; i++) expect(interpolated[i]).toBeCloseTo(gp.y[i], 5);
+  });
+
+  it(`keeps the fitted model when its nugget is already a jitter or fewer than ${MIN_CALIBRATION_POINTS} points are near the level`, () => {
+    const jittered = new ExactGp(createKernel('matern52', 2, [0.4, 0.6], 1), { logNoise: Math.log(1e-9) }).setData(X, y, noise);
+    expect(levelCalibration(jittered, 0)).toMatchObject({ model: jittered, nugget: 'fitted', varianceScale: levelVarianceScale(jittered, 0) });
+    const few = new ExactGp(createKernel('matern52', 2, 0.4, 1), { logNoise: Math.log(1e-2) }).setData(X.slice(0, 8), y.slice(0, 4));
+    expect(levelCalibration(few, 0)).toMatchObject({ model: few, nugget: 'fitted', varianceScale: 1 });
   });
 });

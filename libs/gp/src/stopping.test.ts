@@ -1,6 +1,6 @@
 import { createRng } from '@sigmap/contracts';
 import { describe, expect, it } from 'vitest';
-import { misclassOne } from './acquisition';
+import { misclassOne, normalCdf } from './acquisition';
 import { ExactGp } from './exactGp';
 import { createKernel } from './kernels';
 import { checkStopping, expectedMisclassifiedFraction, poissonBinomialPmf, sampleMisclassifiedCounts } from './stopping';
@@ -151,5 +151,60 @@ describe('the law of the misclassified count behind the estimate', () => {
     const draws = sampleMisclassifiedCounts(objectives, R.subarray(0, 6), 200, createRng(2), { known });
     expect(Math.min(...draws)).toBeGreaterThanOrEqual(2);
     expect(Math.max(...draws)).toBeLessThanOrEqual(2 + 3);
+  });
+});
+
+describe('the estimate with a separate predictive (labels of one model, probabilities from another)', () => {
+  const rng = createRng(31);
+  const X = Array.from({ length: 40 }, () => rng.uniform());
+  const y = Array.from({ length: 20 }, (_, i) => X[2 * i] + X[2 * i + 1] - 1 + 0.05 * Math.sin(9 * X[2 * i]));
+  const labelModel = new ExactGp(createKernel('matern52', 2, 0.3, 1), { logNoise: Math.log(1e-2) }).setData(X, y);
+  const predictive = new ExactGp(createKernel('matern52', 2, 0.3, 1), { logNoise: Math.log(1e-8) }).setData(X, y);
+  const R = Float64Array.from({ length: 1200 }, () => rng.uniform());
+  const objectives = [{ model: labelModel, threshold: 0 }];
+
+  it("with the objective's own model is the default estimate, bit for bit", () => {
+    const a = expectedMisclassifiedFraction(objectives, R, 1e-6, { observationNoise: true, varianceScale: [0.7] });
+    const b = expectedMisclassifiedFraction(objectives, R, 1e-6, { observationNoise: true, varianceScale: [0.7], predictive: [labelModel] });
+    expect(b).toEqual(a);
+  });
+
+  it("gives each point the predictive's mass on the other side of the threshold from the label model's label", () => {
+    const c = 0.6;
+    const est = expectedMisclassifiedFraction(objectives, R, 0, { observationNoise: true, varianceScale: [c], predictive: [predictive], perPoint: true });
+    const label = labelModel.predictMean(R);
+    const post = predictive.posterior(R);
+    let across = 0;
+    for (let r = 0; r < 600; r++) {
+      const s = Math.sqrt(c * (post.variance[r] + 1e-8));
+      // P(f >= 0) when the label says below, P(f < 0) when it says above
+      const expected = label[r] < 0 ? 1 - normalCdf(-post.mean[r] / s) : normalCdf(-post.mean[r] / s);
+      expect(est.probabilities![r]).toBeCloseTo(expected, 12);
+      if (label[r] < 0 !== post.mean[r] < 0) {
+        across++;
+        expect(est.probabilities![r]).toBeGreaterThanOrEqual(0.5);
+      }
+    }
+    // the two means disagree on some labels (the nugget smooths), so the branch above ran
+    expect(across).toBeGreaterThan(0);
+    // known points still count by the label model
+    const known = new Map<number, boolean[]>([[0, [!(label[0] < 0)]]]);
+    expect(expectedMisclassifiedFraction(objectives, R, 0, { known, predictive: [predictive], perPoint: true }).probabilities![0]).toBe(1);
+  });
+
+  it('count draws from the predictive average to its estimate, within 4 standard errors', () => {
+    const opts = { observationNoise: true, predictive: [predictive] };
+    const expected = expectedMisclassifiedFraction(objectives, R, 0, opts).fraction * 600;
+    const draws = sampleMisclassifiedCounts(objectives, R, 4000, createRng(9), { ...opts, jointAbove: 0, minProbability: 0 });
+    const m = draws.reduce((s, v) => s + v, 0) / draws.length;
+    const v = draws.reduce((s, x) => s + (x - m) ** 2, 0) / (draws.length - 1);
+    expect(expected).toBeGreaterThan(2);
+    expect(Math.abs(m - expected)).toBeLessThan(4 * Math.sqrt(v / draws.length));
+  });
+
+  it('refuses a predictive of another dimension, naming the field', () => {
+    const other = new ExactGp(createKernel('matern52', 1, 0.3, 1)).setData([0.1, 0.5], [0, 1]);
+    expect(() => expectedMisclassifiedFraction(objectives, R, 0, { predictive: [other] })).toThrow(/predictive.*dimension 2/);
+    expect(() => sampleMisclassifiedCounts(objectives, R, 10, createRng(1), { predictive: [other] })).toThrow(/predictive/);
   });
 });

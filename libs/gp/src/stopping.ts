@@ -1,6 +1,7 @@
 import { InputError, normal, type Rng } from '@sigmap/contracts';
 import { misclassOne } from './acquisition';
 import { LazyCandidatePosterior, type LevelSetObjective } from './batch';
+import type { ExactGp } from './exactGp';
 import { cholesky } from './linalg';
 
 export interface MisclassificationEstimate {
@@ -38,6 +39,31 @@ export interface MisclassificationOptions {
   varianceScale?: number[];
   /** Also return the per-point probabilities (MisclassificationEstimate.probabilities). */
   perPoint?: boolean;
+  /**
+   * Per objective, the model whose posterior gives the probability that the objective's posterior-mean label is wrong
+   * (default: the objective's own model; calibration.ts levelCalibration may pick the same kernel without the nugget).
+   * The labels, known points included, are always the objective model's. Its nugget is the one `observationNoise`
+   * adds, and `varianceScale` applies to its variance.
+   */
+  predictive?: (ExactGp | undefined)[];
+}
+
+/**
+ * The probability that the label of a point whose posterior-mean is `labelMean` is wrong when its value is
+ * N(mean, variance): the mass on the other side of the threshold. With labelMean = mean this is misclassOne.
+ */
+function wrongLabelProbability(labelMean: number, mean: number, variance: number, threshold: number): number {
+  const p = misclassOne(mean, variance, threshold);
+  return labelMean < threshold === mean < threshold ? p : 1 - p;
+}
+
+/** Per objective, options.predictive's model (default: the objective's), in the objective's input space. */
+function predictiveModels(objectives: LevelSetObjective[], options: MisclassificationOptions): ExactGp[] {
+  return objectives.map((o, i) => {
+    const m = options.predictive?.[i] ?? o.model;
+    if (m.dim !== o.model.dim) throw new InputError('predictive', `objective ${i}: expected a model of dimension ${o.model.dim}, got ${m.dim}`);
+    return m;
+  });
 }
 
 /** Per objective, options.varianceScale (default 1), each a positive finite factor or an InputError naming the field. */
@@ -52,7 +78,8 @@ function varianceScales(objectives: LevelSetObjective[], options: Misclassificat
 /**
  * Expected misclassified volume fraction over a reference set R (Bect et al. 2012, the SUR criterion's
  * integrand): (1/|R|) sum_{r in R} P(label(r) wrong), with P = Phi(-|mu - t|/s) per objective (s^2 = the posterior
- * variance, plus the nugget with `observationNoise`, times `varianceScale`) and, for several objectives,
+ * variance, plus the nugget with `observationNoise`, times `varianceScale`; with `predictive`, the mass of that model's
+ * posterior on the other side of the threshold from the objective model's label) and, for several objectives,
  * 1 - prod_o (1 - p_o) (labels treated as independent). Reference points listed in `known` count exactly (see
  * MisclassificationOptions). Points whose upper bound on p (from an upper bound on sigma) is below tol are not
  * evaluated exactly; their bound is added to prunedBound (so fraction <= true value <= fraction + prunedBound).
@@ -65,8 +92,10 @@ export function expectedMisclassifiedFraction(
 ): MisclassificationEstimate {
   const d = objectives[0].model.dim;
   const R = reference.length / d;
-  const lazy = objectives.map((o) => new LazyCandidatePosterior(o.model, reference));
-  const nugget = objectives.map((o) => (options.observationNoise ? Math.exp(o.model.logNoise) : 0));
+  const labels = objectives.map((o) => new LazyCandidatePosterior(o.model, reference));
+  const models = predictiveModels(objectives, options);
+  const lazy = models.map((m, i) => (m === objectives[i].model ? labels[i] : new LazyCandidatePosterior(m, reference)));
+  const nugget = models.map((m) => (options.observationNoise ? Math.exp(m.logNoise) : 0));
   const scale = varianceScales(objectives, options);
   const probabilities = options.perPoint ? new Float64Array(R) : undefined;
   let total = 0;
@@ -78,9 +107,13 @@ export function expectedMisclassifiedFraction(
     const known = options.known?.get(r);
     objectives.forEach((o, i) => {
       const l = lazy[i];
+      const labelMean = labels[i].mean[r];
       let p: number;
       if (known) {
-        p = l.mean[r] < o.threshold !== known[i] ? 1 : 0;
+        p = labelMean < o.threshold !== known[i] ? 1 : 0;
+      } else if (labelMean < o.threshold !== l.mean[r] < o.threshold) {
+        // the predictive puts its mean across the label: at least half its mass is on the wrong side, nothing to prune
+        p = wrongLabelProbability(labelMean, l.mean[r], scale[i] * (l.variance(r) + nugget[i]), o.threshold);
       } else {
         const ub = misclassOne(l.mean[r], scale[i] * (l.varUpper[r] + nugget[i]), o.threshold);
         p = ub < tol ? 0 : misclassOne(l.mean[r], scale[i] * (l.variance(r) + nugget[i]), o.threshold);
@@ -141,8 +174,8 @@ export function poissonBinomialPmf(probabilities: ArrayLike<number>, drop = 1e-1
 /**
  * Draws of the number of misclassified reference points from the joint posterior the estimate is read from: per
  * objective, the recorded values of the reference points whose misclassification probability exceeds `jointAbove`
- * (default 1e-3) are drawn together, f ~ N(mu, c (Sigma + s2_n I)) (Sigma the posterior covariance, s2_n the nugget with
- * `observationNoise`, c the `varianceScale`), and a point counts when some objective's drawn value falls on the other
+ * (default 1e-3) are drawn together, f ~ N(mu, c (Sigma + s2_n I)) (mu and Sigma the posterior of the `predictive` model,
+ * s2_n its nugget with `observationNoise`, c the `varianceScale`), and a point counts when some objective's drawn value falls on the other
  * side of the threshold from its posterior-mean label. Points with a probability in (minProbability, jointAbove] are
  * drawn independently with it (they are far from the boundary, where the correlation among wrong labels matters
  * least, and drawing them jointly would cost a factor of thousands of points). Known points count as in
@@ -166,17 +199,19 @@ export function sampleMisclassifiedCounts(
   const minP = options.minProbability ?? 1e-6;
   const jointAbove = Math.max(options.jointAbove ?? 1e-3, minP);
   const scale = varianceScales(objectives, options);
+  const models = predictiveModels(objectives, options);
   let sure = 0;
   const uncertain = new Set<number>();
   const perObjective = objectives.map((o, i) => {
-    const post = o.model.posterior(reference);
-    const nugget = options.observationNoise ? Math.exp(o.model.logNoise) : 0;
+    const post = models[i].posterior(reference);
+    const label = models[i] === o.model ? post.mean : o.model.predictMean(reference);
+    const nugget = options.observationNoise ? Math.exp(models[i].logNoise) : 0;
     const selected: number[] = [];
     const tail: number[] = [];
     const tailP: number[] = [];
     for (let r = 0; r < R; r++) {
       if (options.known?.has(r)) continue;
-      const p = misclassOne(post.mean[r], scale[i] * (post.variance[r] + nugget), o.threshold);
+      const p = wrongLabelProbability(label[r], post.mean[r], scale[i] * (post.variance[r] + nugget), o.threshold);
       if (p > jointAbove) selected.push(r);
       else if (p > minP) {
         tail.push(r);
@@ -184,21 +219,21 @@ export function sampleMisclassifiedCounts(
       } else continue;
       uncertain.add(r);
     }
-    return { selected, tail, tailP, nugget, mean: post.mean };
+    return { selected, tail, tailP, nugget, label };
   });
   options.known?.forEach((labels, r) => {
-    if (r < R && objectives.some((o, i) => perObjective[i].mean[r] < o.threshold !== labels[i])) sure++;
+    if (r < R && objectives.some((o, i) => perObjective[i].label[r] < o.threshold !== labels[i])) sure++;
   });
-  const factors = objectives.map((o, i) => {
-    const { selected, nugget } = perObjective[i];
+  const factors = objectives.map((_, i) => {
+    const { selected, nugget, label } = perObjective[i];
     const m = selected.length;
     if (m === 0) return null;
     const X = new Float64Array(m * d);
     selected.forEach((r, k) => X.set(reference.subarray(r * d, r * d + d), k * d));
-    const post = o.model.posterior(X, { full: true });
+    const post = models[i].posterior(X, { full: true });
     const C = Float64Array.from(post.covariance!, (v) => v * scale[i]);
     for (let k = 0; k < m; k++) C[k * m + k] += scale[i] * nugget;
-    return { selected, mean: post.mean, L: cholesky(C, m).L, m };
+    return { selected, mean: post.mean, label: Float64Array.from(selected, (r) => label[r]), L: cholesky(C, m).L, m };
   });
   const counts = new Int32Array(draws);
   const wrong = new Uint8Array(R);
@@ -216,7 +251,7 @@ export function sampleMisclassifiedCounts(
       for (let a = 0; a < f.m; a++) {
         let v = f.mean[a];
         for (let b = 0; b <= a; b++) v += f.L[a * f.m + b] * z[b];
-        if (v < t !== f.mean[a] < t) wrong[f.selected[a]] = 1;
+        if (v < t !== f.label[a] < t) wrong[f.selected[a]] = 1;
       }
     });
     let c = sure;

@@ -14,7 +14,7 @@ export const CLS_FLOOR = 1e-8;
 export interface LoopOptions {
   objectives?: ObjectiveSpec[];
   acquisition?: LearnerConfig['acquisition'];
-  /** The stopping estimate's calibration (default: the learner's, 'level-loo'); `sigmap bench al` compares 'none'. */
+  /** The stopping estimate's calibration (default: the learner's, 'level-cv'); `sigmap bench al` compares all three. */
   estimateCalibration?: LearnerConfig['estimateCalibration'];
 }
 

@@ -9,15 +9,16 @@ import { scannedOf } from './axes';
  * while the observations do not bracket the level set (every point on one side: the data cannot place the boundary,
  * and the estimate there was ~0 while up to 13% of an excursion pool was misclassified).
  *
- * The predictive variance is rescaled by @sigmap/gp levelVarianceScale (leave-one-out residuals of the half of the
- * training points nearest the threshold; Bachoc 2013), the learner's default 'level-loo' calibration.
+ * The predictive is the learner's default 'level-cv' calibration (@sigmap/gp levelCalibration): the fitted nugget or an
+ * interpolating one, whichever predicts the half of the training points nearest the threshold better by leave-one-out,
+ * its variance rescaled by those residuals (Bachoc 2013).
  *
  * `sigmap bench al` measures it against the true misclassified fraction when a scan stops (issue 17), with and without
  * the calibration, per seed and pooled over seeds against the count laws of misclassificationProbabilities and
  * misclassifiedCountDraws (what a perfectly calibrated estimate would give). Measured and not adopted (BENCHMARKS.md):
  * hyperparameters integrated by importance sampling from a Laplace proposal (Geweke 1989), a Student-t predictive for
  * the estimated scale, prequential (Dawid 1984) recalibration, averaging over kernel smoothness, an RBF model for the
- * estimate.
+ * estimate, a variance trend in the LOO variance, a leave-pair-out extrapolation of the residuals to smaller gaps.
  */
 export function misclassifiedEstimate(learner: ActiveLearner | null, spec: ScanSpec, pool: ModelPoint[] | null): number | null {
   const at = estimateReference(learner, spec, pool);

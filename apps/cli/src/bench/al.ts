@@ -54,7 +54,7 @@ strategies (al: level-set acquisition with kriging-believer batches; random; gri
 reports the median evaluations to 95% and 99% label accuracy over --seeds seeds, as counts and as a fraction of the
 pool, and the ratio random/al (--skip-curves leaves this out). Then the stopping estimate when the scan stops against
 the true misclassified fraction, on the demo spec's pool and the excursion pools over --stop-seeds seeds, with the
-posterior as fitted ('none') and calibrated ('level-loo', the scan's default). Writes reports/bench/al.json (or
+posterior as fitted ('none') and calibrated ('level-loo'; 'level-cv', the scan's default). Writes reports/bench/al.json (or
 --json FILE).`,
   async run(argv) {
     const { values } = parseCli(
@@ -161,7 +161,7 @@ const CALIBRATION_BAND = 1.5;
 
 interface StoppingRow {
   case: string;
-  /** The learner's estimateCalibration: 'none' (the posterior as fitted) or 'level-loo' (the scan's default). */
+  /** The learner's estimateCalibration: 'none' (the posterior as fitted), 'level-loo' or 'level-cv' (the scan's default). */
   calibration: EstimateCalibration;
   target_fraction: number;
   seeds: number;
@@ -212,7 +212,7 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
       pool.X = pool.X.filter((_, i) => keep[i]);
       pool.values = pool.values.filter((_, i) => keep[i]);
     }
-    for (const calibration of ['none', 'level-loo'] as const) {
+    for (const calibration of ['none', 'level-loo', 'level-cv'] as const) {
       const o: AlBenchOptions = {
         threshold: c.threshold,
         logTarget: c.logTarget,
@@ -311,7 +311,7 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
     ),
   );
   process.stdout.write(
-    `estimate = expected misclassified fraction of the pool when the scan stops (rule: estimate <= target on ${STOPPING_PATIENCE} consecutive rounds, or budget spent); true = share of pool points the GP posterior mean mislabels then; est/true '-' where the true fraction is 0 (counted as an over-estimate, +inf, in the medians); calibration 'none' = the posterior as fitted, 'level-loo' = the scan's (leave-one-out variance scale of the training points nearest the threshold); medians over ${nSeeds} seeds\n` +
+    `estimate = expected misclassified fraction of the pool when the scan stops (rule: estimate <= target on ${STOPPING_PATIENCE} consecutive rounds, or budget spent); true = share of pool points the GP posterior mean mislabels then; est/true '-' where the true fraction is 0 (counted as an over-estimate, +inf, in the medians); calibration 'none' = the posterior as fitted, 'level-loo' = its variance times the leave-one-out scale of the training points nearest the threshold, 'level-cv' = the scan's (the fitted or an interpolating nugget, whichever those points' leave-one-out log score prefers, with its own scale); medians over ${nSeeds} seeds\n` +
       `if calibrated: the true count K drawn as the estimate says, with independent labels (Poisson-binomial) or from the joint posterior (${COUNT_DRAWS} draws; correlated labels move together); pass rate = share of ${PASS_DRAWS} draws in which a group of 5 seeds' median est/true lands within ${CALIBRATION_BAND}x (the criterion's noise floor at these counts); pooled = summed expected count / summed true count over all seeds; P(K<=true) of the summed count: small = the estimate over-states, near 1 = it under-states\n`,
   );
   return rows;

@@ -93,7 +93,7 @@ export interface AlBenchOptions {
   inFlight: number;
   /** al only: stop when the learner's expected misclassified fraction falls below this (the stopping rule). */
   targetFraction?: number;
-  /** al only: the stopping estimate's calibration (default: the scan's, 'level-loo'). */
+  /** al only: the stopping estimate's calibration (default: the scan's, 'level-cv'). */
   estimateCalibration?: LearnerConfig['estimateCalibration'];
   /**
    * 'al': the laws of the misclassified count at the final round, for `sigmap bench al`: the per-point probabilities
