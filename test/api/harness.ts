@@ -111,7 +111,7 @@ export async function call<T = Json>(base: string, method: string, path: string,
   return { status: r.status, body: parsed as T, headers: r.headers };
 }
 
-export interface SseEvent {
+interface SseEvent {
   event: string;
   data: Json;
 }

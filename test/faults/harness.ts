@@ -22,12 +22,12 @@ import { startScanWorkflow } from '@sigmap/workflows/client';
 export const FAULT_SPEC: ScanSpec = sbottomSpec({ name: 'fault-suite', budget: 15, batchSize: 5, initialPoints: 5, roundsPerRun: 1, seed: 41 });
 
 // each run writes reports/tmp/faults (untracked); reports/faults holds the committed copy of a full run
-export const REPORT_DIR = process.env.SIGMAP_FAULT_REPORT_DIR ?? join(REPO, 'reports', 'tmp', 'faults');
+const REPORT_DIR = process.env.SIGMAP_FAULT_REPORT_DIR ?? join(REPO, 'reports', 'tmp', 'faults');
 
 // ---------------------------------------------------------------- stored results
 
 /** One stored evaluation, as compared: its identity (key, search, fidelity, seed) and its numbers. */
-export interface StoredResult {
+interface StoredResult {
   key: string;
   search: string;
   fidelity: string;
@@ -38,7 +38,7 @@ export interface StoredResult {
   excluded: boolean;
 }
 
-export interface StoredScan {
+interface StoredScan {
   scanId: string;
   /** scans.status in the store. */
   status: string | null;
@@ -46,7 +46,7 @@ export interface StoredScan {
   rows: StoredResult[];
 }
 
-export const identity = (r: StoredResult) => `${r.key}|${r.search}|${r.fidelity}|${r.seed}`;
+const identity = (r: StoredResult) => `${r.key}|${r.search}|${r.fidelity}|${r.seed}`;
 
 /** Opens the PGlite store (no worker may hold it), reads the scan's status and every evaluation row, closes it. */
 export async function readStoredScan(dataDir: string, scanId: string): Promise<StoredScan> {
@@ -69,7 +69,7 @@ export async function readStoredScan(dataDir: string, scanId: string): Promise<S
   }
 }
 
-export interface FaultCheck {
+interface FaultCheck {
   check: string;
   ok: boolean;
   detail: string;
@@ -120,7 +120,7 @@ export function compareToReference(run: StoredScan, ref: StoredScan): FaultCheck
 
 // ---------------------------------------------------------------- the undisturbed reference (cached)
 
-export interface ReferenceRun {
+interface ReferenceRun {
   spec: ScanSpec;
   digest: string;
   stored: StoredScan;
@@ -227,7 +227,7 @@ export async function referenceScan(spec: ScanSpec = FAULT_SPEC): Promise<Refere
 
 // ---------------------------------------------------------------- processes and traces
 
-export function killIfAlive(w: ChildWorker): void {
+function killIfAlive(w: ChildWorker): void {
   if (w.proc.exitCode === null && w.proc.signalCode === null) w.proc.kill('SIGKILL');
 }
 
@@ -256,7 +256,7 @@ export class Teardown {
 }
 
 /** A `sigmap worker` child process with fault tracing on (and any further SIGMAP_FAULT_* settings). */
-export function tracedWorker(address: string, storeDir: string, teardown: Teardown, env: NodeJS.ProcessEnv = {}): { worker: ChildWorker; trace: Trace } {
+function tracedWorker(address: string, storeDir: string, teardown: Teardown, env: NodeJS.ProcessEnv = {}): { worker: ChildWorker; trace: Trace } {
   const worker = spawnWorker(address, storeDir, 'all', { SIGMAP_FAULT_TRACE: '1', ...env });
   teardown.add(`worker ${worker.proc.pid}`, () => killIfAlive(worker));
   return { worker, trace: new Trace(worker.proc.stdout!) };
@@ -344,7 +344,7 @@ export async function scanResult(c: Client, workflowId: string, timeoutMs: numbe
 // ---------------------------------------------------------------- a disturbed scan
 
 /** What most fault cases start from: the reference, a dev server, one traced worker on a fresh store, a client. */
-export interface FaultRig {
+interface FaultRig {
   ref: ReferenceRun;
   spec: ScanSpec;
   server: DevServer;
@@ -437,7 +437,7 @@ export const statusCheck = (report: ScanReport): FaultCheck => ({
 
 // ---------------------------------------------------------------- the report
 
-export interface FaultEntry {
+interface FaultEntry {
   fault: string;
   file: string;
   /** What was done to the system, and when. */
@@ -491,7 +491,7 @@ function markdown(r: FaultReport): string {
 }
 
 /** Adds (or replaces, by fault name) this fault's entry in reports/tmp/faults/report.json and rewrites report.md. */
-export async function recordFault(entry: Omit<FaultEntry, 'at'>): Promise<void> {
+async function recordFault(entry: Omit<FaultEntry, 'at'>): Promise<void> {
   mkdirSync(REPORT_DIR, { recursive: true });
   await withLock(join(REPORT_DIR, '.lock'), 60_000, async () => {
     const file = join(REPORT_DIR, 'report.json');
@@ -513,7 +513,7 @@ export async function recordFault(entry: Omit<FaultEntry, 'at'>): Promise<void> 
 }
 
 /** What a fault case fills in while it runs. */
-export interface FaultDraft {
+interface FaultDraft {
   injected: string;
   checks: FaultCheck[];
   timings: Record<string, number>;

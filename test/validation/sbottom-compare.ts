@@ -30,7 +30,7 @@ const NO_SENSITIVITY = 2e-3;
 
 type FitName = 'freeData' | 'fixedData' | 'asimov' | 'freeAsimov' | 'fixedAsimov';
 
-export interface RegionComparison {
+interface RegionComparison {
   points: number;
   compared: number;
   multimodal: number;
@@ -42,7 +42,7 @@ export interface RegionComparison {
 }
 
 /** SLSQP tolerance of the pyhf peer in this cross-check (see above). */
-export const PYHF_FTOL = 1e-14;
+const PYHF_FTOL = 1e-14;
 
 /** Compares sigmap with pyhf (SLSQP ftol PYHF_FTOL) on part `part` of `parts` of a region's points; returns the findings and the failures. */
 export function compareRegion(region: string, part: number, parts: number): RegionComparison {

@@ -11,7 +11,7 @@ import type { Store } from '@sigmap/store';
 import { FamilyRegistry } from '@sigmap/families';
 import { connect, createWorkers, ensureDevServer, temporalEnv, type DevServer } from '@sigmap/orchestration';
 
-export interface Embedded {
+interface Embedded {
   address: string;
   families: FamilyRegistry;
   server: DevServer;

@@ -46,13 +46,3 @@ export function rocAuc(scores: readonly number[], labels: readonly number[]): nu
   if (n1 === 0 || n0 === 0) return NaN;
   return (r1 - (n1 * (n1 + 1)) / 2) / (n1 * n0);
 }
-
-export function mean(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-export function std(xs: readonly number[]): number {
-  if (xs.length < 2) return 0;
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
-}

@@ -87,7 +87,7 @@ export function fitScaler(rows: readonly number[][]): Scaler {
 }
 
 /** Indices 0..n-1 in a seeded random order (Fisher-Yates). */
-export function permutation(n: number, rng: Rng): Int32Array {
+function permutation(n: number, rng: Rng): Int32Array {
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {

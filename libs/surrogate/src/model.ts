@@ -141,7 +141,7 @@ export class ObjectModel {
 }
 
 /** A bootstrap resample of a table's truth objects (seeded). */
-export function bootstrap(t: ObjectTable, rng: Rng): ObjectTable {
+function bootstrap(t: ObjectTable, rng: Rng): ObjectTable {
   const n = t.cond.length;
   const matchedIdx: number[] = [];
   let m = 0;

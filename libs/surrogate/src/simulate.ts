@@ -201,4 +201,4 @@ export async function simulateWithSurrogate(req: SurrogateSimulateRequest, model
   };
 }
 
-export { type SurrogateSet, ensembleStats, memberCount, membersAt, occupancyVariance, productionSpread } from './ensemble';
+export { type SurrogateSet, ensembleStats, occupancyVariance, productionSpread } from './ensemble';

@@ -41,7 +41,7 @@ export function verifyDepth(_req: unknown, _res: unknown, buf: Buffer): void {
 // eslint-disable-next-line no-control-regex
 const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-export function badText(s: string): string | null {
+function badText(s: string): string | null {
   const m = BAD_TEXT.exec(s);
   if (!m) return null;
   return m[0] === '\u0000' ? 'contains a NUL character' : 'contains an unpaired UTF-16 surrogate (not valid Unicode text)';

@@ -3,7 +3,7 @@ import type { SqlTx, Store } from '@sigmap/store';
 import { STORE } from '../common/tokens';
 import { lookupScanAccess, publicScanIds, recordScanAccess, visibleScans, type VisibleScanRow } from '@sigmap/store';
 
-export type Visibility = 'public' | 'private';
+type Visibility = 'public' | 'private';
 
 interface ScanAccess {
   scanId: string;

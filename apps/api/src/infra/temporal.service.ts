@@ -8,7 +8,7 @@ import type { ApiOptions } from '../config';
  * Every route that needs Temporal answers 503 within this while Temporal is unreachable (down at start, or gone after
  * the connection was made), instead of hanging on the client's retries or answering 500.
  */
-export const TEMPORAL_TIMEOUT_MS = 3000;
+const TEMPORAL_TIMEOUT_MS = 3000;
 
 /** A call unanswered this long is raced against a probe of PROBE_MS (so a 503 comes by TEMPORAL_TIMEOUT_MS). */
 const PROBE_AFTER_MS = 1500;

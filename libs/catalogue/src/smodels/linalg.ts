@@ -46,7 +46,7 @@ export function symmetricEigen(a: number[][]): { values: number[]; vectors: numb
 }
 
 /** Cholesky factor L (lower) of a symmetric positive-definite matrix; undefined when it is not positive definite. */
-export function cholesky(a: number[][]): number[][] | undefined {
+function cholesky(a: number[][]): number[][] | undefined {
   const n = a.length;
   const L = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++)

@@ -13,7 +13,7 @@ import { FERMION_EW, type LineShape, type ResonanceProduction, resonanceCrossSec
 import { STOP_SBOTTOM_PAIR } from '../xsec/tables';
 import { tableCrossSection } from '../xsec/susy';
 import { OBJECT_INFO, SIGNATURE_PAIRS, type SmObject, pairKey, spinVerdict } from '../signatures';
-import { type FamilySignature, type GenerationContext, type ModelFamily, type Point, checkParams, param, tableEnergy } from './types';
+import { type ModelFamily, type Point, checkParams, param, tableEnergy } from './types';
 import { generatePair } from './pairs';
 
 const RES_XSEC_SOURCE =
@@ -410,5 +410,3 @@ function decayGeneric(ev: EventRecord, ix: number, a: SmObject, b: SmObject, spi
 export const GENERIC_RESONANCES: ModelFamily[] = ([0, 2] as const).flatMap((spin) => SIGNATURE_PAIRS.map((p) => makeGeneric(p.a, p.b, spin)));
 
 export const RESONANCE_FAMILIES: ModelFamily[] = [zprimeSsm, wprimeSsm, excitedQuark];
-
-export type { FamilySignature, GenerationContext, Point };

@@ -12,7 +12,7 @@ import type { Recast, RecastRegion } from './types';
 const TABLE =
   'arXiv:1803.02762, three-lepton WZ signal-region table (SR3l-WZ), as reimplemented in CheckMATE atlas_1803_02762; SModelS ATLAS-SUSY-2016-24-eff/<dataId>/dataInfo.txt';
 
-export const ATLAS_SUSY_2016_24_BASELINE = {
+const ATLAS_SUSY_2016_24_BASELINE = {
   baselineLeptonPtMin: 10,
   electronEtaMax: 2.47,
   muonEtaMax: 2.4,
@@ -61,7 +61,7 @@ const REGIONS: RecastRegion[] = [
 const BR_W_LNU = 0.1071 + 0.1063 + 0.1138;
 const BR_Z_LL = 0.033632 + 0.033662 + 0.033696;
 
-export type Lepton = RecoObject & { flavour: 'e' | 'mu' };
+type Lepton = RecoObject & { flavour: 'e' | 'mu' };
 
 /**
  * The analysis's leptons (both channels share the object definitions): the number of baseline leptons (pT > 10) and

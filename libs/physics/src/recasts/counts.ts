@@ -2,7 +2,7 @@ import type { RecoEvent } from '../detector/types';
 import type { Recast } from './types';
 
 /** Weighted selected events per region (sum w, sum w^2) of a recast over reconstructed events. */
-export interface RegionCounts {
+interface RegionCounts {
   sumW: number[];
   sumW2: number[];
 }

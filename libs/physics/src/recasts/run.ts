@@ -25,11 +25,11 @@ import {
   regionAgreement,
 } from './validation';
 
-export interface PublishedRegionInput extends RegionCountsPublished {
+interface PublishedRegionInput extends RegionCountsPublished {
   efficiencyMap: { points: number[][]; values: number[] };
 }
 
-export interface ValidationInput {
+interface ValidationInput {
   recast: Recast;
   regions: PublishedRegionInput[];
   /** The official observed upper limit (pb) at map masses, when there is an official UL map; null outside it. */
@@ -41,7 +41,7 @@ export interface ValidationInput {
   combinedR?: (crossSectionPb: number, effs: readonly number[]) => number;
 }
 
-export interface ValidationOptions {
+interface ValidationOptions {
   events: number;
   /** Evenly spaced subset of the map's points (all when absent). */
   points?: number;
@@ -105,7 +105,7 @@ export interface ValidationReport {
 const key = (m: number[]) => m.map((x) => x.toFixed(3)).join(',');
 
 /** Evenly spaced (in file order sorted by masses) subset of k of the items. */
-export function evenSubset<T>(items: readonly T[], k: number | undefined): T[] {
+function evenSubset<T>(items: readonly T[], k: number | undefined): T[] {
   if (k === undefined || k >= items.length) return [...items];
   if (!Number.isInteger(k) || k < 1) throw new InputError('--points', `expected an integer >= 1, got ${k}`);
   return Array.from({ length: k }, (_, i) => items[Math.floor(((i + 0.5) * items.length) / k)]);

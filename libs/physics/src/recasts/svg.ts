@@ -5,7 +5,7 @@ const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const f = (x: number) => x.toFixed(1);
 
-export interface ValidationPlotInput {
+interface ValidationPlotInput {
   title: string;
   regions: string[];
   points: ValidationPoint[];

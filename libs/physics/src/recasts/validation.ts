@@ -106,7 +106,7 @@ export interface PlanePoint {
   excluded: boolean;
 }
 
-export interface RowEdge {
+interface RowEdge {
   y: number;
   /** Largest excluded x of the row (null: none excluded). */
   edge: number | null;
@@ -115,7 +115,7 @@ export interface RowEdge {
 }
 
 /** The exclusion edge of each row of constant y (the contour's crossing of that row). */
-export function rowEdges(points: readonly PlanePoint[]): RowEdge[] {
+function rowEdges(points: readonly PlanePoint[]): RowEdge[] {
   const rows = new Map<number, PlanePoint[]>();
   for (const p of points) rows.set(p.y, [...(rows.get(p.y) ?? []), p]);
   return [...rows.entries()]

@@ -19,7 +19,7 @@
  */
 import { createRng, normal, type Rng } from '@sigmap/contracts';
 import type { EventRecord, Particle } from '../../generator/event';
-import { type P4, deltaR, eta, fromPtEtaPhiM, phi, pt } from '../../generator/vec';
+import { type P4, deltaR, eta, fromPtEtaPhiM, phi } from '../../generator/vec';
 import { DESIGN } from '../design';
 import { antiKt } from '../jets';
 import { bTag, fatJetLabel, jetLabel, tauTag, topTag, vTag } from '../tagging';
