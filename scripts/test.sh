@@ -7,7 +7,7 @@ source infra/env.sh
 export SIGMAP_PYHF_PYTHON="$SIGMAP_PYHF_VENV/bin/python"
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "== lint (module boundaries, domain purity)"; NX_DAEMON=false npx nx show projects >/dev/null; npx eslint .
-echo "== dead code (knip: unused files, exports outside the libs' entry points, dependencies)"; npx knip --no-progress --exclude unlisted
+echo "== dead code (knip: unused files, exports, dependencies)"; npx knip --no-progress --exclude unlisted
 echo "== format (prettier --check)"; git ls-files -z '*.ts' '*.js' '*.mjs' '*.cjs' | xargs -0 npx prettier --check --log-level warn
 mkdir -p reports/tmp
 echo "== tests"

@@ -25,14 +25,14 @@ export interface CatalogueRecordLike {
   provenance?: { hepdata?: string; doi?: string; arxiv?: string; url?: string; origin?: string; files?: { path: string; sha256: string }[] };
 }
 
-export function materialKind(m: CatalogueRecordLike['material']): string {
+function materialKind(m: CatalogueRecordLike['material']): string {
   if (m.kind === 'pyhf-archive' || m.kind === 'pyhf-patchset') return 'full-likelihood';
   if (m.kind === 'smodels') return m.dataType === 'efficiencyMap' ? 'efficiency-map' : 'upper-limit-map';
   return m.kind;
 }
 
 /** Version: the HEPData record (or DOI / arXiv / URL / origin); sha: sha256 over the material files' sha256s, in path order. */
-export function fromCatalogueRecord(r: CatalogueRecordLike): SearchRecord {
+function fromCatalogueRecord(r: CatalogueRecordLike): SearchRecord {
   const p = r.provenance ?? {};
   const files = [...(p.files ?? [])].sort((a, b) => a.path.localeCompare(b.path));
   const sha = files.length
@@ -60,7 +60,7 @@ export function fromCatalogueRecord(r: CatalogueRecordLike): SearchRecord {
  * generated pyhf workspace, and stands for it in the map: the cell is covered because that analysis exists.
  * Version: the inspiring analysis' HEPData record, else its arXiv number.
  */
-export function ownSearchRecords(): SearchRecord[] {
+function ownSearchRecords(): SearchRecord[] {
   const families = listFamilies({ includeForbidden: false }).map((f) => ({ id: f.id, searches: new Set(ownSearchesFor(f).map((s) => s.id)) }));
   return listOwnSearches().map((s) => ({
     id: s.id,

@@ -7,11 +7,11 @@ import type { Fidelity, ScanSpec } from './scan';
  * per event, the fast detector about a tenth of that, the surrogate about a tenth too (0.40 s vs 4.33 s per 2000
  * events); a lookup limit (one hypotest or a database decomposition per point and search) about 20 events.
  */
-export const FIDELITY_EVENT_COST: Record<Exclude<Fidelity, 'lookup'>, number> = { full: 1, fast: 0.1, surrogate: 0.1 };
-export const LOOKUP_POINT_COST = 20;
+const FIDELITY_EVENT_COST: Record<Exclude<Fidelity, 'lookup'>, number> = { full: 1, fast: 0.1, surrogate: 0.1 };
+const LOOKUP_POINT_COST = 20;
 
 /** Cost of one point (all searches) of a spec; escalated scans pay for the escalation of every point (worst case). */
-export function pointCost(spec: Pick<ScanSpec, 'fidelity' | 'searches'>): number {
+function pointCost(spec: Pick<ScanSpec, 'fidelity' | 'searches'>): number {
   const f = spec.fidelity;
   const perSearch =
     f.default === 'lookup' ? LOOKUP_POINT_COST : f.events * (FIDELITY_EVENT_COST[f.default] + (f.escalate ? FIDELITY_EVENT_COST[f.escalate] : 0));

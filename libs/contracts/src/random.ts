@@ -83,10 +83,6 @@ export function normal(rng: Rng, mean = 0, sigma = 1): number {
   }
 }
 
-export function exponential(rng: Rng, rate = 1): number {
-  return -Math.log(1 - rng.uniform()) / rate;
-}
-
 /** Gamma(shape, scale) by Marsaglia & Tsang (2000), with the shape < 1 boost. */
 export function gamma(rng: Rng, shape: number, scale = 1): number {
   if (!(shape > 0)) throw new RangeError(`gamma shape must be > 0, got ${shape}`);

@@ -78,9 +78,9 @@ export interface ScanSpec {
 export const SLHA_TEMPLATE_FAMILY = 'slha-template';
 
 export type EventGenerator = 'builtin' | 'pythia8';
-export const EVENT_GENERATORS: readonly EventGenerator[] = ['builtin', 'pythia8'];
+const EVENT_GENERATORS: readonly EventGenerator[] = ['builtin', 'pythia8'];
 
-export const FIDELITIES: readonly Fidelity[] = ['full', 'fast', 'surrogate', 'lookup'];
+const FIDELITIES: readonly Fidelity[] = ['full', 'fast', 'surrogate', 'lookup'];
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -119,7 +119,7 @@ export const SCAN_LIMITS = {
   inFlightBatches: 16,
   seed: 2 ** 31 - 1,
 } as const;
-export const PARAMETER_MAGNITUDE = 1e12;
+const PARAMETER_MAGNITUDE = 1e12;
 
 function bounded(v: number, field: string): number {
   if (Math.abs(v) > PARAMETER_MAGNITUDE) throw new InputError(field, `must be within +-${PARAMETER_MAGNITUDE.toExponential()}, got ${v}`);
@@ -432,16 +432,6 @@ export interface LimitResult {
   cached: boolean;
   /** With LimitInput.escalation: whether this point must be simulated again at the escalation fidelity, and why. */
   escalate?: { needed: boolean; reason: string; clsDown: number; clsUp: number };
-}
-
-export interface RecordRoundInput {
-  scanId: string;
-  round: number;
-  evaluated: number;
-  budget: number;
-  misclassified: number | null;
-  status: ScanStatus;
-  gpDigest: string;
 }
 
 /**

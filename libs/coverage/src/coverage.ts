@@ -45,7 +45,7 @@ export function excludedPointsPerSearch(scans: readonly ScanEvidence[]): Map<str
   return out;
 }
 
-export function cellKeysOf(search: SearchRecord): string[] {
+function cellKeysOf(search: SearchRecord): string[] {
   return [...new Set(search.signatures.map((sig, i) => parseCell(sig, `searches.${search.id}.signatures[${i}]`).key))];
 }
 

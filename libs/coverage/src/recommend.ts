@@ -15,7 +15,7 @@ import type { CoverageMap, FamilyInfo, Provenance, ScanEvidence, SearchRecord, S
 import { parseCell } from './signatures';
 import { allowedMask, classifyNodes, familyBox, fromUnit, gridNodes, massParameterOf, spaceOf } from './volume';
 
-export const DEFAULT_MASS_EDGES_GEV = [0, 250, 500, 1000, 1500, 2000, 3000, 5000, 10000, 100000];
+const DEFAULT_MASS_EDGES_GEV = [0, 250, 500, 1000, 1500, 2000, 3000, 5000, 10000, 100000];
 
 export interface RecommendationInput {
   map: CoverageMap;

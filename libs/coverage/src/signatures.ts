@@ -9,7 +9,7 @@
 import { InputError } from '@sigmap/contracts';
 import { COMPLEX_CLASSES, pairKey, SIGNATURE_PAIRS, SM_OBJECTS, type SmObject } from '@sigmap/physics';
 
-export { COMPLEX_CLASSES, pairKey, SM_OBJECTS, type SmObject };
+export { SM_OBJECTS, type SmObject };
 
 export type CellKind = 'pair' | 'complex';
 
@@ -39,7 +39,7 @@ const OBJECT_ALIASES: Record<string, SmObject> = {
   w: 'W', z: 'Z', h: 'H', higgs: 'H',
 };
 
-export function smObject(name: string, field = 'signature'): SmObject {
+function smObject(name: string, field = 'signature'): SmObject {
   const o = OBJECT_ALIASES[name.trim()] ?? OBJECT_ALIASES[name.trim().toLowerCase()];
   if (!o) throw new InputError(field, `unknown final-state object '${name}' (known: ${SM_OBJECTS.join(', ')})`);
   return o;
@@ -68,7 +68,7 @@ export function parseCell(sig: string | readonly string[], field = 'signature'):
   return pairCell(smObject(parts[0], field), smObject(parts[1], field));
 }
 
-export function pairCell(a: SmObject, b: SmObject): CellRef {
+function pairCell(a: SmObject, b: SmObject): CellRef {
   const ia = SM_OBJECTS.indexOf(a);
   const ib = SM_OBJECTS.indexOf(b);
   const [row, col] = ia <= ib ? [ia, ib] : [ib, ia];
@@ -76,7 +76,7 @@ export function pairCell(a: SmObject, b: SmObject): CellRef {
   return { key: pairKey(a, b), kind: 'pair', pair, row, col, label: `X -> ${pair[0]} ${pair[1]}`, resonance: row === col ? 'same' : 'mixed' };
 }
 
-export function complexCell(id: string): CellRef {
+function complexCell(id: string): CellRef {
   const known = COMPLEX_CLASSES.find((c) => c.id === id);
   return { key: `complex:${id}`, kind: 'complex', complex: id, label: known?.label ?? id };
 }

@@ -25,7 +25,7 @@ export function rampColor(f: number): string {
   return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 }
 
-export function cellFill(cell: { empty: boolean; maxExcludedFraction: number | null }): string {
+function cellFill(cell: { empty: boolean; maxExcludedFraction: number | null }): string {
   if (cell.empty) return EMPTY_FILL;
   return cell.maxExcludedFraction === null ? UNQUANTIFIED_FILL : rampColor(cell.maxExcludedFraction);
 }

@@ -17,7 +17,7 @@ import type { FamilyInfo, FamilyParameter, MassReach, Provenance, ScanEvidence, 
 
 export const PRIOR_STATEMENT = "uniform in the declared scales (linear or log) over each family's declared parameter box, restricted to its allowed region";
 
-export function toUnit(p: FamilyParameter, x: number): number {
+function toUnit(p: FamilyParameter, x: number): number {
   if (p.scale === 'log') return (Math.log(x) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min));
   return (x - p.min) / (p.max - p.min);
 }
@@ -114,7 +114,7 @@ function inAnyBox(boxes: { lo: number[]; hi: number[] }[], u: ArrayLike<number>,
  * Labelled points for a selection of searches: each distinct evaluated point (per scan) is excluded when at least
  * one selected search excluded it; points with no selected search evaluated are left out.
  */
-export function labelPoints(space: Space, selected: ReadonlySet<string>): { lab: Labelled; searchesUsed: Set<string>; scanIds: string[] } {
+function labelPoints(space: Space, selected: ReadonlySet<string>): { lab: Labelled; searchesUsed: Set<string>; scanIds: string[] } {
   const coords: number[] = [];
   const labels: number[] = [];
   const searchesUsed = new Set<string>();
@@ -140,7 +140,7 @@ export function labelPoints(space: Space, selected: ReadonlySet<string>): { lab:
 }
 
 /** GP-grid labels (P >= 0.5) of the scans, when every scan of the space carries one. */
-export function labelGpGrid(space: Space): Labelled | null {
+function labelGpGrid(space: Space): Labelled | null {
   if (space.scans.length === 0 || space.scans.some((s) => !s.gpGrid || s.gpGrid.length === 0)) return null;
   const coords: number[] = [];
   const labels: number[] = [];
@@ -155,7 +155,7 @@ export function labelGpGrid(space: Space): Labelled | null {
 }
 
 /** Label of the nearest labelled point to q (ties: the first). */
-export function nearestLabel(lab: Labelled, q: ArrayLike<number>, qOff = 0): number {
+function nearestLabel(lab: Labelled, q: ArrayLike<number>, qOff = 0): number {
   let best = Infinity;
   let out = 0;
   const d = lab.d;
@@ -200,7 +200,7 @@ function searchRefs(ids: Iterable<string>, scans: readonly ScanEvidence[], versi
 }
 
 /** The physical point of grid node i (varied parameters from the unit cube, fixed ones at their values). */
-export function nodePoint(space: Space, nodes: Float64Array, i: number): ModelPoint {
+function nodePoint(space: Space, nodes: Float64Array, i: number): ModelPoint {
   const d = space.varied.length;
   const p: ModelPoint = { ...space.fixed };
   space.varied.forEach((v, j) => (p[v.name] = fromUnit(v, nodes[i * d + j])));

@@ -100,27 +100,27 @@ export interface FamilyAdapter {
   describe(): string;
 }
 
-export function checkParameterNames(f: Pick<FamilyAdapter, 'id' | 'parameters'>, spec: ScanSpec): void {
+function checkParameterNames(f: Pick<FamilyAdapter, 'id' | 'parameters'>, spec: ScanSpec): void {
   for (const name of Object.keys(spec.parameters))
     if (!f.parameters.includes(name)) throw new InputError(`parameters.${name}`, `unknown parameter of ${f.id} (known: ${f.parameters.join(', ')})`);
 }
 
 /** The checks every family makes of a spec: known parameter names and an allowed fidelity. */
-export function checkSpecBasics(f: Pick<FamilyAdapter, 'id' | 'parameters' | 'fidelities'>, spec: ScanSpec): void {
+function checkSpecBasics(f: Pick<FamilyAdapter, 'id' | 'parameters' | 'fidelities'>, spec: ScanSpec): void {
   checkParameterNames(f, spec);
   if (!f.fidelities.includes(spec.fidelity.default))
     throw new InputError('fidelity.default', `${f.id} supports ${f.fidelities.join(', ')}, not '${spec.fidelity.default}'`);
 }
 
-export const SBOTTOM_ARCHIVE = 'atlas_sbottom_ins1748602/pyhf-ins1748602-probability-models.tar.gz';
-export const SBOTTOM_SEARCH = 'ATLAS-SUSY-2018-31';
+const SBOTTOM_ARCHIVE = 'atlas_sbottom_ins1748602/pyhf-ins1748602-probability-models.tar.gz';
+const SBOTTOM_SEARCH = 'ATLAS-SUSY-2018-31';
 
 /**
  * ATLAS SUSY-2018-31 sbottom multi-b simplified model, reinterpreted from its published full likelihoods
  * (lookup fidelity): a point is a published patch sbottom_<m_sbottom>_<m_chi2>_<m_chi1>; its limit is the
  * hypotest of the best-expected region (lowest expected median CLs among the regions carrying the patch).
  */
-export class SbottomFamily implements FamilyAdapter {
+class SbottomFamily implements FamilyAdapter {
   readonly id = 'atlas-sbottom';
   readonly searches = [SBOTTOM_SEARCH];
   readonly parameters = ['m_sbottom', 'm_chi2', 'm_chi1'];
@@ -221,7 +221,7 @@ export class SbottomFamily implements FamilyAdapter {
  * stats < 0.05, i.e. truth(x, y) = 3 (log stats - log 0.05) < 0. Cheap and exact: used to test and benchmark
  * the orchestration itself (search id 'excursion-fast2d').
  */
-export class ExcursionFamily implements FamilyAdapter {
+class ExcursionFamily implements FamilyAdapter {
   readonly id = 'excursion-fast2d';
   readonly searches = ['excursion-fast2d'];
   readonly parameters = ['x', 'y'];
@@ -248,13 +248,13 @@ export class ExcursionFamily implements FamilyAdapter {
 }
 
 /** Searches of an SLHA-template scan: the whole SModelS database, best SR by expected r, or with SR combinations. */
-export const SMODELS_SEARCHES: Record<string, { combineSRs: boolean }> = {
+const SMODELS_SEARCHES: Record<string, { combineSRs: boolean }> = {
   'smodels-best-sr': { combineSRs: false },
   'smodels-combined': { combineSRs: true },
 };
 
 /** What an SLHA-template point's limit is made of (also what the e2e test recomputes). */
-export function templatePredictions(template: SlhaTemplate, point: ModelPoint, search: string, xsecDir: string): DatabasePredictions {
+function templatePredictions(template: SlhaTemplate, point: ModelPoint, search: string, xsecDir: string): DatabasePredictions {
   const mode = SMODELS_SEARCHES[search];
   if (!mode) throw new InputError('searches', `an SLHA template is tested against ${Object.keys(SMODELS_SEARCHES).join(' or ')}, not '${search}'`);
   const dec = decomposeSlha(slhaFromTemplate(template, point, { xsecDir }));
@@ -337,7 +337,7 @@ export class SlhaTemplateFamily implements FamilyAdapter {
  * The shower engine of `full` fidelity, one per process, made on first use: tfjs on the selected backend
  * (tfjs-node-gpu, else wasm, else cpu); SIGMAP_SHOWER_ENGINE=js picks the pure-JS reference engine.
  */
-export class SimulationBackends {
+class SimulationBackends {
   private engine: Promise<ShowerEngine> | null = null;
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
@@ -353,7 +353,7 @@ export class SimulationBackends {
   }
 }
 
-export const SIMULATED_FIDELITIES: readonly Fidelity[] = ['full', 'fast', 'surrogate'];
+const SIMULATED_FIDELITIES: readonly Fidelity[] = ['full', 'fast', 'surrogate'];
 
 /**
  * A model family of @sigmap/physics, simulated on demand (continuous mode: there is no published grid) into the own

@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { InputError } from '@sigmap/contracts';
 import { EventRecord } from '@sigmap/physics';
 
-export const DRIVER = resolve(__dirname, '../python/sigmap_pythia.py');
-export const COLUMNS = ['event', 'pdg', 'px', 'py', 'pz', 'E', 'm', 'charge', 'mother', 'final', 'label', 'origin'] as const;
+const DRIVER = resolve(__dirname, '../python/sigmap_pythia.py');
+const COLUMNS = ['event', 'pdg', 'px', 'py', 'pz', 'E', 'm', 'charge', 'mother', 'final', 'label', 'origin'] as const;
 const NCOL = COLUMNS.length;
 const LABELS: Record<number, string | undefined> = { 0: undefined, 1: 'tauh', 2: 'fromTau', 3: 'light' };
 
@@ -22,7 +22,7 @@ export function generatorPython(): string {
 
 let checked: string | null = null;
 /** Throws InputError when the python or its pythia8mc / pylhe / pyhepmc are missing. */
-export function checkGeneratorPython(): string {
+function checkGeneratorPython(): string {
   const py = generatorPython();
   if (checked === py) return py;
   if (!existsSync(py)) throw new InputError('generator', `no Python at ${py}: run 'bash infra/pyhf/install.sh' (or set SIGMAP_PYHF_PYTHON)`);
@@ -61,7 +61,7 @@ export interface DriverInfo {
 }
 
 /** PDG id (and charge for hadrons) -> sigmap's particle kind. */
-export function kindOf(pdg: number, charge: number): string {
+function kindOf(pdg: number, charge: number): string {
   const a = Math.abs(pdg);
   if (a === 11) return 'e';
   if (a === 13) return 'mu';
@@ -82,7 +82,7 @@ export function kindOf(pdg: number, charge: number): string {
 }
 
 /** Rows of one batch -> one EventRecord per event (events without rows stay empty records). */
-export function decodeRows(rows: Float64Array, nEvents: number): EventRecord[] {
+function decodeRows(rows: Float64Array, nEvents: number): EventRecord[] {
   const out = Array.from({ length: nEvents }, () => new EventRecord());
   for (let r = 0; r < rows.length; r += NCOL) {
     const ev = out[rows[r]];

@@ -39,7 +39,7 @@ export interface SlhaChannel {
  * A simplified-model SLHA file: the named masses and decays (one channel at 100%, or channels with their branching
  * ratios), everything else at 100 TeV and stable.
  */
-export function simplifiedSlha(masses: Record<number, number>, decays: Record<number, number[] | SlhaChannel[]>): string {
+function simplifiedSlha(masses: Record<number, number>, decays: Record<number, number[] | SlhaChannel[]>): string {
   const m = { ...Object.fromEntries(SUSY_IDS.map((id) => [id, DECOUPLED])), 25: 125, ...masses };
   // MODSEL 1 0: a general MSSM spectrum (without it Pythia keeps SUSY off).
   const lines = ['BLOCK MODSEL', ' 1 0', 'BLOCK MASS'];
@@ -63,7 +63,7 @@ export function simplifiedSlha(masses: Record<number, number>, decays: Record<nu
 }
 
 /** g~ -> q qbar chi1 for q = u, d, s, c, 25% each (the T1 model, see configOf). */
-export const T1_CHANNELS: SlhaChannel[] = [1, 2, 3, 4].map((q) => ({ br: 0.25, ids: [q, -q, 1000022] }));
+const T1_CHANNELS: SlhaChannel[] = [1, 2, 3, 4].map((q) => ({ br: 0.25, ids: [q, -q, 1000022] }));
 
 const susy = (processes: string[], idA: number, idB: number, slha: string): PythiaConfig => ({
   settings: [...BEAMS, 'SUSY:all = off', ...processes.map((p) => `SUSY:${p} = on`), `SUSY:idA = ${idA}`, `SUSY:idB = ${idB}`],
@@ -72,7 +72,7 @@ const susy = (processes: string[], idA: number, idB: number, slha: string): Pyth
 });
 
 /** Families Pythia generates here; the generic x0-/x2- resonances are the built-in generator's only. */
-export const PYTHIA_FAMILIES = [
+const PYTHIA_FAMILIES = [
   'zprime-ssm',
   'wprime-ssm',
   'excited-quark',

@@ -22,7 +22,7 @@ import { pythiaConfig } from './pythiaFamilies';
 
 export type GeneratorName = 'pythia8' | 'builtin';
 export const GENERATORS: readonly GeneratorName[] = ['pythia8', 'builtin'];
-export const DEFAULT_BATCH = 256;
+const DEFAULT_BATCH = 256;
 
 /** Where the cross section in the yields comes from, and the other estimates next to it. */
 export interface CrossSectionReport {
@@ -185,7 +185,7 @@ export interface EventFileRequest {
 
 export type EventFormat = 'lhe' | 'hepmc';
 
-export function eventFormatOf(file: string): EventFormat {
+function eventFormatOf(file: string): EventFormat {
   const e = extname(file.replace(/\.gz$/, '')).toLowerCase();
   if (e === '.lhe' || e === '.lhef') return 'lhe';
   if (e === '.hepmc' || e === '.hepmc3') return 'hepmc';

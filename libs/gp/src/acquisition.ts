@@ -17,7 +17,7 @@ export function normalCdf(z: number): number {
   return 0.5 * erfc(-z / Math.SQRT2);
 }
 
-export function erfc(x: number): number {
+function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const r =
@@ -34,7 +34,7 @@ export function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
-export function normalPdf(z: number): number {
+function normalPdf(z: number): number {
   return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
 }
 
@@ -107,7 +107,7 @@ export function gaussHermiteNormal(n: number): { nodes: Float64Array; weights: F
 }
 
 /** Gauss-Legendre nodes/weights on [-1, 1] (Newton on P_n, Numerical Recipes gauleg). */
-export function gaussLegendre(n: number): { nodes: Float64Array; weights: Float64Array } {
+function gaussLegendre(n: number): { nodes: Float64Array; weights: Float64Array } {
   const x = new Float64Array(n);
   const w = new Float64Array(n);
   const m = Math.floor((n + 1) / 2);

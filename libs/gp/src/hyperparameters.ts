@@ -17,7 +17,7 @@ export interface HyperPriors {
   mean: { lower: number; upper: number };
 }
 
-export const defaultPriors: HyperPriors = {
+const defaultPriors: HyperPriors = {
   logLengthscale: { mean: Math.log(0.3), sd: 1, lower: Math.log(0.01), upper: Math.log(20) },
   logVariance: { mean: 0, sd: 1.5, lower: Math.log(1e-3), upper: Math.log(1e3) },
   logNoise: { mean: Math.log(1e-4), sd: 3, lower: Math.log(1e-8), upper: Math.log(1) },
@@ -67,7 +67,7 @@ function bounds(gp: ExactGp, pr: HyperPriors): { lo: Float64Array; hi: Float64Ar
 }
 
 /** log prior and its gradient (Gaussian on the log parameters = log-normal on the parameters). */
-export function logPrior(gp: ExactGp, theta: Float64Array, pr: HyperPriors = defaultPriors): { value: number; grad: Float64Array } {
+function logPrior(gp: ExactGp, theta: Float64Array, pr: HyperPriors = defaultPriors): { value: number; grad: Float64Array } {
   const kinds = gp.kernel.paramKinds();
   const grad = new Float64Array(theta.length);
   let value = 0;

@@ -26,7 +26,7 @@ export function dot(a: Float64Array, ia: number, b: Float64Array, ib: number, le
 }
 
 /** In-place Cholesky of a symmetric positive-definite row-major matrix (lower part read). Returns false if not PD. */
-export function choleskyInPlace(A: Float64Array, n: number): boolean {
+function choleskyInPlace(A: Float64Array, n: number): boolean {
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     for (let j = 0; j < i; j++) {
@@ -108,26 +108,6 @@ export function logDetFromCholesky(L: Float64Array, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += Math.log(L[i * n + i]);
   return 2 * s;
-}
-
-/** Inverse of a lower-triangular matrix (row-major), lower triangular result. */
-export function invertLower(L: Float64Array, n: number): Float64Array {
-  const M = new Float64Array(n * n);
-  // Row i of M = L^{-1}: M[i][j] = -(sum_{k=j}^{i-1} L[i][k] M[k][j]) / L[i][i], M[i][i] = 1/L[i][i].
-  // Computed column-block friendly: for each row i accumulate row combinations (axpy on contiguous rows).
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    for (let k = 0; k < i; k++) {
-      const l = L[ri + k];
-      if (l === 0) continue;
-      const rk = k * n;
-      for (let j = 0; j <= k; j++) M[ri + j] -= l * M[rk + j];
-    }
-    const inv = 1 / L[ri + i];
-    for (let j = 0; j < i; j++) M[ri + j] *= inv;
-    M[ri + i] = inv;
-  }
-  return M;
 }
 
 /**

@@ -20,7 +20,7 @@ import { InputError } from '@sigmap/contracts';
  *
  * Nothing here changes an activity's result: a traced or non-injected call returns exactly what the activity returns.
  */
-export const FAULT_TRACE_PREFIX = 'sigmap-fault ';
+const FAULT_TRACE_PREFIX = 'sigmap-fault ';
 
 export interface FaultTraceEvent {
   event: 'start' | 'heartbeat' | 'end' | 'fail';

@@ -5,7 +5,7 @@ import type { ScanReport } from '@sigmap/contracts';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A hand-written SVG of a 2D scan: evaluated points (filled = excluded, CLs_obs < 0.05) and the GP contour. */
-export function scanSvg(r: ScanReport, width = 640, height = 520): string {
+function scanSvg(r: ScanReport, width = 640, height = 520): string {
   const [px, py] = r.parameters;
   const pr = r.spec.parameters;
   const m = { l: 70, r: 20, t: 40, b: 55 };

@@ -24,7 +24,7 @@ export interface RunScanOptions {
 }
 
 /** 'WorkflowFailedError: ... <- ActivityFailure: ... <- ApplicationFailure: the root message'. */
-export function causeChain(e: unknown): string {
+function causeChain(e: unknown): string {
   const parts: string[] = [];
   for (let c = e as { message?: string; name?: string; cause?: unknown } | undefined; c && parts.length < 6; c = c.cause as typeof c)
     parts.push(`${c.name ?? 'Error'}: ${c.message ?? String(c)}`);
@@ -43,7 +43,7 @@ function quietRuntime() {
 }
 
 /** Submits ScanWorkflow on the orchestration queue and follows it (progress query) until it returns its report. */
-export async function submitAndFollow(client: Client, o: RunScanOptions): Promise<ScanReport> {
+async function submitAndFollow(client: Client, o: RunScanOptions): Promise<ScanReport> {
   const handle = await startScanWorkflow(client, { scanId: o.scanId, spec: o.spec }, { workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
   let done = false;
   const result = handle.result();

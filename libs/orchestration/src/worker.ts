@@ -72,14 +72,14 @@ export interface WorkerOptions {
  * up to a minute): a cancellation, or a workflow terminated meanwhile, is only delivered in a heartbeat's answer, so
  * this bounds how long a cancelled activity runs on (with HEARTBEAT_EVERY_MS).
  */
-export const HEARTBEAT_THROTTLE = '1 second';
+const HEARTBEAT_THROTTLE = '1 second';
 
 /**
  * Errors that fail a workflow instead of its workflow task: programming errors in deterministic workflow code (a
  * TypeError from an input nobody checked) would otherwise retry the task forever, and the scan would look running.
  * Nondeterminism errors stay retryable (a fixed deployment resumes the workflow).
  */
-export const WORKFLOW_FAILURE_ERROR_TYPES = ['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'URIError', 'EvalError'];
+const WORKFLOW_FAILURE_ERROR_TYPES = ['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'URIError', 'EvalError'];
 
 export interface Workers {
   workers: Worker[];

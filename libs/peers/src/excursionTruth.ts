@@ -6,14 +6,14 @@
 const stats = (n: number) => (1 - Math.tanh(n - 5)) / 2;
 
 /** fast_2D_truth: 3*(log(stats(xsec*eff)) - log(0.05)), xsec = 12 exp(-x/2) + 0.1 cos(10y+1) + 0.2 cos(15x), eff = tanh(1.3x - y + 1). */
-export function fast2D(x: number, y: number): number {
+function fast2D(x: number, y: number): number {
   const xsec = 12 * Math.exp(-x / 2) + 0.1 * Math.cos(10 * y + 1) + 0.2 * Math.cos(15 * x);
   const eff = Math.tanh(1.3 * x - y + 1);
   return 3 * (Math.log(stats(xsec * eff)) - Math.log(0.05));
 }
 
 /** fast_3D: xsec = (12 exp(-x/2) + 0.1 cos(10y) + 0.2 cos(15x)) exp(-0.3 z), eff = tanh(1.3x - y + 1). */
-export function fast3D(x: number, y: number, z: number): number {
+function fast3D(x: number, y: number, z: number): number {
   const xsec = (12 * Math.exp(-x / 2) + 0.1 * Math.cos(10 * y) + 0.2 * Math.cos(15 * x)) * Math.exp(-0.3 * z);
   const eff = Math.tanh(1.3 * x - y + 1);
   return 3 * (Math.log(stats(xsec * eff)) - Math.log(0.05));

@@ -8,7 +8,7 @@ import { type PdfTableJson, derivePdfTable, formatPdfTable } from '@sigmap/physi
 import { pyhfPython } from './sbottomPeer';
 
 /** The grids the pythia8mc wheel ships (LHAPDF6 format): <venv>/share/Pythia8/pdfdata. */
-export function pythiaPdfDataDir(): string {
+function pythiaPdfDataDir(): string {
   const venv =
     process.env.SIGMAP_PYHF_VENV ??
     (process.env.SIGMAP_PYHF_PYTHON ? dirname(dirname(process.env.SIGMAP_PYHF_PYTHON)) : join(homedir(), '.cache/sigmap/pyhf-venv'));

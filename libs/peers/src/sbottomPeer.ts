@@ -11,7 +11,7 @@ import { readPatchArchive, type ArchiveRegion } from '@sigmap/catalogue';
 import { applyJsonPatch, buildModel, observedData, parseWorkspace, type HistFactoryModel } from '@sigmap/stats';
 
 /** ATLAS SUSY-2018-31 sbottom likelihoods (HEPData 10.17182/hepdata.89408.v3/r2), see ../shared/data/README.md. */
-export const SBOTTOM_ARCHIVE = join(__dirname, '../../../../shared/data/atlas_sbottom_ins1748602/pyhf-ins1748602-probability-models.tar.gz');
+const SBOTTOM_ARCHIVE = join(__dirname, '../../../../shared/data/atlas_sbottom_ins1748602/pyhf-ins1748602-probability-models.tar.gz');
 
 export interface SbottomPoint {
   region: string;

@@ -166,7 +166,3 @@ const fmtCharge = (c: number) => (Math.abs(c - Math.round(c)) < 1e-6 ? String(Ma
 export function spinTable(spins: number[] = [0, 0.5, 1, 1.5, 2]): { key: string; verdicts: SpinVerdict[] }[] {
   return SIGNATURE_PAIRS.map((p) => ({ key: p.key, verdicts: spins.map((s) => spinVerdict(p.a, p.b, s)) }));
 }
-
-export function isSmObject(x: string): x is SmObject {
-  return (SM_OBJECTS as readonly string[]).includes(x);
-}

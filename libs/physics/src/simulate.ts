@@ -104,7 +104,7 @@ export interface YieldTally {
   selW2: number;
 }
 
-export const emptyTally = (bins: number): YieldTally => ({
+const emptyTally = (bins: number): YieldTally => ({
   done: 0,
   sw: new Array<number>(bins).fill(0),
   sw2: new Array<number>(bins).fill(0),

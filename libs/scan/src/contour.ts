@@ -6,7 +6,7 @@ import { fromUnit, scannedOf } from './axes';
  * Marching squares (Lorensen & Cline 1987, 2D case): the level-`level` iso-line of values[i][j] sampled at
  * (xs[i], ys[j]), as segments joined into polylines. Saddle cells are split by the cell-centre average.
  */
-export function marchingSquares(xs: number[], ys: number[], values: number[][], level = 0): number[][][] {
+function marchingSquares(xs: number[], ys: number[], values: number[][], level = 0): number[][][] {
   const segs: [number[], number[]][] = [];
   const interp = (x0: number, y0: number, v0: number, x1: number, y1: number, v1: number): number[] => {
     const t = v1 === v0 ? 0.5 : (level - v0) / (v1 - v0);

@@ -5,7 +5,7 @@ import type { TrainingRow } from './training';
 /** CLs below this excludes a point at 95% CL. */
 export const CLS_LIMIT = 0.05;
 /** CLs values are floored here before the GP's log transform (deep inside the excluded region CLs reaches 1e-20). */
-export const CLS_FLOOR = 1e-8;
+const CLS_FLOOR = 1e-8;
 
 /**
  * What the loop learns besides the spec. A scan learns CLs_obs per search (threshold 0.05, log transform, floor
@@ -19,12 +19,12 @@ export interface LoopOptions {
 }
 
 /** One objective per search: CLs_obs, threshold 0.05, log transform; a point is excluded when any search excludes it. */
-export function scanObjectives(spec: Pick<ScanSpec, 'searches'>): ObjectiveSpec[] {
+function scanObjectives(spec: Pick<ScanSpec, 'searches'>): ObjectiveSpec[] {
   return spec.searches.map((s) => ({ name: s, threshold: CLS_LIMIT, transform: 'log' as const, floor: CLS_FLOOR }));
 }
 
 /** The learner's seed in a round: a fresh learner per round, so continuous-mode candidate draws differ between rounds yet are reproducible. */
-export function learnerSeed(spec: Pick<ScanSpec, 'seed'>, round: number): number {
+function learnerSeed(spec: Pick<ScanSpec, 'seed'>, round: number): number {
   return spec.seed * 100_003 + round;
 }
 

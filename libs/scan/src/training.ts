@@ -8,7 +8,7 @@ export interface TrainingRow {
 }
 
 /** Which evaluation of a (point, search) the GP learns when a multi-fidelity scan has several: the most faithful. */
-export const FIDELITY_RANK: Record<Fidelity, number> = { lookup: 3, full: 3, fast: 2, surrogate: 1 };
+const FIDELITY_RANK: Record<Fidelity, number> = { lookup: 3, full: 3, fast: 2, surrogate: 1 };
 
 /**
  * One row per point evaluated for every search, sorted by point key (fits do not depend on completion order). Where a

@@ -16,7 +16,7 @@ export async function publicScanIds(store: Store): Promise<string[]> {
 }
 
 /** Every scan of the store (the local `sigmap coverage --all-scans` of one's own store). */
-export async function allScanIds(store: Store): Promise<string[]> {
+async function allScanIds(store: Store): Promise<string[]> {
   const r = await store.sql.query<{ scan_id: string }>('SELECT scan_id FROM scans ORDER BY scan_id');
   return r.rows.map((x) => x.scan_id);
 }
@@ -27,7 +27,7 @@ export async function allScanIds(store: Store): Promise<string[]> {
  * axis's scale). pExcluded is 1 where it predicts the point excluded by at least one search, else 0.
  * Null when the scan has no usable snapshot (fewer than 2 evaluations, or a state this build cannot restore).
  */
-export function gpGridOf(state: unknown, fixed: Record<string, number>, gridTarget = 1600): ScanEvidence['gpGrid'] | null {
+function gpGridOf(state: unknown, fixed: Record<string, number>, gridTarget = 1600): ScanEvidence['gpGrid'] | null {
   try {
     const s = state as LearnerState;
     if (!s?.config?.axes?.length || !s.models?.every((m) => m)) return null;
@@ -55,7 +55,7 @@ export function gpGridOf(state: unknown, fixed: Record<string, number>, gridTarg
   }
 }
 
-export async function loadEvidence(store: Store, ids: string[], catalogue: readonly SearchRecord[]): Promise<ScanEvidence[]> {
+async function loadEvidence(store: Store, ids: string[], catalogue: readonly SearchRecord[]): Promise<ScanEvidence[]> {
   if (ids.length === 0) return [];
   const scans = await store.sql.query<{ scan_id: string; family: string; spec: ScanSpec | string }>(
     'SELECT scan_id, family, spec FROM scans WHERE scan_id = ANY($1) ORDER BY scan_id',
@@ -105,7 +105,7 @@ export async function loadEvidence(store: Store, ids: string[], catalogue: reado
  * 'atlas-sbottom', the catalogue 'sbottom') count for the declared family that one of their searches' catalogue
  * records names, when its parameter names are exactly the scan's. Returns the notes for the map's warnings.
  */
-export function resolveFamilies(scans: ScanEvidence[], searches: readonly SearchRecord[], families: readonly FamilyInfo[]): string[] {
+function resolveFamilies(scans: ScanEvidence[], searches: readonly SearchRecord[], families: readonly FamilyInfo[]): string[] {
   const notes: string[] = [];
   const declared = new Map(families.map((f) => [f.id, f]));
   for (const s of scans) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { CoverageSummary, EvaluatedPoint, Fidelity, ModelPoint, ScanProgress, ScanSpec, ScanStatus } from '@sigmap/contracts';
 import { lockDataDir } from './lock';
 import { MIGRATIONS } from './migrations';
@@ -55,7 +55,7 @@ export interface ScanRow {
   updatedAt: string;
 }
 
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.SIGMAP_HOME ?? '.sigmap', 'store');
 }
 
@@ -149,7 +149,7 @@ async function openPostgres(url: string): Promise<Sql> {
 }
 
 /** The advisory-lock key of the store's migrations (any fixed bigint; this one is 'sigmapmg' in ASCII). */
-export const MIGRATION_LOCK = '8316291906400185703';
+const MIGRATION_LOCK = '8316291906400185703';
 
 const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
 
@@ -405,5 +405,3 @@ function toEval(row: EvalDbRow): EvaluatedPoint {
 export function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   return Store.open(options);
 }
-
-export const storeDirFor = (home: string) => join(home, 'store');

@@ -129,5 +129,3 @@ export function createSurrogateActivities(deps: SurrogateActivityDeps) {
     },
   };
 }
-
-export type SurrogateActivities = ReturnType<typeof createSurrogateActivities>;

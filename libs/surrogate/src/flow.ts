@@ -20,7 +20,7 @@ export interface FlowOptions {
   seed: number;
 }
 
-export const FLOW_DEFAULTS: FlowOptions = { layers: 6, hidden: [64, 64], steps: 1500, batch: 256, learningRate: 2e-3, seed: 1 };
+const FLOW_DEFAULTS: FlowOptions = { layers: 6, hidden: [64, 64], steps: 1500, batch: 256, learningRate: 2e-3, seed: 1 };
 
 export interface FlowState {
   kind: 'flow';

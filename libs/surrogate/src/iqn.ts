@@ -27,7 +27,7 @@ export interface IqnOptions {
   nEmbed: number;
 }
 
-export const IQN_DEFAULTS: IqnOptions = { hidden: [64, 64], steps: 1500, batch: 256, learningRate: 2e-3, monotonicity: 1, seed: 1, nEmbed: 8 };
+const IQN_DEFAULTS: IqnOptions = { hidden: [64, 64], steps: 1500, batch: 256, learningRate: 2e-3, monotonicity: 1, seed: 1, nEmbed: 8 };
 
 export interface IqnState {
   kind: 'iqn';

@@ -19,7 +19,7 @@ export interface SignalInput {
   epistemic?: number[];
 }
 
-export function signalWorkspace(s: SignalInput): unknown {
+function signalWorkspace(s: SignalInput): unknown {
   const search = getOwnSearch(s.search);
   const { workspace, patchset } = toPyhfWorkspace(search, [{ family: s.family, point: s.point, yields: s.yields, yieldErrors: s.yieldErrors }]);
   const patch = (patchset.patches as { patch: { value: { modifiers: unknown[] } }[] }[])[0].patch;

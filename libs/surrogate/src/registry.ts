@@ -38,13 +38,13 @@ export interface ModelArtefact {
   members: ObjectModelState[];
 }
 
-export function sigmapHome(env: NodeJS.ProcessEnv = process.env): string {
+function sigmapHome(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.SIGMAP_HOME ?? '.sigmap');
 }
 
-export const SHIPPED_MODELS_DIR = resolve(__dirname, '..', 'models');
+const SHIPPED_MODELS_DIR = resolve(__dirname, '..', 'models');
 
-export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
+function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(sigmapHome(env), 'models');
 }
 

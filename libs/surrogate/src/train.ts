@@ -24,7 +24,7 @@ interface SampleSpec {
 }
 
 /** Cached full-simulation sample (SIGMAP_HOME/samples), generated on first use. */
-export async function cachedFullSample(spec: SampleSpec, progress?: (done: number, total: number) => void): Promise<FullSample> {
+async function cachedFullSample(spec: SampleSpec, progress?: (done: number, total: number) => void): Promise<FullSample> {
   const pts = spec.points ? `-${createHash('sha256').update(JSON.stringify(spec.points)).digest('hex').slice(0, 12)}` : '';
   const key = `full-${spec.family}-p${spec.nPoints}${pts}-e${spec.eventsPerPoint}-s${spec.seed}`;
   const hit = loadSample(key);
@@ -82,7 +82,7 @@ export function trainingSampleSpec(req: Pick<TrainRequest, 'family' | 'events' |
 /** Events per point of every held-out sample (validation and closure): half the training events over 3 points. */
 const heldOutPerPoint = (events: number) => Math.max(50, Math.round(events / 2 / 3));
 
-export function validationSamples(family: string, events: number, seed: number): [SampleSpec, SampleSpec] {
+function validationSamples(family: string, events: number, seed: number): [SampleSpec, SampleSpec] {
   const per = heldOutPerPoint(events);
   // Same 3 points (same point seed), independent events: the point draw uses `seed`, the events a forked stream.
   return [
@@ -95,7 +95,7 @@ export function validationSamples(family: string, events: number, seed: number):
  * Closure samples: full events at 16 calibration points and at 12 test points, drawn at random over the family's box
  * with their own seeds (disjoint from the training and validation points), as many events per point as validation.
  */
-export function closureSamples(family: string, events: number, seed: number): [SampleSpec, SampleSpec] {
+function closureSamples(family: string, events: number, seed: number): [SampleSpec, SampleSpec] {
   const per = heldOutPerPoint(events);
   return [
     { family, nPoints: 16, eventsPerPoint: per, seed: seed + 303 },

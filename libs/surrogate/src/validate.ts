@@ -50,9 +50,9 @@ export const CALIBRATION_LEVEL = 0.95;
 export const CLOSURE_TARGET = 0.9;
 
 /** Acceptance of a validated model: every W1 within this multiple of its floor ... */
-export const W1_RATIO_MAX = 3;
+const W1_RATIO_MAX = 3;
 /** ... and a classifier AUC below this. */
-export const AUC_MAX = 0.6;
+const AUC_MAX = 0.6;
 
 /** True when a report meets every acceptance check: W1 ratios, AUC and (where measured) calibrated closure. */
 export function passesValidation(r: ValidationReport): boolean {
@@ -270,7 +270,7 @@ function classifierRows(object: ObjectType, events: readonly SampledEvent[], rec
 }
 
 /** AUC of a classifier trained on half the rows (full = 0, surrogate = 1), evaluated on the other half. */
-export async function classifierAuc(full: number[][], surr: number[][], seed: number, steps = 500): Promise<number> {
+async function classifierAuc(full: number[][], surr: number[][], seed: number, steps = 500): Promise<number> {
   const rng = createRng(seed);
   const all = [...full.map((r) => ({ r, y: 0 })), ...surr.map((r) => ({ r, y: 1 }))];
   const train: typeof all = [];

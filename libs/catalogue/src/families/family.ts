@@ -93,7 +93,7 @@ export const sbottomFamily: Family = {
 };
 
 /** pp -> sbottom sbottom*, sbottom -> b chi1 (100%): SModelS T2bb. */
-export const sbottomDirectFamily: Family = {
+const sbottomDirectFamily: Family = {
   name: 'sbottom_direct',
   description: 'sbottom pair, sbottom -> b chi1 (SModelS T2bb)',
   parameters: [

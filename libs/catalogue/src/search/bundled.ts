@@ -7,7 +7,7 @@ import { buildRecord, type AddOptions } from './registry';
  * libs/catalogue/searches/index.json is exactly `buildBundledRegistry()` (a test keeps them equal); regenerate it
  * with `npx tsx libs/catalogue/src/search/write-bundled.ts` after changing this list.
  */
-export const BUNDLED: { path: string; options: AddOptions }[] = [
+const BUNDLED: { path: string; options: AddOptions }[] = [
   {
     path: 'atlas_sbottom_ins1748602/pyhf-ins1748602-probability-models.tar.gz',
     options: {

@@ -284,7 +284,7 @@ function evaluatePatchset(record: SearchRecord, point: Point, root: string, opts
 }
 
 /** Counting data of one efficiency-map signal region for a signal of `nsig` events. */
-export function countingData(ds: SmodelsDataset, nsig: number): CountingData {
+function countingData(ds: SmodelsDataset, nsig: number): CountingData {
   return { observed: [ds.observedN!], backgrounds: [ds.expectedBG!], covariance: [[ds.bgError! ** 2]], nsignal: [nsig], deltasRel: 0.2 };
 }
 

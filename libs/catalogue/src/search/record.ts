@@ -76,7 +76,7 @@ export interface SearchRecord {
   };
 }
 
-export const MATERIAL_KINDS = ['pyhf-archive', 'pyhf-patchset', 'smodels'] as const;
+const MATERIAL_KINDS = ['pyhf-archive', 'pyhf-patchset', 'smodels'] as const;
 
 function need(cond: unknown, field: string, problem: string): asserts cond {
   if (!cond) throw new InputError(field, problem);

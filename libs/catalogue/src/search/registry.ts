@@ -4,7 +4,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { InputError } from '@sigmap/contracts';
 import { readPatchArchive } from '../archive/sbottom';
 import { family as familyByName, signaturePair, type Signature } from '../families/family';
-import { bundledRegistryPath, dataRoot, materialPath, userRegistryPath } from '../paths';
+import { bundledRegistryPath, dataRoot, userRegistryPath } from '../paths';
 import { loadSmodelsResult } from '../smodels/database';
 import { loadArchive, patchFolderFiles } from './pyhf';
 import { validateRecord, type Material, type ProvenanceFile, type PyhfSettings, type SearchRecord } from './record';
@@ -14,7 +14,7 @@ export interface Registry {
   searches: SearchRecord[];
 }
 
-export function sha256File(path: string): string {
+function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
@@ -56,7 +56,7 @@ export function loadCatalogue(env: NodeJS.ProcessEnv = process.env, cwd = proces
 }
 
 /** Root directory the provenance paths of a record are relative to. */
-export function materialRoot(record: SearchRecord, root = dataRoot()): string {
+function materialRoot(record: SearchRecord, root = dataRoot()): string {
   const m = record.material;
   const p = m.kind === 'pyhf-patchset' ? m.workspace : m.path;
   return isAbsolute(p) ? (m.kind === 'smodels' ? p : dirname(p)) : m.kind === 'smodels' ? join(root, p) : root;
@@ -294,5 +294,3 @@ export function addToUserRegistry(record: SearchRecord, env: NodeJS.ProcessEnv =
   renameSync(tmp, path);
   return path;
 }
-
-export { materialPath };

@@ -126,7 +126,7 @@ function parseLinear(toks: Tok[], field: string): Linear {
 const SM_LABEL = /^\*?[A-Za-z0-9_+-]+$|^\*$/;
 
 /** One SMS in bracket notation, as bracketToProcessStr builds it. */
-export function bracketToTree(sms: string, opts: ConstraintOptions, field: string): ExpNode {
+function bracketToTree(sms: string, opts: ConstraintOptions, field: string): ExpNode {
   const body = sms.replace(/['"\s]/g, '');
   let value: unknown;
   try {
@@ -163,7 +163,7 @@ function smLeaf(label: string): ExpNode {
 }
 
 /** One SMS in v3 graph notation `{(PV > a(1),b(2)), (a(1) > t,MET(3)), ...}`. */
-export function graphToTree(sms: string, field: string): ExpNode {
+function graphToTree(sms: string, field: string): ExpNode {
   const body = sms.replace(/\s+/g, '').replace(/^\{|\}$/g, '');
   const decays = body.match(/\(([^()]*(?:\(\d+\)[^()]*)*)\)/g);
   if (!decays) throw new InputError(field, `no decays in '${sms.slice(0, 60)}'`);

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { InputError, isInputError } from '@sigmap/contracts';
 import { parseInfoFile, warningFor, type DatabaseWarning } from './infoFile';
 import { parsePythonLiteral } from './pythonLiteral';
@@ -309,8 +309,4 @@ export function loadSmodelsResult(folder: string, opts: LoadOptions = {}): Smode
     }
   }
   return result;
-}
-
-export function txNameLabel(result: SmodelsResult, ds: SmodelsDataset, tx: SmodelsTxName): string {
-  return `${result.id}:${ds.dataId ?? 'UL'}:${tx.txName} (${basename(tx.file)})`;
 }

@@ -55,7 +55,7 @@ const READER_SOURCES = ['database.ts', 'txname.ts', 'infoFile.ts', 'pythonLitera
 /** Bump when the parsed shape changes, so stale caches are rebuilt. */
 const INDEX_FORMAT = 4;
 
-export function sigmapCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+function sigmapCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.SIGMAP_CACHE ? resolve(env.SIGMAP_CACHE) : join(homedir(), '.cache', 'sigmap');
 }
 

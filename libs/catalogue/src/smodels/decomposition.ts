@@ -143,11 +143,11 @@ export const MSSM_PARTICLES: ParticleInfo[] = withConjugates(MSSM, false);
 const SM_MASS: Record<number, number> = { 6: 173.1, 23: 91, 24: 80, 25: 125, 5: 4.7, 4: 1.28, 15: 1.777, 13: 0.106, 11: 0.0005, 211: 0.14, 111: 0.14 };
 const SM_WIDTH: Record<number, number> = { 6: 1.4, 23: 2.5, 24: 2.0 };
 
-export const PROMPT_WIDTH = 1e-11;
-export const STABLE_WIDTH = 1e-25;
+const PROMPT_WIDTH = 1e-11;
+const STABLE_WIDTH = 1e-25;
 
 /** The particles of a spectrum: SM (fixed properties) and the model's BSM states with masses, widths and decays. */
-export function spectrumFromSlha(slha: Slha, extra: ParticleInfo[] = []): Map<number, SpectrumParticle> {
+function spectrumFromSlha(slha: Slha, extra: ParticleInfo[] = []): Map<number, SpectrumParticle> {
   const parts = new Map<number, SpectrumParticle>();
   for (const p of SM_PARTICLES)
     parts.set(p.pdg, { ...p, mass: SM_MASS[Math.abs(p.pdg)] ?? 0, width: SM_WIDTH[Math.abs(p.pdg)] ?? 0, prompt: false, stable: true, decays: [] });
@@ -188,7 +188,7 @@ export function spectrumFromSlha(slha: Slha, extra: ParticleInfo[] = []): Map<nu
   return parts;
 }
 
-export function nodeKey(n: TNode): string {
+function nodeKey(n: TNode): string {
   if (n.daughters.length === 0) return n.invisible ? `${n.p.pdg}i` : `${n.p.pdg}`;
   return `${n.p.pdg}(${n.daughters.map(nodeKey).sort().join(',')})`;
 }
@@ -357,7 +357,7 @@ function invisibleCompress(root: TNode): TNode | undefined {
 }
 
 /** Production pairs from the SLHA XSECTION blocks: highest QCD order per pair and sqrt(s) (SModelS removeLowerOrder). */
-export function productionFromSlha(slha: Slha, parts: Map<number, SpectrumParticle>): { pids: number[]; xsecPb: Map<number, number> }[] {
+function productionFromSlha(slha: Slha, parts: Map<number, SpectrumParticle>): { pids: number[]; xsecPb: Map<number, number> }[] {
   const best = new Map<string, { pids: [number, number]; order: Map<number, number>; xsec: Map<number, number> }>();
   for (const x of slha.xsections) {
     const [a, b] = x.pids;

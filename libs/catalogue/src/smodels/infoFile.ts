@@ -22,7 +22,7 @@ export function parseInfoFile(text: string, source: string): Map<string, string>
 }
 
 /** 1-based line where `key:` starts in a database text file (undefined if absent). */
-export function lineOfField(text: string, key: string): number | undefined {
+function lineOfField(text: string, key: string): number | undefined {
   const lines = text.split(/\r?\n/);
   const k = lines.findIndex((l) => l.startsWith(`${key}:`) || new RegExp(`^${key}\\s*:`).test(l));
   return k < 0 ? undefined : k + 1;

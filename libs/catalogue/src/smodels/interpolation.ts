@@ -242,7 +242,7 @@ function returnProjected(v: number): number | null {
   return v;
 }
 
-export function countNonZeros(v: number[]): number {
+function countNonZeros(v: number[]): number {
   let n = 0;
   for (const x of v) if (Math.abs(x) > 1e-4) n++;
   return n;

@@ -61,7 +61,7 @@ function resonanceProducts(tx: Pick<SmodelsTxName, 'constraint' | 'finalState' |
 }
 
 /** The cell of one txname of a result (undefined: a topology sigmap cannot place, reported by the caller). */
-export function txNameCell(
+function txNameCell(
   tx: Pick<SmodelsTxName, 'txName' | 'constraint' | 'finalState' | 'intermediateState'>,
   result: Pick<SmodelsResult, 'resultType'>,
 ): SignatureCell | undefined {

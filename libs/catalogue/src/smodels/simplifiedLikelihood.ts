@@ -82,7 +82,7 @@ export function skewTerms(d: CountingData, field = 'counting data'): Skew | unde
 
 export type Evaluation = 'observed' | 'apriori' | 'aposteriori';
 
-export function validateCountingData(d: CountingData, field = 'counting data'): void {
+function validateCountingData(d: CountingData, field = 'counting data'): void {
   const n = d.observed.length;
   if (n === 0) throw new InputError(field, 'needs at least one signal region');
   for (const [k, a] of [

@@ -615,7 +615,7 @@ export function theoryPredictions(dec: Decomposition, results: SmodelsResult[], 
 }
 
 /** SModelS-like final-state text of an SMS, e.g. `[[b],[t]] [MET,MET]`: SM labels per branch and vertex. */
-export function finalStateString(root: TNode): string {
+function finalStateString(root: TNode): string {
   const groupOf = (pdg: number) => {
     const a = Math.abs(pdg);
     if (a <= 4 || a === 21) return 'jet';
@@ -677,7 +677,7 @@ function backgroundOnly(path: string): unknown {
 }
 
 /** Results whose combined likelihood could not be built (published numbers rejected), for reports. */
-export const combineFailures: string[] = [];
+const combineFailures: string[] = [];
 
 function combineOrThrow(res: SmodelsResult, preds: { ds: SmodelsDataset; xsecPb: number }[], opts: PredictionOptions): Prediction | undefined {
   const folderName = res.folder.split('/').pop() ?? res.id;

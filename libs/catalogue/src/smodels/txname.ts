@@ -51,7 +51,7 @@ export function rescaleWidth(widthGeV: number): number {
 }
 
 /** `{0: (1, 'mass', GeV), 1: (1, 'totalwidth', GeV)}` of the v3 flat layout. */
-export function parseDataMap(text: string, field: string): GridCoordinate[] {
+function parseDataMap(text: string, field: string): GridCoordinate[] {
   const out: GridCoordinate[] = [];
   const re = /(\d+)\s*:\s*\(\s*(\d+)\s*,\s*'(mass|totalwidth)'\s*,\s*GeV\s*\)/g;
   let m: RegExpExecArray | null;

@@ -20,7 +20,7 @@ export interface ActivityDeps {
  * How often a long activity heartbeats while its task runs. With the workers' heartbeat throttle (worker.ts,
  * HEARTBEAT_THROTTLE) this is also how soon a cancellation (or a terminated workflow) reaches it.
  */
-export const HEARTBEAT_EVERY_MS = 1000;
+const HEARTBEAT_EVERY_MS = 1000;
 
 /** Input errors become non-retryable ApplicationFailures of type InputError; anything else is rethrown as it is. */
 export function nonRetryable(e: unknown): never {

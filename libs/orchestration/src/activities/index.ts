@@ -6,7 +6,7 @@ import { createSimulationActivities } from './simulation';
 import { createStatsActivities } from './stats';
 import { createSurrogateActivities } from './surrogate';
 
-export { HEARTBEAT_EVERY_MS, type ActivityDeps } from './common';
+export { type ActivityDeps } from './common';
 export { createOrchestrationActivities, createSimulationActivities, createStatsActivities, createSurrogateActivities };
 
 /** The activities of each task queue: a worker registers on a queue exactly these (createWorkers). */

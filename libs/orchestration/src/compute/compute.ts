@@ -199,7 +199,7 @@ export class ThreadCompute implements Compute {
  * SIGMAP_COMPUTE_THREADS: '0' or 'off' runs the tasks inline; unset or 'on': threads (as many as the queue's activity
  * slots); a number: at most that many threads per queue.
  */
-export function computeThreads(env: NodeJS.ProcessEnv = process.env): number | 'inline' | 'default' {
+function computeThreads(env: NodeJS.ProcessEnv = process.env): number | 'inline' | 'default' {
   const raw = env.SIGMAP_COMPUTE_THREADS?.trim();
   if (!raw || raw === 'on') return 'default';
   if (raw === '0' || raw === 'off') return 'inline';

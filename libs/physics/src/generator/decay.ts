@@ -31,7 +31,7 @@ export const ANGULAR = {
 } as const;
 
 /** Relativistic Breit-Wigner in m^2: m^2 = M^2 + M Gamma tan(theta), truncated to [lo, hi] by the inverse CDF. */
-export function sampleBreitWigner(rng: Rng, M: number, width: number, lo: number, hi: number): number {
+function sampleBreitWigner(rng: Rng, M: number, width: number, lo: number, hi: number): number {
   if (width <= 0) return M;
   const MG = M * width;
   const a = Math.atan((Math.max(lo, 0) ** 2 - M * M) / MG);

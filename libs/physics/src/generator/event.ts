@@ -53,4 +53,4 @@ export class EventRecord {
   }
 }
 
-export const INVISIBLE = new Set(['nu', 'lsp']);
+const INVISIBLE = new Set(['nu', 'lsp']);

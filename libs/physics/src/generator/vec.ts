@@ -8,8 +8,6 @@ export interface P4 {
   pz: number;
 }
 
-export const p4 = (E: number, px: number, py: number, pz: number): P4 => ({ E, px, py, pz });
-
 export function add(a: P4, b: P4): P4 {
   return { E: a.E + b.E, px: a.px + b.px, py: a.py + b.py, pz: a.pz + b.pz };
 }
@@ -42,11 +40,6 @@ export function eta(p: P4): number {
   return Math.asinh(p.pz / t);
 }
 
-/** Rapidity 0.5 ln((E+pz)/(E-pz)). */
-export function rapidity(p: P4): number {
-  return 0.5 * Math.log((p.E + p.pz) / Math.max(p.E - p.pz, 1e-300));
-}
-
 export function deltaPhi(a: number, b: number): number {
   let d = a - b;
   while (d > Math.PI) d -= 2 * Math.PI;
@@ -73,7 +66,7 @@ export function fromPThetaPhi(p: number, cosTheta: number, phiv: number, m: numb
 }
 
 /** Lorentz boost of p by velocity (bx, by, bz) (Jackson eq. 11.19). */
-export function boost(p: P4, bx: number, by: number, bz: number): P4 {
+function boost(p: P4, bx: number, by: number, bz: number): P4 {
   const b2 = bx * bx + by * by + bz * bz;
   if (b2 <= 0) return { ...p };
   if (b2 >= 1) throw new RangeError(`boost velocity >= 1 (b^2 = ${b2})`);
@@ -94,7 +87,7 @@ export function boostFromRest(p: P4, parent: P4): P4 {
 }
 
 /** Källén function lambda(a, b, c) = a^2 + b^2 + c^2 - 2ab - 2ac - 2bc. */
-export function kallen(a: number, b: number, c: number): number {
+function kallen(a: number, b: number, c: number): number {
   return a * a + b * b + c * c - 2 * a * b - 2 * a * c - 2 * b * c;
 }
 

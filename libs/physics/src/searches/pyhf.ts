@@ -27,7 +27,7 @@ const clean = (x: number) => {
   return Number(v.toPrecision(6));
 };
 
-export function toBackgroundWorkspace(search: OwnSearch): Record<string, unknown> {
+function toBackgroundWorkspace(search: OwnSearch): Record<string, unknown> {
   const bkg = backgroundYields(search.binEdges, search.background).map(clean);
   return {
     channels: [
@@ -63,7 +63,7 @@ export function toBackgroundWorkspace(search: OwnSearch): Record<string, unknown
   };
 }
 
-export function workspaceDigest(ws: unknown): string {
+function workspaceDigest(ws: unknown): string {
   return sha256Hex(canonicalJson(ws));
 }
 

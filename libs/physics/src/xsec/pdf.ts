@@ -30,7 +30,6 @@ function lanczosGamma(z: number): number {
   return Math.sqrt(2 * Math.PI) * Math.pow(t, z + 0.5) * Math.exp(-t) * x;
 }
 export const betaFn = (a: number, b: number) => (lanczosGamma(a) * lanczosGamma(b)) / lanczosGamma(a + b);
-export { lanczosGamma as gammaFn };
 
 // x f = A x^a (1-x)^b: number integral int f dx = A B(a, b+1); momentum integral int x f dx = A B(a+1, b+1).
 const UV = { a: 0.5, b: 4 };
@@ -38,7 +37,7 @@ const DV = { a: 0.5, b: 5 };
 const GL = { a: -0.3, b: 6.5 };
 const SEA = { a: -0.3, b: 9 };
 const SEA_WEIGHTS = { ubar: 1, dbar: 1, s: 0.6, sbar: 0.6, c: 0.3, cbar: 0.3, b: 0.15, bbar: 0.15, useaq: 1, dseaq: 1 };
-export const GLUON_MOMENTUM_FRACTION = 0.47;
+const GLUON_MOMENTUM_FRACTION = 0.47;
 
 const A_U = 2 / betaFn(UV.a, UV.b + 1);
 const A_D = 1 / betaFn(DV.a, DV.b + 1);

@@ -20,7 +20,7 @@ import nnpdf31Json from './tables/NNPDF31_nlo_as_0118_luxqed_0000.json';
 
 export type Parton = 'g' | 'u' | 'd' | 's' | 'c' | 'b' | 'ubar' | 'dbar' | 'sbar' | 'cbar' | 'bbar';
 
-export const PARTON_PID: Record<Parton, number> = { g: 21, d: 1, u: 2, s: 3, c: 4, b: 5, dbar: -1, ubar: -2, sbar: -3, cbar: -4, bbar: -5 };
+const PARTON_PID: Record<Parton, number> = { g: 21, d: 1, u: 2, s: 3, c: 4, b: 5, dbar: -1, ubar: -2, sbar: -3, cbar: -4, bbar: -5 };
 
 const M_Z = 91.1876; // PDG 2024
 
@@ -39,9 +39,6 @@ export const NNPDF31_ORIGIN = (nnpdf31Json as unknown as PdfTableJson).origin;
 
 /** Default collider energy of the families (GeV); every cross section takes sqrt(s) as an input. */
 export const SQRT_S_13TEV = 13000;
-
-/** Collider energies with LHC data: the families' cross sections are checked at these (the PDF table covers any). */
-export const LHC_SQRT_S = [7000, 8000, 13000, 13600] as const;
 
 export function checkSqrtS(sqrtS: number, field = 'sqrtS'): number {
   if (!(Number.isFinite(sqrtS) && sqrtS >= 1000 && sqrtS <= 100000))

@@ -43,7 +43,7 @@ function energyOf(r: { sqrtS?: number; mass: number }): number {
   return sqrtS;
 }
 
-export function termCrossSectionPb(spin: number, colour: number, mass: number, t: LumiTerm, sqrtS = SQRT_S_13TEV, pdf: PdfGrid = nnpdf31Nlo()): number {
+function termCrossSectionPb(spin: number, colour: number, mass: number, t: LumiTerm, sqrtS = SQRT_S_13TEV, pdf: PdfGrid = nnpdf31Nlo()): number {
   const s = energyOf({ sqrtS, mass }) ** 2;
   return prefactor(spin, colour, t) * (t.w / (mass * s)) * partonLuminosity(t.a, t.b, (mass * mass) / s, mass, pdf) * SM.gevm2ToPb;
 }

@@ -47,7 +47,7 @@ function withPoiUpperBound(model: HistFactoryModel, hi: number): HistFactoryMode
 }
 
 /** numpy.interp(x, xp, fp) for increasing xp (ends clamp to fp[0], fp[-1]). */
-export function interp(x: number, xp: number[], fp: number[]): number {
+function interp(x: number, xp: number[], fp: number[]): number {
   const n = xp.length;
   if (x <= xp[0]) return fp[0];
   if (x >= xp[n - 1]) return fp[n - 1];

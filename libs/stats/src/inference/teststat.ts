@@ -27,7 +27,7 @@ function tmuLike(model: HistFactoryModel, data: ArrayLike<number>, mu: number, f
 }
 
 /** q_mu (arXiv:1007.1727 eq. 14). */
-export function qmu(model: HistFactoryModel, data: ArrayLike<number>, mu: number, freeFit?: FitResult): TestStatResult {
+function qmu(model: HistFactoryModel, data: ArrayLike<number>, mu: number, freeFit?: FitResult): TestStatResult {
   const r = tmuLike(model, data, mu, freeFit);
   if (r.freeFit.pars[model.config.poiIndex] > mu) r.value = 0;
   return r;
@@ -40,7 +40,7 @@ export function qmuTilde(model: HistFactoryModel, data: ArrayLike<number>, mu: n
 
 /** q0 (arXiv:1007.1727 eq. 12), the discovery statistic; mu is always 0. */
 /** (`mu` is ignored: q0 tests mu = 0, as pyhf's q0 does.) */
-export function q0(model: HistFactoryModel, data: ArrayLike<number>, mu = 0, freeFit?: FitResult): TestStatResult {
+function q0(model: HistFactoryModel, data: ArrayLike<number>, mu = 0, freeFit?: FitResult): TestStatResult {
   void mu;
   const r = tmuLike(model, data, 0, freeFit);
   if (r.freeFit.pars[model.config.poiIndex] < 0) r.value = 0;

@@ -24,7 +24,7 @@ export interface ToyResult {
 }
 
 /** Draws one pseudo-experiment (main + aux) from the model at pars. */
-export function sampleToy(model: HistFactoryModel, pars: ArrayLike<number>, rng: Rng): Float64Array {
+function sampleToy(model: HistFactoryModel, pars: ArrayLike<number>, rng: Rng): Float64Array {
   const expected = model.expectedData(pars);
   const nb = model.config.nMainBins;
   const out = new Float64Array(expected.length);
@@ -42,7 +42,7 @@ function tailFraction(samples: Float64Array, value: number): number {
 }
 
 /** numpy.percentile(x, q, method='linear'). */
-export function percentile(values: ArrayLike<number>, q: number): number {
+function percentile(values: ArrayLike<number>, q: number): number {
   const sorted = Float64Array.from(values).sort();
   const pos = (q / 100) * (sorted.length - 1);
   const lo = Math.floor(pos);

@@ -34,7 +34,7 @@ function deepEqual(a: Json, b: Json): boolean {
 }
 
 /** RFC 6901: `/a~1b/~0c` -> ['a/b', '~c']. */
-export function parsePointer(pointer: string, field: string): string[] {
+function parsePointer(pointer: string, field: string): string[] {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) throw new InputError(field, `JSON pointer must be empty or start with '/', got '${pointer}'`);
   return pointer

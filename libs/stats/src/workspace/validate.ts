@@ -33,7 +33,7 @@ function validators(): Record<SchemaName, ValidateFunction> {
 }
 
 /** JSON pointer `/channels/0/samples/1` -> `channels[0].samples[1]`, prefixed with `root` when given. */
-export function pointerToField(pointer: string, root = ''): string {
+function pointerToField(pointer: string, root = ''): string {
   let out = root;
   for (const raw of pointer.split('/').slice(1)) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');

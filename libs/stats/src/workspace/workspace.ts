@@ -6,7 +6,7 @@ import { InputError } from '@sigmap/contracts';
 import { validateSchema } from './validate';
 
 export type ModifierType = 'normfactor' | 'lumi' | 'normsys' | 'histosys' | 'shapesys' | 'staterror' | 'shapefactor';
-export const MODIFIER_TYPES: readonly ModifierType[] = ['histosys', 'lumi', 'normfactor', 'normsys', 'shapefactor', 'shapesys', 'staterror'];
+const MODIFIER_TYPES: readonly ModifierType[] = ['histosys', 'lumi', 'normfactor', 'normsys', 'shapefactor', 'shapesys', 'staterror'];
 
 export interface Modifier {
   name: string;

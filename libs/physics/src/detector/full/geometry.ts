@@ -14,9 +14,8 @@ export const GEO = {
   had: { dEta: 0.1, nPhi: 64, rho: 2.3, zEnd: 4.3, win: 5, boundsLambda: [3, 7, 9.5] as const, frontLambda: 1.6, noiseGeV: 0.05 },
 } as const;
 
-export const N_LAYERS = 6;
 export const EM_WIN_CELLS = GEO.em.win * GEO.em.win;
-export const HAD_WIN_CELLS = GEO.had.win * GEO.had.win;
+const HAD_WIN_CELLS = GEO.had.win * GEO.had.win;
 /** Cells per shower window: 3 EM layers then 3 hadronic layers. */
 export const WINDOW_SIZE = 3 * EM_WIN_CELLS + 3 * HAD_WIN_CELLS;
 export const N_ETA_EM = Math.round((2 * GEO.etaMax) / GEO.em.dEta);
@@ -27,7 +26,7 @@ export function layerOffset(l: number): number {
   return l < 3 ? l * EM_WIN_CELLS : 3 * EM_WIN_CELLS + (l - 3) * HAD_WIN_CELLS;
 }
 
-export const phiNorm = (phi: number) => {
+const phiNorm = (phi: number) => {
   const t = phi % (2 * Math.PI);
   return t < 0 ? t + 2 * Math.PI : t;
 };

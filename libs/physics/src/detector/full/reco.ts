@@ -37,7 +37,7 @@ import { type Track, reconstructMuon, reconstructTracks } from './tracker';
  * contained W/Z jets = 1/0.81: lateral shower spread and tower granularity inflate the mass; experiments calibrate
  * it the same way, e.g. ATLAS JETM-2018-02).
  */
-export const CALIBRATION = { emContainment: 0.995, jesR0: 0.985, jesR1: -0.25, jetMassScale: 0.81 };
+const CALIBRATION = { emContainment: 0.995, jesR0: 0.985, jesR1: -0.25, jetMassScale: 0.81 };
 
 const jetResponse = (E: number) => CALIBRATION.jesR0 + CALIBRATION.jesR1 / Math.sqrt(Math.max(E, 1));
 

@@ -26,7 +26,7 @@
  * |z| < 3).
  */
 import { createRng, normal, type Rng } from '@sigmap/contracts';
-import { GEO, HAD_WIN_CELLS, EM_WIN_CELLS, WINDOW_SIZE, faceRadius, layerOffset, phiIndex, etaIndex } from './geometry';
+import { GEO, EM_WIN_CELLS, WINDOW_SIZE, faceRadius, layerOffset, phiIndex, etaIndex } from './geometry';
 
 /** 0 = electron, 1 = photon (EM showers), 2 = hadron. */
 export type ShowerKind = 0 | 1 | 2;
@@ -56,7 +56,7 @@ export const SHOWER = {
 } as const;
 
 /** Per-shower parameters: visible energy, Gamma shape alpha and rate beta (per X0 for EM, per lambda for hadrons). */
-export function showerParams(E: number, kind: ShowerKind, zb: number, za: number, zT: number, zAlpha: number): { evis: number; alpha: number; beta: number } {
+function showerParams(E: number, kind: ShowerKind, zb: number, za: number, zT: number, zAlpha: number): { evis: number; alpha: number; beta: number } {
   if (kind === 2) {
     const h = SHOWER.had;
     const evis = Math.max(0, E * (1 + h.b * zb) + Math.sqrt(h.a * h.a * E) * za);
@@ -72,20 +72,20 @@ export function showerParams(E: number, kind: ShowerKind, zb: number, za: number
 }
 
 /** Normal quantile, Tukey lambda approximation. */
-export const probit = (u: number) => 4.91 * (Math.pow(u, 0.14) - Math.pow(1 - u, 0.14));
+const probit = (u: number) => 4.91 * (Math.pow(u, 0.14) - Math.pow(1 - u, 0.14));
 
 /** Depth and azimuth strata of spot k (permutations of the spot index, coprime multipliers). */
-export const depthStratum = (k: number) => (37 * k) % SHOWER.spots;
-export const azimuthStratum = (k: number) => (23 * k + 11) % SHOWER.spots;
+const depthStratum = (k: number) => (37 * k) % SHOWER.spots;
+const azimuthStratum = (k: number) => (23 * k + 11) % SHOWER.spots;
 
 /** Wilson-Hilferty: Gamma(alpha, 1/beta) from a standard normal z. */
-export function wilsonHilferty(alpha: number, beta: number, z: number): number {
+function wilsonHilferty(alpha: number, beta: number, z: number): number {
   const c = 1 - 1 / (9 * alpha) + z / (3 * Math.sqrt(alpha));
   return c > 0 ? (alpha / beta) * c * c * c : 0;
 }
 
 /** Layer (0-5) of a spot at depth `t` (X0 for EM showers, lambda for hadrons); -1 if it leaks out the back. */
-export function layerOf(kind: ShowerKind, t: number): number {
+function layerOf(kind: ShowerKind, t: number): number {
   const lam = kind === 2 ? t : GEO.had.frontLambda + (t - GEO.em.boundsX0[2]) * GEO.x0PerLambda;
   const x0 = kind === 2 ? t / GEO.x0PerLambda : t;
   if (x0 < GEO.em.boundsX0[0]) return 0;
@@ -99,7 +99,7 @@ export function layerOf(kind: ShowerKind, t: number): number {
 }
 
 /** Window-local cell (index inside the shower's WINDOW_SIZE block) of a spot at (eta, phi) in layer l. */
-export function windowCell(batch: ShowerBatch, s: number, l: number, eta: number, phi: number): number {
+function windowCell(batch: ShowerBatch, s: number, l: number, eta: number, phi: number): number {
   const em = l < 3;
   const g = em ? GEO.em : GEO.had;
   const le = Math.min(g.win - 1, Math.max(0, etaIndex(eta, g.dEta) - (em ? batch.emEta0[s] : batch.hadEta0[s])));
@@ -119,7 +119,7 @@ export class JsShowerEngine implements ShowerEngine {
   }
 }
 
-export function depositJs(batch: ShowerBatch, rng: Rng): Float32Array {
+function depositJs(batch: ShowerBatch, rng: Rng): Float32Array {
   const out = new Float32Array(batch.n * WINDOW_SIZE);
   const M = SHOWER.spots;
   for (let s = 0; s < batch.n; s++) {
@@ -149,4 +149,4 @@ export function depositJs(batch: ShowerBatch, rng: Rng): Float32Array {
   return out;
 }
 
-export { EM_WIN_CELLS, HAD_WIN_CELLS, WINDOW_SIZE };
+export { EM_WIN_CELLS, WINDOW_SIZE };
