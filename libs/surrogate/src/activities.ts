@@ -1,16 +1,15 @@
 /**
- * Temporal activities of the `surrogate-gpu` queue (the worker registers them; this lib does not import
- * @temporalio: the heartbeat comes in as a callback). `trainSurrogate` also accepts the worker hook's input
- * ({ family, searches, evaluations, seed, heartbeat }): the points of the finished scans' `full` evaluations become
- * the training points, full simulation is re-run there (deterministic in the seed; cached), and every object type is
- * trained unless `objects` narrows it.
+ * Surrogate training as one call: the work behind the `surrogate-gpu` queue's trainSurrogate activity, which
+ * @sigmap/orchestration runs in a compute thread (this lib does not import @temporalio: the heartbeat comes in as a
+ * callback). Its input is the worker's ({ family, searches, evaluations, seed, heartbeat }): the points of the finished
+ * scans' `full` evaluations become the training points, full simulation is re-run there (deterministic in the seed;
+ * cached), and every object type is trained unless `objects` narrows it.
  */
 import { InputError } from '@sigmap/contracts';
 import type { GeneratorKind, TrainBudget } from './model';
 import { OBJECT_TYPES, type ObjectType, isObjectType } from './objects';
-import { type ModelMeta, findModel, updateMeta } from './registry';
-import { revalidate, trainObjectSurrogate } from './train';
-import type { ValidationReport } from './validate';
+import { updateMeta } from './registry';
+import { trainObjectSurrogate } from './train';
 
 export interface SurrogateTrainInput {
   family: string;
@@ -108,24 +107,4 @@ export async function trainSurrogate(input: SurrogateTrainInput): Promise<Surrog
   }
   if (selected.length === 0) throw new InputError('family', `${input.family}: no object type has enough reconstructed objects to train on`);
   return { modelKey: selected.join(','), backend, skipped, models };
-}
-
-export interface SurrogateActivityDeps {
-  /** Activity heartbeat (Context.current().heartbeat in the worker). */
-  heartbeat: (details: unknown) => void;
-}
-
-/** The activity implementations for the `surrogate-gpu` task queue. */
-export function createSurrogateActivities(deps: SurrogateActivityDeps) {
-  return {
-    async trainSurrogate(input: Omit<SurrogateTrainInput, 'heartbeat'>): Promise<SurrogateTrainOutput> {
-      return trainSurrogate({ ...input, heartbeat: deps.heartbeat });
-    },
-    async validateSurrogate(input: { model: string }): Promise<{ model: string; metrics: ValidationReport | null; meta: ModelMeta }> {
-      deps.heartbeat({ stage: 'validate', model: input.model });
-      findModel(input.model);
-      const meta = await revalidate(input.model, (l) => deps.heartbeat({ stage: 'validate', log: l }));
-      return { model: input.model, metrics: meta.metrics, meta };
-    },
-  };
 }

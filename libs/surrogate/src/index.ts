@@ -22,7 +22,7 @@ export { listModels, findModel, updateMeta as updateModelMeta } from './registry
 export type { ModelMeta, ModelArtefact } from './registry';
 export { trainObjectSurrogate, revalidate, searchesFor, trainingSampleSpec } from './train';
 export { trainSurrogate } from './activities';
-export type { SurrogateTrainInput, SurrogateTrainOutput, SurrogateActivityDeps } from './activities';
+export type { SurrogateTrainInput, SurrogateTrainOutput } from './activities';
 export { decideFidelity, DEFAULT_POLICY } from './fidelity';
 export type { FidelityPolicy, FidelityDecision } from './fidelity';
 export { clsFromYields } from './limits';

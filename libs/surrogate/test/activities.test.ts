@@ -2,10 +2,11 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSurrogateActivities } from '../src/activities';
+import { trainSurrogate } from '../src/activities';
 import { findModel } from '../src/registry';
+import { revalidate } from '../src/train';
 
-describe('surrogate-gpu activities', () => {
+describe("surrogate training (the surrogate-gpu queue's trainSurrogate)", () => {
   const home = mkdtempSync(join(tmpdir(), 'sg-act-'));
   const saved = process.env.SIGMAP_HOME;
   process.env.SIGMAP_HOME = home;
@@ -16,8 +17,8 @@ describe('surrogate-gpu activities', () => {
 
   it('trains on the points of full evaluations, heartbeats, versions the model and re-validates it', async () => {
     const beats: unknown[] = [];
-    const acts = createSurrogateActivities({ heartbeat: (d) => beats.push(d) });
-    const out = await acts.trainSurrogate({
+    const out = await trainSurrogate({
+      heartbeat: (d) => beats.push(d),
       family: 'x0-e-e',
       seed: 3,
       objects: ['electron'],
@@ -43,8 +44,8 @@ describe('surrogate-gpu activities', () => {
     // The two distinct evaluated points were the training points (80 events each).
     expect(m.trainingEvents).toBe(160);
     expect(readdirSync(join(home, 'samples')).some((f) => /^full-x0-e-e-p2-[0-9a-f]{12}-e80-s3\.json$/.test(f))).toBe(true);
-    const r = await acts.validateSurrogate({ model: out.modelKey });
-    expect(r.metrics?.w1.map((w) => w.w1)).toEqual(m.metrics?.w1.map((w) => w.w1));
+    const again = await revalidate(out.modelKey);
+    expect(again.metrics?.w1.map((w) => w.w1)).toEqual(m.metrics?.w1.map((w) => w.w1));
     expect(existsSync(path)).toBe(true);
   });
 });
