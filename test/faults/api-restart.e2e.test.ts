@@ -1,9 +1,20 @@
 import { join } from 'node:path';
 import { afterAll, it } from 'vitest';
 import { freePort } from '@sigmap/orchestration';
-import { call, serve, waitFor, type Json, type Served } from '../api/harness';
+import { call, serve, waitFor, type Json } from '../api/harness';
 import { client, devServer, tmp } from '../orchestration/helpers';
-import { compareToReference, FAULT_SPEC, faultCase, limitFitInProgress, readStoredScan, referenceScan, startedAttempts, Teardown, Trace } from './harness';
+import {
+  compareToReference,
+  FAULT_SPEC,
+  faultCase,
+  killIfAlive,
+  limitFitInProgress,
+  readStoredScan,
+  referenceScan,
+  startedAttempts,
+  Teardown,
+  Trace,
+} from './harness';
 
 // Fault: the API process is killed (SIGKILL) mid-scan and started again. The scan is submitted through the API
 // (`sigmap serve`, embedded mode: the API process runs the workers for every task queue and holds the PGlite store)
@@ -15,10 +26,6 @@ const TERMINAL = ['completed', 'cancelled', 'budget-spent', 'converged', 'exhaus
 const home = tmp('fault-api');
 const teardown = new Teardown(home);
 afterAll(() => teardown.run());
-
-const killIfAlive = (s: Served) => {
-  if (s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill('SIGKILL');
-};
 
 it('restart of the API process mid-scan: the scan, followed through the API, completes with the undisturbed results', async () => {
   await faultCase('API process restart (kill -9)', FILE, async (entry) => {

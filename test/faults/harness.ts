@@ -5,6 +5,7 @@
  * source state and cached (os tmpdir, keyed by the spec and a digest of the code that decides the numbers), so the
  * fault files share it. Each fault writes its entry into reports/tmp/faults/report.{json,md} (a copy of a full run is committed in reports/faults).
  */
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -227,7 +228,8 @@ export async function referenceScan(spec: ScanSpec = FAULT_SPEC): Promise<Refere
 
 // ---------------------------------------------------------------- processes and traces
 
-function killIfAlive(w: ChildWorker): void {
+/** SIGKILL a child (worker or `sigmap serve`) that has not exited yet. */
+export function killIfAlive(w: { proc: ChildProcess }): void {
   if (w.proc.exitCode === null && w.proc.signalCode === null) w.proc.kill('SIGKILL');
 }
 
