@@ -2,6 +2,17 @@
 # Installs everything sigmap needs on a fresh machine; cheap when it is all there already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The reference data lives in ../shared beside the repository (DESIGN.md, SIGMAP_DATA_DIR). A clone made elsewhere
+# from a local checkout (git clone /path/to/sigmap DIR) finds it beside that checkout and links it.
+if [ ! -e ../shared ]; then
+  origin=$(git config --get remote.origin.url || true)
+  if [ -n "$origin" ] && [ -d "$origin/../shared/data" ]; then
+    ln -s "$(cd "$origin/../shared" && pwd)" ../shared
+    echo "linked ../shared -> $(cd ../shared && pwd) (beside the checkout this clone came from)" >&2
+  else
+    echo "warning: no ../shared beside the repository: tests that read the reference data will fail" >&2
+  fi
+fi
 source infra/env.sh
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "installing npm packages (npm ci)" >&2
