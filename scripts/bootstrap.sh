@@ -8,7 +8,7 @@ if [ ! -e ../shared ]; then
   origin=$(git config --get remote.origin.url || true)
   if [ -n "$origin" ] && [ -d "$origin/../shared/data" ]; then
     ln -s "$(cd "$origin/../shared" && pwd)" ../shared
-    echo "linked ../shared -> $(cd ../shared && pwd) (beside the checkout this clone came from)" >&2
+    echo "linked ../shared -> $(cd ../shared && pwd -P) (beside the checkout this clone came from)" >&2
   else
     echo "warning: no ../shared beside the repository: tests that read the reference data will fail" >&2
   fi
