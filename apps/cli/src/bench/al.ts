@@ -54,8 +54,9 @@ strategies (al: level-set acquisition with kriging-believer batches; random; gri
 reports the median evaluations to 95% and 99% label accuracy over --seeds seeds, as counts and as a fraction of the
 pool, and the ratio random/al (--skip-curves leaves this out). Then the stopping estimate when the scan stops against
 the true misclassified fraction, on the demo spec's pool and the excursion pools over --stop-seeds seeds, with the
-posterior as fitted ('none') and calibrated ('level-loo'; 'level-cv', the scan's default). Writes reports/bench/al.json (or
---json FILE).`,
+posterior as fitted ('none') and calibrated ('level-loo'; 'level-cv', the scan's default), and with 'level-cv' on
+excursion's own test grids (fast_2D 350x350, fast_3D 41^3; about 45 s a seed for the two). Writes
+reports/bench/al.json (or --json FILE).`,
   async run(argv) {
     const { values } = parseCli(
       argv,
@@ -103,8 +104,45 @@ posterior as fitted ('none') and calibrated ('level-loo'; 'level-cv', the scan's
   },
 };
 
-/** The scans whose stopping estimate is checked: the demo spec (examples/sbottom-lookup.yaml) and the excursion pools. */
-const STOP_CASES: (Case & { targetFraction: number; budget?: number; initial: number; bounds?: Record<string, [number, number]>; floor: number })[] = [
+interface StopCase extends Case {
+  targetFraction: number;
+  budget?: number;
+  initial: number;
+  bounds?: Record<string, [number, number]>;
+  floor: number;
+  /** The calibrations run (default: all three, on the same trajectories). */
+  calibrations?: readonly EstimateCalibration[];
+  /**
+   * Whether the 'if calibrated' count laws are computed. The joint law factorises the posterior covariance of every
+   * pool point with p > 1e-3: 3 142 points at the stop of one 350x350 scan (about a minute per seed), so it is left
+   * out on excursion's test grids, whose counts are large enough for the per-seed ratio to speak for itself.
+   */
+  countLaws?: boolean;
+}
+
+/** An excursion truth function on a grid of `per` points per axis as a stop case (target 0.01, 5 initial points per axis). */
+function excursionStop(dim: 2 | 3, per: number, name: string, extra: Partial<StopCase> = {}): StopCase {
+  return {
+    name,
+    csv: () => gridPoolCsv(dim, per),
+    target: 'truth',
+    threshold: 0,
+    logTarget: false,
+    targetFraction: 0.01,
+    initial: 5 * dim,
+    floor: 1e-3,
+    ...extra,
+  };
+}
+
+/**
+ * The scans whose stopping estimate is checked: the demo spec (examples/sbottom-lookup.yaml), the excursion pools of
+ * the curves above (40x40, 15^3), and the same truth functions on excursion's own test grids
+ * (../shared/data/excursion/excursion_testcases.json: fast_2D 'test_grid' 350x350, fast_3D 'grid 41^3'). On the
+ * coarse pools fast_2D stops with 0-5 of 1 600 points wrong, so a per-seed ratio is mostly count noise; on the test
+ * grids a stop leaves 61-299 (fast_2D) and 150-1 040 (fast_3D) points wrong (BENCHMARKS.md).
+ */
+const STOP_CASES: StopCase[] = [
   // examples/sbottom-lookup.yaml: its pool (published points in its box at m_chi1 = 60), box, target, batch, budget
   {
     name: 'demo: examples/sbottom-lookup.yaml',
@@ -120,26 +158,10 @@ const STOP_CASES: (Case & { targetFraction: number; budget?: number; initial: nu
     bounds: { m_sbottom: [400, 1600], m_chi2: [100, 1600] },
     floor: 1e-8,
   },
-  {
-    name: 'excursion fast_2D, 40x40 grid',
-    csv: () => gridPoolCsv(2, 40),
-    target: 'truth',
-    threshold: 0,
-    logTarget: false,
-    targetFraction: 0.01,
-    initial: 10,
-    floor: 1e-3,
-  },
-  {
-    name: 'excursion fast_3D, 15^3 grid',
-    csv: () => gridPoolCsv(3, 15),
-    target: 'truth',
-    threshold: 0,
-    logTarget: false,
-    targetFraction: 0.01,
-    initial: 15,
-    floor: 1e-3,
-  },
+  excursionStop(2, 40, 'excursion fast_2D, 40x40 grid'),
+  excursionStop(3, 15, 'excursion fast_3D, 15^3 grid'),
+  excursionStop(2, 350, "excursion fast_2D, 350x350 (excursion's test grid)", { calibrations: ['level-cv'], countLaws: false }),
+  excursionStop(3, 41, "excursion fast_3D, 41^3 (excursion's test grid)", { calibrations: ['level-cv'], countLaws: false }),
 ];
 
 /** What a perfectly calibrated estimate would give at these stops (stoppingCalibration.ts). */
@@ -152,8 +174,22 @@ function ifCalibrated(stops: StopOutcome[]): { pooled: PooledCountCheck; group_p
   };
 }
 
-function pooledCell(p: PooledCountCheck): string {
-  return `${p.trueCount > 0 ? (p.estimatedCount / p.trueCount).toFixed(2) : '-'} (${p.estimatedCount.toFixed(1)}/${p.trueCount})`;
+/** Summed expected count / summed true count over the seeds with an estimate, with the two counts. */
+function pooledCell(r: StoppingRow): string {
+  const withEstimate = r.per_seed.filter((p) => p.estimate !== null);
+  const est = withEstimate.reduce((t, p) => t + p.estimate! * r.pool_points, 0);
+  const truth = withEstimate.reduce((t, p) => t + Math.round(p.true_fraction * r.pool_points), 0);
+  return `${r.pooled_ratio === null ? '-' : r.pooled_ratio.toFixed(2)} (${est.toFixed(1)}/${truth})`;
+}
+
+type CountLawCheck = NonNullable<StoppingRow['if_calibrated']>['joint'];
+
+/** 'independent/joint', once per 5-seed group when perGroup (else once), '-' where the row has no laws. */
+function lawCell(r: StoppingRow, perGroup: boolean, cell: (law: CountLawCheck, g: number) => string): string {
+  const laws = r.if_calibrated;
+  if (!laws) return '-';
+  const groups = perGroup ? laws.joint.group_pass_rate.length : 1;
+  return Array.from({ length: groups }, (_, g) => `${cell(laws.independent, g)}/${cell(laws.joint, g)}`).join(' ');
 }
 
 /** The acceptance band of issue 17: the stopping estimate within 1.5x of the true fraction (median over seeds). */
@@ -164,6 +200,8 @@ interface StoppingRow {
   /** The learner's estimateCalibration: 'none' (the posterior as fitted), 'level-loo' or 'level-cv' (the scan's default). */
   calibration: EstimateCalibration;
   target_fraction: number;
+  /** Points of the pool the estimate and the true fraction are taken over. */
+  pool_points: number;
   seeds: number;
   /** ratio = estimate / true_fraction (null where the true fraction is 0 or there is no estimate). */
   per_seed: { seed: number; evals: number; stopped_by_rule: boolean; estimate: number | null; true_fraction: number; ratio: number | null }[];
@@ -176,12 +214,15 @@ interface StoppingRow {
   within_band: boolean;
   /** The same median over consecutive groups of 5 seeds (1-5, 6-10, ...): how much a 5-seed median moves. */
   group_median_ratios: (number | null)[];
+  /** All seeds together: summed expected misclassified count / summed true count (null where the true sum is 0). */
+  pooled_ratio: number | null;
   /**
    * If the estimate were perfectly calibrated, under two laws of the true count: 'independent' (each pool point wrong
    * with its stated probability, independently: Poisson-binomial) and 'joint' (COUNT_DRAWS draws from the joint
-   * posterior the estimate reads, which moves correlated labels together).
+   * posterior the estimate reads, which moves correlated labels together). Null where the case leaves the laws out
+   * (StopCase.countLaws).
    */
-  if_calibrated: Record<
+  if_calibrated: null | Record<
     'independent' | 'joint',
     {
       /** All seeds together: summed expected count vs summed true count, and the tails of the summed law there. */
@@ -212,7 +253,8 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
       pool.X = pool.X.filter((_, i) => keep[i]);
       pool.values = pool.values.filter((_, i) => keep[i]);
     }
-    for (const calibration of ['none', 'level-loo', 'level-cv'] as const) {
+    const countLaws = c.countLaws ?? true;
+    for (const calibration of c.calibrations ?? (['none', 'level-loo', 'level-cv'] as const)) {
       const o: AlBenchOptions = {
         threshold: c.threshold,
         logTarget: c.logTarget,
@@ -230,7 +272,7 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
         targetFraction: c.targetFraction,
         bounds: c.bounds,
         estimateCalibration: calibration,
-        countDraws: COUNT_DRAWS,
+        countDraws: countLaws ? COUNT_DRAWS : 0,
       };
       process.stderr.write(`stopping estimate (${calibration}), ${c.name}: ${pool.X.length} points, ${nSeeds} seeds...\n`);
       const outcomes: Record<'independent' | 'joint', StopOutcome[]> = { independent: [], joint: [] };
@@ -252,10 +294,13 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
         };
       });
       const median_ratio = medianOrNull(per_seed.map((p) => p.ratio));
+      const withEstimate = per_seed.filter((p) => p.estimate !== null);
+      const trueSum = withEstimate.reduce((t, p) => t + p.true_fraction, 0);
       rows.push({
         case: c.name,
         calibration,
         target_fraction: c.targetFraction,
+        pool_points: pool.X.length,
         seeds: nSeeds,
         per_seed,
         median_evals: medianOrNull(per_seed.map((p) => p.evals)),
@@ -264,10 +309,13 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
         median_ratio,
         within_band: median_ratio !== null && median_ratio <= CALIBRATION_BAND && median_ratio >= 1 / CALIBRATION_BAND,
         group_median_ratios: Array.from({ length: Math.ceil(nSeeds / 5) }, (_, g) => medianOrNull(per_seed.slice(5 * g, 5 * g + 5).map((p) => p.ratio))),
-        if_calibrated: {
-          independent: ifCalibrated(outcomes.independent),
-          joint: ifCalibrated(outcomes.joint),
-        },
+        pooled_ratio: trueSum > 0 ? withEstimate.reduce((t, p) => t + p.estimate!, 0) / trueSum : null,
+        if_calibrated: countLaws
+          ? {
+              independent: ifCalibrated(outcomes.independent),
+              joint: ifCalibrated(outcomes.joint),
+            }
+          : null,
       });
     }
   }
@@ -302,9 +350,9 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
         r.median_ratio === null ? '-' : r.median_ratio.toFixed(2),
         r.within_band ? 'yes' : 'no',
         ...(nSeeds > 5 ? [r.group_median_ratios.map((m) => (m === null ? '-' : m.toFixed(2))).join(' ')] : []),
-        r.if_calibrated.independent.group_pass_rate.map((v, g) => `${v.toFixed(2)}/${r.if_calibrated.joint.group_pass_rate[g].toFixed(2)}`).join(' '),
-        pooledCell(r.if_calibrated.joint.pooled),
-        `${r.if_calibrated.independent.pooled.pLower.toPrecision(2)}/${r.if_calibrated.joint.pooled.pLower.toPrecision(2)}`,
+        lawCell(r, true, (law, g) => law.group_pass_rate[g].toFixed(2)),
+        pooledCell(r),
+        lawCell(r, false, (law) => law.pooled.pLower.toPrecision(2)),
         r.per_seed.map((p) => (p.ratio === null ? '-' : p.ratio.toFixed(2))).join(' '),
         r.per_seed.map((p) => p.evals).join(' '),
       ]),
@@ -312,7 +360,7 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
   );
   process.stdout.write(
     `estimate = expected misclassified fraction of the pool when the scan stops (rule: estimate <= target on ${STOPPING_PATIENCE} consecutive rounds, or budget spent); true = share of pool points the GP posterior mean mislabels then; est/true '-' where the true fraction is 0 (counted as an over-estimate, +inf, in the medians); calibration 'none' = the posterior as fitted, 'level-loo' = its variance times the leave-one-out scale of the training points nearest the threshold, 'level-cv' = the scan's (the fitted or an interpolating nugget, whichever those points' leave-one-out log score prefers, with its own scale); medians over ${nSeeds} seeds\n` +
-      `if calibrated: the true count K drawn as the estimate says, with independent labels (Poisson-binomial) or from the joint posterior (${COUNT_DRAWS} draws; correlated labels move together); pass rate = share of ${PASS_DRAWS} draws in which a group of 5 seeds' median est/true lands within ${CALIBRATION_BAND}x (the criterion's noise floor at these counts); pooled = summed expected count / summed true count over all seeds; P(K<=true) of the summed count: small = the estimate over-states, near 1 = it under-states\n`,
+      `if calibrated: the true count K drawn as the estimate says, with independent labels (Poisson-binomial) or from the joint posterior (${COUNT_DRAWS} draws; correlated labels move together); pass rate = share of ${PASS_DRAWS} draws in which a group of 5 seeds' median est/true lands within ${CALIBRATION_BAND}x (the criterion's noise floor at these counts); pooled = summed expected count / summed true count over all seeds; P(K<=true) of the summed count: small = the estimate over-states, near 1 = it under-states; '-' on excursion's test grids, where the laws are not computed (the joint one would factorise thousands of boundary points per seed)\n`,
   );
   return rows;
 }
