@@ -174,12 +174,9 @@ function ifCalibrated(stops: StopOutcome[]): { pooled: PooledCountCheck; group_p
   };
 }
 
-/** Summed expected count / summed true count over the seeds with an estimate, with the two counts. */
 function pooledCell(r: StoppingRow): string {
-  const withEstimate = r.per_seed.filter((p) => p.estimate !== null);
-  const est = withEstimate.reduce((t, p) => t + p.estimate! * r.pool_points, 0);
-  const truth = withEstimate.reduce((t, p) => t + Math.round(p.true_fraction * r.pool_points), 0);
-  return `${r.pooled_ratio === null ? '-' : r.pooled_ratio.toFixed(2)} (${est.toFixed(1)}/${truth})`;
+  const { estimated_count, true_count, ratio } = r.pooled;
+  return `${ratio === null ? '-' : ratio.toFixed(2)} (${estimated_count.toFixed(1)}/${true_count})`;
 }
 
 type CountLawCheck = NonNullable<StoppingRow['if_calibrated']>['joint'];
@@ -214,8 +211,8 @@ interface StoppingRow {
   within_band: boolean;
   /** The same median over consecutive groups of 5 seeds (1-5, 6-10, ...): how much a 5-seed median moves. */
   group_median_ratios: (number | null)[];
-  /** All seeds together: summed expected misclassified count / summed true count (null where the true sum is 0). */
-  pooled_ratio: number | null;
+  /** All seeds with an estimate together: summed expected and true misclassified counts, and their ratio (null where the true sum is 0). */
+  pooled: { estimated_count: number; true_count: number; ratio: number | null };
   /**
    * If the estimate were perfectly calibrated, under two laws of the true count: 'independent' (each pool point wrong
    * with its stated probability, independently: Poisson-binomial) and 'joint' (COUNT_DRAWS draws from the joint
@@ -294,8 +291,9 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
         };
       });
       const median_ratio = medianOrNull(per_seed.map((p) => p.ratio));
-      const withEstimate = per_seed.filter((p) => p.estimate !== null);
-      const trueSum = withEstimate.reduce((t, p) => t + p.true_fraction, 0);
+      const scored = outcomes.joint.filter((s) => s.estimate !== null);
+      const estimated_count = scored.reduce((t, s) => t + s.estimate! * s.poolSize, 0);
+      const true_count = scored.reduce((t, s) => t + s.trueCount, 0);
       rows.push({
         case: c.name,
         calibration,
@@ -309,7 +307,7 @@ function stoppingEstimates(nSeeds: number): StoppingRow[] {
         median_ratio,
         within_band: median_ratio !== null && median_ratio <= CALIBRATION_BAND && median_ratio >= 1 / CALIBRATION_BAND,
         group_median_ratios: Array.from({ length: Math.ceil(nSeeds / 5) }, (_, g) => medianOrNull(per_seed.slice(5 * g, 5 * g + 5).map((p) => p.ratio))),
-        pooled_ratio: trueSum > 0 ? withEstimate.reduce((t, p) => t + p.estimate!, 0) / trueSum : null,
+        pooled: { estimated_count, true_count, ratio: true_count > 0 ? estimated_count / true_count : null },
         if_calibrated: countLaws
           ? {
               independent: ifCalibrated(outcomes.independent),
